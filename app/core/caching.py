@@ -1,0 +1,57 @@
+"""Conditional GET for read-mostly resources: strong ETags over the response body and 304s."""
+
+import hashlib
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+
+from app.core.config import get_settings
+
+
+def etag_for(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def if_none_match_matches(header: str | None, etag: str) -> bool:
+    """RFC 9110 weak comparison: `W/` prefixes are ignored, `*` matches anything."""
+    if not header:
+        return False
+    bare = etag.removeprefix("W/")
+    for candidate in header.split(","):
+        candidate = candidate.strip()
+        if candidate == "*" or candidate.removeprefix("W/") == bare:
+            return True
+    return False
+
+
+class CachedRoute(APIRoute):
+    """Route class for catalog reads: adds ETag and Cache-Control to 200 responses and answers
+    a matching If-None-Match with 304 and no body."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+        max_age = get_settings().catalog_max_age_seconds
+
+        async def cached_handler(request: Request) -> Response:
+            response = await handler(request)
+            if response.status_code != 200 or request.method not in ("GET", "HEAD"):
+                return response
+            etag = etag_for(bytes(response.body))
+            headers = {
+                "ETag": etag,
+                "Cache-Control": f"public, max-age={max_age}",
+                "Vary": "Accept-Encoding",
+            }
+            if if_none_match_matches(request.headers.get("if-none-match"), etag):
+                return Response(status_code=304, headers=headers)
+            response.headers.update(headers)
+            return response
+
+        return cached_handler
+
+
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: the representation matching If-None-Match is current."}
+}

@@ -1,0 +1,80 @@
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer
+from sqlmodel import Field, Relationship, SQLModel
+
+from app.core.enums import Area, ExerciseKind, Position, Relevance
+
+
+def _in(column: str, values: type) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"  # type: ignore[attr-defined]
+
+
+class Exercise(SQLModel, table=True):
+    """A move from the source article. Rows are owned by the seed loader, keyed by slug."""
+
+    __tablename__ = "exercise"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ExerciseKind), name="kind"),
+        CheckConstraint(_in("position", Position), name="position"),
+        CheckConstraint("hold_min_seconds IS NULL OR hold_min_seconds > 0", name="hold_min"),
+        CheckConstraint(
+            "hold_max_seconds IS NULL OR hold_max_seconds >= hold_min_seconds", name="hold_range"
+        ),
+        CheckConstraint("reps_min IS NULL OR reps_min > 0", name="reps_min"),
+        CheckConstraint("reps_max IS NULL OR reps_max >= reps_min", name="reps_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True)
+    # Article order; the catalog lists moves in this order.
+    sort_order: int = Field(index=True)
+    name: str = Field(max_length=120)
+    kind: str = Field(max_length=16)
+    position: str = Field(max_length=32)
+    summary: str = Field(max_length=1000)
+    benefit: str = Field(max_length=500)
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    steps: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    cautions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    hold_min_seconds: int | None = None
+    hold_max_seconds: int | None = None
+    reps_min: int | None = None
+    reps_max: int | None = None
+    per_side: bool = False
+    source_title: str = Field(max_length=200)
+    source_section: str = Field(max_length=200)
+    source_heading: str = Field(max_length=200)
+    # Lower-cased name, aliases and steps, kept by the loader so `q` is one indexed-free LIKE.
+    search_text: str = Field(max_length=8000)
+
+    targets: list["ExerciseTarget"] = Relationship(
+        back_populates="exercise",
+        sa_relationship_kwargs={
+            "cascade": "all, delete-orphan",
+            "lazy": "selectin",
+            "order_by": "ExerciseTarget.area_order",
+        },
+    )
+
+
+class ExerciseTarget(SQLModel, table=True):
+    """Which part of the back a move helps, and how directly the article says so."""
+
+    __tablename__ = "exercise_target"
+    __table_args__ = (
+        CheckConstraint(_in("area", Area), name="area"),
+        CheckConstraint(_in("relevance", Relevance), name="relevance"),
+    )
+
+    exercise_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("exercise.id", ondelete="CASCADE"), primary_key=True)
+    )
+    area: str = Field(max_length=16, primary_key=True)
+    # upper=0, mid=1, lower=2: keeps target lists in anatomical order.
+    area_order: int
+    relevance: str = Field(max_length=16)
+    reason: str = Field(max_length=500)
+
+    exercise: Exercise = Relationship(back_populates="targets")
+
+
+AREA_ORDER: dict[str, int] = {a.value: i for i, a in enumerate(Area)}

@@ -1,0 +1,45 @@
+import logging
+
+from fastapi import FastAPI
+
+from app.core.config import get_settings
+from app.core.errors import install_error_handlers
+from app.core.openapi import build_openapi, operation_id
+from app.exercises.router import router as exercises_router
+from app.health.router import router as health_router
+
+API_PREFIX = "/v1"
+
+TAGS = [
+    {"name": "exercises", "description": "The catalog of moves from the source article."},
+    {"name": "health", "description": "Liveness and readiness probes for operators."},
+]
+
+DESCRIPTION = """
+JSON API behind a mobile app that helps people with back pain move better.
+
+Every move comes from one article and keeps its exact steps, holds and repetitions.
+Errors are RFC 9457 problem details (`application/problem+json`).
+"""
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level)
+    app = FastAPI(
+        title="Back Pain Relief API",
+        version="1.0.0",
+        summary="Moves, routines and progress for people with back pain.",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        generate_unique_id_function=operation_id,
+        servers=[{"url": "/", "description": "This server"}],
+    )
+    install_error_handlers(app)
+    app.include_router(exercises_router, prefix=API_PREFIX)
+    app.include_router(health_router)
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+app = create_app()

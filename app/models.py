@@ -1,0 +1,6 @@
+"""Imports every table module so `SQLModel.metadata` is complete (for Alembic and tests)."""
+
+
+def import_all_models() -> None:
+    import app.care.models
+    import app.exercises.models  # noqa: F401

@@ -1,0 +1,169 @@
+"""Upserts the seed files into the database, keyed by slug.
+
+Running it twice leaves the same rows; editing a file and re-running updates the rows in
+place (ids stay stable, so anything referring to them survives). Rows whose slug is no longer
+in the file are kept and reported, never silently deleted: user data may point at them.
+"""
+
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, SQLModel, select
+
+from app.care.models import CareReferral, SourceArticle
+from app.core.db import get_engine
+from app.exercises.models import AREA_ORDER, Exercise, ExerciseTarget
+
+SEED_DIR = Path(__file__).resolve().parent
+log = logging.getLogger("seed")
+
+Counts = dict[str, int]
+
+
+def read_json(name: str) -> Any:
+    return json.loads((SEED_DIR / name).read_text(encoding="utf-8"))
+
+
+def _range(value: dict[str, int] | None) -> tuple[int | None, int | None]:
+    if value is None:
+        return None, None
+    return value["min"], value["max"]
+
+
+def _apply(row: SQLModel, values: dict[str, Any]) -> bool:
+    changed = False
+    for key, value in values.items():
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+            changed = True
+    return changed
+
+
+def _upsert(
+    session: Session, model: type[Any], slug: str, values: dict[str, Any]
+) -> tuple[Any, str]:
+    """Insert or update one row by slug; returns it and 'created', 'updated' or 'unchanged'."""
+    row = session.exec(select(model).where(model.slug == slug)).first()
+    if row is None:
+        row = model(slug=slug, **values)
+        session.add(row)
+        session.flush()
+        return row, "created"
+    return row, "updated" if _apply(row, values) else "unchanged"
+
+
+def _new_counts() -> Counts:
+    return {"created": 0, "updated": 0, "unchanged": 0}
+
+
+def load_catalog(session: Session, data: dict[str, Any]) -> Counts:
+    counts = _new_counts()
+    title = data["article"]["title"]
+    _upsert(
+        session,
+        SourceArticle,
+        data["article"]["slug"],
+        {k: v for k, v in data["article"].items() if k != "slug"},
+    )
+    seen = set()
+    for order, item in enumerate(data["exercises"]):
+        seen.add(item["slug"])
+        hold_min, hold_max = _range(item["hold_seconds"])
+        reps_min, reps_max = _range(item["reps"])
+        search_text = " ".join([item["name"], *item["aliases"], *item["steps"]]).lower()
+        values = {
+            "sort_order": order,
+            "name": item["name"],
+            "kind": item["kind"],
+            "position": item["position"],
+            "summary": item["summary"],
+            "benefit": item["benefit"],
+            "aliases": item["aliases"],
+            "steps": item["steps"],
+            "cautions": item["cautions"],
+            "hold_min_seconds": hold_min,
+            "hold_max_seconds": hold_max,
+            "reps_min": reps_min,
+            "reps_max": reps_max,
+            "per_side": item["per_side"],
+            "source_title": title,
+            "source_section": item["source"]["section"],
+            "source_heading": item["source"]["heading"],
+            "search_text": search_text,
+        }
+        exercise, status = _upsert(session, Exercise, item["slug"], values)
+        if _sync_targets(session, exercise, item["targets"]) and status == "unchanged":
+            status = "updated"
+        counts[status] += 1
+    stale = session.exec(select(Exercise.slug).where(Exercise.slug.not_in(seen))).all()  # type: ignore[attr-defined]
+    if stale:
+        log.warning("moves in the database but not in the seed file (kept): %s", ", ".join(stale))
+    return counts
+
+
+def _sync_targets(session: Session, exercise: Exercise, targets: list[dict[str, str]]) -> bool:
+    wanted: dict[str, dict[str, Any]] = {
+        t["area"]: {
+            "relevance": t["relevance"],
+            "reason": t["reason"],
+            "area_order": AREA_ORDER[t["area"]],
+        }
+        for t in targets
+    }
+    existing = {t.area: t for t in exercise.targets}
+    changed = False
+    for area, target in existing.items():
+        if area not in wanted:
+            session.delete(target)
+            changed = True
+    for area, values in wanted.items():
+        if area in existing:
+            changed |= _apply(existing[area], values)
+        else:
+            assert exercise.id is not None
+            session.add(ExerciseTarget(exercise_id=exercise.id, area=area, **values))
+            changed = True
+    if changed:
+        session.flush()
+        session.expire(exercise, ["targets"])
+    return changed
+
+
+def load_referrals(session: Session, data: dict[str, Any]) -> Counts:
+    counts = _new_counts()
+    title = data["article"]["title"]
+    for item in data["referrals"]:
+        values = {
+            "is_default": item.get("is_default", False),
+            "name": item["name"],
+            "location": item["location"],
+            "summary": item["summary"],
+            "offers": item["offers"],
+            "source_title": title,
+            "source_section": item["source"]["section"],
+        }
+        _, status = _upsert(session, CareReferral, item["slug"], values)
+        counts[status] += 1
+    return counts
+
+
+# Each loader reads what it needs from the parsed catalog file; order matters when later
+# sections refer to rows created by earlier ones.
+LOADERS: dict[str, Callable[[Session, dict[str, Any]], Counts]] = {
+    "exercises": load_catalog,
+    "referrals": load_referrals,
+}
+
+
+def load_all(engine: Engine | None = None) -> dict[str, Counts]:
+    data = read_json("catalog.json")
+    report: dict[str, Counts] = {}
+    with Session(engine or get_engine()) as session:
+        for name, loader in LOADERS.items():
+            report[name] = loader(session, data)
+        session.commit()
+    return report

@@ -1,0 +1,69 @@
+import os
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from tests.support import fresh_database, migrate
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """One migrated and seeded database for the whole run; tests roll back their writes."""
+    with fresh_database() as url:
+        migrate(url)
+        os.environ["DATABASE_URL"] = url
+        from app.core import db
+        from app.core.config import get_settings
+
+        get_settings.cache_clear()
+        db._engine = None
+        from seed.loader import load_all
+
+        load_all(db.get_engine())
+        yield url
+        db.get_engine().dispose()
+        db._engine = None
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Engine:
+    from app.core.db import get_engine
+
+    return get_engine()
+
+
+@pytest.fixture()
+def session(engine: Engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test. The app's commits
+    become savepoint releases, so nothing a test writes outlives it."""
+    connection = engine.connect()
+    outer = connection.begin()
+    db_session = Session(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield db_session
+    finally:
+        db_session.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture()
+def client(session: Session) -> Iterator[TestClient]:
+    from app.core.db import get_session
+    from app.main import app
+
+    def session_override() -> Iterator[Session]:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+    app.dependency_overrides[get_session] = session_override
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+    app.dependency_overrides.clear()

@@ -1,0 +1,69 @@
+import copy
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from app.core.db import make_engine
+from seed import loader
+from tests.support import fresh_database, migrate
+
+TABLES = ["exercise", "exercise_target", "source_article", "care_referral"]
+
+
+def dump(engine: sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
+    with engine.connect() as conn:
+        return {
+            t: sorted(tuple(r) for r in conn.execute(sa.text(f"SELECT * FROM {t}"))) for t in TABLES
+        }
+
+
+@pytest.fixture()
+def empty_engine():
+    with fresh_database() as url:
+        migrate(url)
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
+
+
+def test_seeding_twice_leaves_identical_rows(empty_engine: sa.Engine) -> None:
+    first_report = loader.load_all(empty_engine)
+    first = dump(empty_engine)
+    second_report = loader.load_all(empty_engine)
+    assert dump(empty_engine) == first
+    assert first_report["exercises"]["created"] == 5
+    assert second_report["exercises"] == {"created": 0, "updated": 0, "unchanged": 5}
+    assert len(first["exercise"]) == 5
+    assert len(first["care_referral"]) == 1
+
+
+def test_editing_the_data_file_updates_rows_in_place(
+    empty_engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loader.load_all(empty_engine)
+    with empty_engine.connect() as conn:
+        ids_before = dict(conn.execute(sa.text("SELECT slug, id FROM exercise")).all())
+
+    data = copy.deepcopy(loader.read_json("catalog.json"))
+    knee = next(e for e in data["exercises"] if e["slug"] == "knee-rolls")
+    knee["reps"] = {"min": 5, "max": 9}
+    knee["targets"] = [t for t in knee["targets"] if t["area"] != "mid"]
+    monkeypatch.setattr(loader, "read_json", lambda name: data)
+
+    report = loader.load_all(empty_engine)
+    assert report["exercises"] == {"created": 0, "updated": 1, "unchanged": 4}
+    with empty_engine.connect() as conn:
+        row = conn.execute(
+            sa.text("SELECT id, reps_min, reps_max FROM exercise WHERE slug = 'knee-rolls'")
+        ).one()
+        areas = (
+            conn.execute(
+                sa.text("SELECT area FROM exercise_target WHERE exercise_id = :id"), {"id": row.id}
+            )
+            .scalars()
+            .all()
+        )
+    assert (row.reps_min, row.reps_max) == (5, 9)
+    assert areas == ["lower"]
+    assert row.id == ids_before["knee-rolls"]
