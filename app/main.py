@@ -1,9 +1,8 @@
-import logging
-
 from fastapi import FastAPI
 
 from app.core.config import get_settings
 from app.core.errors import install_error_handlers
+from app.core.observability import Metrics, ObservabilityMiddleware, configure_logging
 from app.core.openapi import build_openapi, operation_id
 from app.exercises.router import router as exercises_router
 from app.health.router import router as health_router
@@ -25,7 +24,7 @@ Errors are RFC 9457 problem details (`application/problem+json`).
 
 def create_app() -> FastAPI:
     settings = get_settings()
-    logging.basicConfig(level=settings.log_level)
+    configure_logging(settings.log_level, settings.log_json)
     app = FastAPI(
         title="Back Pain Relief API",
         version="1.0.0",
@@ -36,6 +35,10 @@ def create_app() -> FastAPI:
         servers=[{"url": "/", "description": "This server"}],
     )
     install_error_handlers(app)
+    metrics = Metrics()
+    app.add_middleware(ObservabilityMiddleware, metrics=metrics)
+    if settings.metrics_enabled:
+        app.add_route("/metrics", lambda _request: metrics.render(), include_in_schema=False)
     app.include_router(exercises_router, prefix=API_PREFIX)
     app.include_router(health_router)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]

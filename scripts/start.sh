@@ -4,4 +4,4 @@ set -eu
 cd "$(dirname "$0")/.."
 alembic upgrade head
 python -m seed
-exec uvicorn app.main:app --host "${HOST:-0.0.0.0}" --port "${PORT:-8000}" --no-server-header
+exec uvicorn app.main:app --host "${HOST:-0.0.0.0}" --port "${PORT:-8000}" --no-server-header --no-access-log

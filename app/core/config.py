@@ -14,6 +14,9 @@ class Settings(BaseSettings):
     # and revalidate cheaply with If-None-Match.
     catalog_max_age_seconds: int = 300
     log_level: str = "INFO"
+    # JSON lines for log shippers; plain text is easier to read on a laptop.
+    log_json: bool = True
+    metrics_enabled: bool = True
 
 
 @lru_cache
