@@ -1,0 +1,29 @@
+"""Time in one place: UTC everywhere inside, and a clock requests can depend on (and tests can
+replace)."""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends
+from pydantic import AfterValidator
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Aware UTC. SQLite hands back naive values; they were stored as UTC, so say so."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def request_time() -> datetime:
+    """The current time for a request."""
+    return utcnow()
+
+
+NowDep = Annotated[datetime, Depends(request_time)]
+# For response fields read back from the database: always rendered with a UTC offset.
+UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]

@@ -1,0 +1,208 @@
+import uuid
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+
+from app.core.clock import UtcDatetime
+from app.core.enums import Area
+
+MAX_EXERCISES = 30
+MAX_NOTES = 2000
+MAX_SESSION_LENGTH = timedelta(hours=12)
+# A phone's clock may run a little ahead of ours; more than this is a wrong clock or a typo.
+CLOCK_SKEW = timedelta(minutes=5)
+
+Pain = Annotated[int, Field(ge=0, le=10)]
+Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_NOTES)]
+
+SESSION_EXAMPLE: dict[str, Any] = {
+    "id": "7f0c1f5e-9a43-4c8e-9a57-3d7d1c0b6a21",
+    "routine_id": None,
+    "area": "lower",
+    "started_at": "2026-11-23T07:30:00-05:00",
+    "completed_at": "2026-11-23T07:42:00-05:00",
+    "pain_before": 6,
+    "pain_after": 3,
+    "exercises": [
+        {"exercise_slug": "knee-rolls", "sets": 1, "reps": 8, "hold_seconds": 3},
+        {"exercise_slug": "hamstring-stretch", "sets": 2, "hold_seconds": 5},
+    ],
+    "notes": "Stiff after the drive; better afterwards.",
+}
+
+
+class SessionExerciseIn(BaseModel):
+    """A move done in the session and how much of it."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [SESSION_EXAMPLE["exercises"][0]]})
+
+    exercise_slug: str = Field(
+        min_length=1, max_length=64, description="Slug of a move from the catalog."
+    )
+    sets: int = Field(default=1, gt=0, le=20, description="Rounds done.")
+    reps: int | None = Field(default=None, gt=0, le=100, description="Repetitions per set.")
+    hold_seconds: int | None = Field(
+        default=None, gt=0, le=600, description="Seconds each repetition was held."
+    )
+
+
+class SessionCreate(BaseModel):
+    """A session the user did. Send the same `id` again (e.g. after a timeout) and the stored
+    session comes back with 200; nothing is stored twice."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [SESSION_EXAMPLE]})
+
+    id: uuid.UUID | None = Field(
+        default=None,
+        description="Client-generated UUID, so retries and offline sync are safe. "
+        "Omit it and the server picks one.",
+    )
+    routine_id: uuid.UUID | None = Field(
+        default=None, description="The routine followed: a curated one or one of your own."
+    )
+    area: Area = Field(description="Where the pain was.")
+    started_at: AwareDatetime = Field(description="When the session started, with UTC offset.")
+    completed_at: AwareDatetime = Field(
+        description="When it ended, with UTC offset: not before started_at, at most 12 hours "
+        "later, and not in the future (5 minutes of clock skew allowed)."
+    )
+    pain_before: Pain = Field(description="Pain before the session, 0 (none) to 10 (worst).")
+    pain_after: Pain = Field(description="Pain after the session, 0 (none) to 10 (worst).")
+    exercises: list[SessionExerciseIn] = Field(
+        min_length=1, max_length=MAX_EXERCISES, description="Moves done, in order."
+    )
+    notes: Notes | None = Field(
+        default=None, description=f"Free text, up to {MAX_NOTES} characters."
+    )
+
+    @field_validator("completed_at")
+    @classmethod
+    def _after_start(cls, completed_at: AwareDatetime, info: ValidationInfo) -> AwareDatetime:
+        started_at = info.data.get("started_at")
+        if started_at is None:
+            return completed_at
+        if completed_at < started_at:
+            raise ValueError("must not be before started_at")
+        if completed_at - started_at > MAX_SESSION_LENGTH:
+            raise ValueError("must be at most 12 hours after started_at")
+        return completed_at
+
+
+class SessionExercisePublic(BaseModel):
+    """A move done in a session."""
+
+    position: int = Field(description="Order within the session, from 1.")
+    exercise_slug: str
+    exercise_name: str
+    sets: int
+    reps: int | None
+    hold_seconds: int | None
+
+
+class SessionPublic(BaseModel):
+    """A logged session, with what its pain scores mean."""
+
+    id: uuid.UUID
+    routine_id: uuid.UUID | None = Field(
+        description="The routine followed; null if none, or if that routine was deleted."
+    )
+    area: Area
+    started_at: UtcDatetime
+    completed_at: UtcDatetime
+    local_date: date = Field(
+        description="The day the session counts for: completed_at in your timezone."
+    )
+    duration_seconds: int
+    pain_before: int
+    pain_after: int
+    pain_change: int = Field(description="pain_after - pain_before; negative is better.")
+    improved: bool = Field(
+        description="Pain dropped by 2 points or more, or by 30% or more of where it started."
+    )
+    flare_up: bool = Field(description="Pain rose by 2 points or more, or ended at 6 or more.")
+    advice: str | None = Field(description="What to do now, when the session was a flare-up.")
+    exercises: list[SessionExercisePublic]
+    notes: str | None
+    created_at: UtcDatetime = Field(description="When the server stored the session.")
+
+
+class SessionList(BaseModel):
+    """A page of sessions, newest first."""
+
+    data: list[SessionPublic]
+    count: int = Field(description="Number of sessions matching the filters, across all pages.")
+
+
+class FlareUpPublic(BaseModel):
+    """A session that ended in a flare-up."""
+
+    id: uuid.UUID
+    local_date: date
+    pain_before: int
+    pain_after: int
+
+
+class FlareUps(BaseModel):
+    """Sessions whose pain rose by 2 or more, or ended at 6 or more."""
+
+    count: int
+    share: float | None = Field(description="Fraction of all sessions; null with none logged.")
+    recent: list[FlareUpPublic] = Field(description="The latest few, newest first.")
+
+
+class ExerciseCount(BaseModel):
+    """How often a move was done."""
+
+    exercise_slug: str
+    exercise_name: str
+    sessions: int = Field(description="Sessions that included the move.")
+    sets: int = Field(description="Sets done, across all sessions.")
+
+
+class DailyPain(BaseModel):
+    """Average pain on one day (in your timezone) that has sessions."""
+
+    date: date
+    sessions: int
+    average_pain_before: float
+    average_pain_after: float
+
+
+class ProgressSummary(BaseModel):
+    """How the user is doing, computed from every session they logged."""
+
+    timezone: str = Field(description="The timezone days are counted in (yours).")
+    today: date = Field(description="Today in that timezone.")
+    total_sessions: int
+    sessions_last_7_days: int = Field(description="Sessions on the last 7 days, today included.")
+    sessions_last_30_days: int = Field(description="Sessions on the last 30 days, today included.")
+    current_streak_days: int = Field(
+        description="Consecutive days with a session up to today, or up to yesterday while "
+        "today has none yet."
+    )
+    longest_streak_days: int
+    average_pain_before: float | None
+    average_pain_after: float | None
+    average_pain_change: float | None = Field(
+        description="Average of pain_after - pain_before; negative means pain goes down."
+    )
+    improved_sessions: int = Field(
+        description="Sessions whose pain dropped by 2 points or by 30% or more."
+    )
+    improvement_share: float | None = Field(
+        description="improved_sessions / total_sessions; null with no sessions."
+    )
+    flare_ups: FlareUps
+    exercises: list[ExerciseCount] = Field(description="Per move, most done first.")
+    daily_pain: list[DailyPain] = Field(
+        description="One point per day with sessions, oldest first, over the requested window."
+    )

@@ -1,0 +1,37 @@
+"""Days and streaks in the user's own timezone, as plain functions."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+ONE_DAY = timedelta(days=1)
+
+
+def local_date(moment: datetime, timezone: str) -> date:
+    """The calendar date `moment` falls on for someone living in `timezone` (IANA name)."""
+    if moment.tzinfo is None:
+        raise ValueError("moment must be timezone-aware")
+    return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+@dataclass(frozen=True)
+class Streaks:
+    """Runs of consecutive calendar days with at least one session."""
+
+    current: int
+    longest: int
+
+
+def streaks(days: Iterable[date], today: date) -> Streaks:
+    """`current` counts back from today, or from yesterday when nothing is logged today yet
+    (the day is not over, so the streak is not broken). Days after `today` are ignored."""
+    ordered = sorted({d for d in days if d <= today})
+    longest = run = 0
+    previous: date | None = None
+    for day in ordered:
+        run = run + 1 if previous is not None and day - previous == ONE_DAY else 1
+        longest = max(longest, run)
+        previous = day
+    current = run if previous is not None and today - previous <= ONE_DAY else 0
+    return Streaks(current=current, longest=longest)

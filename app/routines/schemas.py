@@ -1,0 +1,177 @@
+import uuid
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from app.core.clock import UtcDatetime
+from app.core.enums import Area
+
+MAX_STEPS = 20
+MAX_SETS = 10
+MAX_REPS = 50
+MAX_HOLD_SECONDS = 300
+
+RoutineName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+
+_AREA_ORDER = {a: i for i, a in enumerate(Area)}
+
+STEP_EXAMPLE: dict[str, Any] = {
+    "exercise_slug": "knee-rolls",
+    "sets": 1,
+    "reps": 6,
+    "hold_seconds": 3,
+    "per_side": True,
+}
+
+
+def _areas_in_order(areas: list[Area]) -> list[Area]:
+    """Duplicates dropped, upper to lower, so equal routines compare and display equally."""
+    return sorted(set(areas), key=_AREA_ORDER.__getitem__)
+
+
+class RoutineStepIn(BaseModel):
+    """One move of a routine and how much of it to do. Give `reps`, `hold_seconds` or both."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [STEP_EXAMPLE]})
+
+    exercise_slug: str = Field(
+        min_length=1, max_length=64, description="Slug of a move from the catalog."
+    )
+    sets: int = Field(default=1, gt=0, le=MAX_SETS, description="Rounds of this move.")
+    reps: int | None = Field(
+        default=None, gt=0, le=MAX_REPS, description="Repetitions per set (per side if per_side)."
+    )
+    hold_seconds: int | None = Field(
+        default=None, gt=0, le=MAX_HOLD_SECONDS, description="Seconds to hold each repetition."
+    )
+    per_side: bool | None = Field(
+        default=None,
+        description="Done on one side, then the other. Omit to use what the catalog says.",
+    )
+
+    @model_validator(mode="after")
+    def _has_a_dose(self) -> "RoutineStepIn":
+        if self.reps is None and self.hold_seconds is None:
+            raise ValueError("give reps, hold_seconds or both")
+        return self
+
+
+class RoutineBase(BaseModel):
+    """Fields a person chooses for a routine."""
+
+    name: RoutineName = Field(description="What the routine is called.")
+    description: Description | None = Field(
+        default=None, description="Optional notes on the routine."
+    )
+    areas: list[Area] = Field(
+        min_length=1, max_length=6, description="Parts of the back the routine is meant for."
+    )
+
+    @field_validator("areas")
+    @classmethod
+    def _normalise_areas(cls, areas: list[Area]) -> list[Area]:
+        return _areas_in_order(areas)
+
+
+class RoutineCreate(RoutineBase):
+    """A new routine of the caller's own."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Evening mid-back unwind",
+                    "description": "After work, before dinner.",
+                    "areas": ["mid"],
+                    "steps": [
+                        {"exercise_slug": "cat-camel", "sets": 1, "reps": 5},
+                        STEP_EXAMPLE,
+                    ],
+                }
+            ]
+        }
+    )
+
+    steps: list[RoutineStepIn] = Field(
+        min_length=1, max_length=MAX_STEPS, description="Moves in the order they are done."
+    )
+
+
+class RoutineUpdate(BaseModel):
+    """Changes to one of the caller's routines. Omitted fields stay as they are; `steps` and
+    `areas`, when given, replace the whole list."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"name": "Morning mid-back unwind", "steps": [STEP_EXAMPLE]},
+                {"description": None},
+            ]
+        }
+    )
+
+    name: RoutineName | None = Field(default=None, description="New name.")
+    description: Description | None = Field(
+        default=None, description="New notes; null removes them."
+    )
+    areas: list[Area] | None = Field(default=None, min_length=1, max_length=6)
+    steps: list[RoutineStepIn] | None = Field(default=None, min_length=1, max_length=MAX_STEPS)
+
+    @field_validator("name", "areas", "steps", mode="after")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        # Runs only for fields the client sent: leaving a field out is fine, nulling it is not.
+        if value is None:
+            raise ValueError("may be omitted but not null")
+        return value
+
+    @field_validator("areas")
+    @classmethod
+    def _normalise_areas(cls, areas: list[Area] | None) -> list[Area] | None:
+        return None if areas is None else _areas_in_order(areas)
+
+
+class RoutineStepPublic(BaseModel):
+    """One move of a routine, with its dose and how long it takes."""
+
+    position: int = Field(description="Place in the routine, from 1.")
+    exercise_slug: str
+    exercise_name: str
+    sets: int
+    reps: int | None
+    hold_seconds: int | None
+    per_side: bool
+    estimated_duration_seconds: int = Field(description="Estimated time for this step.")
+
+
+class RoutinePublic(BaseModel):
+    """A routine: curated (from the seed, read-only) or the caller's own."""
+
+    id: uuid.UUID
+    slug: str | None = Field(description="Stable name of a curated routine; null for your own.")
+    curated: bool = Field(description="True for routines that come with the app (read-only).")
+    name: str
+    description: str | None
+    areas: list[Area]
+    steps: list[RoutineStepPublic]
+    estimated_duration_seconds: int = Field(
+        description="Estimated time for the whole routine: each step's sets x sides x reps x "
+        "(hold + 3 s to move), 20 s rest between sets, 15 s between steps."
+    )
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+
+
+class RoutineList(BaseModel):
+    """A page of routines."""
+
+    data: list[RoutinePublic]
+    count: int = Field(description="Number of routines matching the filters, across all pages.")

@@ -1,0 +1,95 @@
+"""Pain classification and session fingerprints, as plain functions."""
+
+import pytest
+
+from app.progress.fingerprint import canonical_content, fingerprint
+from app.progress.pain import flare_up_advice, is_flare_up, is_meaningful_improvement
+from app.progress.schemas import SessionCreate
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "improved"),
+    [
+        (6, 4, True),  # 2 points
+        (8, 7, False),  # 1 point, 12.5%
+        (3, 2, True),  # 1 point but 33%
+        (4, 3, False),  # 1 point, 25%
+        (10, 7, True),
+        (1, 0, True),  # 100%
+        (0, 0, False),
+        (5, 5, False),
+        (2, 4, False),
+    ],
+)
+def test_meaningful_improvement(before: int, after: int, improved: bool) -> None:
+    assert is_meaningful_improvement(before, after) is improved
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "flare"),
+    [
+        (2, 4, True),  # up by 2
+        (2, 3, False),
+        (5, 6, True),  # ends at 6
+        (9, 6, True),  # better, but still ends at 6
+        (5, 5, False),
+        (0, 2, True),
+        (7, 5, False),
+    ],
+)
+def test_flare_up(before: int, after: int, flare: bool) -> None:
+    assert is_flare_up(before, after) is flare
+
+
+def test_advice_only_for_flare_ups_and_says_why() -> None:
+    assert flare_up_advice(6, 3) is None
+    rise = flare_up_advice(2, 5)
+    assert rise is not None and "went up by 3" in rise and "specialist" in rise
+    high = flare_up_advice(7, 6)
+    assert high is not None and "6 out of 10" in high
+
+
+def payload(**changes: object) -> SessionCreate:
+    base: dict[str, object] = {
+        "area": "lower",
+        "started_at": "2026-11-23T07:30:00-05:00",
+        "completed_at": "2026-11-23T07:42:00-05:00",
+        "pain_before": 6,
+        "pain_after": 3,
+        "exercises": [{"exercise_slug": "knee-rolls", "reps": 8, "hold_seconds": 3}],
+    }
+    return SessionCreate.model_validate(base | changes)
+
+
+def digest(p: SessionCreate) -> str:
+    return fingerprint(canonical_content(p))
+
+
+def test_fingerprint_is_about_content_not_spelling() -> None:
+    same_instant_in_utc = payload(
+        started_at="2026-11-23T12:30:00Z", completed_at="2026-11-23T12:42:00.000+00:00"
+    )
+    assert digest(payload()) == digest(same_instant_in_utc)
+    assert digest(payload(id="7f0c1f5e-9a43-4c8e-9a57-3d7d1c0b6a21")) == digest(payload())
+    assert digest(payload(notes="  ")) == digest(payload())
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"pain_after": 4},
+        {"area": "mid"},
+        {"completed_at": "2026-11-23T07:43:00-05:00"},
+        {"notes": "felt fine"},
+        {"routine_id": "7f0c1f5e-9a43-4c8e-9a57-3d7d1c0b6a21"},
+        {"exercises": [{"exercise_slug": "knee-rolls", "reps": 7, "hold_seconds": 3}]},
+    ],
+)
+def test_fingerprint_changes_with_content(change: dict[str, object]) -> None:
+    assert digest(payload(**change)) != digest(payload())
+
+
+def test_canonical_times_are_utc() -> None:
+    content = canonical_content(payload())
+    assert content["started_at"] == "2026-11-23T12:30:00+00:00"
+    assert content["completed_at"] == "2026-11-23T12:42:00+00:00"

@@ -1,0 +1,187 @@
+"""Duration estimates and the curated-routine rules, as plain functions."""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from app.routines.curation import (
+    CatalogMove,
+    CuratedRoutineError,
+    CuratedRoutineSpec,
+    check_curated,
+    collection_problems,
+    routine_problems,
+)
+from app.routines.duration import estimate_duration_seconds, step_duration_seconds
+
+
+@dataclass
+class Step:
+    sets: int = 1
+    reps: int | None = None
+    hold_seconds: int | None = None
+    per_side: bool = False
+
+
+@pytest.mark.parametrize(
+    ("step", "seconds"),
+    [
+        (Step(reps=5), 5 * 3),  # reps only: 3 s to move each time
+        (Step(hold_seconds=10), 10 + 3),  # hold only: one repetition
+        (Step(reps=6, hold_seconds=3, per_side=True), 2 * 6 * (3 + 3)),
+        (Step(sets=2, hold_seconds=5), 2 * (5 + 3) + 20),  # rest between the two sets
+        (Step(sets=3, reps=2, hold_seconds=2, per_side=True), 3 * 2 * 2 * 5 + 2 * 20),
+    ],
+)
+def test_step_duration(step: Step, seconds: int) -> None:
+    assert step_duration_seconds(step) == seconds
+
+
+def test_routine_duration_adds_transitions_between_steps() -> None:
+    steps = [Step(reps=5), Step(reps=6, hold_seconds=3, per_side=True), Step(hold_seconds=10)]
+    assert estimate_duration_seconds(steps) == 15 + 72 + 13 + 2 * 15
+    assert estimate_duration_seconds(steps[:1]) == 15
+    assert estimate_duration_seconds([]) == 0
+
+
+CATALOG = {
+    m.slug: m
+    for m in [
+        CatalogMove("cat-camel", 0, frozenset({"upper", "mid", "lower"}), None, None, False),
+        CatalogMove(
+            "abdominal-crunches", 1, frozenset({"upper", "mid", "lower"}), None, None, False
+        ),
+        CatalogMove("shoulder-rotations", 2, frozenset({"upper"}), (2, 3), None, True),
+        CatalogMove("knee-rolls", 3, frozenset({"mid", "lower"}), (3, 3), (6, 8), True),
+        CatalogMove(
+            "hamstring-stretch", 4, frozenset({"upper", "mid", "lower"}), (3, 10), None, False
+        ),
+    ]
+}
+
+
+def spec(
+    areas: list[str], *steps: dict[str, object], description: str | None = "d"
+) -> CuratedRoutineSpec:
+    return CuratedRoutineSpec.model_validate(
+        {"slug": "r", "name": "R", "description": description, "areas": areas, "steps": steps}
+    )
+
+
+KNEE = {"exercise_slug": "knee-rolls", "reps": 6, "hold_seconds": 3}
+
+
+def test_a_routine_within_the_rules_passes() -> None:
+    good = spec(
+        ["mid"],
+        {"exercise_slug": "cat-camel", "reps": 5},
+        KNEE,
+        {"exercise_slug": "hamstring-stretch", "hold_seconds": 10, "sets": 2},
+    )
+    assert routine_problems(good, CATALOG) == []
+
+
+@pytest.mark.parametrize(
+    ("areas", "step", "problem"),
+    [
+        # Shoulder rotations are not linked to the lower back.
+        (["lower"], {"exercise_slug": "shoulder-rotations", "hold_seconds": 3}, "does not link"),
+        (["mid"], {**KNEE, "hold_seconds": 5}, "hold_seconds must be 3-3"),
+        (["mid"], {**KNEE, "reps": 10}, "reps must be 6-8"),
+        (["mid"], {"exercise_slug": "knee-rolls", "hold_seconds": 3}, "reps must be 6-8"),
+        (["upper"], {"exercise_slug": "shoulder-rotations", "hold_seconds": 4}, "must be 2-3"),
+        (["upper"], {"exercise_slug": "shoulder-rotations", "reps": 2}, "must be 2-3"),
+        (["lower"], {"exercise_slug": "hamstring-stretch", "hold_seconds": 11}, "3-10"),
+        (["lower"], {"exercise_slug": "cat-camel", "reps": 5, "hold_seconds": 5}, "no hold"),
+        (["lower"], {"exercise_slug": "abdominal-crunches", "reps": 20}, "at most 10"),
+        (["mid"], {**KNEE, "per_side": False}, "per_side must be True"),
+        (["mid"], {**KNEE, "sets": 4}, "at most 3 sets"),
+        (["mid"], {"exercise_slug": "pilates", "reps": 5}, "no such move"),
+    ],
+)
+def test_routine_rules(areas: list[str], step: dict[str, object], problem: str) -> None:
+    problems = routine_problems(spec(areas, step), CATALOG)
+    assert any(problem in p for p in problems), problems
+
+
+def test_invented_reps_must_be_explained() -> None:
+    problems = routine_problems(
+        spec(["mid"], {"exercise_slug": "cat-camel", "reps": 5}, description=None), CATALOG
+    )
+    assert any("description must say" in p for p in problems)
+
+
+def test_every_area_of_a_routine_needs_a_move_for_it() -> None:
+    problems = routine_problems(spec(["upper", "mid"], {**KNEE}), CATALOG)
+    assert problems == ["r: no move in it helps the upper back"]
+
+
+def named(slug: str, areas: list[str], *steps: dict[str, object]) -> CuratedRoutineSpec:
+    return spec(areas, *steps).model_copy(update={"slug": slug})
+
+
+ALL_FIVE = [
+    {"exercise_slug": "cat-camel", "reps": 5},
+    {"exercise_slug": "abdominal-crunches", "reps": 8},
+    {"exercise_slug": "shoulder-rotations", "hold_seconds": 3},
+    KNEE,
+    {"exercise_slug": "hamstring-stretch", "hold_seconds": 5},
+]
+PER_AREA = [
+    named("u", ["upper"], {"exercise_slug": "shoulder-rotations", "hold_seconds": 3}),
+    named("m", ["mid"], KNEE),
+    named("l", ["lower"], KNEE),
+]
+
+
+def test_the_collection_needs_each_area_and_the_article_order() -> None:
+    everything = named("all", ["upper", "mid", "lower"], *ALL_FIVE)
+    assert collection_problems([*PER_AREA, everything], CATALOG) == []
+    check_curated([*PER_AREA, everything], CATALOG)
+
+    assert collection_problems([*PER_AREA[:2], everything], CATALOG) == [
+        "no curated routine for the lower back alone"
+    ]
+    shuffled = named("all", ["upper", "mid", "lower"], *reversed(ALL_FIVE))
+    assert collection_problems([*PER_AREA, shuffled], CATALOG) == [
+        "no curated routine runs every move in the article's order"
+    ]
+    assert "m: slug used twice" in collection_problems([*PER_AREA, PER_AREA[1]], CATALOG)
+
+
+def test_check_curated_lists_every_problem() -> None:
+    bad = named("bad", ["lower"], {"exercise_slug": "shoulder-rotations", "hold_seconds": 9})
+    with pytest.raises(CuratedRoutineError) as caught:
+        check_curated([*PER_AREA, bad], CATALOG)
+    assert caught.value.problems == [
+        "no curated routine runs every move in the article's order",
+        "bad step 1 (shoulder-rotations): the catalog does not link this move to lower",
+        "bad step 1 (shoulder-rotations): hold_seconds must be 2-3, as in the article",
+        "bad: no move in it helps the lower back",
+    ]
+
+
+def test_the_seed_files_curated_routines_follow_the_rules() -> None:
+    """The shipped routines against the shipped catalog, before any database is involved."""
+    seed = Path(__file__).resolve().parents[1] / "seed"
+    catalog = json.loads((seed / "catalog.json").read_text(encoding="utf-8"))
+    routines = json.loads((seed / "routines.json").read_text(encoding="utf-8"))
+
+    def pair(r: dict[str, int] | None) -> tuple[int, int] | None:
+        return None if r is None else (r["min"], r["max"])
+
+    moves = {
+        e["slug"]: CatalogMove(
+            slug=e["slug"],
+            sort_order=i,
+            areas=frozenset(t["area"] for t in e["targets"]),
+            hold_range=pair(e["hold_seconds"]),
+            reps_range=pair(e["reps"]),
+            per_side=e["per_side"],
+        )
+        for i, e in enumerate(catalog["exercises"])
+    }
+    specs = [CuratedRoutineSpec.model_validate(r) for r in routines["routines"]]
+    check_curated(specs, moves)
