@@ -1,16 +1,26 @@
 from fastapi import FastAPI
 
+from app.care.router import router as care_router
 from app.core.config import get_settings
 from app.core.errors import install_error_handlers
 from app.core.observability import Metrics, ObservabilityMiddleware, configure_logging
 from app.core.openapi import build_openapi, operation_id
 from app.exercises.router import router as exercises_router
 from app.health.router import router as health_router
+from app.recommendations.router import router as recommendations_router
 
 API_PREFIX = "/v1"
 
 TAGS = [
     {"name": "exercises", "description": "The catalog of moves from the source article."},
+    {
+        "name": "recommendations",
+        "description": "The safety screen, and the moves that suit a person's reported pain.",
+    },
+    {
+        "name": "care",
+        "description": "Where to get in-person care, with the article's general disclaimer.",
+    },
     {"name": "health", "description": "Liveness and readiness probes for operators."},
 ]
 
@@ -40,6 +50,8 @@ def create_app() -> FastAPI:
     if settings.metrics_enabled:
         app.add_route("/metrics", lambda _request: metrics.render(), include_in_schema=False)
     app.include_router(exercises_router, prefix=API_PREFIX)
+    app.include_router(recommendations_router, prefix=API_PREFIX)
+    app.include_router(care_router, prefix=API_PREFIX)
     app.include_router(health_router)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app

@@ -1,0 +1,70 @@
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body
+
+from app.core.caching import NOT_MODIFIED, CachedRoute
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.recommendations import service
+from app.recommendations.schemas import (
+    CAUTION_EXAMPLE,
+    RED_FLAG_EXAMPLE,
+    SELF_CARE_EXAMPLE,
+    RecommendationCreate,
+    RecommendationPublic,
+    ScreeningQuestionList,
+)
+
+router = APIRouter(tags=["recommendations"])
+# The screen is fixed content: cacheable like the catalog. The POST stays uncached.
+screening_router = APIRouter(route_class=CachedRoute, responses=NOT_MODIFIED)
+
+REQUEST_EXAMPLES: dict[str, Any] = {
+    "self_care": {
+        "summary": "Lower back pain, no warning signs",
+        "description": "Gets the moves for the lower back, minus those done kneeling.",
+        "value": SELF_CARE_EXAMPLE,
+    },
+    "red_flag": {
+        "summary": "A red flag answered yes",
+        "description": "New numbness around the genitals or buttocks: urgent care, no moves.",
+        "value": RED_FLAG_EXAMPLE,
+    },
+    "caution": {
+        "summary": "Osteoporosis, pain for two months",
+        "description": "Moves that bend the spine forward under load are held back, and the "
+        "answer advises having the pain looked at.",
+        "value": CAUTION_EXAMPLE,
+    },
+}
+
+
+@screening_router.get(
+    "/screening/questions",
+    response_model=ScreeningQuestionList,
+    summary="List safety-screen questions",
+)
+def list_screening_questions() -> ScreeningQuestionList:
+    """The yes/no safety questions to ask before recommending moves, most serious first. Send
+    the ids answered yes as `red_flags` to `POST /v1/recommendations`."""
+    return service.list_screening_questions()
+
+
+@router.post(
+    "/recommendations",
+    response_model=RecommendationPublic,
+    summary="Recommend moves for reported pain",
+    responses=problem_responses(400, 422, 503),
+)
+def create_recommendation(
+    session: SessionDep,
+    body: Annotated[RecommendationCreate, Body(openapi_examples=REQUEST_EXAMPLES)],
+) -> RecommendationPublic:
+    """Triage the answers first. `urgent_care` and `see_doctor` answers get no moves and a
+    referral; a `self_care` answer gets the article's moves for the area, best match first,
+    minus those held back by caution answers or limitations (listed in `excluded`), each with
+    its reason, dose and step in the suggested order."""
+    return service.create_recommendation(session, body)
+
+
+router.include_router(screening_router)

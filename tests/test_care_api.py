@@ -1,0 +1,99 @@
+"""The referral to in-person care and the article's disclaimer."""
+
+import copy
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, delete
+
+from app.care.models import CareReferral, SourceArticle
+from seed import loader
+
+ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "source-article.txt"
+SEVERE = {"area": "lower", "pain_level": 9}
+
+
+def test_referral_is_the_articles_clinic(client: TestClient) -> None:
+    response = client.get("/v1/care/referral")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["slug"] == "illinois-pain-spine-institute"
+    assert body["name"] == "Illinois Pain & Spine Institute"
+    assert "Chicago" in body["location"]
+    assert "non-surgical treatment" in body["offers"]
+    assert {"chronic back pain", "new back pain"} <= set(body["offers"])
+    assert body["source"]["section"].endswith("Back Pain Specialist in Chicago")
+
+
+def test_referral_carries_the_articles_disclaimer(client: TestClient) -> None:
+    body = client.get("/v1/care/referral").json()
+    assert "average level of mobility" in body["disclaimer"]
+    assert "no debilitating conditions" in body["disclaimer"]
+    assert "severe back pain" in body["disclaimer_quote"]
+
+
+def test_referral_facts_are_in_the_article(client: TestClient) -> None:
+    if not ARTICLE.exists():
+        pytest.skip("source article not beside the checkout")
+    text = ARTICLE.read_text(encoding="utf-8")
+    body = client.get("/v1/care/referral").json()
+    assert body["name"] in text
+    assert body["source"]["section"] in text
+    assert body["source"]["title"] in text
+    assert body["disclaimer_quote"] in text
+    assert "non-surgical" in text and "Chicago" in text
+
+
+def test_referral_is_cacheable(client: TestClient) -> None:
+    first = client.get("/v1/care/referral")
+    again = client.get("/v1/care/referral", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+
+
+def test_another_clinic_replaces_it_through_the_seed(client: TestClient, session: Session) -> None:
+    data = copy.deepcopy(loader.read_json("catalog.json"))
+    data["referrals"] = [
+        {
+            "slug": "lakeside-back-clinic",
+            "is_default": True,
+            "name": "Lakeside Back Clinic",
+            "location": "Springfield",
+            "summary": "Physiotherapy for back pain.",
+            "offers": ["physiotherapy"],
+            "source": {"section": "Clinic partners"},
+        }
+    ]
+    loader.load_referrals(session, data)
+    assert client.get("/v1/care/referral").json()["name"] == "Lakeside Back Clinic"
+    embedded = client.post("/v1/recommendations", json=SEVERE).json()["referral"]
+    assert embedded["slug"] == "lakeside-back-clinic"
+
+
+def test_no_referral_configured_is_a_404_but_triage_still_answers(
+    client: TestClient, session: Session
+) -> None:
+    session.execute(delete(CareReferral))
+    session.flush()
+    answer = client.post("/v1/recommendations", json=SEVERE)
+    assert answer.status_code == 200
+    assert answer.json()["triage"]["level"] == "see_doctor"
+    assert answer.json()["referral"] is None
+    response = client.get("/v1/care/referral")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [("GET", "/v1/care/referral", None), ("POST", "/v1/recommendations", SEVERE)],
+)
+def test_missing_article_is_a_503_not_a_500(
+    client: TestClient, session: Session, method: str, path: str, body: dict | None
+) -> None:
+    session.execute(delete(SourceArticle))
+    session.flush()
+    response = client.request(method, path, json=body)
+    assert response.status_code == 503
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "seed" in response.json()["detail"]

@@ -1,0 +1,405 @@
+"""Every triage and filtering rule, through POST /v1/recommendations, on the article's moves."""
+
+import itertools
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+URGENT = [
+    "saddle_numbness",
+    "bladder_bowel_change",
+    "leg_weakness_both_or_worsening",
+    "chest_pain",
+    "major_trauma",
+]
+SEE_DOCTOR = [
+    "fever_or_unwell",
+    "unexplained_weight_loss",
+    "cancer_history",
+    "night_or_rest_pain",
+    "weakened_immune_system",
+    "new_lump_or_deformity",
+]
+CAUTION = ["osteoporosis", "leg_pain_below_knee"]
+LIMITATIONS = ["cannot_kneel", "cannot_lie_on_floor", "cannot_stand_unsupported"]
+LIMITED_POSITION = {
+    "cannot_kneel": "hands_and_knees",
+    "cannot_lie_on_floor": "lying_on_back",
+    "cannot_stand_unsupported": "standing",
+}
+
+
+def recommend(client: TestClient, **body: Any) -> dict[str, Any]:
+    body.setdefault("area", "lower")
+    body.setdefault("pain_level", 3)
+    response = client.post("/v1/recommendations", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def slugs(answer: dict[str, Any]) -> list[str]:
+    return [m["exercise"]["slug"] for m in answer["moves"]]
+
+
+def excluded(answer: dict[str, Any]) -> dict[str, list[str]]:
+    return {e["slug"]: e["causes"] for e in answer["excluded"]}
+
+
+@pytest.fixture()
+def catalog(client: TestClient) -> dict[str, dict[str, Any]]:
+    """The article's moves as the catalog serves them, by slug."""
+    return {e["slug"]: e for e in client.get("/v1/exercises").json()["data"]}
+
+
+def disclaimer(client: TestClient) -> str:
+    return client.get("/v1/care/referral").json()["disclaimer"]
+
+
+# --- triage ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flag", URGENT)
+def test_any_urgent_flag_means_urgent_care_and_no_moves(client: TestClient, flag: str) -> None:
+    answer = recommend(client, red_flags=[flag], pain_level=2)
+    assert answer["triage"]["level"] == "urgent_care"
+    assert answer["moves"] == [] and answer["excluded"] == []
+    assert answer["estimated_total_seconds"] == 0
+    assert "emergency" in answer["triage"]["message"]
+    assert len(answer["triage"]["reasons"]) == 1
+    assert answer["referral"]["name"] == "Illinois Pain & Spine Institute"
+
+
+@pytest.mark.parametrize("flag", SEE_DOCTOR)
+def test_any_see_doctor_flag_means_see_doctor_with_referral(client: TestClient, flag: str) -> None:
+    answer = recommend(client, red_flags=[flag])
+    assert answer["triage"]["level"] == "see_doctor"
+    assert answer["moves"] == []
+    assert "doctor" in answer["triage"]["message"]
+    assert answer["referral"]["slug"] == "illinois-pain-spine-institute"
+    assert len(answer["triage"]["reasons"]) == 1
+
+
+@pytest.mark.parametrize("pain", [8, 9, 10])
+def test_severe_pain_means_see_doctor_with_referral(client: TestClient, pain: int) -> None:
+    answer = recommend(client, pain_level=pain)
+    assert answer["triage"]["level"] == "see_doctor"
+    assert answer["moves"] == []
+    assert answer["referral"]["location"] == "Chicago, Illinois"
+    assert any(f"{pain} out of 10" in r for r in answer["triage"]["reasons"])
+
+
+def test_pain_of_seven_still_gets_moves(client: TestClient) -> None:
+    answer = recommend(client, pain_level=7)
+    assert answer["triage"]["level"] == "self_care"
+    assert len(answer["moves"]) == 4
+    assert answer["referral"] is None
+
+
+def test_urgent_outranks_see_doctor_and_lists_every_rule(client: TestClient) -> None:
+    answer = recommend(
+        client, pain_level=9, red_flags=["fever_or_unwell", "major_trauma", "chest_pain"]
+    )
+    assert answer["triage"]["level"] == "urgent_care"
+    assert len(answer["triage"]["reasons"]) == 4
+
+
+def test_caution_flags_do_not_escalate(client: TestClient) -> None:
+    answer = recommend(client, red_flags=CAUTION)
+    assert answer["triage"]["level"] == "self_care"
+    assert answer["moves"]
+
+
+def test_long_lasting_pain_gets_moves_and_advice_to_have_it_looked_at(client: TestClient) -> None:
+    answer = recommend(client, pain_level=4, duration_weeks=7)
+    assert answer["triage"]["level"] == "self_care"
+    assert slugs(answer) == ["knee-rolls", "cat-camel", "abdominal-crunches", "hamstring-stretch"]
+    assert "looked at" in answer["triage"]["message"]
+    assert any("7 weeks" in r for r in answer["triage"]["reasons"])
+    assert answer["referral"]["name"] == "Illinois Pain & Spine Institute"
+
+
+@pytest.mark.parametrize(("weeks", "pain"), [(6, 4), (0, 4), (30, 0)])
+def test_no_advice_within_six_weeks_or_without_pain(
+    client: TestClient, weeks: int, pain: int
+) -> None:
+    answer = recommend(client, pain_level=pain, duration_weeks=weeks)
+    assert answer["triage"]["level"] == "self_care"
+    assert "looked at" not in answer["triage"]["message"]
+    assert answer["referral"] is None
+
+
+def test_every_answer_carries_the_disclaimer(client: TestClient) -> None:
+    expected = disclaimer(client)
+    assert "no debilitating conditions" in expected
+    for body in (
+        {},
+        {"red_flags": ["chest_pain"]},
+        {"pain_level": 9},
+        {"limitations": LIMITATIONS},
+    ):
+        assert recommend(client, **body)["disclaimer"] == expected
+
+
+# --- ranking and order ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("area", "ranked"),
+    [
+        ("upper", ["shoulder-rotations", "cat-camel", "abdominal-crunches", "hamstring-stretch"]),
+        ("mid", ["knee-rolls", "cat-camel", "abdominal-crunches", "hamstring-stretch"]),
+        ("lower", ["knee-rolls", "cat-camel", "abdominal-crunches", "hamstring-stretch"]),
+    ],
+)
+def test_each_area_ranks_its_primary_move_first(
+    client: TestClient, area: str, ranked: list[str]
+) -> None:
+    answer = recommend(client, area=area)
+    assert answer["triage"]["level"] == "self_care"
+    assert slugs(answer) == ranked
+    assert [m["relevance"] for m in answer["moves"]] == [
+        "primary",
+        "secondary",
+        "secondary",
+        "secondary",
+    ]
+    first = min(answer["moves"], key=lambda m: m["order"])
+    assert first["exercise"]["slug"] == ranked[0]
+    assert answer["excluded"] == []
+    assert answer["referral"] is None
+
+
+def test_upper_back_never_gets_knee_rolls_and_mid_lower_never_shoulder_rotations(
+    client: TestClient,
+) -> None:
+    assert "knee-rolls" not in slugs(recommend(client, area="upper"))
+    for area in ("mid", "lower"):
+        assert "shoulder-rotations" not in slugs(recommend(client, area=area))
+
+
+def test_suggested_order_keeps_floor_moves_together(client: TestClient) -> None:
+    answer = recommend(client, area="lower")
+    in_order = [m["exercise"]["slug"] for m in sorted(answer["moves"], key=lambda m: m["order"])]
+    assert in_order == ["knee-rolls", "abdominal-crunches", "cat-camel", "hamstring-stretch"]
+
+
+def test_moves_carry_the_articles_reason_and_exact_dose(
+    client: TestClient, catalog: dict[str, dict[str, Any]]
+) -> None:
+    for area in ("upper", "mid", "lower"):
+        for move in recommend(client, area=area)["moves"]:
+            source = catalog[move["exercise"]["slug"]]
+            assert move["reason"] == source["helps_with"]
+            assert move["dose"] == source["dose"]
+            assert move["exercise"] == {
+                key: source[key] for key in ("slug", "name", "kind", "position")
+            }
+            targets = {t["area"]: t["relevance"] for t in source["target_areas"]}
+            assert move["relevance"] == targets[area]
+    knee = recommend(client, area="mid")["moves"][0]
+    assert knee["dose"] == {
+        "hold_seconds": {"min": 3, "max": 3},
+        "reps": {"min": 6, "max": 8},
+        "per_side": True,
+    }
+
+
+def test_estimated_time_adds_up(client: TestClient) -> None:
+    answer = recommend(client, area="lower")
+    per_move = {m["exercise"]["slug"]: m["estimated_seconds"] for m in answer["moves"]}
+    # 10 s setup + (3 s hold + 2 s) x 8 reps x 2 sides
+    assert per_move["knee-rolls"] == 90
+    assert answer["estimated_total_seconds"] == sum(per_move.values())
+    fewer = recommend(client, area="lower", limitations=["cannot_lie_on_floor"])
+    assert fewer["estimated_total_seconds"] < answer["estimated_total_seconds"]
+
+
+# --- holding moves back ---------------------------------------------------------------------
+
+
+def test_osteoporosis_holds_back_crunches_and_the_hamstring_stretch(client: TestClient) -> None:
+    answer = recommend(client, area="mid", red_flags=["osteoporosis"])
+    assert slugs(answer) == ["knee-rolls", "cat-camel"]
+    assert excluded(answer) == {
+        "abdominal-crunches": ["osteoporosis"],
+        "hamstring-stretch": ["osteoporosis"],
+    }
+    assert all("osteoporosis" in e["reason"] for e in answer["excluded"])
+    assert any("osteoporosis" in r for r in answer["triage"]["reasons"])
+
+
+def test_pain_below_the_knee_holds_back_the_hamstring_stretch(client: TestClient) -> None:
+    answer = recommend(client, area="upper", red_flags=["leg_pain_below_knee"])
+    assert slugs(answer) == ["shoulder-rotations", "cat-camel", "abdominal-crunches"]
+    assert excluded(answer) == {"hamstring-stretch": ["leg_pain_below_knee"]}
+    assert "knee" in answer["excluded"][0]["reason"]
+
+
+@pytest.mark.parametrize(
+    ("limitation", "removed"),
+    [
+        ("cannot_kneel", ["cat-camel"]),
+        ("cannot_lie_on_floor", ["knee-rolls", "abdominal-crunches"]),
+        ("cannot_stand_unsupported", ["hamstring-stretch"]),
+    ],
+)
+def test_limitations_remove_moves_by_starting_position(
+    client: TestClient, limitation: str, removed: list[str]
+) -> None:
+    answer = recommend(client, area="lower", limitations=[limitation])
+    assert excluded(answer) == {slug: [limitation] for slug in removed}
+    assert not set(removed) & set(slugs(answer))
+    assert len(answer["moves"]) == 4 - len(removed)
+    assert all(e["reason"] for e in answer["excluded"])
+
+
+def test_upper_back_keeps_the_seated_move_whatever_the_limitations(client: TestClient) -> None:
+    answer = recommend(client, area="upper", limitations=LIMITATIONS, red_flags=CAUTION)
+    assert slugs(answer) == ["shoulder-rotations"]
+    assert answer["moves"][0]["order"] == 1
+
+
+def test_nothing_left_says_so_and_offers_the_referral(client: TestClient) -> None:
+    answer = recommend(client, area="mid", limitations=LIMITATIONS)
+    assert answer["triage"]["level"] == "self_care"
+    assert answer["moves"] == []
+    assert set(excluded(answer)) == {
+        "cat-camel",
+        "abdominal-crunches",
+        "knee-rolls",
+        "hamstring-stretch",
+    }
+    assert "None of the article's moves suits your answers" in answer["triage"]["message"]
+    assert answer["referral"]["name"] == "Illinois Pain & Spine Institute"
+    assert answer["estimated_total_seconds"] == 0
+
+
+def test_nothing_left_with_a_caution_flag_too(client: TestClient) -> None:
+    answer = recommend(
+        client,
+        area="lower",
+        red_flags=["osteoporosis"],
+        limitations=["cannot_kneel", "cannot_lie_on_floor"],
+    )
+    assert answer["moves"] == []
+    assert answer["referral"] is not None
+
+
+def test_duplicate_answers_count_once(client: TestClient) -> None:
+    answer = recommend(
+        client, red_flags=["osteoporosis", "osteoporosis"], limitations=["cannot_kneel"] * 2
+    )
+    assert excluded(answer)["cat-camel"] == ["cannot_kneel"]
+    assert excluded(answer)["hamstring-stretch"] == ["osteoporosis"]
+
+
+def test_no_combination_ever_returns_a_move_the_catalog_does_not_link_to_the_area(
+    client: TestClient, catalog: dict[str, dict[str, Any]]
+) -> None:
+    linked = {
+        area: {
+            slug for slug, e in catalog.items() if area in {t["area"] for t in e["target_areas"]}
+        }
+        for area in ("upper", "mid", "lower")
+    }
+    limitation_sets = [
+        list(c) for n in range(len(LIMITATIONS) + 1) for c in itertools.combinations(LIMITATIONS, n)
+    ]
+    caution_sets = [
+        list(c) for n in range(len(CAUTION) + 1) for c in itertools.combinations(CAUTION, n)
+    ]
+    for area, limitations, flags in itertools.product(linked, limitation_sets, caution_sets):
+        answer = recommend(client, area=area, limitations=limitations, red_flags=flags)
+        returned, held = set(slugs(answer)), set(excluded(answer))
+        assert returned <= linked[area], (area, limitations, flags)
+        assert returned | held == linked[area] and not returned & held
+        for move in answer["moves"]:
+            assert move["exercise"]["position"] not in {LIMITED_POSITION[x] for x in limitations}
+        assert sorted(m["order"] for m in answer["moves"]) == list(range(1, len(returned) + 1))
+        if not returned:
+            assert answer["referral"] is not None
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"area": "neck"}, "body.area"),
+        ({"area": "LOWER"}, "body.area"),
+        ({"area": None}, "body.area"),
+        ({"pain_level": 11}, "body.pain_level"),
+        ({"pain_level": -1}, "body.pain_level"),
+        ({"pain_level": 3.5}, "body.pain_level"),
+        ({"pain_level": "abc"}, "body.pain_level"),
+        ({"pain_level": "5"}, "body.pain_level"),
+        ({"pain_level": True}, "body.pain_level"),
+        ({"pain_level": 10**30}, "body.pain_level"),
+        ({"red_flags": ["back_ache"]}, "body.red_flags.0"),
+        ({"red_flags": ["chest_pain", "CHEST_PAIN"]}, "body.red_flags.1"),
+        ({"red_flags": "chest_pain"}, "body.red_flags"),
+        ({"limitations": ["cannot_jump"]}, "body.limitations.0"),
+        ({"duration_weeks": -1}, "body.duration_weeks"),
+        ({"duration_weeks": 2.5}, "body.duration_weeks"),
+        ({"mood": "grumpy"}, "body.mood"),
+    ],
+)
+def test_bad_input_is_a_422_naming_the_field(
+    client: TestClient, change: dict[str, Any], field: str
+) -> None:
+    body = {"area": "lower", "pain_level": 3, **change}
+    response = client.post("/v1/recommendations", json=body)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem = response.json()
+    assert [e["field"] for e in problem["errors"]] == [field]
+    assert field in problem["detail"]
+
+
+@pytest.mark.parametrize("missing", ["area", "pain_level"])
+def test_required_fields(client: TestClient, missing: str) -> None:
+    body = {"area": "lower", "pain_level": 3}
+    del body[missing]
+    response = client.post("/v1/recommendations", json=body)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == [f"body.{missing}"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "null",
+        "[]",
+        '"lower"',
+        "42",
+        "{",
+        '{"area": {"x": 1}, "pain_level": [3]}',
+        '{"area": "lower", "pain_level": 3, "red_flags": [null, 1, {}]}',
+        '{"area": "lower", "pain_level": 1e400}',
+        '{"area": "lower", "pain_level": 3, "duration_weeks": 99999999999999999999}',
+    ],
+)
+def test_odd_bodies_are_client_errors_never_500(client: TestClient, raw: str) -> None:
+    response = client.post(
+        "/v1/recommendations", content=raw, headers={"Content-Type": "application/json"}
+    )
+    assert 400 <= response.status_code < 500, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_request_examples_are_in_the_contract(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    operation = spec["paths"]["/v1/recommendations"]["post"]
+    assert operation["operationId"] == "create_recommendation"
+    assert operation["tags"] == ["recommendations"]
+    examples = operation["requestBody"]["content"]["application/json"]["examples"]
+    assert {"self_care", "red_flag"} <= set(examples)
+    for example in examples.values():
+        assert recommend(client, **example["value"])["triage"]["level"]
+    red_flag = recommend(client, **examples["red_flag"]["value"])
+    assert red_flag["triage"]["level"] == "urgent_care"
+    schema = spec["components"]["schemas"]["RecommendationCreate"]
+    assert schema["examples"]
