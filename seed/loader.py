@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from app.care.models import CareReferral, SourceArticle
 from app.core.db import get_engine
@@ -148,6 +148,13 @@ def load_referrals(session: Session, data: dict[str, Any]) -> Counts:
         }
         _, status = _upsert(session, CareReferral, item["slug"], values)
         counts[status] += 1
+    # A clinic dropped from the file stays (history may mention it) but is never offered again.
+    listed = [item["slug"] for item in data["referrals"]]
+    for row in session.exec(
+        select(CareReferral).where(col(CareReferral.slug).not_in(listed), CareReferral.is_default)
+    ):
+        row.is_default = False
+        counts["updated"] += 1
     return counts
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session, delete
+from sqlmodel import Session, delete, select
 
 from app.care.models import CareReferral, SourceArticle
 from seed import loader
@@ -68,6 +68,10 @@ def test_another_clinic_replaces_it_through_the_seed(client: TestClient, session
     assert client.get("/v1/care/referral").json()["name"] == "Lakeside Back Clinic"
     embedded = client.post("/v1/recommendations", json=SEVERE).json()["referral"]
     assert embedded["slug"] == "lakeside-back-clinic"
+    dropped = session.exec(
+        select(CareReferral).where(CareReferral.slug == "illinois-pain-spine-institute")
+    ).one()
+    assert dropped.is_default is False
 
 
 def test_no_referral_configured_is_a_404_but_triage_still_answers(
