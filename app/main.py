@@ -1,5 +1,6 @@
 from fastapi import FastAPI
 
+from app.accounts.router import router as accounts_router
 from app.care.router import router as care_router
 from app.core.config import get_settings
 from app.core.errors import install_error_handlers
@@ -20,6 +21,11 @@ TAGS = [
     {
         "name": "care",
         "description": "Where to get in-person care, with the article's general disclaimer.",
+    },
+    {
+        "name": "accounts",
+        "description": "Sign-up, sign-in with OAuth2 password flow and token refresh, and the "
+        "signed-in person's profile, export and deletion.",
     },
     {"name": "health", "description": "Liveness and readiness probes for operators."},
 ]
@@ -52,6 +58,7 @@ def create_app() -> FastAPI:
     app.include_router(exercises_router, prefix=API_PREFIX)
     app.include_router(recommendations_router, prefix=API_PREFIX)
     app.include_router(care_router, prefix=API_PREFIX)
+    app.include_router(accounts_router, prefix=API_PREFIX)
     app.include_router(health_router)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app

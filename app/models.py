@@ -2,5 +2,6 @@
 
 
 def import_all_models() -> None:
+    import app.accounts.models
     import app.care.models
     import app.exercises.models  # noqa: F401

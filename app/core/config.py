@@ -1,6 +1,9 @@
 from functools import lru_cache
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-production"
 
 
 class Settings(BaseSettings):
@@ -17,6 +20,11 @@ class Settings(BaseSettings):
     # JSON lines for log shippers; plain text is easier to read on a laptop.
     log_json: bool = True
     metrics_enabled: bool = True
+    # Signs access tokens. The default is public (it is in this file), so it is fit only for
+    # development and tests: production must set JWT_SECRET to a long random value.
+    jwt_secret: str = Field(default=DEV_JWT_SECRET, min_length=32)
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=30, ge=1, le=365)
 
 
 @lru_cache

@@ -1,0 +1,56 @@
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from app.accounts import security, service
+from app.accounts.errors import InvalidAccessToken, NotAuthenticated
+from app.accounts.models import User
+from app.core.config import get_settings
+from app.core.db import SessionDep
+
+# auto_error=False: a missing token is ours to report as problem+json, and anonymous callers
+# are welcome on some routes. The scheme still drives the docs page's Authorize button.
+oauth2_scheme = OAuth2PasswordBearer(
+    tokenUrl="/v1/auth/token",
+    auto_error=False,
+    description="Sign in at `/v1/auth/token` with your email as the username.",
+)
+
+
+def _user_for_token(session: SessionDep, token: str) -> User:
+    try:
+        user_id = security.decode_access_token(token, secret=get_settings().jwt_secret)
+    except security.InvalidTokenError as exc:
+        raise InvalidAccessToken() from exc
+    user = service.get_user(session, user_id)
+    if user is None:
+        # Issued to an account that has since been deleted.
+        raise InvalidAccessToken()
+    return user
+
+
+def get_current_user(
+    session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> User:
+    if not token:
+        raise NotAuthenticated()
+    return _user_for_token(session, token)
+
+
+def get_optional_user(
+    request: Request,
+    session: SessionDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> User | None:
+    """None for anonymous callers. Credentials that are sent but wrong are still a 401, so a
+    client with an expired token learns it instead of silently seeing less."""
+    if "authorization" not in request.headers:
+        return None
+    if not token:
+        raise NotAuthenticated()
+    return _user_for_token(session, token)
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
