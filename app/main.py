@@ -3,9 +3,13 @@ from fastapi import FastAPI
 from app.accounts.router import router as accounts_router
 from app.care.router import router as care_router
 from app.core.config import get_settings
+from app.core.docs import OAUTH2_REDIRECT_URL, install_docs
 from app.core.errors import install_error_handlers
+from app.core.limits import BodySizeLimitMiddleware
 from app.core.observability import Metrics, ObservabilityMiddleware, configure_logging
 from app.core.openapi import build_openapi, operation_id
+from app.core.ratelimit import install_rate_limiting
+from app.core.versioning import API_VERSION, ApiVersionMiddleware
 from app.exercises.router import router as exercises_router
 from app.health.router import router as health_router
 from app.recommendations.router import router as recommendations_router
@@ -43,16 +47,24 @@ def create_app() -> FastAPI:
     configure_logging(settings.log_level, settings.log_json)
     app = FastAPI(
         title="Back Pain Relief API",
-        version="1.0.0",
+        version=API_VERSION,
         summary="Moves, routines and progress for people with back pain.",
         description=DESCRIPTION,
         openapi_tags=TAGS,
         generate_unique_id_function=operation_id,
         servers=[{"url": "/", "description": "This server"}],
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=OAUTH2_REDIRECT_URL,
     )
     install_error_handlers(app)
+    install_rate_limiting(app, settings)
+    install_docs(app)
     metrics = Metrics()
+    # Last added runs first: the version header goes on everything, observability sees 413s.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
     app.add_middleware(ObservabilityMiddleware, metrics=metrics)
+    app.add_middleware(ApiVersionMiddleware)
     if settings.metrics_enabled:
         app.add_route("/metrics", lambda _request: metrics.render(), include_in_schema=False)
     app.include_router(exercises_router, prefix=API_PREFIX)

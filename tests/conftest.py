@@ -52,8 +52,13 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture()
 def client(session: Session) -> Iterator[TestClient]:
+    from app.core.config import get_settings
     from app.core.db import get_session
+    from app.core.ratelimit import install_rate_limiting
     from app.main import app
+
+    # Each test starts with a full rate-limit allowance, as a fresh client would.
+    install_rate_limiting(app, get_settings())
 
     def session_override() -> Iterator[Session]:
         try:

@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     jwt_secret: str = Field(default=DEV_JWT_SECRET, min_length=32)
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(default=30, ge=1, le=365)
+    # Larger request bodies get 413; nothing this API accepts comes close to 1 MiB.
+    max_request_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    # Log-in and registration attempts per client address in a sliding window.
+    rate_limit_enabled: bool = True
+    auth_rate_limit: int = Field(default=10, ge=1)
+    auth_rate_window_seconds: float = Field(default=60.0, gt=0)
 
 
 @lru_cache

@@ -5,6 +5,7 @@ Every non-2xx response is RFC 9457 `application/problem+json`. Services raise su
 """
 
 import logging
+import math
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -13,6 +14,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.core.versioning import API_VERSION, API_VERSION_HEADER
 
 logger = logging.getLogger("app.errors")
 
@@ -54,6 +57,10 @@ class DomainError(Exception):
         self.detail = detail or self.title
         super().__init__(self.detail)
 
+    def response_headers(self) -> dict[str, str]:
+        """Headers the error response carries (a subclass may add per-instance ones)."""
+        return dict(self.headers or {})
+
 
 class NotFound(DomainError):
     status_code = 404
@@ -78,6 +85,27 @@ class Unauthorized(DomainError):
     title = "Not authenticated"
     slug = "unauthorized"
     headers: ClassVar[dict[str, str] | None] = {"WWW-Authenticate": "Bearer"}
+
+
+class ContentTooLarge(DomainError):
+    status_code = 413
+    title = "Content too large"
+    slug = "content-too-large"
+
+
+class TooManyRequests(DomainError):
+    """The caller has used up its allowance; `Retry-After` says when to try again."""
+
+    status_code = 429
+    title = "Too many requests"
+    slug = "rate-limited"
+
+    def __init__(self, retry_after_seconds: float, detail: str | None = None) -> None:
+        self.retry_after = max(1, math.ceil(retry_after_seconds))
+        super().__init__(detail or f"Too many requests. Try again in {self.retry_after} seconds.")
+
+    def response_headers(self) -> dict[str, str]:
+        return {**super().response_headers(), "Retry-After": str(self.retry_after)}
 
 
 class ServiceUnavailable(DomainError):
@@ -172,8 +200,16 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
         title=exc.title,
         slug=exc.slug,
         errors=errors,
-        headers=exc.headers,
+        headers=_with_challenge(exc.status_code, exc.response_headers()),
     )
+
+
+def _with_challenge(status: int, headers: Mapping[str, str] | None) -> dict[str, str]:
+    """RFC 9110 requires a challenge on every 401; Bearer is the only scheme we accept."""
+    out = dict(headers or {})
+    if status == 401 and not any(k.lower() == "www-authenticate" for k in out):
+        out["WWW-Authenticate"] = "Bearer"
+    return out
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -195,13 +231,22 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         detail = f"No resource at {request.url.path}."
     elif exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}."
-    return problem_response(request, exc.status_code, detail, headers=exc.headers)
+    return problem_response(
+        request, exc.status_code, detail, headers=_with_challenge(exc.status_code, exc.headers)
+    )
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     # Logged with the traceback for operators; the client only learns that it failed.
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
-    return problem_response(request, 500, "Something went wrong on our side. Please retry later.")
+    # This response is sent by Starlette's outermost ServerErrorMiddleware, past every
+    # middleware that would otherwise add the version header.
+    return problem_response(
+        request,
+        500,
+        "Something went wrong on our side. Please retry later.",
+        headers={API_VERSION_HEADER: API_VERSION},
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -211,11 +256,27 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _unexpected_error)
 
 
+# What each error status means on this API, for the OpenAPI document.
+ERROR_DESCRIPTIONS = {
+    400: "Bad request: the body is not valid JSON.",
+    401: "Not authenticated: the bearer token is missing, invalid or expired.",
+    403: "Forbidden: the resource exists but the caller may not change it.",
+    404: "Not found: no such resource.",
+    409: "Conflict with the current state, such as a duplicate.",
+    413: "Content too large: the request body is over the size limit.",
+    422: "Invalid input: `errors` names each offending field.",
+    429: "Too many requests: wait `Retry-After` seconds.",
+    500: "Unexpected error on our side; no details are disclosed.",
+    503: "Service unavailable: a dependency (such as the database) is not ready.",
+}
+
+
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` entries documenting problem+json bodies for the given statuses."""
     return {
         status: {
-            "description": _HTTP_TITLES.get(status, ("Error", ""))[0],
+            "description": ERROR_DESCRIPTIONS.get(status)
+            or _HTTP_TITLES.get(status, ("Error", ""))[0],
             "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
         for status in statuses

@@ -1,12 +1,49 @@
-"""OpenAPI document: stable operationIds and problem+json error schemas."""
+"""OpenAPI document: stable operationIds, problem+json errors, and names fit for SDKs.
 
+Generated clients take method names from operationIds, model names from component names and
+typed errors from documented error responses, so the document is tidied here once for every
+endpoint instead of route by route:
+
+- every error response is `application/problem+json` (the `Problem` schema);
+- the errors any operation of a kind can produce are listed on it: 500 everywhere, 422 where
+  there is input, 400 and 413 where there is a body, 401 where a token is accepted, 429 where
+  a rate limit applies;
+- every response documents the `API-Version` header; 401 documents `WWW-Authenticate` and
+  429 `Retry-After`;
+- FastAPI's generated names (`Body_login`, `Page_ExercisePublic_`) become model names, and
+  the OAuth2 password form gets a description and an example.
+"""
+
+import re
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from app.core.errors import PROBLEM_MEDIA_TYPE, Problem
+from app.core.errors import ERROR_DESCRIPTIONS, PROBLEM_MEDIA_TYPE, Problem
+from app.core.ratelimit import RateLimit
+from app.core.versioning import API_VERSION_HEADER
+
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+JSON_MEDIA_TYPE = "application/json"
+
+HEADERS: dict[str, dict[str, Any]] = {
+    API_VERSION_HEADER: {
+        "description": "Version of the API contract that produced the response.",
+        "schema": {"type": "string", "examples": ["1.0.0"]},
+    },
+    "Retry-After": {
+        "description": "Seconds to wait before retrying.",
+        "schema": {"type": "integer", "minimum": 1},
+    },
+    "WWW-Authenticate": {
+        "description": "The authentication scheme to use: `Bearer`.",
+        "schema": {"type": "string"},
+    },
+}
+STATUS_HEADERS = {"401": "WWW-Authenticate", "429": "Retry-After"}
 
 
 def operation_id(route: APIRoute) -> str:
@@ -21,6 +58,125 @@ def _component_schemas() -> dict[str, Any]:
     return {"Problem": schema, **defs}
 
 
+def _uses_rate_limit(dependant: Dependant) -> bool:
+    return any(
+        isinstance(dep.call, RateLimit) or _uses_rate_limit(dep) for dep in dependant.dependencies
+    )
+
+
+def _pascal(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", name))
+
+
+def _model_name(generated: str, form_bodies: set[str]) -> str | None:
+    """A readable name for a name FastAPI or pydantic made up, or None to keep it."""
+    if generated.startswith("Body_"):
+        suffix = "Form" if generated in form_bodies else "Body"
+        return _pascal(generated.removeprefix("Body_")) + suffix
+    # Generic models: Page[ExercisePublic] is emitted as Page_ExercisePublic_.
+    generic = re.fullmatch(r"([A-Za-z0-9]+)_(.+)_", generated)
+    if generic:
+        outer, inner = generic.groups()
+        return _pascal(inner) + outer
+    return None
+
+
+def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                prefix, _, name = value.rpartition("/")
+                value = f"{prefix}/{renames.get(name, name)}"
+            out[key] = _rewrite_refs(value, renames)
+        return out
+    if isinstance(node, list):
+        return [_rewrite_refs(item, renames) for item in node]
+    return node
+
+
+def _rename_generated_models(schema: dict[str, Any]) -> dict[str, Any]:
+    components = schema["components"]["schemas"]
+    form_bodies = set()
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            for media_type, content in operation.get("requestBody", {}).get("content", {}).items():
+                if media_type != JSON_MEDIA_TYPE:
+                    form_bodies.add(content.get("schema", {}).get("$ref", "").rpartition("/")[2])
+    renames = {}
+    for name in components:
+        new = _model_name(name, form_bodies)
+        if new and new not in components:
+            renames[name] = new
+    if not renames:
+        return schema
+    schema = _rewrite_refs(schema, renames)
+    schema["components"]["schemas"] = {
+        renames.get(name, name): (
+            {**body, "title": renames[name]} if name in renames and "title" in body else body
+        )
+        for name, body in schema["components"]["schemas"].items()
+    }
+    return schema
+
+
+OAUTH2_PASSWORD_FIELDS = {"grant_type", "username", "password", "scope", "client_id"}
+OAUTH2_PASSWORD_EXAMPLE = {
+    "grant_type": "password",
+    "username": "sam@example.com",
+    "password": "correct horse battery",
+}
+
+
+def _describe_password_forms(schema: dict[str, Any]) -> None:
+    """FastAPI's OAuth2PasswordRequestForm has no docstring or example; say what it is."""
+    for body in schema["components"]["schemas"].values():
+        if set(body.get("properties", {})) >= OAUTH2_PASSWORD_FIELDS:
+            body.setdefault(
+                "description",
+                "OAuth2 password grant (RFC 6749 section 4.3): the account's email as "
+                "`username` and its password, form-encoded.",
+            )
+            body.setdefault("examples", [OAUTH2_PASSWORD_EXAMPLE])
+
+
+def _expected_errors(operation: dict[str, Any], rate_limited: bool) -> set[int]:
+    statuses = {500}
+    body = operation.get("requestBody")
+    if operation.get("parameters") or body:
+        statuses.add(422)
+    if body:
+        statuses.add(413)
+        if JSON_MEDIA_TYPE in body.get("content", {}):
+            statuses.add(400)
+    if operation.get("security"):
+        statuses.add(401)
+    if rate_limited:
+        statuses.add(429)
+    return statuses
+
+
+def _status_order(item: tuple[str, Any]) -> tuple[bool, str]:
+    return (not item[0].isdigit(), item[0])
+
+
+def _document_responses(operation: dict[str, Any], rate_limited: bool) -> None:
+    responses = operation.setdefault("responses", {})
+    for status in _expected_errors(operation, rate_limited):
+        responses.setdefault(str(status), {"description": ERROR_DESCRIPTIONS[status]})
+    for status, response in responses.items():
+        headers = response.setdefault("headers", {})
+        headers[API_VERSION_HEADER] = {"$ref": f"#/components/headers/{API_VERSION_HEADER}"}
+        if status in STATUS_HEADERS:
+            name = STATUS_HEADERS[status]
+            headers[name] = {"$ref": f"#/components/headers/{name}"}
+        # FastAPI documents its own 422 as application/json HTTPValidationError; every error
+        # is answered with problem+json, so that is what is documented.
+        if status.startswith(("4", "5")):
+            response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_REF}}
+    operation["responses"] = dict(sorted(responses.items(), key=_status_order))
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
@@ -32,18 +188,24 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         routes=app.routes,
         tags=app.openapi_tags,
         servers=app.servers,
+        contact=app.contact,
+        license_info=app.license_info,
     )
-    components = schema.setdefault("components", {}).setdefault("schemas", {})
-    components.update(_component_schemas())
-    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    components = schema.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    schemas.update(_component_schemas())
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+    components["headers"] = HEADERS
+    rate_limited = {
+        route.name
+        for route in app.routes
+        if isinstance(route, APIRoute) and _uses_rate_limit(route.dependant)
+    }
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():
-            for status, response in operation.get("responses", {}).items():
-                # FastAPI documents its own 422 as application/json HTTPValidationError;
-                # we answer every error with problem+json, so document that instead.
-                if status.startswith(("4", "5")):
-                    response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}
-    for unused in ("HTTPValidationError", "ValidationError"):
-        components.pop(unused, None)
+            _document_responses(operation, operation.get("operationId") in rate_limited)
+    schema = _rename_generated_models(schema)
+    _describe_password_forms(schema)
     app.openapi_schema = schema
     return schema
