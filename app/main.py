@@ -12,7 +12,9 @@ from app.core.ratelimit import install_rate_limiting
 from app.core.versioning import API_VERSION, ApiVersionMiddleware
 from app.exercises.router import router as exercises_router
 from app.health.router import router as health_router
+from app.progress.router import router as progress_router
 from app.recommendations.router import router as recommendations_router
+from app.routines.router import router as routines_router
 
 API_PREFIX = "/v1"
 
@@ -30,6 +32,14 @@ TAGS = [
         "name": "accounts",
         "description": "Sign-up, sign-in with OAuth2 password flow and token refresh, and the "
         "signed-in person's profile, export and deletion.",
+    },
+    {
+        "name": "routines",
+        "description": "Curated routines built from the article's moves, and people's own.",
+    },
+    {
+        "name": "progress",
+        "description": "Logged sessions with pain before and after, streaks and trends.",
     },
     {"name": "health", "description": "Liveness and readiness probes for operators."},
 ]
@@ -71,6 +81,8 @@ def create_app() -> FastAPI:
     app.include_router(recommendations_router, prefix=API_PREFIX)
     app.include_router(care_router, prefix=API_PREFIX)
     app.include_router(accounts_router, prefix=API_PREFIX)
+    app.include_router(routines_router, prefix=API_PREFIX)
+    app.include_router(progress_router, prefix=API_PREFIX)
     app.include_router(health_router)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app

@@ -4,4 +4,6 @@
 def import_all_models() -> None:
     import app.accounts.models
     import app.care.models
-    import app.exercises.models  # noqa: F401
+    import app.exercises.models
+    import app.progress.models
+    import app.routines.models  # noqa: F401

@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel, col, select
 from app.care.models import CareReferral, SourceArticle
 from app.core.db import get_engine
 from app.exercises.models import AREA_ORDER, Exercise, ExerciseTarget
+from seed.routines import load_routines
 
 SEED_DIR = Path(__file__).resolve().parent
 log = logging.getLogger("seed")
@@ -158,11 +159,12 @@ def load_referrals(session: Session, data: dict[str, Any]) -> Counts:
     return counts
 
 
-# Each loader reads what it needs from the parsed catalog file; order matters when later
-# sections refer to rows created by earlier ones.
+# Each loader reads what it needs from the parsed catalog file (routines come from their own
+# file); order matters when later sections refer to rows created by earlier ones.
 LOADERS: dict[str, Callable[[Session, dict[str, Any]], Counts]] = {
     "exercises": load_catalog,
     "referrals": load_referrals,
+    "routines": load_routines,
 }
 
 

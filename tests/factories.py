@@ -2,6 +2,8 @@
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -53,3 +55,60 @@ def register_user(
 def set_timezone(client: TestClient, user: AuthUser, timezone: str) -> None:
     response = client.patch("/v1/me", json={"timezone": timezone}, headers=user.headers)
     assert response.status_code == 200, response.text
+
+
+# --- routines and progress -------------------------------------------------------------
+
+
+def routine_payload(**changes: Any) -> dict[str, Any]:
+    """A valid body for POST /v1/routines."""
+    body: dict[str, Any] = {
+        "name": "Evening mid-back unwind",
+        "description": "After work.",
+        "areas": ["mid"],
+        "steps": [
+            {"exercise_slug": "cat-camel", "sets": 1, "reps": 5},
+            {"exercise_slug": "knee-rolls", "sets": 1, "reps": 6, "hold_seconds": 3},
+        ],
+    }
+    return body | changes
+
+
+def create_routine(client: TestClient, user: AuthUser, **changes: Any) -> dict[str, Any]:
+    response = client.post("/v1/routines", json=routine_payload(**changes), headers=user.headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def session_payload(**changes: Any) -> dict[str, Any]:
+    """A valid body for POST /v1/progress/sessions (no id: add one to test retries)."""
+    body: dict[str, Any] = {
+        "area": "lower",
+        "started_at": "2026-11-20T07:30:00-05:00",
+        "completed_at": "2026-11-20T07:42:00-05:00",
+        "pain_before": 6,
+        "pain_after": 3,
+        "exercises": [
+            {"exercise_slug": "knee-rolls", "sets": 1, "reps": 8, "hold_seconds": 3},
+            {"exercise_slug": "hamstring-stretch", "sets": 2, "hold_seconds": 5},
+        ],
+        "notes": "Stiff after the drive.",
+    }
+    return body | changes
+
+
+def log_session(client: TestClient, user: AuthUser, **changes: Any) -> dict[str, Any]:
+    response = client.post(
+        "/v1/progress/sessions", json=session_payload(**changes), headers=user.headers
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def freeze_now(moment: datetime) -> None:
+    """Make the app's clock read `moment` until the test ends (the client fixture clears
+    dependency overrides)."""
+    from app.core.clock import request_time
+    from app.main import app
+
+    app.dependency_overrides[request_time] = lambda: moment

@@ -1,0 +1,19 @@
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Path
+
+from app.accounts.dependencies import CurrentUser
+from app.core.db import SessionDep
+from app.progress import service
+from app.progress.models import ProgressSession
+
+SessionId = Annotated[uuid.UUID, Path(description="Id of the session (a UUID).")]
+
+
+def owned_session(user: CurrentUser, db: SessionDep, session_id: SessionId) -> ProgressSession:
+    """One of the caller's sessions; anyone else's is a 404."""
+    return service.get_owned_session(db, session_id, user.id)
+
+
+OwnedSession = Annotated[ProgressSession, Depends(owned_session)]

@@ -1,0 +1,96 @@
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, Uuid
+from sqlmodel import Field, Relationship, SQLModel
+
+from app.accounts.models import User
+from app.core.clock import utcnow
+from app.core.enums import Area
+from app.exercises.models import Exercise
+from app.routines.models import Routine
+
+
+def _in(column: str, values: type) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"  # type: ignore[attr-defined]
+
+
+class ProgressSession(SQLModel, table=True):
+    """One session a user did and logged, with pain before and after."""
+
+    __tablename__ = "progress_session"
+    __table_args__ = (
+        CheckConstraint(_in("area", Area), name="area"),
+        CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before"),
+        CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after"),
+        CheckConstraint("completed_at >= started_at", name="completed_after_started"),
+        Index("ix_progress_session_user_completed", "user_id", "completed_at"),
+        Index("ix_progress_session_user_local_date", "user_id", "local_date"),
+    )
+
+    # Client-generated when the app logs offline; the primary key is what makes a re-sent
+    # session impossible to store twice, even when two copies arrive at once.
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(
+        sa_column=Column(
+            Uuid, ForeignKey(f"{User.__tablename__}.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    routine_id: uuid.UUID | None = Field(
+        default=None,
+        sa_column=Column(
+            Uuid,
+            ForeignKey(f"{Routine.__tablename__}.id", ondelete="SET NULL"),
+            nullable=True,
+            index=True,
+        ),
+    )
+    area: str = Field(max_length=16)
+    started_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    completed_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    # The completed_at date in the user's timezone when the session was logged. Days,
+    # streaks and the daily series group by it, the same way on every database.
+    local_date: date = Field(sa_column=Column(Date, nullable=False))
+    pain_before: int
+    pain_after: int
+    notes: str | None = Field(default=None, max_length=2000)
+    # SHA-256 of the canonical content: tells a harmless re-send from a conflicting one.
+    fingerprint: str = Field(max_length=64)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+    exercises: list["SessionExercise"] = Relationship(
+        sa_relationship_kwargs={
+            "cascade": "all, delete-orphan",
+            "passive_deletes": True,
+            "lazy": "selectin",
+            "order_by": "SessionExercise.position",
+        },
+    )
+
+
+class SessionExercise(SQLModel, table=True):
+    """A move done in a session, in the order it was done."""
+
+    __tablename__ = "progress_session_exercise"
+    __table_args__ = (
+        CheckConstraint("sets > 0", name="sets"),
+        CheckConstraint("reps IS NULL OR reps > 0", name="reps"),
+        CheckConstraint("hold_seconds IS NULL OR hold_seconds > 0", name="hold_seconds"),
+    )
+
+    session_id: uuid.UUID = Field(
+        sa_column=Column(
+            Uuid, ForeignKey("progress_session.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    position: int = Field(primary_key=True)
+    exercise_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("exercise.id"), nullable=False, index=True)
+    )
+    sets: int
+    reps: int | None = None
+    hold_seconds: int | None = None
+
+    exercise: Exercise = Relationship(sa_relationship_kwargs={"lazy": "selectin"})

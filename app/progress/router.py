@@ -1,0 +1,122 @@
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from app.accounts.dependencies import CurrentUser
+from app.core.clock import NowDep
+from app.core.db import SessionDep
+from app.core.enums import Area
+from app.core.errors import problem_responses
+from app.core.params import Limit, Offset
+from app.progress import service
+from app.progress.dependencies import OwnedSession
+from app.progress.schemas import ProgressSummary, SessionCreate, SessionList, SessionPublic
+
+router = APIRouter(tags=["progress"])
+
+
+@router.post(
+    "/progress/sessions",
+    response_model=SessionPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Log a session",
+    responses={
+        200: {
+            "model": SessionPublic,
+            "description": "This session (same id, same content) was already stored; "
+            "nothing new was created.",
+        },
+        **problem_responses(401, 409, 422),
+    },
+)
+def create_session(
+    session: SessionDep, user: CurrentUser, now: NowDep, payload: SessionCreate, response: Response
+) -> SessionPublic:
+    """Log a session. Safe to retry: the same `id` with the same content returns the stored
+    session (200); the same `id` with different content is a 409. A flare-up comes back with
+    `flare_up: true` and `advice`."""
+    logged = service.log_session(session, user, payload, now)
+    if not logged.created:
+        response.status_code = status.HTTP_200_OK
+    response.headers["Location"] = f"/v1/progress/sessions/{logged.session.id}"
+    return logged.session
+
+
+@router.get(
+    "/progress/sessions",
+    response_model=SessionList,
+    summary="List sessions",
+    responses=problem_responses(401, 422),
+)
+def list_sessions(
+    session: SessionDep,
+    user: CurrentUser,
+    date_from: Annotated[
+        date | None,
+        Query(
+            alias="from",
+            description="First day to include (YYYY-MM-DD, in your timezone).",
+        ),
+    ] = None,
+    date_to: Annotated[
+        date | None,
+        Query(alias="to", description="Last day to include (YYYY-MM-DD, in your timezone)."),
+    ] = None,
+    area: Annotated[Area | None, Query(description="Only sessions for this area.")] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> SessionList:
+    """The caller's sessions, newest first."""
+    data, count = service.list_sessions(
+        session,
+        user_id=user.id,
+        date_from=date_from,
+        date_to=date_to,
+        area=area,
+        limit=limit,
+        offset=offset,
+    )
+    return SessionList(data=data, count=count)
+
+
+@router.get(
+    "/progress/sessions/{session_id}",
+    response_model=SessionPublic,
+    summary="Get one session",
+    responses=problem_responses(401, 404, 422),
+)
+def get_session(logged: OwnedSession) -> SessionPublic:
+    """One of the caller's sessions."""
+    return service.to_public(logged)
+
+
+@router.delete(
+    "/progress/sessions/{session_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a session",
+    responses=problem_responses(401, 404, 422),
+)
+def delete_session(session: SessionDep, logged: OwnedSession) -> None:
+    """Delete one of the caller's sessions. Its id can then be used again."""
+    service.delete_session(session, logged)
+
+
+@router.get(
+    "/progress/summary",
+    response_model=ProgressSummary,
+    summary="Progress summary",
+    responses=problem_responses(401, 422),
+)
+def get_summary(
+    session: SessionDep,
+    user: CurrentUser,
+    now: NowDep,
+    days: Annotated[
+        int,
+        Query(ge=1, le=366, description="Days of daily pain to return, ending today (1-366)."),
+    ] = 30,
+) -> ProgressSummary:
+    """Totals, streaks (days counted in your timezone), pain trends, flare-ups and how often
+    each move was done, all from your logged sessions."""
+    return service.summarize(session, user, now, days)

@@ -1,0 +1,27 @@
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Path
+
+from app.accounts.dependencies import CurrentUser, OptionalUser
+from app.core.db import SessionDep
+from app.routines import service
+from app.routines.models import Routine
+
+RoutineId = Annotated[uuid.UUID, Path(description="Id of the routine (a UUID).")]
+
+
+def visible_routine(session: SessionDep, routine_id: RoutineId, user: OptionalUser) -> Routine:
+    """A curated routine, or one of the caller's own; anything else is a 404."""
+    return service.get_visible_routine(session, routine_id, user.id if user else None)
+
+
+VisibleRoutine = Annotated[Routine, Depends(visible_routine)]
+
+
+def owned_routine(user: CurrentUser, routine: VisibleRoutine) -> Routine:
+    """One of the caller's own routines: 401 without a user, 403 for a curated one."""
+    return service.ensure_owned(routine, user.id)
+
+
+OwnedRoutine = Annotated[Routine, Depends(owned_routine)]

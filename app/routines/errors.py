@@ -1,0 +1,30 @@
+import uuid
+
+from app.core.errors import Forbidden, InvalidInput, NotFound
+
+
+class RoutineNotFound(NotFound):
+    """Also raised for another user's routine: whether it exists is none of the caller's
+    business."""
+
+    title = "Routine not found"
+    slug = "routine-not-found"
+
+    def __init__(self, routine_id: uuid.UUID) -> None:
+        super().__init__(f"No routine with id '{routine_id}'.")
+
+
+class CuratedRoutineReadOnly(Forbidden):
+    title = "Curated routine is read-only"
+    slug = "curated-routine-read-only"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Routines that come with the app cannot be changed or deleted; "
+            "create your own routine instead."
+        )
+
+
+class UnknownExercise(InvalidInput):
+    def __init__(self, slug: str, loc: list[str | int]) -> None:
+        super().__init__(f"No move with slug '{slug}' in the catalog.", loc=loc)

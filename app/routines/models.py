@@ -1,0 +1,113 @@
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Integer, Uuid
+from sqlmodel import Field, Relationship, SQLModel
+
+from app.accounts.models import User
+from app.core.clock import utcnow
+from app.core.enums import Area
+from app.exercises.models import Exercise
+
+
+def _in(column: str, values: type) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"  # type: ignore[attr-defined]
+
+
+class Routine(SQLModel, table=True):
+    """An ordered list of moves with doses. Curated routines come from the seed (a slug, no
+    owner, read-only); everyone else's belong to exactly one user."""
+
+    __tablename__ = "routine"
+    __table_args__ = (
+        CheckConstraint(
+            "(slug IS NULL AND owner_id IS NOT NULL) OR (slug IS NOT NULL AND owner_id IS NULL)",
+            name="curated_or_owned",
+        ),
+    )
+
+    # Random ids: they reveal neither how many routines exist nor whose they are.
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    slug: str | None = Field(default=None, max_length=64, unique=True)
+    owner_id: uuid.UUID | None = Field(
+        default=None,
+        sa_column=Column(
+            # Through the model, not a bare name: whoever imports routines gets users'
+            # table in the metadata too (the seed process imports nothing else).
+            Uuid,
+            ForeignKey(f"{User.__tablename__}.id", ondelete="CASCADE"),
+            nullable=True,
+            index=True,
+        ),
+    )
+    # Curated routines are listed in seed-file order; users' own by creation time.
+    sort_order: int = 0
+    name: str = Field(max_length=120)
+    description: str | None = Field(default=None, max_length=2000)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+    areas: list["RoutineArea"] = Relationship(
+        sa_relationship_kwargs={
+            "cascade": "all, delete-orphan",
+            "passive_deletes": True,
+            "lazy": "selectin",
+            "order_by": "RoutineArea.area_order",
+        },
+    )
+    steps: list["RoutineStep"] = Relationship(
+        sa_relationship_kwargs={
+            "cascade": "all, delete-orphan",
+            "passive_deletes": True,
+            "lazy": "selectin",
+            "order_by": "RoutineStep.position",
+        },
+    )
+
+    @property
+    def curated(self) -> bool:
+        return self.owner_id is None
+
+
+class RoutineArea(SQLModel, table=True):
+    """A part of the back a routine is meant for (a row per area, so `area` filters in SQL)."""
+
+    __tablename__ = "routine_area"
+    __table_args__ = (CheckConstraint(_in("area", Area), name="area"),)
+
+    routine_id: uuid.UUID = Field(
+        sa_column=Column(Uuid, ForeignKey("routine.id", ondelete="CASCADE"), primary_key=True)
+    )
+    area: str = Field(max_length=16, primary_key=True)
+    # upper=0, mid=1, lower=2: keeps area lists in anatomical order.
+    area_order: int
+
+
+class RoutineStep(SQLModel, table=True):
+    """One move of a routine, in order, with its dose."""
+
+    __tablename__ = "routine_step"
+    __table_args__ = (
+        CheckConstraint("sets > 0", name="sets"),
+        CheckConstraint("reps IS NULL OR reps > 0", name="reps"),
+        CheckConstraint("hold_seconds IS NULL OR hold_seconds > 0", name="hold_seconds"),
+        CheckConstraint("reps IS NOT NULL OR hold_seconds IS NOT NULL", name="dose"),
+    )
+
+    routine_id: uuid.UUID = Field(
+        sa_column=Column(Uuid, ForeignKey("routine.id", ondelete="CASCADE"), primary_key=True)
+    )
+    position: int = Field(primary_key=True)
+    exercise_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("exercise.id"), nullable=False, index=True)
+    )
+    sets: int
+    reps: int | None = None
+    hold_seconds: int | None = None
+    per_side: bool
+
+    exercise: Exercise = Relationship(sa_relationship_kwargs={"lazy": "selectin"})

@@ -1,0 +1,221 @@
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, case, func, or_
+from sqlmodel import Session, col, select
+
+from app.core.clock import utcnow
+from app.core.enums import Area
+from app.exercises.models import AREA_ORDER, Exercise
+from app.routines.duration import estimate_duration_seconds, step_duration_seconds
+from app.routines.errors import CuratedRoutineReadOnly, RoutineNotFound, UnknownExercise
+from app.routines.models import Routine, RoutineArea, RoutineStep
+from app.routines.schemas import (
+    RoutineCreate,
+    RoutinePublic,
+    RoutineStepIn,
+    RoutineStepPublic,
+    RoutineUpdate,
+)
+
+
+def to_public(routine: Routine) -> RoutinePublic:
+    return RoutinePublic(
+        id=routine.id,
+        slug=routine.slug,
+        curated=routine.curated,
+        name=routine.name,
+        description=routine.description,
+        areas=[Area(a.area) for a in routine.areas],
+        steps=[
+            RoutineStepPublic(
+                position=step.position,
+                exercise_slug=step.exercise.slug,
+                exercise_name=step.exercise.name,
+                sets=step.sets,
+                reps=step.reps,
+                hold_seconds=step.hold_seconds,
+                per_side=step.per_side,
+                estimated_duration_seconds=step_duration_seconds(step),
+            )
+            for step in routine.steps
+        ],
+        estimated_duration_seconds=estimate_duration_seconds(routine.steps),
+        created_at=routine.created_at,
+        updated_at=routine.updated_at,
+    )
+
+
+def visible_to(user_id: uuid.UUID | None) -> ColumnElement[bool]:
+    """Curated routines, plus the user's own when there is a user."""
+    curated = col(Routine.owner_id).is_(None)
+    if user_id is None:
+        return curated
+    return or_(curated, col(Routine.owner_id) == user_id)
+
+
+def list_routines(
+    session: Session,
+    *,
+    user_id: uuid.UUID | None,
+    area: Area | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[RoutinePublic], int]:
+    query = select(Routine).where(visible_to(user_id))
+    if area is not None:
+        query = query.where(
+            col(Routine.id).in_(
+                select(RoutineArea.routine_id).where(RoutineArea.area == area.value)
+            )
+        )
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(
+        query.order_by(
+            case((col(Routine.owner_id).is_(None), 0), else_=1),
+            col(Routine.sort_order),
+            col(Routine.created_at),
+            col(Routine.id),
+        )
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return [to_public(r) for r in rows], total
+
+
+def list_owned_routines(session: Session, user_id: uuid.UUID) -> list[RoutinePublic]:
+    """Every routine the user created, oldest first (curated ones are not theirs)."""
+    rows = session.exec(
+        select(Routine)
+        .where(Routine.owner_id == user_id)
+        .order_by(col(Routine.created_at), col(Routine.id))
+    ).all()
+    return [to_public(r) for r in rows]
+
+
+def get_visible_routine(
+    session: Session, routine_id: uuid.UUID, user_id: uuid.UUID | None
+) -> Routine:
+    routine = session.exec(
+        select(Routine).where(Routine.id == routine_id, visible_to(user_id))
+    ).first()
+    if routine is None:
+        raise RoutineNotFound(routine_id)
+    return routine
+
+
+def is_visible(session: Session, routine_id: uuid.UUID, user_id: uuid.UUID | None) -> bool:
+    found = session.exec(
+        select(Routine.id).where(Routine.id == routine_id, visible_to(user_id))
+    ).first()
+    return found is not None
+
+
+def ensure_owned(routine: Routine, user_id: uuid.UUID) -> Routine:
+    """`routine` is already known to be visible to the user: curated or theirs."""
+    if routine.owner_id is None:
+        raise CuratedRoutineReadOnly()
+    if routine.owner_id != user_id:
+        raise RoutineNotFound(routine.id)
+    return routine
+
+
+def moves_by_slug(session: Session, slugs: Sequence[str]) -> dict[str, Exercise]:
+    rows = session.exec(select(Exercise).where(col(Exercise.slug).in_(set(slugs)))).all()
+    return {e.slug: e for e in rows}
+
+
+@dataclass(frozen=True)
+class ResolvedStep:
+    """A requested step whose move was found in the catalog."""
+
+    step: RoutineStepIn
+    move: Exercise
+
+
+def resolve_steps(session: Session, steps: Sequence[RoutineStepIn]) -> list[ResolvedStep]:
+    """Find each step's move; an unknown one is a 422 naming that step."""
+    moves = moves_by_slug(session, [s.exercise_slug for s in steps])
+    resolved = []
+    for index, step in enumerate(steps):
+        move = moves.get(step.exercise_slug)
+        if move is None:
+            raise UnknownExercise(step.exercise_slug, ["body", "steps", index, "exercise_slug"])
+        resolved.append(ResolvedStep(step, move))
+    return resolved
+
+
+def _step_row(routine: Routine, position: int, resolved: ResolvedStep) -> RoutineStep:
+    step, move = resolved.step, resolved.move
+    assert move.id is not None
+    row = RoutineStep(
+        routine_id=routine.id,
+        position=position,
+        exercise_id=move.id,
+        sets=step.sets,
+        reps=step.reps,
+        hold_seconds=step.hold_seconds,
+        per_side=move.per_side if step.per_side is None else step.per_side,
+    )
+    row.exercise = move
+    return row
+
+
+def replace_areas(session: Session, routine: Routine, areas: Sequence[Area]) -> bool:
+    wanted = [a.value for a in areas]
+    if [a.area for a in routine.areas] == wanted:
+        return False
+    routine.areas.clear()
+    # Flush the removals first: the new rows reuse the same primary keys.
+    session.flush()
+    routine.areas.extend(
+        RoutineArea(routine_id=routine.id, area=a, area_order=AREA_ORDER[a]) for a in wanted
+    )
+    return True
+
+
+def _step_key(step: RoutineStep) -> tuple[object, ...]:
+    return (step.position, step.exercise_id, step.sets, step.reps, step.hold_seconds, step.per_side)
+
+
+def replace_steps(session: Session, routine: Routine, steps: Sequence[ResolvedStep]) -> bool:
+    rows = [_step_row(routine, i, step) for i, step in enumerate(steps, start=1)]
+    if [_step_key(s) for s in routine.steps] == [_step_key(s) for s in rows]:
+        return False
+    routine.steps.clear()
+    session.flush()
+    routine.steps.extend(rows)
+    return True
+
+
+def create_routine(session: Session, user_id: uuid.UUID, payload: RoutineCreate) -> RoutinePublic:
+    steps = resolve_steps(session, payload.steps)
+    routine = Routine(owner_id=user_id, name=payload.name, description=payload.description)
+    session.add(routine)
+    replace_areas(session, routine, payload.areas)
+    replace_steps(session, routine, steps)
+    session.flush()
+    return to_public(routine)
+
+
+def update_routine(session: Session, routine: Routine, payload: RoutineUpdate) -> RoutinePublic:
+    changes = payload.model_dump(exclude_unset=True, include={"name", "description"})
+    changed = False
+    for field, value in changes.items():
+        if getattr(routine, field) != value:
+            setattr(routine, field, value)
+            changed = True
+    if payload.areas is not None:
+        changed |= replace_areas(session, routine, payload.areas)
+    if payload.steps is not None:
+        changed |= replace_steps(session, routine, resolve_steps(session, payload.steps))
+    if changed:
+        routine.updated_at = utcnow()
+    session.flush()
+    return to_public(routine)
+
+
+def delete_routine(session: Session, routine: Routine) -> None:
+    session.delete(routine)
+    session.flush()
