@@ -17,6 +17,7 @@ from app.core.errors import (
 from app.core.ratelimit import AUTH_BUCKET, SlidingWindowLimiter, rate_limited
 from app.core.versioning import API_VERSION
 from app.main import create_app
+from tests.factories import register_user
 
 PROBLEM = "application/problem+json"
 VALID_RECOMMENDATION = {"area": "lower", "pain_level": 4, "red_flags": [], "limitations": []}
@@ -225,3 +226,54 @@ def test_rate_limited_routes_document_429_and_others_do_not(probe: TestClient) -
     assert "Retry-After" in limited["429"]["headers"]
     assert "429" not in spec["paths"]["/probe/crash"]["get"]["responses"]
     assert "500" in spec["paths"]["/probe/crash"]["get"]["responses"]
+
+
+# The same contract on the account endpoints.
+
+
+def test_missing_or_bad_token_is_401_with_a_challenge(client) -> None:
+    missing = client.get("/v1/me")
+    assert_problem(missing, 401)
+    assert missing.headers["www-authenticate"].startswith("Bearer")
+    bad = client.get("/v1/me", headers={"Authorization": "Bearer not-a-token"})
+    assert_problem(bad, 401)
+    assert bad.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_duplicate_registration_is_409(client) -> None:
+    body = {"email": "twice@example.com", "password": "correct horse battery"}
+    assert client.post("/v1/auth/register", json=body).status_code == 201
+    assert_problem(client.post("/v1/auth/register", json=body), 409)
+
+
+def test_login_is_rate_limited(client) -> None:
+    app = client.app
+    assert isinstance(app, FastAPI)
+    app.state.rate_limiters[AUTH_BUCKET] = SlidingWindowLimiter(limit=2, window_seconds=60)
+    attempt = {"username": "nobody@example.com", "password": "wrong password"}
+    assert client.post("/v1/auth/token", data=attempt).status_code == 401
+    assert client.post("/v1/auth/token", data=attempt).status_code == 401
+    response = client.post("/v1/auth/token", data=attempt)
+    assert_problem(response, 429, "rate-limited")
+    assert 1 <= int(response.headers["retry-after"]) <= 60
+    # Registration draws on the same allowance: guessing cannot move to the other door.
+    signup = {"email": "new@example.com", "password": "correct horse battery"}
+    assert_problem(client.post("/v1/auth/register", json=signup), 429)
+
+
+def test_sign_up_and_sign_in_document_429(client) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/v1/auth/register", "/v1/auth/token"):
+        responses = paths[path]["post"]["responses"]
+        assert list(responses["429"]["content"]) == [PROBLEM], path
+        assert "Retry-After" in responses["429"]["headers"], path
+    assert "429" not in paths["/v1/me"]["get"]["responses"]
+
+
+def test_changing_a_curated_routine_is_403(client) -> None:
+    user = register_user(client)
+    curated = next(r for r in client.get("/v1/routines").json()["data"] if r["curated"])
+    response = client.patch(
+        f"/v1/routines/{curated['id']}", json={"name": "Mine now"}, headers=user.headers
+    )
+    assert_problem(response, 403)

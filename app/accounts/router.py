@@ -19,6 +19,7 @@ from app.accounts.schemas import (
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.ratelimit import rate_limited
 
 router = APIRouter(tags=["accounts"])
 
@@ -34,6 +35,7 @@ def _no_store(response: Response) -> None:
     response_model=UserPublic,
     status_code=status.HTTP_201_CREATED,
     summary="Create an account",
+    dependencies=[rate_limited()],
     responses=problem_responses(409, 422),
 )
 def register_user(session: SessionDep, payload: UserCreate) -> UserPublic:
@@ -46,6 +48,7 @@ def register_user(session: SessionDep, payload: UserCreate) -> UserPublic:
     "/auth/token",
     response_model=TokenPair,
     summary="Sign in",
+    dependencies=[rate_limited()],
     responses=problem_responses(401, 422),
 )
 def login(

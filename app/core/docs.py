@@ -32,6 +32,26 @@ SWAGGER_UI_PARAMETERS = {
 }
 # The password flow needs no client id; the scope separator matters only if scopes appear.
 SWAGGER_UI_INIT_OAUTH = {"appName": "Back Pain Relief API", "scopeSeparator": " "}
+# The pages may load and contact nothing but this service. ReDoc's footer, for one, links an
+# image on a CDN; the browser then skips it instead of waiting on a network that is not there.
+# Both UIs inject inline styles and bootstrap from an inline script; ReDoc runs a blob worker.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def _locked_down(page: HTMLResponse) -> HTMLResponse:
+    page.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    return page
 
 
 def install_docs(app: FastAPI) -> None:
@@ -41,27 +61,31 @@ def install_docs(app: FastAPI) -> None:
     app.mount(ASSETS_URL, StaticFiles(directory=ASSETS_DIR), name="docs-assets")
 
     def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=openapi_url,
-            title=f"{app.title} - Swagger UI",
-            swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
-            swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
-            swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
-            oauth2_redirect_url=OAUTH2_REDIRECT_URL,
-            init_oauth=SWAGGER_UI_INIT_OAUTH,
-            swagger_ui_parameters=SWAGGER_UI_PARAMETERS,
+        return _locked_down(
+            get_swagger_ui_html(
+                openapi_url=openapi_url,
+                title=f"{app.title} - Swagger UI",
+                swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
+                swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
+                swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
+                oauth2_redirect_url=OAUTH2_REDIRECT_URL,
+                init_oauth=SWAGGER_UI_INIT_OAUTH,
+                swagger_ui_parameters=SWAGGER_UI_PARAMETERS,
+            )
         )
 
     def swagger_ui_oauth2_redirect() -> HTMLResponse:
         return get_swagger_ui_oauth2_redirect_html()
 
     def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url=openapi_url,
-            title=f"{app.title} - ReDoc",
-            redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
-            redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
-            with_google_fonts=False,
+        return _locked_down(
+            get_redoc_html(
+                openapi_url=openapi_url,
+                title=f"{app.title} - ReDoc",
+                redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
+                redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
+                with_google_fonts=False,
+            )
         )
 
     app.add_api_route(DOCS_URL, swagger_ui, include_in_schema=False)

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.versioning import API_VERSION, API_VERSION_HEADER
@@ -32,6 +33,10 @@ class FieldError(BaseModel):
     type: str = Field(description="Machine-readable error code, e.g. 'enum' or 'missing'.")
 
 
+def _drop_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
 class Problem(BaseModel):
     """RFC 9457 problem details, the body of every error response."""
 
@@ -40,8 +45,12 @@ class Problem(BaseModel):
     status: int = Field(description="HTTP status code.")
     detail: str = Field(description="Explanation specific to this occurrence.")
     instance: str = Field(description="Path of the request that caused the problem.")
-    errors: list[FieldError] | None = Field(
-        default=None, description="Each invalid field, for validation errors."
+    # Left out rather than null when there is nothing to list, so the schema does not offer
+    # null to generated clients.
+    errors: list[FieldError] | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Each invalid field, for validation errors.",
+        json_schema_extra=_drop_default,
     )
 
 
@@ -269,6 +278,43 @@ ERROR_DESCRIPTIONS = {
     500: "Unexpected error on our side; no details are disclosed.",
     503: "Service unavailable: a dependency (such as the database) is not ready.",
 }
+
+
+# What a typical occurrence says, for the documented examples.
+_EXAMPLE_DETAILS = {
+    400: ("The request body is not valid JSON.", "malformed-json"),
+    401: ("Sign in and send the access token as `Authorization: Bearer <token>`.", None),
+    403: ("You may not change this resource.", None),
+    404: ("No such resource.", None),
+    409: ("This conflicts with an existing resource.", None),
+    413: (f"The request body is larger than the limit of {1024 * 1024} bytes.", None),
+    429: ("Too many requests. Try again in 30 seconds.", None),
+    500: ("Something went wrong on our side. Please retry later.", None),
+    503: ("The database is not reachable.", None),
+}
+
+
+def problem_example(
+    status: int, instance: str, field_loc: list[str | int] | None = None
+) -> dict[str, Any]:
+    """A realistic problem body for the docs; for 422 it names `field_loc`."""
+    title, slug = _HTTP_TITLES.get(status, ("Error", "error"))
+    detail, special_slug = _EXAMPLE_DETAILS.get(status, (title, None))
+    example: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + (special_slug or slug),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+    }
+    if status == 422:
+        loc = field_loc or ["body"]
+        field = ".".join(map(str, loc))
+        example["detail"] = f"Invalid input: {field}."
+        example["errors"] = [
+            {"loc": loc, "field": field, "message": "Field required", "type": "missing"}
+        ]
+    return example
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

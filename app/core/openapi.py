@@ -10,23 +10,26 @@ endpoint instead of route by route:
   a rate limit applies;
 - every response documents the `API-Version` header; 401 documents `WWW-Authenticate` and
   429 `Retry-After`;
+- response-only models list their defaulted fields as required (they are always sent);
 - FastAPI's generated names (`Body_login`, `Page_ExercisePublic_`) become model names, and
   the OAuth2 password form gets a description and an example.
 """
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, routing
 from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from app.core.errors import ERROR_DESCRIPTIONS, PROBLEM_MEDIA_TYPE, Problem
+from app.core.errors import ERROR_DESCRIPTIONS, PROBLEM_MEDIA_TYPE, Problem, problem_example
 from app.core.ratelimit import RateLimit
 from app.core.versioning import API_VERSION_HEADER
 
-PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+SCHEMA_REF = "#/components/schemas/"
+PROBLEM_REF = {"$ref": SCHEMA_REF + "Problem"}
 JSON_MEDIA_TYPE = "application/json"
 
 HEADERS: dict[str, dict[str, Any]] = {
@@ -140,6 +143,54 @@ def _describe_password_forms(schema: dict[str, Any]) -> None:
             body.setdefault("examples", [OAUTH2_PASSWORD_EXAMPLE])
 
 
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str) and value.startswith(SCHEMA_REF):
+                yield value.removeprefix(SCHEMA_REF)
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _refs(item)
+
+
+def _reachable(roots: Iterator[str], schemas: dict[str, Any]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(roots)
+    while todo:
+        name = todo.pop()
+        if name not in seen and name in schemas:
+            seen.add(name)
+            todo.extend(_refs(schemas[name]))
+    return seen
+
+
+def _require_response_defaults(schema: dict[str, Any]) -> None:
+    """A response field with a default is always sent, so list it as required. Generators
+    then type it as always present; pydantic leaves it out of `required` because the same
+    schema could describe input. Models that are also read from requests are left alone."""
+    schemas = schema["components"]["schemas"]
+    operations = [op for item in schema.get("paths", {}).values() for op in item.values()]
+    inputs = _reachable(
+        (
+            ref
+            for op in operations
+            for key in ("parameters", "requestBody")
+            for ref in _refs(op.get(key))
+        ),
+        schemas,
+    )
+    outputs = _reachable((ref for op in operations for ref in _refs(op.get("responses"))), schemas)
+    for name in sorted(outputs - inputs):
+        body = schemas[name]
+        properties = body.get("properties", {})
+        defaulted = [key for key, prop in properties.items() if "default" in prop]
+        if defaulted:
+            required = body.get("required", [])
+            body["required"] = [key for key in properties if key in required or key in defaulted]
+
+
 def _expected_errors(operation: dict[str, Any], rate_limited: bool) -> set[int]:
     statuses = {500}
     body = operation.get("requestBody")
@@ -160,7 +211,23 @@ def _status_order(item: tuple[str, Any]) -> tuple[bool, str]:
     return (not item[0].isdigit(), item[0])
 
 
-def _document_responses(operation: dict[str, Any], rate_limited: bool) -> None:
+def _example_field(operation: dict[str, Any], schemas: dict[str, Any]) -> list[str | int]:
+    """Where a validation error on this operation could point: a parameter or a body field."""
+    for parameter in operation.get("parameters", []):
+        if "name" in parameter:
+            return [parameter.get("in", "query"), parameter["name"]]
+    for content in operation.get("requestBody", {}).get("content", {}).values():
+        ref = content.get("schema", {}).get("$ref", "")
+        body = schemas.get(ref.removeprefix(SCHEMA_REF), {})
+        names = body.get("required") or list(body.get("properties", {}))
+        if names:
+            return ["body", names[0]]
+    return ["body"]
+
+
+def _document_responses(
+    path: str, operation: dict[str, Any], rate_limited: bool, schemas: dict[str, Any]
+) -> None:
     responses = operation.setdefault("responses", {})
     for status in _expected_errors(operation, rate_limited):
         responses.setdefault(str(status), {"description": ERROR_DESCRIPTIONS[status]})
@@ -173,7 +240,13 @@ def _document_responses(operation: dict[str, Any], rate_limited: bool) -> None:
         # FastAPI documents its own 422 as application/json HTTPValidationError; every error
         # is answered with problem+json, so that is what is documented.
         if status.startswith(("4", "5")):
-            response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_REF}}
+            field = _example_field(operation, schemas) if status == "422" else None
+            response["content"] = {
+                PROBLEM_MEDIA_TYPE: {
+                    "schema": PROBLEM_REF,
+                    "example": problem_example(int(status), path, field),
+                }
+            }
     operation["responses"] = dict(sorted(responses.items(), key=_status_order))
 
 
@@ -198,14 +271,20 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         schemas.pop(unused, None)
     components["headers"] = HEADERS
     rate_limited = {
-        route.name
-        for route in app.routes
-        if isinstance(route, APIRoute) and _uses_rate_limit(route.dependant)
+        context.name
+        for context in routing.iter_route_contexts(app.routes)
+        # Included routers are not flattened into app.routes; a context carries the
+        # dependencies the route gets from every router it is included through.
+        if isinstance(context.original_route, APIRoute)
+        and _uses_rate_limit(getattr(context, "dependant", context.original_route.dependant))
     }
-    for path_item in schema.get("paths", {}).values():
+    for path, path_item in schema.get("paths", {}).items():
         for operation in path_item.values():
-            _document_responses(operation, operation.get("operationId") in rate_limited)
+            _document_responses(
+                path, operation, operation.get("operationId") in rate_limited, schemas
+            )
     schema = _rename_generated_models(schema)
     _describe_password_forms(schema)
+    _require_response_defaults(schema)
     app.openapi_schema = schema
     return schema

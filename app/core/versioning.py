@@ -1,5 +1,10 @@
 """The API version: one constant for the OpenAPI document and a header on every response."""
 
+from datetime import UTC, date, datetime
+from email.utils import format_datetime
+from typing import Any
+
+from fastapi import Depends, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Semantic version of the /v1 contract. Additive changes raise the minor number; a breaking
@@ -30,3 +35,26 @@ class ApiVersionMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_version)
+
+
+def deprecated_since(since: date, sunset: date, successor: str | None = None) -> Any:
+    """`dependencies=[deprecated_since(...)]` together with `deprecated=True` on a route: each
+    response then says so in `Deprecation` (RFC 9745), `Sunset` (RFC 8594) and, when there is
+    a replacement, a `Link` to it, as the README's deprecation policy promises."""
+    if sunset <= since:
+        raise ValueError("sunset must come after the deprecation date")
+
+    def midnight(day: date) -> datetime:
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+    headers = {
+        "Deprecation": f"@{int(midnight(since).timestamp())}",
+        "Sunset": format_datetime(midnight(sunset), usegmt=True),
+    }
+    if successor:
+        headers["Link"] = f'<{successor}>; rel="successor-version"'
+
+    def announce(response: Response) -> None:
+        response.headers.update(headers)
+
+    return Depends(announce)

@@ -1,0 +1,92 @@
+// A mobile client written against the generated types. `tsc --strict` checks that every path,
+// parameter, body and response used here exists in openapi.json with these types.
+import createClient from "openapi-fetch";
+import type { components, paths } from "./schema";
+
+type ExerciseBrief = components["schemas"]["ExerciseBrief"];
+type Problem = components["schemas"]["Problem"];
+type Area = components["schemas"]["Area"];
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(`${problem.status} ${problem.title}: ${problem.detail}`);
+  }
+}
+
+export function connect(baseUrl: string, accessToken?: string) {
+  return createClient<paths>({
+    baseUrl,
+    headers: accessToken ? { Authorization: `Bearer ${accessToken}` } : {},
+  });
+}
+
+type Api = ReturnType<typeof connect>;
+
+export async function stretchesFor(api: Api, area: Area): Promise<ExerciseBrief[]> {
+  const { data, error } = await api.GET("/v1/exercises", {
+    params: { query: { area, kind: "stretch", limit: 20 } },
+  });
+  if (error) throw new ApiError(error);
+  return data.data;
+}
+
+export async function stepsOf(api: Api, slug: string): Promise<string[]> {
+  const { data, error, response } = await api.GET("/v1/exercises/{slug}", {
+    params: { path: { slug } },
+  });
+  if (error) {
+    // A 404 names the missing move; validation errors name each field.
+    const fields = (error.errors ?? []).map((e) => e.field).join(", ");
+    throw new ApiError({ ...error, detail: fields ? `${error.detail} (${fields})` : error.detail });
+  }
+  console.log("API-Version", response.headers.get("API-Version"));
+  return data.steps;
+}
+
+export async function recommend(api: Api, painLevel: number): Promise<string[]> {
+  const { data, error } = await api.POST("/v1/recommendations", {
+    body: { area: "lower", pain_level: painLevel, red_flags: [], limitations: ["cannot_kneel"] },
+  });
+  if (error) throw new ApiError(error);
+  if (data.triage.level !== "self_care") return [];
+  return data.moves.map((move) => move.exercise.slug);
+}
+
+export async function signUpAndSignIn(api: Api, email: string, password: string) {
+  const created = await api.POST("/v1/auth/register", { body: { email, password } });
+  if (created.error) throw new ApiError(created.error);
+  const signedIn = await api.POST("/v1/auth/token", {
+    body: { username: email, password, grant_type: "password" },
+    bodySerializer: (body) => new URLSearchParams(body as Record<string, string>),
+  });
+  if (signedIn.error) throw new ApiError(signedIn.error);
+  const tokens: { access_token: string; expires_in: number } = signedIn.data;
+  return tokens;
+}
+
+export async function planAndLog(api: Api, slug: string): Promise<number | null> {
+  const routine = await api.POST("/v1/routines", {
+    body: { name: "After work", areas: ["lower"], steps: [{ exercise_slug: slug, reps: 8 }] },
+  });
+  if (routine.error) throw new ApiError(routine.error);
+
+  const finished = new Date();
+  const started = new Date(finished.getTime() - 12 * 60 * 1000);
+  const logged = await api.POST("/v1/progress/sessions", {
+    body: {
+      id: crypto.randomUUID(),
+      routine_id: routine.data.id,
+      area: "lower",
+      started_at: started.toISOString(),
+      completed_at: finished.toISOString(),
+      pain_before: 6,
+      pain_after: 3,
+      exercises: [{ exercise_slug: slug, reps: 8 }],
+    },
+  });
+  if (logged.error) throw new ApiError(logged.error);
+
+  const summary = await api.GET("/v1/progress/summary", { params: { query: { days: 30 } } });
+  if (summary.error) throw new ApiError(summary.error);
+  return summary.data.average_pain_change;
+}

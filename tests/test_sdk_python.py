@@ -1,0 +1,172 @@
+"""An integrator's view: generate a Python client from the committed openapi.json with
+openapi-python-client and use it against a running server."""
+
+import importlib
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from tests.live_server import ROOT, live_server
+
+PACKAGE = "backpain_client"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def sdk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    out = tmp_path_factory.mktemp("sdk")
+    bin_dir = Path(sys.executable).parent
+    result = subprocess.run(
+        [
+            str(bin_dir / "openapi-python-client"),
+            "generate",
+            "--path",
+            str(ROOT / "openapi.json"),
+            "--output-path",
+            str(out / PACKAGE),
+            "--meta",
+            "none",
+        ],
+        # The generator formats its output with ruff, which lives next to it.
+        env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    printed = (result.stdout + result.stderr).strip()
+    assert result.returncode == 0, printed
+    # Anything beyond the progress line is a warning about our schema (a skipped endpoint,
+    # an unsupported construct, a failed post-processing hook): each one is a defect.
+    assert printed == f"Generating {out / PACKAGE}", printed
+    sys.path.insert(0, str(out))
+    try:
+        yield importlib.import_module(PACKAGE)
+    finally:
+        sys.path.remove(str(out))
+        for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
+            del sys.modules[name]
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    with live_server() as url:
+        yield url
+
+
+def endpoint(tag: str, operation_id: str) -> Any:
+    """The generated module for one operation: `api/<tag>/<operationId>.py`."""
+    return importlib.import_module(f"{PACKAGE}.api.{tag}.{operation_id}")
+
+
+def models() -> Any:
+    return importlib.import_module(f"{PACKAGE}.models")
+
+
+def test_generated_client_drives_the_api(sdk: ModuleType, base_url: str) -> None:
+    m = models()
+    list_exercises = endpoint("exercises", "list_exercises")
+    get_exercise = endpoint("exercises", "get_exercise")
+    create_recommendation = endpoint("recommendations", "create_recommendation")
+    register_user = endpoint("accounts", "register_user")
+    login = endpoint("accounts", "login")
+    get_me = endpoint("accounts", "get_me")
+    create_routine = endpoint("routines", "create_routine")
+    create_session = endpoint("progress", "create_session")
+    get_summary = endpoint("progress", "get_summary")
+    # Any status the document does not list raises: the contract has to be complete.
+    client = sdk.Client(base_url=base_url, raise_on_unexpected_status=True)
+
+    everything = list_exercises.sync(client=client)
+    assert isinstance(everything, m.ExerciseList) and everything.count == 5
+
+    stretches = list_exercises.sync(client=client, area=m.Area.LOWER, kind=m.ExerciseKind.STRETCH)
+    assert isinstance(stretches, m.ExerciseList)
+    assert stretches.count >= 1
+    assert all(move.kind == m.ExerciseKind.STRETCH for move in stretches.data)
+
+    one = get_exercise.sync(slug=stretches.data[0].slug, client=client)
+    assert isinstance(one, m.ExercisePublic)
+    assert one.slug == stretches.data[0].slug and one.steps
+
+    advice = create_recommendation.sync(
+        client=client, body=m.RecommendationCreate(area=m.Area.LOWER, pain_level=4)
+    )
+    assert isinstance(advice, m.RecommendationPublic)
+    assert advice.triage.level == m.TriageLevel.SELF_CARE
+    assert advice.moves
+
+    email = f"sdk-{uuid.uuid4().hex[:10]}@example.com"
+    password = "correct horse battery"
+    user = register_user.sync(client=client, body=m.UserCreate(email=email, password=password))
+    assert isinstance(user, m.UserPublic) and user.email == email
+
+    tokens = login.sync(client=client, body=m.LoginForm(username=email, password=password))
+    assert isinstance(tokens, m.TokenPair)
+    authed = sdk.AuthenticatedClient(
+        base_url=base_url, token=tokens.access_token, raise_on_unexpected_status=True
+    )
+    me = get_me.sync(client=authed)
+    assert isinstance(me, m.UserPublic) and me.id == user.id
+
+    routine = create_routine.sync(
+        client=authed,
+        body=m.RoutineCreate(
+            name="Lower back, after work",
+            areas=[m.Area.LOWER],
+            steps=[m.RoutineStepIn(exercise_slug=one.slug, sets=1, reps=5)],
+        ),
+    )
+    assert isinstance(routine, m.RoutinePublic)
+    assert [step.exercise_slug for step in routine.steps] == [one.slug]
+
+    finished = datetime.now(UTC) - timedelta(minutes=1)
+    logged = create_session.sync(
+        client=authed,
+        body=m.SessionCreate(
+            routine_id=routine.id,
+            area=m.Area.LOWER,
+            started_at=finished - timedelta(minutes=12),
+            completed_at=finished,
+            pain_before=6,
+            pain_after=3,
+            exercises=[m.SessionExerciseIn(exercise_slug=one.slug, reps=5)],
+        ),
+    )
+    assert isinstance(logged, m.SessionPublic)
+    assert logged.routine_id == routine.id
+
+    summary = get_summary.sync(client=authed)
+    assert isinstance(summary, m.ProgressSummary)
+    assert summary.total_sessions == 1
+    assert summary.average_pain_change == -3
+
+
+def test_errors_arrive_as_typed_problems(sdk: ModuleType, base_url: str) -> None:
+    m = models()
+    list_exercises = endpoint("exercises", "list_exercises")
+    get_exercise = endpoint("exercises", "get_exercise")
+    client = sdk.Client(base_url=base_url, raise_on_unexpected_status=True)
+
+    missing = get_exercise.sync_detailed(slug="no-such-move", client=client)
+    assert missing.status_code == 404
+    assert isinstance(missing.parsed, m.Problem)
+    assert missing.parsed.status == 404 and "no-such-move" in missing.parsed.detail
+    assert missing.headers["content-type"] == "application/problem+json"
+
+    invalid = list_exercises.sync_detailed(client=client, limit=0)
+    assert invalid.status_code == 422
+    assert isinstance(invalid.parsed, m.Problem)
+    assert [error.field for error in invalid.parsed.errors] == ["query.limit"]
+    assert all(isinstance(error, m.FieldError) for error in invalid.parsed.errors)
+
+    anonymous = endpoint("accounts", "get_me").sync_detailed(client=client)
+    assert anonymous.status_code == 401
+    assert isinstance(anonymous.parsed, m.Problem)
