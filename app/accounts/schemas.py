@@ -14,6 +14,8 @@ from pydantic import (
 
 from app.core.clock import UtcDatetime
 from app.core.enums import Area
+from app.progress.schemas import SessionPublic
+from app.routines.schemas import RoutinePublic
 
 MIN_PASSWORD_LENGTH = 10
 # Argon2 pre-hashes long input, but there is no reason to accept megabytes of password.
@@ -172,3 +174,7 @@ class AccountExport(BaseModel):
     exported_at: UtcDatetime
     user: UserPublic
     sign_ins: list[SignInRecord] = Field(description="Refresh tokens issued, oldest first.")
+    routines: list[RoutinePublic] = Field(
+        description="Routines the person created, oldest first (curated ones are not theirs)."
+    )
+    sessions: list[SessionPublic] = Field(description="Every logged session, oldest first.")

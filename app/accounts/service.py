@@ -21,6 +21,8 @@ from app.accounts.schemas import (
 from app.core.clock import as_utc
 from app.core.config import get_settings
 from app.core.enums import Area
+from app.progress import service as progress_service
+from app.routines import service as routines_service
 
 
 def to_public(user: User) -> UserPublic:
@@ -212,4 +214,6 @@ def export_account(session: Session, user: User, now: datetime) -> AccountExport
         exported_at=now,
         user=to_public(user),
         sign_ins=_sign_ins(session, user),
+        routines=routines_service.list_owned_routines(session, user.id),
+        sessions=progress_service.list_all_sessions(session, user.id),
     )
