@@ -172,6 +172,15 @@ def test_update_an_own_routine(client: TestClient, alice: AuthUser) -> None:
     assert client.get(f"/v1/routines/{routine['id']}", headers=alice.headers).json() == updated
 
 
+def test_blank_descriptions_are_stored_as_none(client: TestClient, alice: AuthUser) -> None:
+    routine = create_routine(client, alice, description="   ")
+    assert routine["description"] is None
+    updated = client.patch(
+        f"/v1/routines/{routine['id']}", json={"description": " "}, headers=alice.headers
+    ).json()
+    assert updated["description"] is None
+
+
 def test_partial_update_keeps_what_was_left_out(client: TestClient, alice: AuthUser) -> None:
     routine = create_routine(client, alice)
     updated = client.patch(

@@ -80,6 +80,11 @@ class RoutineBase(BaseModel):
     def _normalise_areas(cls, areas: list[Area]) -> list[Area]:
         return _areas_in_order(areas)
 
+    @field_validator("description")
+    @classmethod
+    def _blank_is_none(cls, description: str | None) -> str | None:
+        return description or None
+
 
 class RoutineCreate(RoutineBase):
     """A new routine of the caller's own."""
@@ -137,6 +142,11 @@ class RoutineUpdate(BaseModel):
     @classmethod
     def _normalise_areas(cls, areas: list[Area] | None) -> list[Area] | None:
         return None if areas is None else _areas_in_order(areas)
+
+    @field_validator("description")
+    @classmethod
+    def _blank_is_none(cls, description: str | None) -> str | None:
+        return description or None
 
 
 class RoutineStepPublic(BaseModel):
