@@ -1,6 +1,7 @@
 from fastapi import FastAPI
 
 from app.accounts.router import router as accounts_router
+from app.accounts.security import warn_if_development_secret
 from app.care.router import router as care_router
 from app.core.config import get_settings
 from app.core.docs import OAUTH2_REDIRECT_URL, install_docs
@@ -55,6 +56,7 @@ Errors are RFC 9457 problem details (`application/problem+json`).
 def create_app() -> FastAPI:
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)
+    warn_if_development_secret(settings.jwt_secret)
     app = FastAPI(
         title="Back Pain Relief API",
         version=API_VERSION,

@@ -156,7 +156,7 @@ class RefreshTokenRequest(BaseModel):
         json_schema_extra={"examples": [{"refresh_token": "q3J8fX0b1Yv2...opaque"}]}
     )
 
-    refresh_token: str = Field(min_length=1, max_length=256)
+    refresh_token: str = Field(min_length=1, max_length=2048)
 
 
 class SignInRecord(BaseModel):

@@ -1,0 +1,67 @@
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.accounts import security
+
+SECRET = "unit-test-secret-that-is-32-bytes-or-more"
+
+
+def test_password_hash_is_argon2_and_verifies_only_the_right_password() -> None:
+    hashed = security.hash_password("correct horse battery")
+    assert hashed.startswith("$argon2id$")
+    assert "correct horse battery" not in hashed
+    assert security.verify_and_update_password("correct horse battery", hashed)[0] is True
+    assert security.verify_and_update_password("correct horse batterY", hashed)[0] is False
+
+
+def test_same_password_hashes_differently_each_time() -> None:
+    assert security.hash_password("same password") != security.hash_password("same password")
+
+
+def test_access_token_round_trip() -> None:
+    user_id = uuid.uuid4()
+    token = security.create_access_token(
+        user_id, secret=SECRET, now=datetime.now(UTC), lifetime=timedelta(minutes=15)
+    )
+    assert security.decode_access_token(token, secret=SECRET) == user_id
+
+
+def test_expired_access_token_does_not_decode() -> None:
+    token = security.create_access_token(
+        uuid.uuid4(),
+        secret=SECRET,
+        now=datetime(2020, 1, 1, tzinfo=UTC),
+        lifetime=timedelta(minutes=15),
+    )
+    with pytest.raises(security.InvalidTokenError):
+        security.decode_access_token(token, secret=SECRET)
+
+
+def test_access_token_does_not_decode_with_another_secret() -> None:
+    token = security.create_access_token(
+        uuid.uuid4(), secret=SECRET, now=datetime.now(UTC), lifetime=timedelta(minutes=15)
+    )
+    with pytest.raises(security.InvalidTokenError):
+        security.decode_access_token(token, secret=SECRET + "-rotated")
+
+
+def test_refresh_tokens_are_random_and_hash_to_a_stable_digest() -> None:
+    first, second = security.new_refresh_token(), security.new_refresh_token()
+    assert first != second
+    assert len(first) >= 43
+    digest = security.hash_refresh_token(first)
+    assert digest == security.hash_refresh_token(first)
+    assert digest != security.hash_refresh_token(second)
+    assert len(digest) == 64 and first not in digest
+
+
+def test_the_public_development_key_is_called_out(caplog: pytest.LogCaptureFixture) -> None:
+    from app.core.config import DEV_JWT_SECRET
+
+    with caplog.at_level("WARNING", logger="app.accounts"):
+        security.warn_if_development_secret(SECRET)
+        assert caplog.records == []
+        security.warn_if_development_secret(DEV_JWT_SECRET)
+    assert "JWT_SECRET" in caplog.records[0].getMessage()
