@@ -4,9 +4,6 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Uuid
 from sqlmodel import Field, SQLModel
 
-# Imported for its side effect: the naming convention must be in place before any table is
-# declared, even when this module is the first of the app to be imported.
-import app.core.db  # noqa: F401
 from app.core.clock import utcnow
 
 
