@@ -50,6 +50,10 @@ JSON API behind a mobile app that helps people with back pain move better.
 
 Every move comes from one article and keeps its exact steps, holds and repetitions.
 Errors are RFC 9457 problem details (`application/problem+json`).
+
+Paths are versioned (`/v1`) and every response carries the contract version in `API-Version`.
+Within `/v1` changes only add; an operation due to go is first marked deprecated and answers
+with `Deprecation` and `Sunset` headers at least 6 months before it stops working.
 """
 
 
