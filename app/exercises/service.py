@@ -1,7 +1,7 @@
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.core.enums import Area, ExerciseKind, Position, Relevance
+from app.core.pagination import fetch_page
 from app.exercises.errors import ExerciseNotFound
 from app.exercises.models import Exercise, ExerciseTarget
 from app.exercises.schemas import (
@@ -91,10 +91,9 @@ def list_exercises(
             query = query.where(
                 col(Exercise.search_text).like(f"%{_escape_like(word)}%", escape="\\")
             )
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(
-        query.order_by(col(Exercise.sort_order), col(Exercise.id)).offset(offset).limit(limit)
-    ).all()
+    rows, total = fetch_page(
+        session, query, col(Exercise.sort_order), col(Exercise.id), limit=limit, offset=offset
+    )
     return [to_public(r) for r in rows], total
 
 

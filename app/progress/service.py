@@ -12,6 +12,7 @@ from app.accounts.models import User
 from app.core.clock import as_utc
 from app.core.enums import Area
 from app.core.errors import InvalidInput
+from app.core.pagination import fetch_page
 from app.exercises.models import Exercise
 from app.progress import pain
 from app.progress.errors import SessionIdConflict, SessionInFuture, SessionNotFound, UnknownRoutine
@@ -179,12 +180,14 @@ def list_sessions(
         query = query.where(col(ProgressSession.local_date) <= date_to)
     if area is not None:
         query = query.where(ProgressSession.area == area.value)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(
-        query.order_by(desc(col(ProgressSession.completed_at)), desc(col(ProgressSession.id)))
-        .offset(offset)
-        .limit(limit)
-    ).all()
+    rows, total = fetch_page(
+        session,
+        query,
+        desc(col(ProgressSession.completed_at)),
+        desc(col(ProgressSession.id)),
+        limit=limit,
+        offset=offset,
+    )
     return [to_public(r) for r in rows], total
 
 

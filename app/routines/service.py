@@ -2,11 +2,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, case, func, or_
+from sqlalchemy import ColumnElement, case, or_
 from sqlmodel import Session, col, select
 
 from app.core.clock import utcnow
 from app.core.enums import Area
+from app.core.pagination import fetch_page
 from app.exercises.models import AREA_ORDER, Exercise
 from app.routines.duration import estimate_duration_seconds, step_duration_seconds
 from app.routines.errors import CuratedRoutineReadOnly, RoutineNotFound, UnknownExercise
@@ -70,17 +71,16 @@ def list_routines(
                 select(RoutineArea.routine_id).where(RoutineArea.area == area.value)
             )
         )
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(
-        query.order_by(
-            case((col(Routine.owner_id).is_(None), 0), else_=1),
-            col(Routine.sort_order),
-            col(Routine.created_at),
-            col(Routine.id),
-        )
-        .offset(offset)
-        .limit(limit)
-    ).all()
+    rows, total = fetch_page(
+        session,
+        query,
+        case((col(Routine.owner_id).is_(None), 0), else_=1),
+        col(Routine.sort_order),
+        col(Routine.created_at),
+        col(Routine.id),
+        limit=limit,
+        offset=offset,
+    )
     return [to_public(r) for r in rows], total
 
 
