@@ -1,5 +1,6 @@
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -72,3 +73,14 @@ def client(session: Session) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
     app.dependency_overrides.clear()
+
+
+SOURCE_ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "source-article.txt"
+
+
+@pytest.fixture(scope="session")
+def source_article() -> str:
+    """The article the catalog is written from, which lives beside the checkout."""
+    if not SOURCE_ARTICLE.exists():
+        pytest.skip("source article not beside the checkout")
+    return SOURCE_ARTICLE.read_text(encoding="utf-8")

@@ -1,7 +1,6 @@
 """The referral to in-person care and the article's disclaimer."""
 
 import copy
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,7 +9,6 @@ from sqlmodel import Session, delete, select
 from app.care.models import CareReferral, SourceArticle
 from seed import loader
 
-ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "source-article.txt"
 SEVERE = {"area": "lower", "pain_level": 9}
 
 
@@ -33,10 +31,8 @@ def test_referral_carries_the_articles_disclaimer(client: TestClient) -> None:
     assert "severe back pain" in body["disclaimer_quote"]
 
 
-def test_referral_facts_are_in_the_article(client: TestClient) -> None:
-    if not ARTICLE.exists():
-        pytest.skip("source article not beside the checkout")
-    text = ARTICLE.read_text(encoding="utf-8")
+def test_referral_facts_are_in_the_article(client: TestClient, source_article: str) -> None:
+    text = source_article
     body = client.get("/v1/care/referral").json()
     assert body["name"] in text
     assert body["source"]["section"] in text
