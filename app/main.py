@@ -1,9 +1,11 @@
+import sys
+
 from fastapi import FastAPI
+from pydantic import ValidationError
 
 from app.accounts.router import router as accounts_router
-from app.accounts.security import warn_if_development_secret
 from app.care.router import router as care_router
-from app.core.config import get_settings
+from app.core.config import Settings, describe_validation_error, get_settings, startup_problems
 from app.core.docs import OAUTH2_REDIRECT_URL, install_docs
 from app.core.errors import install_error_handlers
 from app.core.limits import BodySizeLimitMiddleware
@@ -57,10 +59,23 @@ with `Deprecation` and `Sunset` headers at least 6 months before it stops workin
 """
 
 
+def checked_settings() -> Settings:
+    """The settings, or exit with one line naming what is wrong: an unsafe or malformed
+    configuration must never serve anyone."""
+    try:
+        settings = get_settings()
+        problems = startup_problems(settings)
+    except ValidationError as exc:
+        problems = [describe_validation_error(exc)]
+    if problems:
+        print("configuration error: " + "; ".join(problems), file=sys.stderr, flush=True)
+        raise SystemExit(78)  # EX_CONFIG
+    return settings
+
+
 def create_app() -> FastAPI:
-    settings = get_settings()
+    settings = checked_settings()
     configure_logging(settings.log_level, settings.log_json)
-    warn_if_development_secret(settings.jwt_secret)
     app = FastAPI(
         title="Back Pain Relief API",
         version=API_VERSION,

@@ -7,6 +7,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+# Tests run as development does: a random signing key per process, no production checks.
+os.environ.setdefault("ENVIRONMENT", "development")
+
 from tests.support import fresh_database, migrate
 
 

@@ -55,13 +55,3 @@ def test_refresh_tokens_are_random_and_hash_to_a_stable_digest() -> None:
     assert digest == security.hash_refresh_token(first)
     assert digest != security.hash_refresh_token(second)
     assert len(digest) == 64 and first not in digest
-
-
-def test_the_public_development_key_is_called_out(caplog: pytest.LogCaptureFixture) -> None:
-    from app.core.config import DEV_JWT_SECRET
-
-    with caplog.at_level("WARNING", logger="app.accounts"):
-        security.warn_if_development_secret(SECRET)
-        assert caplog.records == []
-        security.warn_if_development_secret(DEV_JWT_SECRET)
-    assert "JWT_SECRET" in caplog.records[0].getMessage()

@@ -20,7 +20,7 @@ oauth2_scheme = OAuth2PasswordBearer(
 
 def _user_for_token(session: SessionDep, token: str) -> User:
     try:
-        user_id = security.decode_access_token(token, secret=get_settings().jwt_secret)
+        user_id = security.decode_access_token(token, secret=get_settings().signing_key)
     except security.InvalidTokenError as exc:
         raise InvalidAccessToken() from exc
     user = service.get_user(session, user_id)

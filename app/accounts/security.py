@@ -6,7 +6,6 @@ event loop keeps serving other requests meanwhile.
 """
 
 import hashlib
-import logging
 import secrets
 import uuid
 from datetime import datetime, timedelta
@@ -16,14 +15,11 @@ from typing import Any
 import jwt
 from pwdlib import PasswordHash
 
-from app.core.config import DEV_JWT_SECRET
-
 ALGORITHM = "HS256"
 ACCESS_TOKEN_TYPE = "access"
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "jti", "typ"]
 
 _password_hash = PasswordHash.recommended()
-logger = logging.getLogger("app.accounts")
 
 
 class InvalidTokenError(Exception):
@@ -50,15 +46,6 @@ def burn_password_check(password: str) -> None:
     """Verify against a throwaway hash, so a log-in for an unknown email takes as long as one
     with a wrong password and response times do not reveal which emails have accounts."""
     _password_hash.verify(password, _dummy_hash())
-
-
-def warn_if_development_secret(secret: str) -> None:
-    """Anyone can read the default key in the source and mint tokens for any account."""
-    if secret == DEV_JWT_SECRET:
-        logger.warning(
-            "JWT_SECRET is not set: access tokens are signed with the public development key. "
-            "Set JWT_SECRET to a long random value before serving real users."
-        )
 
 
 def create_access_token(

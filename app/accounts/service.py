@@ -96,7 +96,7 @@ def _issue_tokens(
     session.flush()
     return TokenPair(
         access_token=security.create_access_token(
-            user_id, secret=settings.jwt_secret, now=now, lifetime=access_lifetime
+            user_id, secret=settings.signing_key, now=now, lifetime=access_lifetime
         ),
         expires_in=int(access_lifetime.total_seconds()),
         refresh_token=raw_refresh,

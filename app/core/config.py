@@ -1,36 +1,131 @@
+"""Runtime configuration, read from environment variables (and an optional `.env`), and the
+checks that stop an unsafe configuration from serving anyone."""
+
+import math
+import secrets
+from collections import Counter
+from enum import StrEnum
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-production"
+# The key earlier releases fell back to. It is public, so it is refused outside development.
+LEGACY_DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-production"
+MIN_SECRET_BYTES = 32
+# A random URL-safe or hex key of 32+ characters has far more; a phrase typed by hand or a
+# repeated character has far less.
+MIN_SECRET_DISTINCT_CHARS = 10
+MIN_SECRET_ENTROPY_BITS = 96.0
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
 
 
 class Settings(BaseSettings):
-    """Runtime configuration, read from environment variables (and an optional `.env`)."""
-
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # Production unless said otherwise: a forgotten setting must fail safe.
+    environment: Environment = Environment.PRODUCTION
 
     database_url: str = "sqlite:///./backpain.db"
     database_echo: bool = False
+    # Seconds to wait for a database connection, for a statement, and (SQLite) for the
+    # write lock; past any of them the request is a 503 with Retry-After.
+    database_connect_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
+    database_statement_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
+    database_pool_size: int = Field(default=10, ge=1, le=200)
+    database_pool_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
     # Catalog content changes only when the seed is reloaded; clients may reuse it briefly
     # and revalidate cheaply with If-None-Match.
-    catalog_max_age_seconds: int = 300
+    catalog_max_age_seconds: int = Field(default=300, ge=0, le=86_400)
     log_level: str = "INFO"
     # JSON lines for log shippers; plain text is easier to read on a laptop.
     log_json: bool = True
     metrics_enabled: bool = True
-    # Signs access tokens. The default is public (it is in this file), so it is fit only for
-    # development and tests: production must set JWT_SECRET to a long random value.
-    jwt_secret: str = Field(default=DEV_JWT_SECRET, min_length=32)
+    # Signs access tokens. Required outside development; in development a random key is made
+    # per process when none is set.
+    jwt_secret: str | None = None
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(default=30, ge=1, le=365)
     # Larger request bodies get 413; nothing this API accepts comes close to 1 MiB.
     max_request_body_bytes: int = Field(default=1024 * 1024, ge=1)
-    # Log-in and registration attempts per client address in a sliding window.
+    # Sign-in and registration attempts, per client address and per account, in a moving
+    # window, counted in `rate_limit_storage_url` (memory:// or redis://host:port/db).
     rate_limit_enabled: bool = True
+    rate_limit_storage_url: str = "memory://"
     auth_rate_limit: int = Field(default=10, ge=1)
-    auth_rate_window_seconds: float = Field(default=60.0, gt=0)
+    auth_rate_window_seconds: int = Field(default=60, ge=1)
+    # Proxies whose X-Forwarded-For is believed, as addresses or networks ("10.0.0.0/8"),
+    # comma-separated. Empty: the peer address is the client.
+    trusted_proxies: str = ""
+    # Origins allowed to call the API from a browser, comma-separated. Empty: none.
+    cors_origins: str = ""
+
+    @model_validator(mode="after")
+    def _development_key(self) -> "Settings":
+        if self.jwt_secret is None and self.environment == Environment.DEVELOPMENT:
+            self.jwt_secret = secrets.token_urlsafe(48)
+        return self
+
+    @property
+    def signing_key(self) -> str:
+        if self.jwt_secret is None:
+            raise RuntimeError("JWT_SECRET is not set")
+        return self.jwt_secret
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment == Environment.DEVELOPMENT
+
+
+def entropy_bits(value: str) -> float:
+    """Shannon entropy of the characters actually used, times the length: a rough upper
+    bound on how guessable a key typed or generated into a setting is."""
+    counts = Counter(value)
+    total = len(value)
+    per_char = -sum(n / total * math.log2(n / total) for n in counts.values())
+    return per_char * total
+
+
+def secret_problem(secret: str | None) -> str | None:
+    """Why `secret` cannot sign tokens in production, or None if it can."""
+    if not secret:
+        return "JWT_SECRET is not set; set it to a long random value"
+    if secret == LEGACY_DEV_JWT_SECRET:
+        return "JWT_SECRET is the public development key; set a long random value"
+    if len(secret.encode()) < MIN_SECRET_BYTES:
+        return f"JWT_SECRET is shorter than {MIN_SECRET_BYTES} bytes"
+    if (
+        len(set(secret)) < MIN_SECRET_DISTINCT_CHARS
+        or entropy_bits(secret) < MIN_SECRET_ENTROPY_BITS
+    ):
+        return (
+            "JWT_SECRET is too predictable; generate one with "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+        )
+    return None
+
+
+def startup_problems(settings: Settings) -> list[str]:
+    """Settings that must stop the service from starting, one sentence each."""
+    problems: list[str] = []
+    if not settings.is_development:
+        problem = secret_problem(settings.jwt_secret)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One line naming each malformed setting by its environment variable."""
+    parts = []
+    for err in exc.errors():
+        name = "_".join(str(p) for p in err.get("loc", ())).upper() or "settings"
+        parts.append(f"{name}: {err.get('msg', 'invalid value')}")
+    return "; ".join(parts)
 
 
 @lru_cache
