@@ -6,6 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
+from limits import RateLimitItemPerSecond
+
+from app.core.ratelimit import AUTH_BUCKET, Limiter, PrunedMemoryStorage
 
 DEFAULT_PASSWORD = "correct horse battery"
 
@@ -112,3 +115,10 @@ def freeze_now(moment: datetime) -> None:
     from app.main import app
 
     app.dependency_overrides[request_time] = lambda: moment
+
+
+def small_limiter(limit: int, window_seconds: int) -> Limiter:
+    """A sign-in allowance of `limit` attempts per window, in its own memory storage."""
+    return Limiter(
+        PrunedMemoryStorage(), {AUTH_BUCKET: RateLimitItemPerSecond(limit, window_seconds)}
+    )

@@ -14,10 +14,10 @@ from app.core.errors import (
     TooManyRequests,
     Unauthorized,
 )
-from app.core.ratelimit import AUTH_BUCKET, SlidingWindowLimiter, rate_limited
+from app.core.ratelimit import AUTH_BUCKET, rate_limited
 from app.core.versioning import API_VERSION
 from app.main import create_app
-from tests.factories import register_user
+from tests.factories import register_user, small_limiter
 
 PROBLEM = "application/problem+json"
 VALID_RECOMMENDATION = {"area": "lower", "pain_level": 4, "red_flags": [], "limitations": []}
@@ -207,14 +207,14 @@ def test_unexpected_error_is_a_500_problem_without_internals(
 def test_rate_limited_route_answers_429_once_the_allowance_is_spent(probe: TestClient) -> None:
     app = probe.app
     assert isinstance(app, FastAPI)
-    saved = app.state.rate_limiters[AUTH_BUCKET]
-    app.state.rate_limiters[AUTH_BUCKET] = SlidingWindowLimiter(limit=2, window_seconds=60)
+    saved = app.state.rate_limiter
+    app.state.rate_limiter = small_limiter(limit=2, window_seconds=60)
     try:
         assert probe.get("/probe/limited").status_code == 200
         assert probe.get("/probe/limited").status_code == 200
         response = probe.get("/probe/limited")
     finally:
-        app.state.rate_limiters[AUTH_BUCKET] = saved
+        app.state.rate_limiter = saved
     assert_problem(response, 429, "rate-limited")
     assert 1 <= int(response.headers["retry-after"]) <= 60
 
@@ -249,7 +249,7 @@ def test_duplicate_registration_is_409(client) -> None:
 def test_login_is_rate_limited(client) -> None:
     app = client.app
     assert isinstance(app, FastAPI)
-    app.state.rate_limiters[AUTH_BUCKET] = SlidingWindowLimiter(limit=2, window_seconds=60)
+    app.state.rate_limiter = small_limiter(limit=2, window_seconds=60)
     attempt = {"username": "nobody@example.com", "password": "wrong password"}
     assert client.post("/v1/auth/token", data=attempt).status_code == 401
     assert client.post("/v1/auth/token", data=attempt).status_code == 401

@@ -35,7 +35,7 @@ def _no_store(response: Response) -> None:
     response_model=UserPublic,
     status_code=status.HTTP_201_CREATED,
     summary="Create an account",
-    dependencies=[rate_limited()],
+    dependencies=[rate_limited(account_field="email")],
     responses=problem_responses(409, 422),
 )
 def register_user(session: SessionDep, payload: UserCreate) -> UserPublic:
@@ -48,7 +48,7 @@ def register_user(session: SessionDep, payload: UserCreate) -> UserPublic:
     "/auth/token",
     response_model=TokenPair,
     summary="Sign in",
-    dependencies=[rate_limited()],
+    dependencies=[rate_limited(account_field="username")],
     responses=problem_responses(401, 422),
 )
 def login(

@@ -32,9 +32,10 @@ class CachedRoute(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
-        max_age = get_settings().catalog_max_age_seconds
 
         async def cached_handler(request: Request) -> Response:
+            # Read per request, not when routes are declared: settings are checked at start-up.
+            max_age = get_settings().catalog_max_age_seconds
             response = await handler(request)
             if response.status_code != 200 or request.method not in ("GET", "HEAD"):
                 return response

@@ -1,6 +1,7 @@
 """Runtime configuration, read from environment variables (and an optional `.env`), and the
 checks that stop an unsafe configuration from serving anyone."""
 
+import ipaddress
 import math
 import secrets
 from collections import Counter
@@ -109,6 +110,34 @@ def secret_problem(secret: str | None) -> str | None:
     return None
 
 
+def _items(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def parse_networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """`TRUSTED_PROXIES`: addresses or networks, comma-separated; ValueError names a bad one."""
+    networks = []
+    for item in _items(value):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ValueError(f"'{item}' is not an IP address or network") from exc
+    return tuple(networks)
+
+
+def parse_origins(value: str) -> list[str]:
+    """`CORS_ORIGINS`: exact origins (`https://app.example.com`), comma-separated."""
+    origins = _items(value)
+    for origin in origins:
+        scheme, sep, rest = origin.partition("://")
+        if scheme not in ("http", "https") or not sep or not rest or "/" in rest or "*" in rest:
+            raise ValueError(f"'{origin}' is not an origin such as https://app.example.com")
+    return origins
+
+
+RATE_LIMIT_SCHEMES = ("memory://", "redis://", "rediss://")
+
+
 def startup_problems(settings: Settings) -> list[str]:
     """Settings that must stop the service from starting, one sentence each."""
     problems: list[str] = []
@@ -116,6 +145,16 @@ def startup_problems(settings: Settings) -> list[str]:
         problem = secret_problem(settings.jwt_secret)
         if problem:
             problems.append(problem)
+    for name, parse, value in (
+        ("TRUSTED_PROXIES", parse_networks, settings.trusted_proxies),
+        ("CORS_ORIGINS", parse_origins, settings.cors_origins),
+    ):
+        try:
+            parse(value)
+        except ValueError as exc:
+            problems.append(f"{name}: {exc}")
+    if not settings.rate_limit_storage_url.startswith(RATE_LIMIT_SCHEMES):
+        problems.append("RATE_LIMIT_STORAGE_URL must start with memory://, redis:// or rediss://")
     return problems
 
 

@@ -1,120 +1,220 @@
-"""Rate limits for endpoints worth guessing at (log-in, registration).
+"""Rate limits for endpoints worth guessing at (sign-in, registration).
 
-Endpoints opt in with `dependencies=[rate_limited("auth")]`; the OpenAPI document then lists a
-429 for them automatically. Limiters live on `app.state.rate_limiters`, one per bucket, behind
-the small `RateLimiter` protocol, so a shared store (several processes behind a load balancer)
-can replace the in-process one without touching any endpoint.
+Counting is done by the `limits` package with its moving-window strategy, in the storage
+`RATE_LIMIT_STORAGE_URL` names: `memory://` for one process, `redis://` so that every worker
+and replica shares one count. Each attempt is counted twice, per client address and per
+account tried, so neither many accounts from one address nor one account from many addresses
+gets unlimited guesses.
+
+Endpoints opt in with `dependencies=[rate_limited(account_field=...)]`; the OpenAPI document
+then lists a 429 for them automatically.
 """
 
+import hashlib
+import ipaddress
+import logging
 import threading
 import time
-from collections import deque
-from collections.abc import Callable
-from typing import Any, Protocol
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+from starlette.concurrency import run_in_threadpool
 
-from app.core.config import Settings
-from app.core.errors import TooManyRequests
+from app.core.config import Settings, parse_networks
+from app.core.errors import ServiceUnavailable, TooManyRequests
 
 AUTH_BUCKET = "auth"
+# Redis must answer quickly: a sign-in waits on it.
+STORAGE_TIMEOUT_SECONDS = 1.0
+# Longest client key kept (an address, or a digest); anything longer is cut.
+MAX_KEY_LENGTH = 64
+
+logger = logging.getLogger("app.ratelimit")
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-class RateLimiter(Protocol):
-    def hit(self, key: str) -> float | None:
-        """Count one request for `key`: None when allowed, else the seconds to wait."""
-        ...
+class PrunedMemoryStorage(MemoryStorage):
+    """`limits`' memory storage keeps an empty list for every key it has ever seen, and sweeps
+    only right after a hit. This one drops emptied keys too, and keeps sweeping while anything
+    is stored, so memory follows the keys active in the current window, not every address
+    that ever called, even once traffic stops."""
 
-    def reset(self) -> None:
-        """Forget every count."""
-        ...
+    SWEEP_SECONDS = 1.0
+
+    def _MemoryStorage__expire_events(self) -> None:
+        getattr(super(), "_MemoryStorage__expire_events")()  # noqa: B009
+        for key in [k for k, events in self.events.copy().items() if not events]:
+            with self.locks[key]:
+                if not self.events.get(key):
+                    self.events.pop(key, None)
+                    self.locks.pop(key, None)
+        if self.events or self.expirations:
+            timer = threading.Timer(self.SWEEP_SECONDS, self._MemoryStorage__expire_events)
+            timer.daemon = True
+            self.timer = timer
+            timer.start()
 
 
-class SlidingWindowLimiter:
-    """At most `limit` requests per key in any `window_seconds`, exactly (a log of hit times
-    per key, not fixed buckets, so a burst across a bucket edge cannot double the allowance)."""
+class RateLimitUnavailable(ServiceUnavailable):
+    title = "Rate limiting unavailable"
+    slug = "service-unavailable"
+    headers = {"Retry-After": "5"}  # noqa: RUF012 (read-only)
 
-    # Past this many tracked keys, idle ones are swept so memory stays bounded.
-    MAX_KEYS = 10_000
 
-    def __init__(
-        self, limit: int, window_seconds: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        if limit < 1 or window_seconds <= 0:
-            raise ValueError("limit must be at least 1 and the window positive")
-        self.limit = limit
-        self.window = window_seconds
-        self.clock = clock
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+def build_storage(url: str) -> Storage:
+    if url.startswith("memory://"):
+        return PrunedMemoryStorage()
+    options: dict[str, Any] = {}
+    if url.startswith(("redis://", "rediss://")):
+        options = {
+            "socket_timeout": STORAGE_TIMEOUT_SECONDS,
+            "socket_connect_timeout": STORAGE_TIMEOUT_SECONDS,
+        }
+    storage = storage_from_string(url, wrap_exceptions=True, **options)
+    assert isinstance(storage, Storage)  # a sync scheme, never limits.aio's
+    return storage
 
-    def hit(self, key: str) -> float | None:
-        with self._lock:
-            now = self.clock()
-            horizon = now - self.window
-            hits = self._hits.get(key)
-            if hits is None:
-                if len(self._hits) >= self.MAX_KEYS:
-                    self._sweep(horizon)
-                hits = self._hits[key] = deque()
-            while hits and hits[0] <= horizon:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                return hits[0] + self.window - now
-            hits.append(now)
+
+@dataclass
+class Limiter:
+    """Allowances per bucket, counted in one storage. `enabled=False` allows everything."""
+
+    storage: Storage
+    items: dict[str, RateLimitItem]
+    enabled: bool = True
+    strategy: MovingWindowRateLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.strategy = MovingWindowRateLimiter(self.storage)
+
+    def hit(self, bucket: str, *keys: str) -> float | None:
+        """Count one attempt under each key: None when every key is within its allowance,
+        else the seconds until the most limited key may try again. A refused attempt is not
+        counted, so hammering does not extend the wait."""
+        if not self.enabled:
             return None
-
-    def reset(self) -> None:
-        with self._lock:
-            self._hits.clear()
-
-    def _sweep(self, horizon: float) -> None:
-        for key in [k for k, hits in self._hits.items() if not hits or hits[-1] <= horizon]:
-            del self._hits[key]
-
-
-class Unlimited:
-    """Limiter that allows everything (rate limiting switched off)."""
-
-    def hit(self, key: str) -> float | None:
+        item = self.items[bucket]
+        try:
+            waits = [
+                stats.reset_time
+                for key in keys
+                if (stats := self.strategy.get_window_stats(item, bucket, key)).remaining <= 0
+            ]
+            if waits:
+                return max(waits) - time.time()
+            for key in keys:
+                self.strategy.hit(item, bucket, key)
+        except StorageError as exc:
+            # Refuse rather than allow: an unlimited sign-in is what the limit prevents.
+            logger.error("rate-limit storage failed: %s", type(exc.storage_error).__name__)
+            raise RateLimitUnavailable("Sign-in is unavailable for a moment.") from exc
         return None
 
     def reset(self) -> None:
-        return None
+        self.storage.reset()
 
 
-def build_rate_limiters(settings: Settings) -> dict[str, RateLimiter]:
-    auth: RateLimiter = (
-        SlidingWindowLimiter(settings.auth_rate_limit, settings.auth_rate_window_seconds)
-        if settings.rate_limit_enabled
-        else Unlimited()
+def build_limiter(settings: Settings) -> Limiter:
+    items: dict[str, RateLimitItem] = {
+        AUTH_BUCKET: RateLimitItemPerSecond(
+            settings.auth_rate_limit, settings.auth_rate_window_seconds
+        )
+    }
+    return Limiter(
+        build_storage(settings.rate_limit_storage_url),
+        items,
+        enabled=settings.rate_limit_enabled,
     )
-    return {AUTH_BUCKET: auth}
 
 
 def install_rate_limiting(app: FastAPI, settings: Settings) -> None:
-    app.state.rate_limiters = build_rate_limiters(settings)
+    app.state.rate_limiter = build_limiter(settings)
+    app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
 
 
-def client_key(request: Request) -> str:
-    """The caller's address. Behind a proxy, run uvicorn with --proxy-headers and
-    --forwarded-allow-ips so this is the client's address, not the proxy's."""
-    return request.client.host if request.client else "unknown"
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
+def _trusted(value: str, networks: Sequence[Network]) -> bool:
+    address = _address(value)
+    return address is not None and any(address in network for network in networks)
+
+
+def client_address(peer: str, forwarded_for: str | None, trusted: Sequence[Network]) -> str:
+    """The caller's address. `X-Forwarded-For` is believed only when the peer is a trusted
+    proxy, and then only back to the first hop no trusted proxy vouches for: the client can
+    write anything at the left of the header, but not past the proxies that appended to it."""
+    if not forwarded_for or not _trusted(peer, trusted):
+        return peer
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, trusted):
+            return hop[:MAX_KEY_LENGTH]
+    return hops[0][:MAX_KEY_LENGTH] if hops else peer
+
+
+def account_key(value: object) -> str | None:
+    """A digest of the account tried, so the limiter's storage holds no email addresses."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
 
 
 class RateLimit:
-    """Dependency enforcing one bucket's limit per client address."""
+    """Dependency enforcing one bucket's allowance per client address and, when
+    `account_field` names the form or JSON field holding the account tried, per account."""
 
-    def __init__(self, bucket: str) -> None:
+    def __init__(self, bucket: str, account_field: str | None = None) -> None:
         self.bucket = bucket
+        self.account_field = account_field
 
-    def __call__(self, request: Request) -> None:
-        limiters: dict[str, RateLimiter] = request.app.state.rate_limiters
-        retry_after = limiters[self.bucket].hit(f"{self.bucket}:{client_key(request)}")
+    async def __call__(self, request: Request) -> None:
+        peer = request.client.host if request.client else "unknown"
+        address = client_address(
+            peer, request.headers.get("x-forwarded-for"), request.app.state.trusted_proxies
+        )
+        keys = [f"addr:{address}"]
+        account = await self._account(request)
+        if account is not None:
+            keys.append(f"account:{account}")
+        limiter: Limiter = request.app.state.rate_limiter
+        retry_after = await _run_sync(limiter.hit, self.bucket, *keys)
         if retry_after is not None:
             raise TooManyRequests(retry_after)
 
+    async def _account(self, request: Request) -> str | None:
+        # FastAPI has read and parsed the body before dependencies run; these calls reuse it.
+        if self.account_field is None:
+            return None
+        content_type = request.headers.get("content-type", "")
+        try:
+            if content_type.startswith(
+                ("application/x-www-form-urlencoded", "multipart/form-data")
+            ):
+                return account_key((await request.form()).get(self.account_field))
+            if "json" in content_type:
+                body = await request.json()
+                return account_key(body.get(self.account_field)) if isinstance(body, dict) else None
+        except Exception:  # an unreadable body is the validator's to report, not ours
+            return None
+        return None
 
-def rate_limited(bucket: str = AUTH_BUCKET) -> Any:
-    """`dependencies=[rate_limited()]` on a route or router."""
-    return Depends(RateLimit(bucket))
+
+async def _run_sync(func: Any, *args: Any) -> Any:
+    """Memory storage answers at once; Redis is a network call, kept off the event loop."""
+    return await run_in_threadpool(func, *args)
+
+
+def rate_limited(bucket: str = AUTH_BUCKET, account_field: str | None = None) -> Any:
+    """`dependencies=[rate_limited(account_field="email")]` on a route."""
+    return Depends(RateLimit(bucket, account_field))
