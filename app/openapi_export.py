@@ -1,8 +1,12 @@
 """`python -m app.openapi_export`: write the served OpenAPI document to ./openapi.json."""
 
 import json
+import os
 import sys
 from pathlib import Path
+
+# Rendering the contract serves nobody, so it needs no production signing key.
+os.environ.setdefault("ENVIRONMENT", "development")
 
 from app.main import app
 

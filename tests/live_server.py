@@ -2,6 +2,7 @@
 start-up script the container runs, on a fresh database and a free local port."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -36,48 +37,77 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@contextmanager
-def live_server(env: dict[str, str] | None = None) -> Iterator[str]:
-    """Migrate and seed a fresh database, serve it with uvicorn, yield the base URL."""
-    port = free_port()
-    with fresh_database() as url, tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(
+class ServerProcess:
+    """The service as an operator runs it (`scripts/start.sh`: migrate, seed, serve) on a given
+    database and a free local port; it can be killed and started again on the same data."""
+
+    def __init__(self, database_url: str, env: dict[str, str] | None = None) -> None:
+        self.database_url = database_url
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = env or {}
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+
+    def output(self) -> str:
+        self._log.seek(0)
+        return self._log.read().decode(errors="replace")[-5000:]
+
+    def start(self, timeout: float = 90) -> None:
+        self.proc = subprocess.Popen(
             ["sh", str(ROOT / "scripts" / "start.sh")],
             env={
                 **os.environ,
-                "DATABASE_URL": url,
+                "DATABASE_URL": self.database_url,
                 "HOST": "127.0.0.1",
-                "PORT": str(port),
+                "PORT": str(self.port),
                 "LOG_JSON": "false",
                 "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-                **(env or {}),
+                **self.env,
             },
             # A file, not a pipe: a pipe nobody reads would block the server once full.
-            stdout=log,
+            stdout=self._log,
             stderr=subprocess.STDOUT,
         )
-
-        def output() -> str:
-            log.seek(0)
-            return log.read().decode(errors="replace")[-5000:]
-
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                assert proc.poll() is None, f"server exited:\n{output()}"
-                try:
-                    if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, f"server did not become ready:\n{output()}"
-                time.sleep(0.3)
-            yield base
-        finally:
-            proc.terminate()
+        deadline = time.monotonic() + timeout
+        while True:
+            assert self.proc.poll() is None, f"server exited:\n{self.output()}"
             try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=20)
+                if httpx.get(f"{self.base}/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, f"server did not become ready:\n{self.output()}"
+            time.sleep(0.2)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown handlers, no flushing, as in a crash or an OOM kill."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=20)
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=20)
+
+    def close(self) -> None:
+        self.stop()
+        self._log.close()
+
+
+@contextmanager
+def live_server(env: dict[str, str] | None = None) -> Iterator[str]:
+    """Migrate and seed a fresh database, serve it with uvicorn, yield the base URL."""
+    with fresh_database() as url:
+        server = ServerProcess(url, env)
+        try:
+            server.start()
+            yield server.base
+        finally:
+            server.close()

@@ -121,7 +121,7 @@ def test_production_with_a_strong_key_starts() -> None:
     assert start({"ENVIRONMENT": "production", "JWT_SECRET": STRONG}).returncode == 0
 
 
-@pytest.mark.parametrize("key", [LEGACY_DEV_JWT_SECRET, "dev-only-jwt-secret"])
+@pytest.mark.parametrize("key", [LEGACY_DEV_JWT_SECRET, "a-key-anyone-could-read-in-a-repository"])
 def test_a_token_forged_with_a_public_key_is_refused(client: TestClient, key: str) -> None:
     user = register_user(client)
     now = datetime.now(UTC)

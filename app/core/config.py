@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     database_statement_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
     database_pool_size: int = Field(default=10, ge=1, le=200)
     database_pool_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
+    # /readyz answers within this, whatever the database does (keep it under the probe's).
+    readiness_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
     # Catalog content changes only when the seed is reloaded; clients may reuse it briefly
     # and revalidate cheaply with If-None-Match.
     catalog_max_age_seconds: int = Field(default=300, ge=0, le=86_400)

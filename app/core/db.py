@@ -1,11 +1,13 @@
+import math
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy import Engine, MetaData, event
+from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
 
-from app.core.config import get_settings
+from app.core.config import Settings, get_settings
 
 # Set before any table is declared so every constraint gets a predictable name,
 # which keeps migrations reviewable and reversible on both SQLite and PostgreSQL.
@@ -19,47 +21,102 @@ NAMING_CONVENTION = {
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 metadata: MetaData = SQLModel.metadata
 
+# Execution option that makes a SQLite transaction take the write lock when it begins.
+SQLITE_BEGIN = "sqlite_begin"
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-def make_engine(url: str, echo: bool = False) -> Engine:
-    kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
-    if url.startswith("sqlite"):
+
+def make_engine(url: str, settings: Settings | None = None) -> Engine:
+    settings = settings or get_settings()
+    kwargs: dict[str, Any] = {
+        "echo": settings.database_echo,
+        # Failed statements are logged and raised without their parameters: those hold
+        # password hashes, tokens and people's notes.
+        "hide_parameters": True,
+    }
+    backend = make_url(url).get_backend_name()
+    in_memory = backend == "sqlite" and make_url(url).database in (None, "", ":memory:")
+    if not in_memory:
+        # Sized to the thread pool that runs requests; a request that cannot get a connection
+        # in time is a 503, not a hang.
+        kwargs |= {
+            "pool_size": settings.database_pool_size,
+            "max_overflow": settings.database_pool_size // 2,
+            "pool_timeout": settings.database_pool_timeout_seconds,
+            "pool_recycle": 1800,
+        }
+    if backend == "sqlite":
         # Requests run in a thread pool; each gets its own session but may reuse a connection.
-        kwargs["connect_args"] = {"check_same_thread": False}
+        kwargs["connect_args"] = {
+            "check_same_thread": False,
+            "timeout": settings.database_statement_timeout_seconds,
+        }
+    elif backend == "postgresql":
+        statement_ms = int(settings.database_statement_timeout_seconds * 1000)
+        kwargs["connect_args"] = {
+            # libpq counts whole seconds and ignores less than 2.
+            "connect_timeout": max(2, math.ceil(settings.database_connect_timeout_seconds)),
+            "options": f"-c statement_timeout={statement_ms} -c lock_timeout={statement_ms}",
+        }
     engine = create_engine(url, **kwargs)
-    if url.startswith("sqlite"):
-        event.listen(engine, "connect", _sqlite_connect)
+    if backend == "sqlite":
+        busy_ms = int(settings.database_statement_timeout_seconds * 1000)
+        event.listen(engine, "connect", lambda conn, _record: _sqlite_connect(conn, busy_ms))
         event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
-def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, busy_ms: int) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin, so that
     # SAVEPOINTs and transactional DDL behave as they do on PostgreSQL.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # A writer waits up to the busy timeout for another writer instead of failing at once,
+    # and in WAL mode readers and the writer never block each other.
+    cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # A transaction that reads and then writes cannot wait for the write lock (its snapshot
+    # would be stale), so SQLite fails it with "database is locked". Requests that write take
+    # the lock up front instead and queue behind the busy timeout.
+    mode = conn.get_execution_options().get(SQLITE_BEGIN, "")
+    conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
 _engine: Engine | None = None
+_writing_engine: Engine | None = None
 
 
 def get_engine() -> Engine:
     global _engine
     if _engine is None:
-        settings = get_settings()
-        _engine = make_engine(settings.database_url, settings.database_echo)
+        _engine = make_engine(get_settings().database_url)
     return _engine
 
 
-def get_session() -> Iterator[Session]:
-    """One session and one transaction per request: commit on success, roll back on error."""
-    with Session(get_engine()) as session:
+def writing(engine: Engine) -> Engine:
+    """The engine for work that writes: on SQLite its transactions begin IMMEDIATE. It shares
+    the pool and events of `engine`."""
+    return engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+
+
+def get_writing_engine() -> Engine:
+    global _writing_engine
+    engine = get_engine()
+    if _writing_engine is None or _writing_engine.url != engine.url:
+        _writing_engine = writing(engine)
+    return _writing_engine
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session and one transaction per request: commit on success, roll back on error.
+    Requests with a method that writes take SQLite's write lock when they begin."""
+    bind = get_engine() if request.method in READ_ONLY_METHODS else get_writing_engine()
+    with Session(bind) as session:
         try:
             yield session
             session.commit()

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.versioning import API_VERSION, API_VERSION_HEADER
@@ -121,6 +122,8 @@ class ServiceUnavailable(DomainError):
     status_code = 503
     title = "Service unavailable"
     slug = "service-unavailable"
+    # Long enough for a database restart or a lock to clear; clients should back off.
+    headers: ClassVar[dict[str, str] | None] = {"Retry-After": "2"}
 
 
 class InvalidInput(DomainError):
@@ -258,8 +261,60 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _database_error_name(exc: sa_exc.SQLAlchemyError) -> str:
+    """The driver's error class and SQLSTATE, never its message: messages can quote the
+    values of a row (PostgreSQL's `Key (email)=(...) already exists`)."""
+    orig = getattr(exc, "orig", None)
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None)
+    name = type(orig or exc).__name__
+    return f"{name} ({code})" if code else name
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # Connection refused or lost, pool exhausted, statement or lock timeout, SQLite busy:
+    # the request may well succeed in a moment, so say when to retry.
+    assert isinstance(exc, sa_exc.SQLAlchemyError)
+    logger.warning(
+        "database unavailable on %s %s: %s",
+        request.method,
+        request.url.path,
+        _database_error_name(exc),
+    )
+    return problem_response(
+        request,
+        503,
+        "The database is busy or unreachable. Please retry shortly.",
+        slug="database-unavailable",
+        headers={"Retry-After": "2"},
+    )
+
+
+async def _database_rejected(request: Request, exc: Exception) -> JSONResponse:
+    # Validation lets nothing through that the database would refuse; if something still is,
+    # it is the input's fault, and the client gets a 4xx rather than a 500.
+    assert isinstance(exc, sa_exc.SQLAlchemyError)
+    logger.error(
+        "database refused input on %s %s: %s",
+        request.method,
+        request.url.path,
+        _database_error_name(exc),
+    )
+    if isinstance(exc, sa_exc.IntegrityError):
+        return problem_response(request, 409, "This conflicts with what is already stored.")
+    return problem_response(request, 422, "A value in the request cannot be stored.")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
+    for unavailable in (
+        sa_exc.OperationalError,
+        sa_exc.InterfaceError,
+        sa_exc.TimeoutError,
+        sa_exc.DisconnectionError,
+    ):
+        app.add_exception_handler(unavailable, _database_unavailable)
+    app.add_exception_handler(sa_exc.DataError, _database_rejected)
+    app.add_exception_handler(sa_exc.IntegrityError, _database_rejected)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -1,5 +1,9 @@
-from fastapi import APIRouter
+import asyncio
 
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+
+from app.core.config import get_settings
 from app.core.db import EngineDep
 from app.core.errors import problem_responses
 from app.health import service
@@ -9,7 +13,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", response_model=HealthStatus, summary="Liveness")
-def healthz() -> HealthStatus:
+async def healthz() -> HealthStatus:
     """The process is up and serving requests."""
     return HealthStatus(status="ok")
 
@@ -17,7 +21,12 @@ def healthz() -> HealthStatus:
 @router.get(
     "/readyz", response_model=HealthStatus, summary="Readiness", responses=problem_responses(503)
 )
-def readyz(engine: EngineDep) -> HealthStatus:
-    """The database is reachable and migrated to the latest revision."""
-    service.check_ready(engine)
+async def readyz(engine: EngineDep) -> HealthStatus:
+    """The database answers, is migrated to the latest revision and holds the seed data.
+    Answers within `READINESS_TIMEOUT_SECONDS` whatever the database does."""
+    timeout = get_settings().readiness_timeout_seconds
+    try:
+        await asyncio.wait_for(run_in_threadpool(service.check_ready, engine), timeout)
+    except TimeoutError as exc:
+        raise service.NotReady(f"The database did not answer within {timeout:g} s.") from exc
     return HealthStatus(status="ok")
