@@ -3,13 +3,13 @@ thread pool, so Argon2 hashing and verification never block the event loop."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form, Response, status
 
 from app.accounts import service
 from app.accounts.dependencies import CurrentUser
 from app.accounts.schemas import (
     AccountExport,
+    LoginForm,
     RefreshTokenRequest,
     TokenPair,
     UserCreate,
@@ -54,7 +54,7 @@ def register_user(session: SessionDep, payload: UserCreate) -> UserPublic:
 def login(
     session: SessionDep,
     now: NowDep,
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: Annotated[LoginForm, Form()],
     response: Response,
 ) -> TokenPair:
     """OAuth2 password flow: form fields `username` (the email) and `password`. Returns a

@@ -14,6 +14,7 @@ from pydantic import (
 
 from app.core.clock import UtcDatetime
 from app.core.enums import Area
+from app.core.types import text
 from app.progress.schemas import SessionPublic
 from app.routines.schemas import RoutinePublic
 
@@ -50,27 +51,24 @@ def _not_nullable(schema: dict[str, Any]) -> None:
 Email = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+        strip_whitespace=True,
+        to_lower=True,
+        max_length=254,
+        pattern=r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$",
     ),
     Field(description="Email address; letter case is ignored.", examples=["ana@example.com"]),
 ]
 Password = Annotated[
-    str,
-    Field(
-        min_length=MIN_PASSWORD_LENGTH,
-        max_length=MAX_PASSWORD_LENGTH,
-        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
-    ),
+    Annotated[str, text(MAX_PASSWORD_LENGTH, min_length=MIN_PASSWORD_LENGTH)],
+    Field(description=f"{MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters."),
 ]
 DisplayName = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    Annotated[str, text(100, min_length=1, strip=True)],
     Field(description="Name the app greets the person with."),
 ]
 Timezone = Annotated[
-    str,
+    Annotated[str, text(64)],
     Field(
-        max_length=64,
         description="IANA time zone name; days (streaks, daily pain) are counted in it.",
         examples=["Europe/Berlin"],
     ),
@@ -127,6 +125,36 @@ class UserUpdate(BaseModel):
         return value
 
 
+class LoginForm(BaseModel):
+    """OAuth2 password grant (RFC 6749 section 4.3): the account's email as `username` and
+    its password, form-encoded."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "grant_type": "password",
+                    "username": "ana@example.com",
+                    "password": "correct horse battery",
+                }
+            ]
+        }
+    )
+
+    grant_type: Literal["password"] = Field(
+        default="password", description="Always `password`; may be left out."
+    )
+    username: Annotated[str, text(254, min_length=1)] = Field(
+        description="The account's email address."
+    )
+    password: Annotated[str, text(MAX_PASSWORD_LENGTH, min_length=1)] = Field(
+        json_schema_extra={"format": "password"}
+    )
+    scope: Annotated[str, text(200)] = Field(
+        default="", description="Ignored: every token grants the account's own data."
+    )
+
+
 class UserPublic(BaseModel):
     """A person's account, as they see it. The password hash is never part of it."""
 
@@ -156,7 +184,9 @@ class RefreshTokenRequest(BaseModel):
         json_schema_extra={"examples": [{"refresh_token": "q3J8fX0b1Yv2...opaque"}]}
     )
 
-    refresh_token: str = Field(min_length=1, max_length=2048)
+    refresh_token: Annotated[str, text(2048, min_length=1)] = Field(
+        description="The opaque refresh token."
+    )
 
 
 class SignInRecord(BaseModel):

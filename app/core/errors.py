@@ -182,6 +182,17 @@ def problem_response(
     )
 
 
+NUL_MESSAGE = "must not contain the NUL character (\\u0000)"
+
+
+def _message(err: Mapping[str, Any]) -> str:
+    # A pattern nobody can read is no help when the real problem is an invisible character.
+    value = err.get("input")
+    if err.get("type") == "string_pattern_mismatch" and isinstance(value, str) and "\x00" in value:
+        return NUL_MESSAGE
+    return str(err.get("msg", "invalid value"))
+
+
 def _field_errors(raw: list[Any]) -> list[FieldError]:
     out = []
     for err in raw:
@@ -190,7 +201,7 @@ def _field_errors(raw: list[Any]) -> list[FieldError]:
             FieldError(
                 loc=loc,
                 field=".".join(str(p) for p in loc),
-                message=str(err.get("msg", "invalid value")),
+                message=_message(err),
                 type=str(err.get("type", "value_error")),
             )
         )

@@ -123,26 +123,6 @@ def _rename_generated_models(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-OAUTH2_PASSWORD_FIELDS = {"grant_type", "username", "password", "scope", "client_id"}
-OAUTH2_PASSWORD_EXAMPLE = {
-    "grant_type": "password",
-    "username": "sam@example.com",
-    "password": "correct horse battery",
-}
-
-
-def _describe_password_forms(schema: dict[str, Any]) -> None:
-    """FastAPI's OAuth2PasswordRequestForm has no docstring or example; say what it is."""
-    for body in schema["components"]["schemas"].values():
-        if set(body.get("properties", {})) >= OAUTH2_PASSWORD_FIELDS:
-            body.setdefault(
-                "description",
-                "OAuth2 password grant (RFC 6749 section 4.3): the account's email as "
-                "`username` and its password, form-encoded.",
-            )
-            body.setdefault("examples", [OAUTH2_PASSWORD_EXAMPLE])
-
-
 def _refs(node: Any) -> Iterator[str]:
     if isinstance(node, dict):
         for key, value in node.items():
@@ -284,7 +264,6 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 path, operation, operation.get("operationId") in rate_limited, schemas
             )
     schema = _rename_generated_models(schema)
-    _describe_password_forms(schema)
     _require_response_defaults(schema)
     app.openapi_schema = schema
     return schema

@@ -9,14 +9,13 @@ field on every engine, instead of an error from deep inside the database driver.
 """
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, StringConstraints
 from pydantic_core import PydanticCustomError
 
 # Written as a regex escape so the JSON Schema pattern and pydantic's (Rust) regex agree.
 NO_NUL_PATTERN = r"^[^\x00]*$"
-NUL_MESSAGE = "must not contain the NUL character (\\u0000)"
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
@@ -25,17 +24,15 @@ LATEST_DATE = date(2099, 12, 31)
 DATETIME_RANGE = "between 2000-01-01 and 2100-01-01 (UTC)"
 
 
-def Text(max_length: int, *, min_length: int = 0, strip: bool = False) -> Any:
-    """A string type of at most `max_length` characters with no NUL in it."""
-    return Annotated[
-        str,
-        StringConstraints(
-            strip_whitespace=strip,
-            min_length=min_length or None,
-            max_length=max_length,
-            pattern=NO_NUL_PATTERN,
-        ),
-    ]
+def text(max_length: int, *, min_length: int = 0, strip: bool = False) -> StringConstraints:
+    """Constraints for a string of at most `max_length` characters with no NUL in it:
+    `Annotated[str, text(64)]`."""
+    return StringConstraints(
+        strip_whitespace=strip or None,
+        min_length=min_length or None,
+        max_length=max_length,
+        pattern=NO_NUL_PATTERN,
+    )
 
 
 def _in_range(moment: datetime) -> datetime:

@@ -7,6 +7,7 @@ from app.core.db import SessionDep
 from app.core.enums import Area, ExerciseKind, Position
 from app.core.errors import problem_responses
 from app.core.params import Limit, Offset
+from app.core.types import NO_NUL_PATTERN
 from app.exercises import service
 from app.exercises.dependencies import ExerciseDep
 from app.exercises.schemas import AreaList, ExerciseList, ExercisePublic
@@ -36,6 +37,7 @@ def list_exercises(
         Query(
             min_length=1,
             max_length=100,
+            pattern=NO_NUL_PATTERN,
             description="Words to find in the name, aliases or steps (all must match).",
         ),
     ] = None,

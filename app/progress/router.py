@@ -1,4 +1,3 @@
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -9,6 +8,7 @@ from app.core.db import SessionDep
 from app.core.enums import Area
 from app.core.errors import problem_responses
 from app.core.params import Limit, Offset
+from app.core.types import BoundedDate
 from app.progress import service
 from app.progress.dependencies import OwnedSession
 from app.progress.schemas import ProgressSummary, SessionCreate, SessionList, SessionPublic
@@ -53,14 +53,14 @@ def list_sessions(
     session: SessionDep,
     user: CurrentUser,
     date_from: Annotated[
-        date | None,
+        BoundedDate | None,
         Query(
             alias="from",
             description="First day to include (YYYY-MM-DD, in your timezone).",
         ),
     ] = None,
     date_to: Annotated[
-        date | None,
+        BoundedDate | None,
         Query(alias="to", description="Last day to include (YYYY-MM-DD, in your timezone)."),
     ] = None,
     area: Annotated[Area | None, Query(description="Only sessions for this area.")] = None,

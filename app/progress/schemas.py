@@ -1,19 +1,18 @@
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
-    StringConstraints,
     ValidationInfo,
     field_validator,
 )
 
 from app.core.clock import UtcDatetime
 from app.core.enums import Area
+from app.core.types import BoundedDatetime, text
 
 MAX_EXERCISES = 30
 MAX_NOTES = 2000
@@ -22,7 +21,8 @@ MAX_SESSION_LENGTH = timedelta(hours=12)
 CLOCK_SKEW = timedelta(minutes=5)
 
 Pain = Annotated[int, Field(ge=0, le=10)]
-Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_NOTES)]
+Notes = Annotated[str, text(MAX_NOTES, strip=True)]
+Slug = Annotated[str, text(64, min_length=1)]
 
 SESSION_EXAMPLE: dict[str, Any] = {
     "id": "7f0c1f5e-9a43-4c8e-9a57-3d7d1c0b6a21",
@@ -45,9 +45,7 @@ class SessionExerciseIn(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [SESSION_EXAMPLE["exercises"][0]]})
 
-    exercise_slug: str = Field(
-        min_length=1, max_length=64, description="Slug of a move from the catalog."
-    )
+    exercise_slug: Slug = Field(description="Slug of a move from the catalog.")
     sets: int = Field(default=1, gt=0, le=20, description="Rounds done.")
     reps: int | None = Field(default=None, gt=0, le=100, description="Repetitions per set.")
     hold_seconds: int | None = Field(
@@ -70,8 +68,10 @@ class SessionCreate(BaseModel):
         default=None, description="The routine followed: a curated one or one of your own."
     )
     area: Area = Field(description="Where the pain was.")
-    started_at: AwareDatetime = Field(description="When the session started, with UTC offset.")
-    completed_at: AwareDatetime = Field(
+    started_at: BoundedDatetime = Field(
+        description="When the session started, with UTC offset, between 2000 and 2100."
+    )
+    completed_at: BoundedDatetime = Field(
         description="When it ended, with UTC offset: not before started_at, at most 12 hours "
         "later, and not in the future (5 minutes of clock skew allowed)."
     )
@@ -86,7 +86,7 @@ class SessionCreate(BaseModel):
 
     @field_validator("completed_at")
     @classmethod
-    def _after_start(cls, completed_at: AwareDatetime, info: ValidationInfo) -> AwareDatetime:
+    def _after_start(cls, completed_at: datetime, info: ValidationInfo) -> datetime:
         started_at = info.data.get("started_at")
         if started_at is None:
             return completed_at

@@ -5,21 +5,21 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    StringConstraints,
     field_validator,
     model_validator,
 )
 
 from app.core.clock import UtcDatetime
 from app.core.enums import Area
+from app.core.types import text
 
 MAX_STEPS = 20
 MAX_SETS = 10
 MAX_REPS = 50
 MAX_HOLD_SECONDS = 300
 
-RoutineName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+RoutineName = Annotated[str, text(120, min_length=1, strip=True)]
+Description = Annotated[str, text(2000, strip=True)]
 
 _AREA_ORDER = {a: i for i, a in enumerate(Area)}
 
@@ -42,8 +42,8 @@ class RoutineStepIn(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [STEP_EXAMPLE]})
 
-    exercise_slug: str = Field(
-        min_length=1, max_length=64, description="Slug of a move from the catalog."
+    exercise_slug: Annotated[str, text(64, min_length=1)] = Field(
+        description="Slug of a move from the catalog."
     )
     sets: int = Field(default=1, gt=0, le=MAX_SETS, description="Rounds of this move.")
     reps: int | None = Field(

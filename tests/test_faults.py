@@ -1,0 +1,128 @@
+"""When the database is down, hangs, or is not seeded, callers get a 503 problem with
+Retry-After within the configured timeouts, never a 500 and never a hang."""
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from app.core import db
+from app.core.config import Environment, Settings, get_settings
+from app.main import app
+from tests.support import fresh_database, migrate
+
+FAST = Settings(
+    environment=Environment.DEVELOPMENT,
+    database_connect_timeout_seconds=2,
+    database_pool_timeout_seconds=1,
+    readiness_timeout_seconds=1,
+)
+
+
+AppOn = Callable[[str], TestClient]
+
+
+class SilentServer:
+    """Accepts TCP connections and never says a word, like a database host that has hung."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(50)
+        self.port = self.sock.getsockname()[1]
+        self.held: list[socket.socket] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        self.sock.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+                self.held.append(conn)
+            except OSError:
+                continue
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=5)
+        for conn in self.held:
+            conn.close()
+        self.sock.close()
+
+
+@pytest.fixture()
+def app_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], TestClient]]:
+    """Point the app's engine at a database URL of the test's choosing."""
+    engines = []
+
+    def use(url: str) -> TestClient:
+        engine = db.make_engine(url, FAST)
+        engines.append(engine)
+        monkeypatch.setattr(db, "_engine", engine)
+        monkeypatch.setattr(db, "_writing_engine", None)
+        get_settings.cache_clear()
+        monkeypatch.setattr("app.health.router.get_settings", lambda: FAST)
+        return TestClient(app, raise_server_exceptions=False)
+
+    yield use
+    for engine in engines:
+        engine.dispose()
+    get_settings.cache_clear()
+
+
+DATA_REQUESTS = [
+    ("GET", "/v1/exercises", None),
+    ("GET", "/v1/exercises/knee-rolls", None),
+    ("GET", "/v1/routines", None),
+    ("POST", "/v1/recommendations", {"area": "lower", "pain_level": 3, "red_flags": []}),
+    ("POST", "/v1/auth/register", {"email": "down@example.com", "password": "long enough 1"}),
+]
+
+
+def assert_unavailable(response: httpx.Response, started: float, within: float) -> None:
+    elapsed = time.monotonic() - started
+    assert response.status_code == 503, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert int(response.headers["retry-after"]) >= 1
+    assert "Traceback" not in response.text
+    # Not a speed measurement: a hung request would take as long as the client lets it.
+    assert elapsed < within, f"took {elapsed:.1f} s"
+
+
+@pytest.mark.parametrize(("method", "path", "body"), DATA_REQUESTS)
+def test_unreachable_database_is_a_503(app_on: AppOn, method: str, path: str, body: object) -> None:
+    # Nothing listens on port 1 of this machine: the connection is refused at once.
+    client = app_on("postgresql+psycopg://postgres@127.0.0.1:1/none")
+    started = time.monotonic()
+    assert_unavailable(client.request(method, path, json=body), started, within=10)
+
+
+def test_hanging_database_is_a_503_within_the_connect_timeout(app_on: AppOn) -> None:
+    silent = SilentServer()
+    try:
+        client = app_on(f"postgresql+psycopg://postgres@127.0.0.1:{silent.port}/none")
+        started = time.monotonic()
+        assert_unavailable(client.get("/v1/exercises"), started, within=10)
+        started = time.monotonic()
+        # The readiness probe answers within its own, shorter timeout.
+        response = client.get("/readyz")
+        assert_unavailable(response, started, within=FAST.readiness_timeout_seconds + 1.5)
+        assert "did not answer" in response.json()["detail"]
+    finally:
+        silent.close()
+
+
+def test_readyz_is_503_on_a_migrated_but_unseeded_database(app_on: AppOn) -> None:
+    with fresh_database() as url:
+        migrate(url)
+        client = app_on(url)
+        started = time.monotonic()
+        response = client.get("/readyz")
+        assert_unavailable(response, started, within=10)
+        assert "seed" in response.json()["detail"]
