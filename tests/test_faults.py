@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from app.core import db
 from app.core.config import Environment, Settings, get_settings
+from app.core.ratelimit import install_rate_limiting
 from app.main import app
 from tests.support import fresh_database, migrate
 
@@ -68,6 +69,7 @@ def app_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], TestClie
         monkeypatch.setattr(db, "_writing_engine", None)
         get_settings.cache_clear()
         monkeypatch.setattr("app.health.router.get_settings", lambda: FAST)
+        install_rate_limiting(app, FAST)
         return TestClient(app, raise_server_exceptions=False)
 
     yield use
