@@ -1,18 +1,26 @@
 import sys
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from pydantic import ValidationError
 
 from app.accounts.router import router as accounts_router
 from app.care.router import router as care_router
-from app.core.config import Settings, describe_validation_error, get_settings, startup_problems
+from app.core.config import (
+    Settings,
+    describe_validation_error,
+    get_settings,
+    parse_origins,
+    startup_problems,
+)
 from app.core.docs import OAUTH2_REDIRECT_URL, install_docs
 from app.core.errors import install_error_handlers
+from app.core.headers import StandardHeadersMiddleware
 from app.core.limits import BodySizeLimitMiddleware
 from app.core.observability import Metrics, ObservabilityMiddleware, configure_logging
 from app.core.openapi import build_openapi, operation_id
 from app.core.ratelimit import install_rate_limiting
-from app.core.versioning import API_VERSION, ApiVersionMiddleware
+from app.core.versioning import API_VERSION
 from app.exercises.router import router as exercises_router
 from app.health.router import router as health_router
 from app.progress.router import router as progress_router
@@ -59,6 +67,22 @@ with `Deprecation` and `Sunset` headers at least 6 months before it stops workin
 """
 
 
+# What a browser app may send and read. Credentials travel in the Authorization header, never
+# in cookies, so credentialed CORS is not needed.
+CORS_METHODS = ["GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"]
+CORS_REQUEST_HEADERS = ["Authorization", "Content-Type", "If-None-Match", "X-Request-ID"]
+CORS_RESPONSE_HEADERS = [
+    "API-Version",
+    "ETag",
+    "Location",
+    "Retry-After",
+    "X-Request-ID",
+    "Deprecation",
+    "Sunset",
+    "Link",
+]
+
+
 def checked_settings() -> Settings:
     """The settings, or exit with one line naming what is wrong: an unsafe or malformed
     configuration must never serve anyone."""
@@ -73,8 +97,8 @@ def checked_settings() -> Settings:
     return settings
 
 
-def create_app() -> FastAPI:
-    settings = checked_settings()
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or checked_settings()
     configure_logging(settings.log_level, settings.log_json)
     app = FastAPI(
         title="Back Pain Relief API",
@@ -95,7 +119,16 @@ def create_app() -> FastAPI:
     # Last added runs first: the version header goes on everything, observability sees 413s.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
     app.add_middleware(ObservabilityMiddleware, metrics=metrics)
-    app.add_middleware(ApiVersionMiddleware)
+    app.add_middleware(StandardHeadersMiddleware)
+    if origins := parse_origins(settings.cors_origins):
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=CORS_METHODS,
+            allow_headers=CORS_REQUEST_HEADERS,
+            expose_headers=CORS_RESPONSE_HEADERS,
+            max_age=600,
+        )
     if settings.metrics_enabled:
         app.add_route("/metrics", lambda _request: metrics.render(), include_in_schema=False)
     app.include_router(exercises_router, prefix=API_PREFIX)

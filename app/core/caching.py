@@ -53,6 +53,12 @@ class CachedRoute(APIRoute):
         return cached_handler
 
 
+def vary_on_authorization(response: Response) -> None:
+    """For routes whose answer depends on who asks: a cache must not hand one person's
+    answer (or the anonymous one) to another."""
+    response.headers["Vary"] = "Authorization"
+
+
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
     304: {"description": "Not modified: the representation matching If-None-Match is current."}
 }

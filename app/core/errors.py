@@ -17,6 +17,7 @@ from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.core.headers import SAFETY_HEADERS
 from app.core.versioning import API_VERSION, API_VERSION_HEADER
 
 logger = logging.getLogger("app.errors")
@@ -268,7 +269,7 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
         request,
         500,
         "Something went wrong on our side. Please retry later.",
-        headers={API_VERSION_HEADER: API_VERSION},
+        headers={API_VERSION_HEADER: API_VERSION, **SAFETY_HEADERS},
     )
 
 

@@ -1,8 +1,9 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from app.accounts.dependencies import CurrentUser, OptionalUser
+from app.core.caching import vary_on_authorization
 from app.core.db import SessionDep
 from app.core.enums import Area
 from app.core.errors import problem_responses
@@ -12,6 +13,8 @@ from app.routines.dependencies import OwnedRoutine, VisibleRoutine
 from app.routines.schemas import RoutineCreate, RoutineList, RoutinePublic, RoutineUpdate
 
 router = APIRouter(tags=["routines"])
+# The list and a single routine answer anonymous callers too, differently.
+VARY_ON_TOKEN = [Depends(vary_on_authorization)]
 
 
 @router.get(
@@ -19,6 +22,7 @@ router = APIRouter(tags=["routines"])
     response_model=RoutineList,
     summary="List routines",
     responses=problem_responses(401, 422),
+    dependencies=VARY_ON_TOKEN,
 )
 def list_routines(
     session: SessionDep,
@@ -42,6 +46,7 @@ def list_routines(
     response_model=RoutinePublic,
     summary="Get one routine",
     responses=problem_responses(401, 404, 422),
+    dependencies=VARY_ON_TOKEN,
 )
 def get_routine(routine: VisibleRoutine) -> RoutinePublic:
     """A curated routine, or one of the caller's own."""
