@@ -53,6 +53,11 @@ def test_wrong_method_is_a_problem_and_lists_the_allowed_ones(client) -> None:
     assert "DELETE" in body["detail"]
 
 
+def test_405_lists_every_method_of_the_path_not_just_the_first_route(client) -> None:
+    assert client.put("/v1/me").headers["allow"] == "DELETE, GET, PATCH"
+    assert client.put("/v1/routines").headers["allow"] == "GET, POST"
+
+
 def test_malformed_json_is_a_400_problem(client) -> None:
     response = client.post(
         "/v1/recommendations",

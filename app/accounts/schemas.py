@@ -1,6 +1,6 @@
 import uuid
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
 from pydantic import (
@@ -14,7 +14,7 @@ from pydantic import (
 
 from app.core.clock import UtcDatetime
 from app.core.enums import Area
-from app.core.types import text
+from app.core.types import omittable, text
 from app.progress.schemas import SessionPublic
 from app.routines.schemas import RoutinePublic
 
@@ -38,24 +38,11 @@ def _distinct_areas(areas: list[Area]) -> list[Area]:
     return sorted(set(areas), key=list(Area).index)
 
 
-def _not_nullable(schema: dict[str, Any]) -> None:
-    """Optional in a PATCH means "may be left out", not "may be null"; say so in the schema."""
-    schema.pop("default", None)
-    variants = [v for v in schema.pop("anyOf", []) if v.get("type") != "null"]
-    if len(variants) == 1:
-        schema.update(variants[0])
-    elif variants:
-        schema["anyOf"] = variants
-
-
 Email = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True,
-        to_lower=True,
-        max_length=254,
-        pattern=r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$",
-    ),
+    # Checked as sent (phone keyboards add a trailing space), then trimmed and lower-cased.
+    StringConstraints(max_length=254, pattern=r"^\s*[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+\s*$"),
+    AfterValidator(lambda email: email.strip().lower()),
     Field(description="Email address; letter case is ignored.", examples=["ana@example.com"]),
 ]
 Password = Annotated[
@@ -113,8 +100,8 @@ class UserUpdate(BaseModel):
     )
 
     display_name: DisplayName | None = None
-    timezone: Timezone | None = Field(default=None, json_schema_extra=_not_nullable)
-    usual_areas: UsualAreas | None = Field(default=None, json_schema_extra=_not_nullable)
+    timezone: Timezone | None = Field(default=None, json_schema_extra=omittable)
+    usual_areas: UsualAreas | None = Field(default=None, json_schema_extra=omittable)
 
     @field_validator("timezone", "usual_areas", mode="before")
     @classmethod

@@ -33,12 +33,18 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///./backpain.db"
     database_echo: bool = False
-    # Seconds to wait for a database connection, for a statement, and (SQLite) for the
-    # write lock; past any of them the request is a 503 with Retry-After.
+    # Seconds to wait for a database connection and for a statement (PostgreSQL); past
+    # either the request is a 503 with Retry-After.
     database_connect_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
     database_statement_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
-    database_pool_size: int = Field(default=10, ge=1, le=200)
-    database_pool_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
+    # SQLite: how long a write waits in line for the one writer ahead of it. Writes are
+    # queued, not refused, so this is generous; past it the request is a 503.
+    database_lock_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
+    # Connections kept per process, and as many again in bursts: together the size of the
+    # thread pool that runs requests (40), so no request waits for a connection while a
+    # thread is free. Lower it when many processes share one PostgreSQL.
+    database_pool_size: int = Field(default=20, ge=1, le=200)
+    database_pool_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     # /readyz answers within this, whatever the database does (keep it under the probe's).
     readiness_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
     # Catalog content changes only when the seed is reloaded; clients may reuse it briefly

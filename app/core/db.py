@@ -41,7 +41,7 @@ def make_engine(url: str, settings: Settings | None = None) -> Engine:
         # in time is a 503, not a hang.
         kwargs |= {
             "pool_size": settings.database_pool_size,
-            "max_overflow": settings.database_pool_size // 2,
+            "max_overflow": settings.database_pool_size,
             "pool_timeout": settings.database_pool_timeout_seconds,
             "pool_recycle": 1800,
         }
@@ -49,7 +49,7 @@ def make_engine(url: str, settings: Settings | None = None) -> Engine:
         # Requests run in a thread pool; each gets its own session but may reuse a connection.
         kwargs["connect_args"] = {
             "check_same_thread": False,
-            "timeout": settings.database_statement_timeout_seconds,
+            "timeout": settings.database_lock_timeout_seconds,
         }
     elif backend == "postgresql":
         statement_ms = int(settings.database_statement_timeout_seconds * 1000)
@@ -60,7 +60,7 @@ def make_engine(url: str, settings: Settings | None = None) -> Engine:
         }
     engine = create_engine(url, **kwargs)
     if backend == "sqlite":
-        busy_ms = int(settings.database_statement_timeout_seconds * 1000)
+        busy_ms = int(settings.database_lock_timeout_seconds * 1000)
         event.listen(engine, "connect", lambda conn, _record: _sqlite_connect(conn, busy_ms))
         event.listen(engine, "begin", _sqlite_begin)
     return engine

@@ -6,16 +6,18 @@ Every non-2xx response is RFC 9457 `application/problem+json`. Services raise su
 
 import logging
 import math
+import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, routing
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from app.core.headers import SAFETY_HEADERS
 from app.core.versioning import API_VERSION, API_VERSION_HEADER
@@ -189,8 +191,11 @@ NUL_MESSAGE = "must not contain the NUL character (\\u0000)"
 def _message(err: Mapping[str, Any]) -> str:
     # A pattern nobody can read is no help when the real problem is an invisible character.
     value = err.get("input")
-    if err.get("type") == "string_pattern_mismatch" and isinstance(value, str) and "\x00" in value:
-        return NUL_MESSAGE
+    if err.get("type") == "string_pattern_mismatch" and isinstance(value, str):
+        if "\x00" in value:
+            return NUL_MESSAGE
+        if not value.strip():
+            return "must not be blank"
     return str(err.get("msg", "invalid value"))
 
 
@@ -248,15 +253,38 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, 422, f"Invalid input: {names}.", errors=errors)
 
 
+def _route_patterns(app: Any) -> list[tuple[re.Pattern[str], frozenset[str]]]:
+    """Every route's full path pattern and methods, included routers flattened; built once."""
+    cached = getattr(app.state, "route_patterns", None)
+    if cached is None:
+        cached = [
+            (compile_path(path)[0], frozenset(ctx.methods or ()))
+            for ctx in routing.iter_route_contexts(app.routes)
+            if (path := ctx.path)
+        ]
+        app.state.route_patterns = cached
+    return cached
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette reports only the first route's)."""
+    path = request.url.path
+    methods = {m for pattern, ms in _route_patterns(request.app) if pattern.match(path) for m in ms}
+    return sorted(methods)
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    headers = dict(exc.headers or {})
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"No resource at {request.url.path}."
     elif exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}."
+        if methods := allowed_methods(request):
+            headers["Allow"] = ", ".join(methods)
     return problem_response(
-        request, exc.status_code, detail, headers=_with_challenge(exc.status_code, exc.headers)
+        request, exc.status_code, detail, headers=_with_challenge(exc.status_code, headers)
     )
 
 

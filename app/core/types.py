@@ -8,11 +8,12 @@ field on every engine, instead of an error from deep inside the database driver.
   never overflow and nothing absurd is stored.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, StringConstraints
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, AwareDatetime, GetCoreSchemaHandler
+from pydantic_core import PydanticCustomError, core_schema
 
 # Written as a regex escape so the JSON Schema pattern and pydantic's (Rust) regex agree.
 NO_NUL_PATTERN = r"^[^\x00]*$"
@@ -24,15 +25,57 @@ LATEST_DATE = date(2099, 12, 31)
 DATETIME_RANGE = "between 2000-01-01 and 2100-01-01 (UTC)"
 
 
-def text(max_length: int, *, min_length: int = 0, strip: bool = False) -> StringConstraints:
-    """Constraints for a string of at most `max_length` characters with no NUL in it:
-    `Annotated[str, text(64)]`."""
-    return StringConstraints(
-        strip_whitespace=strip or None,
-        min_length=min_length or None,
-        max_length=max_length,
-        pattern=NO_NUL_PATTERN,
-    )
+# For text that is trimmed and must not be blank: at least one character that is not space.
+NOT_BLANK_PATTERN = r"^\s*[^\s\x00][^\x00]*$"
+
+
+@dataclass(frozen=True)
+class Text:
+    """Annotated metadata for request strings: `Annotated[str, Text(64)]`.
+
+    At most `max_length` characters as sent, never NUL. With `strip`, surrounding whitespace
+    is removed after those checks and `min_length=1` means "not blank", so what the schema
+    documents (on the raw value) is exactly what is accepted."""
+
+    max_length: int
+    min_length: int = 0
+    strip: bool = False
+
+    def __post_init__(self) -> None:
+        if self.strip and self.min_length > 1:
+            raise ValueError("a stripped text can require at most 1 character")
+
+    @property
+    def pattern(self) -> str:
+        return NOT_BLANK_PATTERN if self.strip and self.min_length else NO_NUL_PATTERN
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        raw = core_schema.str_schema(
+            max_length=self.max_length,
+            min_length=None if self.strip else (self.min_length or None),
+            pattern=self.pattern,
+        )
+        if not self.strip:
+            return raw
+        return core_schema.no_info_after_validator_function(str.strip, raw)
+
+
+def text(max_length: int, *, min_length: int = 0, strip: bool = False) -> Text:
+    """`Annotated[str, text(64)]`: see `Text`."""
+    return Text(max_length, min_length, strip)
+
+
+def omittable(schema: dict[str, Any]) -> None:
+    """`json_schema_extra` for PATCH fields: optional means "may be left out", not "may be
+    null", so the documented schema drops the null variant the Python type needs."""
+    schema.pop("default", None)
+    variants = [v for v in schema.pop("anyOf", []) if v.get("type") != "null"]
+    if len(variants) == 1:
+        schema.update(variants[0])
+    elif variants:
+        schema["anyOf"] = variants
 
 
 def _in_range(moment: datetime) -> datetime:

@@ -11,7 +11,7 @@ from pydantic import (
 
 from app.core.clock import UtcDatetime
 from app.core.enums import Area
-from app.core.types import text
+from app.core.types import omittable, text
 
 MAX_STEPS = 20
 MAX_SETS = 10
@@ -123,12 +123,26 @@ class RoutineUpdate(BaseModel):
         }
     )
 
-    name: RoutineName | None = Field(default=None, description="New name.")
+    name: RoutineName | None = Field(
+        default=None, description="New name.", json_schema_extra=omittable
+    )
     description: Description | None = Field(
         default=None, description="New notes; null removes them."
     )
-    areas: list[Area] | None = Field(default=None, min_length=1, max_length=6)
-    steps: list[RoutineStepIn] | None = Field(default=None, min_length=1, max_length=MAX_STEPS)
+    areas: list[Area] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=6,
+        description="Replaces the whole list.",
+        json_schema_extra=omittable,
+    )
+    steps: list[RoutineStepIn] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_STEPS,
+        description="Replaces the whole list.",
+        json_schema_extra=omittable,
+    )
 
     @field_validator("name", "areas", "steps", mode="after")
     @classmethod
