@@ -4,25 +4,33 @@ field on every engine, instead of an error from deep inside the database driver.
 - Strings never carry NUL (PostgreSQL `text` cannot hold it; SQLite would silently keep it)
   and always have a documented maximum length. Lone surrogates are already refused by
   pydantic's own string validation.
-- Datetimes carry a UTC offset and fall between 2000 and 2100, so converting them to UTC can
-  never overflow and nothing absurd is stored.
+- Datetimes carry a UTC offset and, like dates, are written in the years 2000 to 2099, so
+  converting them to UTC can never overflow and nothing absurd is stored.
+- Integers and booleans in JSON bodies are exactly what JSON Schema says they are.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, GetCoreSchemaHandler
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    GetCoreSchemaHandler,
+    Strict,
+)
 from pydantic_core import PydanticCustomError, core_schema
 
 # Written as a regex escape so the JSON Schema pattern and pydantic's (Rust) regex agree.
 NO_NUL_PATTERN = r"^[^\x00]*$"
 
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-LATEST = datetime(2100, 1, 1, tzinfo=UTC)
-EARLIEST_DATE = date(2000, 1, 1)
-LATEST_DATE = date(2099, 12, 31)
-DATETIME_RANGE = "between 2000-01-01 and 2100-01-01 (UTC)"
+# Dates and times are accepted for the years 2000 to 2099 as written (before any offset is
+# applied), which JSON Schema can state as a pattern and which no conversion can overflow.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+YEAR_PATTERN = r"^20[0-9]{2}-"
+YEAR_RANGE = f"must be in the years {FIRST_YEAR} to {LAST_YEAR}"
 
 
 # For text that is trimmed and must not be blank: at least one character that is not space.
@@ -78,25 +86,50 @@ def omittable(schema: dict[str, Any]) -> None:
         schema["anyOf"] = variants
 
 
-def _in_range(moment: datetime) -> datetime:
-    # Compare the calendar year before any arithmetic: year 1 or 9999 with an offset would
-    # overflow on conversion to UTC.
-    if not (EARLIEST.year - 1 <= moment.year <= LATEST.year):
-        raise PydanticCustomError("datetime_range", f"must be {DATETIME_RANGE}")
-    if not (EARLIEST <= moment <= LATEST):
-        raise PydanticCustomError("datetime_range", f"must be {DATETIME_RANGE}")
-    return moment
+def _written_as_text(value: Any) -> Any:
+    # pydantic would also take a number of seconds since 1970; the contract says a string.
+    if not isinstance(value, str | datetime | date):
+        raise PydanticCustomError("string_type", "Input should be a string in ISO 8601 format")
+    return value
 
 
-# An instant with a UTC offset, within the supported range.
-BoundedDatetime = Annotated[AwareDatetime, AfterValidator(_in_range)]
+def _year_in_range(value: date) -> date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise PydanticCustomError("date_range", YEAR_RANGE)
+    return value
 
 
-def _date_in_range(day: date) -> date:
-    if not (EARLIEST_DATE <= day <= LATEST_DATE):
-        raise PydanticCustomError("date_range", "must be between 2000-01-01 and 2099-12-31")
-    return day
+# An instant with a UTC offset, in the years 2000 to 2099.
+BoundedDatetime = Annotated[
+    AwareDatetime,
+    BeforeValidator(_written_as_text),
+    AfterValidator(_year_in_range),
+    Field(json_schema_extra={"pattern": YEAR_PATTERN}),
+]
+# A calendar day in the years 2000 to 2099.
+BoundedDate = Annotated[
+    date,
+    BeforeValidator(_written_as_text),
+    AfterValidator(_year_in_range),
+    Field(json_schema_extra={"pattern": YEAR_PATTERN}),
+]
 
 
-# A calendar day within the supported range.
-BoundedDate = Annotated[date, AfterValidator(_date_in_range)]
+def _whole_number(value: Any) -> Any:
+    # JSON has one number type: 8.0 is the integer 8, as JSON Schema says. "8", true and 8.5
+    # are not integers.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise PydanticCustomError("int_from_float", "Input should be a whole number")
+        return int(value)
+    return value
+
+
+# For integers in a JSON body, after any bounds: `Annotated[int, Field(ge=0), WHOLE_NUMBER]`
+# takes whole numbers only, whether written 8 or 8.0. (Bounds placed after it would be lost
+# from the documented schema.)
+WHOLE_NUMBER = BeforeValidator(_whole_number)
+# A boolean in a JSON body: true or false, not 0, 1 or "yes".
+StrictBoolean = Annotated[bool, Strict()]

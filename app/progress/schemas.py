@@ -12,7 +12,7 @@ from pydantic import (
 
 from app.core.clock import UtcDatetime
 from app.core.enums import Area
-from app.core.types import BoundedDatetime, text
+from app.core.types import WHOLE_NUMBER, BoundedDatetime, text
 
 MAX_EXERCISES = 30
 MAX_NOTES = 2000
@@ -20,7 +20,7 @@ MAX_SESSION_LENGTH = timedelta(hours=12)
 # A phone's clock may run a little ahead of ours; more than this is a wrong clock or a typo.
 CLOCK_SKEW = timedelta(minutes=5)
 
-Pain = Annotated[int, Field(ge=0, le=10)]
+Pain = Annotated[int, Field(ge=0, le=10), WHOLE_NUMBER]
 Notes = Annotated[str, text(MAX_NOTES, strip=True)]
 Slug = Annotated[str, text(64, min_length=1)]
 
@@ -46,10 +46,14 @@ class SessionExerciseIn(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [SESSION_EXAMPLE["exercises"][0]]})
 
     exercise_slug: Slug = Field(description="Slug of a move from the catalog.")
-    sets: int = Field(default=1, gt=0, le=20, description="Rounds done.")
-    reps: int | None = Field(default=None, gt=0, le=100, description="Repetitions per set.")
-    hold_seconds: int | None = Field(
-        default=None, gt=0, le=600, description="Seconds each repetition was held."
+    sets: Annotated[int, Field(gt=0, le=20), WHOLE_NUMBER] = Field(
+        default=1, description="Rounds done."
+    )
+    reps: Annotated[int, Field(gt=0, le=100), WHOLE_NUMBER] | None = Field(
+        default=None, description="Repetitions per set."
+    )
+    hold_seconds: Annotated[int, Field(gt=0, le=600), WHOLE_NUMBER] | None = Field(
+        default=None, description="Seconds each repetition was held."
     )
 
 
@@ -69,7 +73,7 @@ class SessionCreate(BaseModel):
     )
     area: Area = Field(description="Where the pain was.")
     started_at: BoundedDatetime = Field(
-        description="When the session started, with UTC offset, between 2000 and 2100."
+        description="When the session started, with UTC offset, in the years 2000 to 2099."
     )
     completed_at: BoundedDatetime = Field(
         description="When it ended, with UTC offset: not before started_at, at most 12 hours "

@@ -11,7 +11,7 @@ from pydantic import (
 
 from app.core.clock import UtcDatetime
 from app.core.enums import Area
-from app.core.types import omittable, text
+from app.core.types import WHOLE_NUMBER, StrictBoolean, omittable, text
 
 MAX_STEPS = 20
 MAX_SETS = 10
@@ -45,14 +45,18 @@ class RoutineStepIn(BaseModel):
     exercise_slug: Annotated[str, text(64, min_length=1)] = Field(
         description="Slug of a move from the catalog."
     )
-    sets: int = Field(default=1, gt=0, le=MAX_SETS, description="Rounds of this move.")
-    reps: int | None = Field(
-        default=None, gt=0, le=MAX_REPS, description="Repetitions per set (per side if per_side)."
+    sets: Annotated[int, Field(gt=0, le=MAX_SETS), WHOLE_NUMBER] = Field(
+        default=1, description="Rounds of this move."
     )
-    hold_seconds: int | None = Field(
-        default=None, gt=0, le=MAX_HOLD_SECONDS, description="Seconds to hold each repetition."
+    reps: Annotated[int, Field(gt=0, le=MAX_REPS), WHOLE_NUMBER] | None = Field(
+        default=None,
+        description="Repetitions per set (per side if per_side). Give reps, hold_seconds or both.",
     )
-    per_side: bool | None = Field(
+    hold_seconds: Annotated[int, Field(gt=0, le=MAX_HOLD_SECONDS), WHOLE_NUMBER] | None = Field(
+        default=None,
+        description="Seconds to hold each repetition. Give reps, hold_seconds or both.",
+    )
+    per_side: StrictBoolean | None = Field(
         default=None,
         description="Done on one side, then the other. Omit to use what the catalog says.",
     )

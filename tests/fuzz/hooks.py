@@ -1,0 +1,141 @@
+"""Schemathesis hooks: real bearer tokens, and time zones from the tz database.
+
+- Protected operations get the token of an account made for the run. `DELETE /v1/me` gets a
+  throwaway account of its own each time, so deleting an account never logs the rest of the
+  run out.
+- Some rules cannot be said in JSON Schema, so the contract says them in words: a time zone
+  from the tz database (which changes with tzdata releases), moves and routines that exist,
+  reps or a hold on each routine step, a session that ends after it starts. Generated values
+  that meet the schema but break such a rule are adjusted to follow it (`before_call`), so a
+  refusal the contract announces is not reported as the server rejecting valid data.
+"""
+
+import os
+import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import available_timezones
+
+import httpx
+import schemathesis
+
+BASE_URL = os.environ["FUZZ_BASE_URL"]
+PASSWORD = "correct horse battery staple"
+
+
+def new_account_token() -> str:
+    email = f"fuzz-{uuid.uuid4().hex[:12]}@example.com"
+    with httpx.Client(base_url=BASE_URL, timeout=30) as http:
+        created = http.post("/v1/auth/register", json={"email": email, "password": PASSWORD})
+        created.raise_for_status()
+        tokens = http.post("/v1/auth/token", data={"username": email, "password": PASSWORD})
+        tokens.raise_for_status()
+        return str(tokens.json()["access_token"])
+
+
+@schemathesis.auth(refresh_interval=None)
+class AccountToken:
+    def __init__(self) -> None:
+        self.token: str | None = None
+
+    def get(self, case: Any, context: Any) -> str:
+        if case.operation.method.upper() == "DELETE" and case.operation.path == "/v1/me":
+            return new_account_token()
+        if self.token is None:
+            self.token = new_account_token()
+        return self.token
+
+    def set(self, case: Any, data: str, context: Any) -> None:
+        case.headers = case.headers or {}
+        case.headers["Authorization"] = f"Bearer {data}"
+
+
+REAL_ZONES = ["Europe/Berlin", "America/Chicago", "Asia/Tokyo", "UTC", "Australia/Sydney"]
+MAX_SESSION = timedelta(hours=12)
+
+
+@lru_cache
+def catalog() -> tuple[list[str], list[str]]:
+    """The seeded catalog's slugs and the curated routines' ids."""
+    with httpx.Client(base_url=BASE_URL, timeout=30) as http:
+        slugs = [m["slug"] for m in http.get("/v1/exercises", params={"limit": 100}).json()["data"]]
+        routines = [r["id"] for r in http.get("/v1/routines", params={"limit": 100}).json()["data"]]
+    return slugs, routines
+
+
+def _documented_string(value: Any, max_length: int = 64) -> bool:
+    """A string the schema allows: the server may still refuse it for a rule the schema can
+    only state in words."""
+    return isinstance(value, str) and 0 < len(value) <= max_length and "\x00" not in value
+
+
+def _moment(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value.startswith("20"):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _follow_documented_rules(body: dict[str, Any]) -> None:
+    """Make generated values obey the rules the contract states in words: time zones and
+    moves that exist, a step with reps or a hold, a session that ends after it starts, within
+    12 hours and not in the future. Values that break a rule JSON Schema does state are left
+    alone, so negative cases still reach the server as generated."""
+    slugs, routines = catalog()
+    zone = body.get("timezone")
+    if _documented_string(zone) and zone not in available_timezones():
+        body["timezone"] = secrets.choice(REAL_ZONES)
+    for key in ("steps", "exercises"):
+        items = body.get(key)
+        if not isinstance(items, list):
+            continue
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            if _documented_string(item.get("exercise_slug")) and item["exercise_slug"] not in slugs:
+                item["exercise_slug"] = secrets.choice(slugs)
+            if key == "steps" and item.get("reps") is None and item.get("hold_seconds") is None:
+                item["reps"] = 5
+    routine_id = body.get("routine_id")
+    if isinstance(routine_id, str) and routine_id not in routines:
+        body["routine_id"] = secrets.choice(routines)
+    started, completed = _moment(body.get("started_at")), _moment(body.get("completed_at"))
+    if started and completed:
+        now = datetime.now(UTC)
+        if completed > now:
+            completed = now - timedelta(minutes=1)
+            body["completed_at"] = completed.isoformat()
+        if not timedelta(0) <= completed - started <= MAX_SESSION:
+            body["started_at"] = (completed - timedelta(minutes=10)).isoformat()
+
+
+def _negative(case: Any) -> bool:
+    # Cases generated to break the schema are sent exactly as generated.
+    meta = getattr(case, "meta", None)
+    if meta is None:
+        return False
+    return meta.generation.mode.is_negative or any(
+        info.mode.is_negative for info in meta.components.values()
+    )
+
+
+@schemathesis.hook
+def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
+    if _negative(case):
+        return
+    if isinstance(case.body, dict):
+        _follow_documented_rules(case.body)
+    query = case.query
+    # `to` must not be before `from`.
+    if (
+        isinstance(query, dict)
+        and isinstance(query.get("from"), str)
+        and isinstance(query.get("to"), str)
+        and query["to"] < query["from"]
+    ):
+        query["from"], query["to"] = query["to"], query["from"]
