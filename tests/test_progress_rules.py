@@ -56,12 +56,12 @@ def test_advice_for_flare_ups_and_severe_endings_says_why() -> None:
     assert session_advice(6, 3) is None
     assert session_advice(5, 6) is None
     rise = session_advice(2, 5)
-    assert rise is not None and "went up by 3" in rise and "from 2 to 5" in rise
+    assert rise is not None and "went up by 3" in rise and "moderate pain (5 out of 10)" in rise
     assert "specialist" in rise and "severe" not in rise
     high = session_advice(8, 8)
-    assert high is not None and "severe (8 out of 10)" in high and "went up" not in high
+    assert high is not None and "severe pain (8 out of 10)" in high and "went up" not in high
     both = session_advice(4, 9)
-    assert both is not None and "went up by 5" in both and "severe (9 out of 10)" in both
+    assert both is not None and "went up by 5" in both and "severe pain (9 out of 10)" in both
 
 
 def payload(**changes: object) -> SessionCreate:

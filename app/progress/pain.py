@@ -13,7 +13,7 @@ The summary counts the same things in SQL; app.progress.service builds those exp
 the constants below, and a test checks both agree on every pair of scores.
 """
 
-from app.core.pain import PAIN_MAX, PAIN_MIN, SEVERE_FROM, is_severe
+from app.core.pain import PAIN_MAX, PAIN_MIN, SEVERE_FROM, describe, is_severe
 
 __all__ = ["PAIN_MAX", "PAIN_MIN", "SEVERE_FROM"]
 
@@ -21,15 +21,15 @@ MEANINGFUL_DROP_POINTS = 2
 MEANINGFUL_DROP_PERCENT = 30
 FLARE_UP_RISE_POINTS = 2
 
-ADVICE_RISE = (
-    "Your pain went up by {rise} points during this session, from {before} to {after} out of "
-    "10. Stop the moves that made it worse and rest today. If the pain stays up or keeps "
-    "coming back, see a doctor or a back pain specialist."
+ROSE = "Your pain went up by {rise} points during this session, to {now}."
+ENDED_SEVERE = "Your pain is {now} after this session."
+REST = (
+    "Stop the moves that made it worse and rest today. If the pain stays up or keeps coming "
+    "back, see a doctor or a back pain specialist."
 )
-ADVICE_SEVERE = (
-    "Your pain is severe ({after} out of 10) after this session. The article's moves aren't "
-    "meant for severe back pain: stop them and rest, and see a doctor or a back pain "
-    "specialist if it doesn't ease."
+STOP_SEVERE = (
+    "The article's moves aren't meant for severe back pain: stop them and rest, and see a "
+    "doctor or a back pain specialist if it doesn't ease."
 )
 
 
@@ -48,10 +48,11 @@ def is_flare_up(before: int, after: int) -> bool:
 def session_advice(before: int, after: int) -> str | None:
     """What the app should tell someone straight after a flare-up or a session that ends in
     severe pain; None otherwise."""
-    parts = []
     rise = after - before
+    now = describe(after)
     if rise >= FLARE_UP_RISE_POINTS:
-        parts.append(ADVICE_RISE.format(rise=rise, before=before, after=after))
+        then = STOP_SEVERE if is_severe(after) else REST
+        return f"{ROSE.format(rise=rise, now=now)} {then}"
     if is_severe(after):
-        parts.append(ADVICE_SEVERE.format(after=after))
-    return " ".join(parts) or None
+        return f"{ENDED_SEVERE.format(now=now)} {STOP_SEVERE}"
+    return None
