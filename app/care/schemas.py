@@ -71,5 +71,7 @@ class CareReferralPublic(ReferralPublic):
         "to see a specialist instead."
     )
     disclaimer_quote: str = Field(
-        description="The same words as `disclaimer` (kept for clients written against 1.0)."
+        description="Deprecated since 1.1.0: the same words as `disclaimer`, kept for clients "
+        "written against 1.0.",
+        json_schema_extra={"deprecated": True},
     )
