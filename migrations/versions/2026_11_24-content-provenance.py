@@ -26,10 +26,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("exercise") as batch:
-        batch.add_column(
-            sa.Column("provenance", sa.JSON(), server_default=sa.text("'{}'"), nullable=False)
-        )
+    # Plain ADD COLUMN, never a table rebuild: on SQLite, rebuilding `exercise` drops it, which
+    # would cascade into exercise_target and trip routine_step's foreign key.
+    op.add_column(
+        "exercise",
+        sa.Column("provenance", sa.JSON(), server_default=sa.text("'{}'"), nullable=False),
+    )
+    # Nothing refers to exercise_target, so SQLite may rebuild it to add the check constraint.
     with op.batch_alter_table("exercise_target") as batch:
         batch.add_column(
             sa.Column(
@@ -48,16 +51,14 @@ def upgrade() -> None:
     with op.batch_alter_table("exercise_target") as batch:
         # The default only fills existing rows; new rows always say their basis.
         batch.alter_column("basis", server_default=None)
-    with op.batch_alter_table("routine_step") as batch:
-        batch.add_column(sa.Column("notes", sa.JSON(), nullable=True))
+    op.add_column("routine_step", sa.Column("notes", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("routine_step") as batch:
-        batch.drop_column("notes")
+    # Plain DROP COLUMN (SQLite 3.35+) for the same reason as above.
+    op.drop_column("routine_step", "notes")
     with op.batch_alter_table("exercise_target") as batch:
         batch.drop_constraint(op.f("ck_exercise_target_basis"), type_="check")
         batch.drop_column("quote")
         batch.drop_column("basis")
-    with op.batch_alter_table("exercise") as batch:
-        batch.drop_column("provenance")
+    op.drop_column("exercise", "provenance")
