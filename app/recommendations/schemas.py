@@ -130,7 +130,9 @@ class ScreeningQuestionPublic(BaseModel):
 
 class ScreeningQuestionList(BaseModel):
     """The safety screen, most serious questions first. Ask every question: a recommendation
-    takes the answers as the ids answered yes, so a question left out reads as a "no"."""
+    takes the answers as the ids answered yes, so a question left out reads as a "no". Ask the
+    person's age as well (`age` on the request): after a fall or a minor injury, an unknown age
+    is treated as over 50."""
 
     data: list[ScreeningQuestionPublic]
     count: int = Field(description="Number of questions.")
