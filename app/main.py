@@ -62,8 +62,9 @@ Every move comes from one article and keeps its exact steps, holds and repetitio
 Errors are RFC 9457 problem details (`application/problem+json`).
 
 Paths are versioned (`/v1`) and every response carries the contract version in `API-Version`.
-Within `/v1` changes only add; an operation due to go is first marked deprecated and answers
-with `Deprecation` and `Sunset` headers at least 6 months before it stops working.
+Within `/v1` changes only add, except fixes that stop unsafe health advice, which the README
+lists; an operation due to go is first marked deprecated and answers with `Deprecation` and
+`Sunset` headers at least 6 months before it stops working.
 """
 
 

@@ -11,12 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from app.care.models import CareReferral, SourceArticle
 from app.core.db import get_engine
+from app.core.enums import Relevance
 from app.exercises.models import AREA_ORDER, Exercise, ExerciseTarget
+from app.exercises.schemas import Basis, Provenance
 from seed.routines import load_routines
 
 SEED_DIR = Path(__file__).resolve().parent
@@ -57,6 +60,42 @@ def _upsert(
     return row, "updated" if _apply(row, values) else "unchanged"
 
 
+class CatalogError(ValueError):
+    """The catalog file says something it cannot back up; nothing should be loaded."""
+
+
+def exercise_provenance(item: dict[str, Any]) -> dict[str, Any]:
+    """The move's provenance, checked: one entry for the position and for per_side, and one
+    for the hold and the repetitions exactly when the move has them; article facts quote the
+    article and inferences give a reason."""
+    slug = item["slug"]
+    raw = item.get("provenance") or {}
+    wanted = {"position", "per_side"}
+    wanted |= {key for key in ("hold_seconds", "reps") if item[key] is not None}
+    if set(raw) != wanted:
+        raise CatalogError(f"{slug}: provenance must cover exactly {', '.join(sorted(wanted))}")
+    out = {}
+    for key, value in raw.items():
+        try:
+            out[key] = Provenance.model_validate(
+                {"quote": None, "reason": None, **value}
+            ).model_dump(mode="json")
+        except ValidationError as exc:
+            raise CatalogError(f"{slug}: provenance of {key}: {exc}") from exc
+    return out
+
+
+def _check_target(slug: str, target: dict[str, Any]) -> None:
+    """A primary link is one the article states, with its words; a secondary one is inferred."""
+    article = target["basis"] == Basis.ARTICLE.value
+    if article != (target["relevance"] == Relevance.PRIMARY.value):
+        raise CatalogError(f"{slug}: {target['area']} is primary exactly when the article says so")
+    if article and not target.get("quote"):
+        raise CatalogError(f"{slug}: {target['area']} needs the article's words for the link")
+    if not target.get("reason"):
+        raise CatalogError(f"{slug}: {target['area']} needs a reason")
+
+
 def _new_counts() -> Counts:
     return {"created": 0, "updated": 0, "unchanged": 0}
 
@@ -91,6 +130,7 @@ def load_catalog(session: Session, data: dict[str, Any]) -> Counts:
             "reps_min": reps_min,
             "reps_max": reps_max,
             "per_side": item["per_side"],
+            "provenance": exercise_provenance(item),
             "source_title": title,
             "source_section": item["source"]["section"],
             "source_heading": item["source"]["heading"],
@@ -107,10 +147,14 @@ def load_catalog(session: Session, data: dict[str, Any]) -> Counts:
 
 
 def _sync_targets(session: Session, exercise: Exercise, targets: list[dict[str, str]]) -> bool:
+    for item in targets:
+        _check_target(exercise.slug, item)
     wanted: dict[str, dict[str, Any]] = {
         t["area"]: {
             "relevance": t["relevance"],
             "reason": t["reason"],
+            "basis": t["basis"],
+            "quote": t.get("quote"),
             "area_order": AREA_ORDER[t["area"]],
         }
         for t in targets

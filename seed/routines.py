@@ -85,7 +85,7 @@ def load_routines(session: Session, _catalog: dict[str, Any]) -> dict[str, int]:
                 changed = True
         changed |= service.replace_areas(session, routine, spec.areas)
         # check_curated has made sure every move exists.
-        steps = service.resolve_steps(session, spec.steps)
+        steps = service.resolve_steps(session, spec.steps, [dict(s.notes) for s in spec.steps])
         changed |= service.replace_steps(session, routine, steps)
         if status == "unchanged" and changed:
             status = "updated"

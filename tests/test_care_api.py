@@ -9,7 +9,7 @@ from sqlmodel import Session, delete, select
 from app.care.models import CareReferral, SourceArticle
 from seed import loader
 
-SEVERE = {"area": "lower", "pain_level": 9}
+SEVERE = {"area": "lower", "pain_level": 9, "red_flags": []}
 
 
 def test_referral_is_the_articles_clinic(client: TestClient) -> None:
@@ -27,8 +27,16 @@ def test_referral_is_the_articles_clinic(client: TestClient) -> None:
 def test_referral_carries_the_articles_disclaimer(client: TestClient) -> None:
     body = client.get("/v1/care/referral").json()
     assert "average level of mobility" in body["disclaimer"]
-    assert "no debilitating conditions" in body["disclaimer"]
-    assert "severe back pain" in body["disclaimer_quote"]
+    assert "you may want to see a back pain relief specialist" in body["disclaimer"]
+    assert body["disclaimer"] == body["disclaimer_quote"]
+
+
+def test_referral_says_where_in_person_care_fits(client: TestClient) -> None:
+    guidance = client.get("/v1/care/referral").json()["guidance"]
+    assert "your own doctor" in guidance
+    assert "article's own example" in guidance and "Illinois Pain & Spine Institute" in guidance
+    assert "not the only place" in guidance
+    assert "not the place for an emergency" in guidance
 
 
 def test_referral_facts_are_in_the_article(client: TestClient, source_article: str) -> None:
@@ -64,6 +72,7 @@ def test_another_clinic_replaces_it_through_the_seed(client: TestClient, session
     assert client.get("/v1/care/referral").json()["name"] == "Lakeside Back Clinic"
     embedded = client.post("/v1/recommendations", json=SEVERE).json()["referral"]
     assert embedded["slug"] == "lakeside-back-clinic"
+    assert "Lakeside Back Clinic in Springfield" in embedded["guidance"]
     dropped = session.exec(
         select(CareReferral).where(CareReferral.slug == "illinois-pain-spine-institute")
     ).one()
@@ -97,3 +106,16 @@ def test_missing_article_is_a_503_not_a_500(
     assert response.status_code == 503
     assert response.headers["content-type"].startswith("application/problem+json")
     assert "seed" in response.json()["detail"]
+
+
+def test_emergency_guidance_does_not_depend_on_the_seed(
+    client: TestClient, session: Session
+) -> None:
+    """An urgent answer needs nothing from the article, so it is given even without it."""
+    session.execute(delete(SourceArticle))
+    session.execute(delete(CareReferral))
+    session.flush()
+    body = {"area": "lower", "pain_level": 5, "red_flags": ["chest_pain"]}
+    response = client.post("/v1/recommendations", json=body)
+    assert response.status_code == 200
+    assert response.json()["triage"]["level"] == "urgent_care"

@@ -76,7 +76,9 @@ def test_invalid_query_parameter_names_the_field(client) -> None:
 
 
 def test_invalid_body_names_each_field(client) -> None:
-    response = client.post("/v1/recommendations", json={"area": "lower", "pain_level": 11})
+    response = client.post(
+        "/v1/recommendations", json={"area": "lower", "pain_level": 11, "red_flags": []}
+    )
     body = assert_problem(response, 422, "validation-error")
     assert [error["loc"] for error in body["errors"]] == [["body", "pain_level"]]
     assert "body.pain_level" in body["detail"]

@@ -19,7 +19,7 @@ def base_url() -> Iterator[str]:
 
 
 def chunks(count: int) -> Iterator[bytes]:
-    yield b'{"area": "lower", "pain_level": 3, "notes": "'
+    yield b'{"area": "lower", "pain_level": 3, "red_flags": [], "notes": "'
     for _ in range(count):
         yield b"x" * 65536
     yield b'"}'

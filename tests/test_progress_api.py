@@ -67,9 +67,14 @@ def test_a_flare_up_comes_back_with_advice(client: TestClient, alice: AuthUser) 
     risen = post(client, alice, session_payload(pain_before=2, pain_after=5)).json()
     assert risen["flare_up"] is True
     assert "went up by 3" in risen["advice"]
-    high = post(client, alice, session_payload(pain_before=7, pain_after=6)).json()
-    assert high["flare_up"] is True and high["improved"] is False
-    assert "6 out of 10" in high["advice"]
+    into_severe = post(client, alice, session_payload(pain_before=6, pain_after=7)).json()
+    assert into_severe["flare_up"] is True and into_severe["improved"] is False
+    assert "severe pain (7 out of 10)" in into_severe["advice"]
+    eased = post(client, alice, session_payload(pain_before=8, pain_after=6)).json()
+    assert eased["improved"] is True and eased["flare_up"] is False and eased["advice"] is None
+    still_severe = post(client, alice, session_payload(pain_before=8, pain_after=8)).json()
+    assert still_severe["flare_up"] is False
+    assert "severe pain (8 out of 10)" in still_severe["advice"]
 
 
 def test_a_retry_with_the_same_id_and_content_returns_the_stored_session(

@@ -3,7 +3,7 @@
 import pytest
 
 from app.progress.fingerprint import canonical_content, fingerprint
-from app.progress.pain import flare_up_advice, is_flare_up, is_meaningful_improvement
+from app.progress.pain import is_flare_up, is_meaningful_improvement, session_advice
 from app.progress.schemas import SessionCreate
 
 
@@ -30,8 +30,12 @@ def test_meaningful_improvement(before: int, after: int, improved: bool) -> None
     [
         (2, 4, True),  # up by 2
         (2, 3, False),
-        (5, 6, True),  # ends at 6
-        (9, 6, True),  # better, but still ends at 6
+        (5, 6, False),  # up by 1, still moderate
+        (6, 7, True),  # up by 1, into severe
+        (7, 8, True),
+        (9, 6, False),  # better: an improvement, not a flare-up
+        (8, 6, False),
+        (8, 8, False),  # severe but no worse
         (5, 5, False),
         (0, 2, True),
         (7, 5, False),
@@ -41,12 +45,23 @@ def test_flare_up(before: int, after: int, flare: bool) -> None:
     assert is_flare_up(before, after) is flare
 
 
-def test_advice_only_for_flare_ups_and_says_why() -> None:
-    assert flare_up_advice(6, 3) is None
-    rise = flare_up_advice(2, 5)
-    assert rise is not None and "went up by 3" in rise and "specialist" in rise
-    high = flare_up_advice(7, 6)
-    assert high is not None and "6 out of 10" in high
+def test_a_session_is_never_both_an_improvement_and_a_flare_up() -> None:
+    for before in range(11):
+        for after in range(11):
+            both = is_meaningful_improvement(before, after) and is_flare_up(before, after)
+            assert not both, (before, after)
+
+
+def test_advice_for_flare_ups_and_severe_endings_says_why() -> None:
+    assert session_advice(6, 3) is None
+    assert session_advice(5, 6) is None
+    rise = session_advice(2, 5)
+    assert rise is not None and "went up by 3" in rise and "moderate pain (5 out of 10)" in rise
+    assert "specialist" in rise and "severe" not in rise
+    high = session_advice(8, 8)
+    assert high is not None and "severe pain (8 out of 10)" in high and "went up" not in high
+    both = session_advice(4, 9)
+    assert both is not None and "went up by 5" in both and "severe pain (9 out of 10)" in both
 
 
 def payload(**changes: object) -> SessionCreate:

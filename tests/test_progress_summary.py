@@ -86,10 +86,11 @@ def test_summary_figures_on_a_known_data_set(client: TestClient, new_yorker: Aut
     # 6->3, 3->2 (33%), 8->6 and 7->4 improved; 4->3, 5->5 and 4->7 did not.
     assert body["improved_sessions"] == 4
     assert body["improvement_share"] == round(4 / 7, 4)
-    # 4->7 rose by 3; 8->6 ended at 6.
-    assert body["flare_ups"]["count"] == 2
-    assert body["flare_ups"]["share"] == round(2 / 7, 4)
-    assert [f["id"] for f in body["flare_ups"]["recent"]] == [rise["id"], high["id"]]
+    # 4->7 rose by 3; 8->6 eased, so it is an improvement and not a flare-up.
+    assert body["flare_ups"]["count"] == 1
+    assert body["flare_ups"]["share"] == round(1 / 7, 4)
+    assert [f["id"] for f in body["flare_ups"]["recent"]] == [rise["id"]]
+    assert high["improved"] is True and high["flare_up"] is False
     assert body["flare_ups"]["recent"][0]["local_date"] == "2026-11-21"
     assert [(e["exercise_slug"], e["sessions"], e["sets"]) for e in body["exercises"]] == [
         ("cat-camel", 3, 3),  # ties in article order

@@ -9,17 +9,27 @@ from fastapi.testclient import TestClient
 URGENT = [
     "saddle_numbness",
     "bladder_bowel_change",
-    "leg_weakness_both_or_worsening",
+    "both_legs_numb_or_weak",
+    "leg_weakness_worsening",
     "chest_pain",
     "major_trauma",
+    "leg_weakness_both_or_worsening",  # deprecated, still accepted
 ]
-SEE_DOCTOR = [
+SAME_DAY = [
     "fever_or_unwell",
+    "recent_infection",
+    "injected_drugs",
+    "recent_spinal_procedure",
+    "weakened_immune_system",
+    "long_term_steroids",
+]
+SOON = [
     "unexplained_weight_loss",
     "cancer_history",
-    "night_or_rest_pain",
-    "weakened_immune_system",
+    "night_pain",
+    "pain_at_rest",
     "new_lump_or_deformity",
+    "night_or_rest_pain",  # deprecated, still accepted
 ]
 CAUTION = ["osteoporosis", "leg_pain_below_knee"]
 LIMITATIONS = ["cannot_kneel", "cannot_lie_on_floor", "cannot_stand_unsupported"]
@@ -33,6 +43,7 @@ LIMITED_POSITION = {
 def recommend(client: TestClient, **body: Any) -> dict[str, Any]:
     body.setdefault("area", "lower")
     body.setdefault("pain_level", 3)
+    body.setdefault("red_flags", [])
     response = client.post("/v1/recommendations", json=body)
     assert response.status_code == 200, response.text
     return response.json()
@@ -60,59 +71,115 @@ def disclaimer(client: TestClient) -> str:
 
 
 @pytest.mark.parametrize("flag", URGENT)
-def test_any_urgent_flag_means_urgent_care_and_no_moves(client: TestClient, flag: str) -> None:
-    answer = recommend(client, red_flags=[flag], pain_level=2)
+def test_any_urgent_flag_gets_emergency_guidance_only(client: TestClient, flag: str) -> None:
+    answer = recommend(client, red_flags=[flag], pain_level=2, duration_weeks=10)
     assert answer["triage"]["level"] == "urgent_care"
+    assert answer["triage"]["timeframe"] == "now"
     assert answer["moves"] == [] and answer["excluded"] == []
     assert answer["estimated_total_seconds"] == 0
-    assert "emergency" in answer["triage"]["message"]
+    message = answer["triage"]["message"]
+    assert "emergency number" in message and "emergency department" in message
+    assert "exercise" not in message and "specialist" not in message
     assert len(answer["triage"]["reasons"]) == 1
-    assert answer["referral"]["name"] == "Illinois Pain & Spine Institute"
+    # No pain clinic and no "see a specialist about these moves" beside an emergency.
+    assert answer["referral"] is None and answer["disclaimer"] is None
 
 
-@pytest.mark.parametrize("flag", SEE_DOCTOR)
-def test_any_see_doctor_flag_means_see_doctor_with_referral(client: TestClient, flag: str) -> None:
+@pytest.mark.parametrize("flag", SAME_DAY)
+def test_signs_of_infection_get_a_same_day_medical_review(client: TestClient, flag: str) -> None:
     answer = recommend(client, red_flags=[flag])
     assert answer["triage"]["level"] == "see_doctor"
+    assert answer["triage"]["timeframe"] == "today"
+    assert "today" in answer["triage"]["message"] and "same-day" in answer["triage"]["message"]
+    assert "today" in answer["triage"]["reasons"][0]
+    assert answer["moves"] == []
+    assert answer["referral"] is None and answer["disclaimer"] is None
+
+
+@pytest.mark.parametrize("flag", SOON)
+def test_other_warning_signs_mean_a_doctor_soon_with_the_referral(
+    client: TestClient, flag: str
+) -> None:
+    answer = recommend(client, red_flags=[flag])
+    assert answer["triage"]["level"] == "see_doctor"
+    assert answer["triage"]["timeframe"] == "soon"
     assert answer["moves"] == []
     assert "doctor" in answer["triage"]["message"]
     assert answer["referral"]["slug"] == "illinois-pain-spine-institute"
+    assert "not the only place" in answer["referral"]["guidance"]
     assert len(answer["triage"]["reasons"]) == 1
 
 
-@pytest.mark.parametrize("pain", [8, 9, 10])
+@pytest.mark.parametrize("pain", [7, 8, 9, 10])
 def test_severe_pain_means_see_doctor_with_referral(client: TestClient, pain: int) -> None:
     answer = recommend(client, pain_level=pain)
     assert answer["triage"]["level"] == "see_doctor"
+    assert answer["triage"]["pain_band"] == "severe"
     assert answer["moves"] == []
     assert answer["referral"]["location"] == "Chicago, Illinois"
-    assert any(f"{pain} out of 10" in r for r in answer["triage"]["reasons"])
+    assert answer["triage"]["reasons"] == [
+        f"Your pain is severe ({pain} out of 10). The article's moves aren't meant for severe "
+        "back pain; it says you may want to see a back pain relief specialist."
+    ]
 
 
-def test_pain_of_seven_still_gets_moves(client: TestClient) -> None:
-    answer = recommend(client, pain_level=7)
+@pytest.mark.parametrize(("pain", "band"), [(0, "none"), (1, "mild"), (3, "mild"), (6, "moderate")])
+def test_pain_below_severe_gets_moves(client: TestClient, pain: int, band: str) -> None:
+    answer = recommend(client, pain_level=pain)
     assert answer["triage"]["level"] == "self_care"
+    assert answer["triage"]["pain_band"] == band
+    assert band in answer["triage"]["reasons"][0]
     assert len(answer["moves"]) == 4
     assert answer["referral"] is None
 
 
-def test_urgent_outranks_see_doctor_and_lists_every_rule(client: TestClient) -> None:
+def test_urgent_outranks_see_doctor_and_carries_only_the_emergency(client: TestClient) -> None:
     answer = recommend(
         client, pain_level=9, red_flags=["fever_or_unwell", "major_trauma", "chest_pain"]
     )
     assert answer["triage"]["level"] == "urgent_care"
-    assert len(answer["triage"]["reasons"]) == 4
+    reasons = answer["triage"]["reasons"]
+    assert len(reasons) == 2
+    assert not any("fever" in r or "severe" in r for r in reasons)
 
 
-def test_caution_flags_do_not_escalate(client: TestClient) -> None:
-    answer = recommend(client, red_flags=CAUTION)
+@pytest.mark.parametrize(
+    "sent", [{"cautions": CAUTION}, {"red_flags": CAUTION}, {"red_flags": ["osteoporosis"]}]
+)
+def test_caution_answers_do_not_escalate(client: TestClient, sent: dict[str, list[str]]) -> None:
+    answer = recommend(client, **sent)
     assert answer["triage"]["level"] == "self_care"
     assert answer["moves"]
+
+
+@pytest.mark.parametrize(
+    ("age", "extra", "timeframe"),
+    [(None, {}, "today"), (72, {}, "today"), (35, {"cautions": ["osteoporosis"]}, "today")],
+)
+def test_a_fall_with_fragile_bones_is_a_same_day_review(
+    client: TestClient, age: int | None, extra: dict[str, Any], timeframe: str
+) -> None:
+    body = {"red_flags": ["fall_or_minor_injury"], **extra}
+    if age is not None:
+        body["age"] = age
+    answer = recommend(client, **body)
+    assert answer["triage"]["timeframe"] == timeframe
+    assert answer["moves"] == [] and answer["referral"] is None
+    assert "break a bone in the spine" in answer["triage"]["reasons"][0]
+
+
+def test_a_minor_injury_at_35_without_fragile_bones_keeps_the_moves(client: TestClient) -> None:
+    answer = recommend(client, red_flags=["fall_or_minor_injury"], age=35)
+    assert answer["triage"]["level"] == "self_care" and answer["moves"]
+    assert any(
+        r.startswith("Your back pain started after a fall") for r in answer["triage"]["reasons"]
+    )
 
 
 def test_long_lasting_pain_gets_moves_and_advice_to_have_it_looked_at(client: TestClient) -> None:
     answer = recommend(client, pain_level=4, duration_weeks=7)
     assert answer["triage"]["level"] == "self_care"
+    assert answer["triage"]["timeframe"] == "routine"
     assert slugs(answer) == ["knee-rolls", "cat-camel", "abdominal-crunches", "hamstring-stretch"]
     assert "looked at" in answer["triage"]["message"]
     assert any("7 weeks" in r for r in answer["triage"]["reasons"])
@@ -129,16 +196,19 @@ def test_no_advice_within_six_weeks_or_without_pain(
     assert answer["referral"] is None
 
 
-def test_every_answer_carries_the_disclaimer(client: TestClient) -> None:
+def test_answers_that_mention_the_moves_carry_the_articles_disclaimer(client: TestClient) -> None:
     expected = disclaimer(client)
-    assert "no debilitating conditions" in expected
+    assert "you may want to see a back pain relief specialist" in expected
     for body in (
         {},
-        {"red_flags": ["chest_pain"]},
         {"pain_level": 9},
-        {"limitations": LIMITATIONS},
+        {"red_flags": ["cancer_history"]},
+        {"limitations": LIMITATIONS, "area": "mid"},
+        {"duration_weeks": 10},
     ):
         assert recommend(client, **body)["disclaimer"] == expected
+    for body in ({"red_flags": ["chest_pain"]}, {"red_flags": ["recent_infection"]}):
+        assert recommend(client, **body)["disclaimer"] is None
 
 
 # --- ranking and order ----------------------------------------------------------------------
@@ -198,19 +268,22 @@ def test_moves_carry_the_articles_reason_and_exact_dose(
             targets = {t["area"]: t["relevance"] for t in source["target_areas"]}
             assert move["relevance"] == targets[area]
     knee = recommend(client, area="mid")["moves"][0]
-    assert knee["dose"] == {
+    dose = {key: value for key, value in knee["dose"].items() if key != "provenance"}
+    assert dose == {
         "hold_seconds": {"min": 3, "max": 3},
         "reps": {"min": 6, "max": 8},
         "per_side": True,
     }
+    assert knee["dose"]["provenance"]["per_side"]["basis"] == "inferred"
 
 
 def test_estimated_time_adds_up(client: TestClient) -> None:
     answer = recommend(client, area="lower")
     per_move = {m["exercise"]["slug"]: m["estimated_seconds"] for m in answer["moves"]}
-    # 10 s setup + (3 s hold + 2 s) x 8 reps x 2 sides
-    assert per_move["knee-rolls"] == 90
-    assert answer["estimated_total_seconds"] == sum(per_move.values())
+    # 2 sides x 8 reps x (3 s hold + 3 s to move)
+    assert per_move["knee-rolls"] == 96
+    # 15 s to change between each two of the four moves
+    assert answer["estimated_total_seconds"] == sum(per_move.values()) + 3 * 15
     fewer = recommend(client, area="lower", limitations=["cannot_lie_on_floor"])
     assert fewer["estimated_total_seconds"] < answer["estimated_total_seconds"]
 
@@ -218,8 +291,11 @@ def test_estimated_time_adds_up(client: TestClient) -> None:
 # --- holding moves back ---------------------------------------------------------------------
 
 
-def test_osteoporosis_holds_back_crunches_and_the_hamstring_stretch(client: TestClient) -> None:
-    answer = recommend(client, area="mid", red_flags=["osteoporosis"])
+@pytest.mark.parametrize("field", ["cautions", "red_flags"])
+def test_osteoporosis_holds_back_crunches_and_the_hamstring_stretch(
+    client: TestClient, field: str
+) -> None:
+    answer = recommend(client, area="mid", **{field: ["osteoporosis"]})
     assert slugs(answer) == ["knee-rolls", "cat-camel"]
     assert excluded(answer) == {
         "abdominal-crunches": ["osteoporosis"],
@@ -230,7 +306,7 @@ def test_osteoporosis_holds_back_crunches_and_the_hamstring_stretch(client: Test
 
 
 def test_pain_below_the_knee_holds_back_the_hamstring_stretch(client: TestClient) -> None:
-    answer = recommend(client, area="upper", red_flags=["leg_pain_below_knee"])
+    answer = recommend(client, area="upper", cautions=["leg_pain_below_knee"])
     assert slugs(answer) == ["shoulder-rotations", "cat-camel", "abdominal-crunches"]
     assert excluded(answer) == {"hamstring-stretch": ["leg_pain_below_knee"]}
     assert "knee" in answer["excluded"][0]["reason"]
@@ -255,7 +331,7 @@ def test_limitations_remove_moves_by_starting_position(
 
 
 def test_upper_back_keeps_the_seated_move_whatever_the_limitations(client: TestClient) -> None:
-    answer = recommend(client, area="upper", limitations=LIMITATIONS, red_flags=CAUTION)
+    answer = recommend(client, area="upper", limitations=LIMITATIONS, cautions=CAUTION)
     assert slugs(answer) == ["shoulder-rotations"]
     assert answer["moves"][0]["order"] == 1
 
@@ -271,6 +347,7 @@ def test_nothing_left_says_so_and_offers_the_referral(client: TestClient) -> Non
         "hamstring-stretch",
     }
     assert "None of the article's moves suits your answers" in answer["triage"]["message"]
+    assert answer["triage"]["timeframe"] == "routine"
     assert answer["referral"]["name"] == "Illinois Pain & Spine Institute"
     assert answer["estimated_total_seconds"] == 0
 
@@ -279,7 +356,7 @@ def test_nothing_left_with_a_caution_flag_too(client: TestClient) -> None:
     answer = recommend(
         client,
         area="lower",
-        red_flags=["osteoporosis"],
+        cautions=["osteoporosis"],
         limitations=["cannot_kneel", "cannot_lie_on_floor"],
     )
     assert answer["moves"] == []
@@ -288,7 +365,10 @@ def test_nothing_left_with_a_caution_flag_too(client: TestClient) -> None:
 
 def test_duplicate_answers_count_once(client: TestClient) -> None:
     answer = recommend(
-        client, red_flags=["osteoporosis", "osteoporosis"], limitations=["cannot_kneel"] * 2
+        client,
+        red_flags=["osteoporosis"],
+        cautions=["osteoporosis", "osteoporosis"],
+        limitations=["cannot_kneel"] * 2,
     )
     assert excluded(answer)["cat-camel"] == ["cannot_kneel"]
     assert excluded(answer)["hamstring-stretch"] == ["osteoporosis"]
@@ -310,7 +390,7 @@ def test_no_combination_ever_returns_a_move_the_catalog_does_not_link_to_the_are
         list(c) for n in range(len(CAUTION) + 1) for c in itertools.combinations(CAUTION, n)
     ]
     for area, limitations, flags in itertools.product(linked, limitation_sets, caution_sets):
-        answer = recommend(client, area=area, limitations=limitations, red_flags=flags)
+        answer = recommend(client, area=area, limitations=limitations, cautions=flags)
         returned, held = set(slugs(answer)), set(excluded(answer))
         assert returned <= linked[area], (area, limitations, flags)
         assert returned | held == linked[area] and not returned & held
@@ -340,7 +420,14 @@ def test_no_combination_ever_returns_a_move_the_catalog_does_not_link_to_the_are
         ({"red_flags": ["back_ache"]}, "body.red_flags.0"),
         ({"red_flags": ["chest_pain", "CHEST_PAIN"]}, "body.red_flags.1"),
         ({"red_flags": "chest_pain"}, "body.red_flags"),
+        ({"red_flags": ["x"] * 51}, "body.red_flags"),
+        ({"cautions": ["chest_pain"]}, "body.cautions.0"),
+        ({"cautions": None}, "body.cautions"),
         ({"limitations": ["cannot_jump"]}, "body.limitations.0"),
+        ({"age": -1}, "body.age"),
+        ({"age": 121}, "body.age"),
+        ({"age": "40"}, "body.age"),
+        ({"age": 40.5}, "body.age"),
         ({"duration_weeks": -1}, "body.duration_weeks"),
         ({"duration_weeks": 2.5}, "body.duration_weeks"),
         ({"mood": "grumpy"}, "body.mood"),
@@ -349,7 +436,7 @@ def test_no_combination_ever_returns_a_move_the_catalog_does_not_link_to_the_are
 def test_bad_input_is_a_422_naming_the_field(
     client: TestClient, change: dict[str, Any], field: str
 ) -> None:
-    body = {"area": "lower", "pain_level": 3, **change}
+    body = {"area": "lower", "pain_level": 3, "red_flags": [], **change}
     response = client.post("/v1/recommendations", json=body)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -358,13 +445,38 @@ def test_bad_input_is_a_422_naming_the_field(
     assert field in problem["detail"]
 
 
-@pytest.mark.parametrize("missing", ["area", "pain_level"])
+def test_whole_numbers_written_with_a_decimal_point_are_whole_numbers(client: TestClient) -> None:
+    # JSON has one number type: 4.0 is the integer JSON Schema documents, as 4 is.
+    written = {"area": "lower", "pain_level": 4.0, "red_flags": [], "age": 40.0}
+    plain = {"area": "lower", "pain_level": 4, "red_flags": [], "age": 40}
+    first = client.post("/v1/recommendations", json=written)
+    assert first.status_code == 200, first.text
+    assert first.json() == client.post("/v1/recommendations", json=plain).json()
+
+
+@pytest.mark.parametrize("missing", ["area", "pain_level", "red_flags"])
 def test_required_fields(client: TestClient, missing: str) -> None:
-    body = {"area": "lower", "pain_level": 3}
+    body: dict[str, Any] = {"area": "lower", "pain_level": 3, "red_flags": []}
     del body[missing]
     response = client.post("/v1/recommendations", json=body)
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == [f"body.{missing}"]
+
+
+@pytest.mark.parametrize("red_flags", ["absent", None])
+def test_without_the_screen_the_answer_is_to_ask_it_first(
+    client: TestClient, red_flags: str | None
+) -> None:
+    body: dict[str, Any] = {"area": "lower", "pain_level": 3, "limitations": []}
+    if red_flags is None:
+        body["red_flags"] = None
+    response = client.post("/v1/recommendations", json=body)
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    [error] = response.json()["errors"]
+    assert error["field"] == "body.red_flags" and error["type"] == "screen_missing"
+    assert "safety screen first" in error["message"] and "[]" in error["message"]
+    assert "/v1/screening/questions" in error["message"]
 
 
 @pytest.mark.parametrize(
@@ -396,10 +508,13 @@ def test_request_examples_are_in_the_contract(client: TestClient) -> None:
     assert operation["operationId"] == "create_recommendation"
     assert operation["tags"] == ["recommendations"]
     examples = operation["requestBody"]["content"]["application/json"]["examples"]
-    assert {"self_care", "red_flag"} <= set(examples)
+    assert {"self_care", "red_flag", "same_day", "caution"} <= set(examples)
     for example in examples.values():
         assert recommend(client, **example["value"])["triage"]["level"]
     red_flag = recommend(client, **examples["red_flag"]["value"])
     assert red_flag["triage"]["level"] == "urgent_care"
+    assert recommend(client, **examples["same_day"]["value"])["triage"]["timeframe"] == "today"
+    body = spec["components"]["schemas"]["RecommendationCreate"]
+    assert "red_flags" in body["required"]
     schema = spec["components"]["schemas"]["RecommendationCreate"]
     assert schema["examples"]

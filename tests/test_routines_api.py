@@ -59,6 +59,49 @@ def test_the_all_five_routine_runs_the_article_in_order(client: TestClient) -> N
     )
 
 
+def test_the_same_dose_takes_the_same_time_in_a_routine_and_a_recommendation(
+    client: TestClient, alice: AuthUser
+) -> None:
+    """Knee rolls at the top of the article's ranges (8 repetitions of a 3 s hold, each side)
+    is one estimate everywhere."""
+    routine = client.get(f"/v1/routines/{curated_id(client, 'lower-back-relief')}").json()
+    knee = routine["steps"][0]
+    assert (knee["exercise_slug"], knee["reps"], knee["hold_seconds"]) == ("knee-rolls", 8, 3)
+    answer = client.post(
+        "/v1/recommendations", json={"area": "lower", "pain_level": 3, "red_flags": []}
+    ).json()
+    recommended = {m["exercise"]["slug"]: m["estimated_seconds"] for m in answer["moves"]}
+    assert knee["estimated_duration_seconds"] == recommended["knee-rolls"] == 96
+    hamstring = create_routine(
+        client,
+        alice,
+        steps=[{"exercise_slug": "hamstring-stretch", "hold_seconds": 10}],
+    )
+    assert hamstring["estimated_duration_seconds"] == recommended["hamstring-stretch"]
+
+
+def test_routines_carry_the_disclaimer_and_curated_ones_their_provenance(
+    client: TestClient, alice: AuthUser
+) -> None:
+    expected = client.get("/v1/care/referral").json()["disclaimer"]
+    mine = create_routine(client, alice)
+    assert mine["disclaimer"] == expected
+    assert all(step["provenance"] is None for step in mine["steps"])
+    for routine in listed(client, "", alice)["data"]:
+        assert routine["disclaimer"] == expected
+    curated = client.get(f"/v1/routines/{curated_id(client, 'upper-back-and-shoulders')}").json()
+    cat, shoulders, hamstring = curated["steps"]
+    assert cat["provenance"]["reps"]["basis"] == "inferred"
+    assert "no number of repetitions" in cat["provenance"]["reps"]["reason"]
+    assert shoulders["provenance"]["hold_seconds"] == {
+        "basis": "article",
+        "quote": "Hold for 2-3 seconds",
+        "reason": "3, within the article's 2-3.",
+    }
+    assert shoulders["provenance"]["per_side"]["basis"] == "inferred"
+    assert hamstring["sets"] == 1 and hamstring["provenance"]["sets"]["basis"] == "inferred"
+
+
 def test_filter_by_area(client: TestClient, alice: AuthUser) -> None:
     mine = create_routine(client, alice, areas=["upper", "mid"])
     upper = listed(client, "area=upper", alice)

@@ -1,4 +1,4 @@
-"""Duration estimates and the curated-routine rules, as plain functions."""
+"""Duration estimates, the curated-routine rules and their provenance, as plain functions."""
 
 import json
 from dataclasses import dataclass
@@ -6,6 +6,15 @@ from pathlib import Path
 
 import pytest
 
+from app.exercises.duration import ConcreteDose, article_dose, dose_seconds, total_seconds
+from app.exercises.schemas import (
+    Basis,
+    Dose,
+    DoseProvenance,
+    Provenance,
+    RepsRange,
+    SecondsRange,
+)
 from app.routines.curation import (
     CatalogMove,
     CuratedRoutineError,
@@ -14,7 +23,7 @@ from app.routines.curation import (
     collection_problems,
     routine_problems,
 )
-from app.routines.duration import estimate_duration_seconds, step_duration_seconds
+from app.routines.provenance import ONE_ROUND_REASON, step_provenance
 
 
 @dataclass
@@ -36,14 +45,14 @@ class Step:
     ],
 )
 def test_step_duration(step: Step, seconds: int) -> None:
-    assert step_duration_seconds(step) == seconds
+    assert dose_seconds(step) == seconds
 
 
 def test_routine_duration_adds_transitions_between_steps() -> None:
     steps = [Step(reps=5), Step(reps=6, hold_seconds=3, per_side=True), Step(hold_seconds=10)]
-    assert estimate_duration_seconds(steps) == 15 + 72 + 13 + 2 * 15
-    assert estimate_duration_seconds(steps[:1]) == 15
-    assert estimate_duration_seconds([]) == 0
+    assert total_seconds(steps) == 15 + 72 + 13 + 2 * 15
+    assert total_seconds(steps[:1]) == 15
+    assert total_seconds([]) == 0
 
 
 CATALOG = {
@@ -73,12 +82,16 @@ def spec(
 KNEE = {"exercise_slug": "knee-rolls", "reps": 6, "hold_seconds": 3}
 
 
+CAT = {"exercise_slug": "cat-camel", "reps": 5, "notes": {"reps": "Modest."}}
+CRUNCHES = {"exercise_slug": "abdominal-crunches", "reps": 8, "notes": {"reps": "Modest."}}
+
+
 def test_a_routine_within_the_rules_passes() -> None:
     good = spec(
         ["mid"],
-        {"exercise_slug": "cat-camel", "reps": 5},
+        CAT,
         KNEE,
-        {"exercise_slug": "hamstring-stretch", "hold_seconds": 10, "sets": 2},
+        {"exercise_slug": "hamstring-stretch", "hold_seconds": 10},
     )
     assert routine_problems(good, CATALOG) == []
 
@@ -99,6 +112,7 @@ def test_a_routine_within_the_rules_passes() -> None:
         (["mid"], {**KNEE, "per_side": False}, "per_side must be True"),
         (["mid"], {**KNEE, "sets": 4}, "at most 3 sets"),
         (["mid"], {"exercise_slug": "pilates", "reps": 5}, "no such move"),
+        (["mid"], {"exercise_slug": "cat-camel", "reps": 5}, "notes.reps must say why 5"),
     ],
 )
 def test_routine_rules(areas: list[str], step: dict[str, object], problem: str) -> None:
@@ -106,11 +120,20 @@ def test_routine_rules(areas: list[str], step: dict[str, object], problem: str) 
     assert any(problem in p for p in problems), problems
 
 
-def test_invented_reps_must_be_explained() -> None:
-    problems = routine_problems(
-        spec(["mid"], {"exercise_slug": "cat-camel", "reps": 5}, description=None), CATALOG
-    )
-    assert any("description must say" in p for p in problems)
+def test_invented_reps_and_extra_sets_must_be_explained_in_notes() -> None:
+    problems = routine_problems(spec(["mid"], {"exercise_slug": "cat-camel", "reps": 5}), CATALOG)
+    assert problems == [
+        "r step 1 (cat-camel): the article gives no repetitions; notes.reps must say why 5"
+    ]
+    twice = {"exercise_slug": "hamstring-stretch", "hold_seconds": 5, "sets": 2}
+    assert routine_problems(spec(["mid"], twice), CATALOG) == [
+        "r step 1 (hamstring-stretch): the article gives no number of sets; notes.sets must say "
+        "why 2"
+    ]
+    explained = {**twice, "notes": {"sets": "A second hold once the muscles are warm."}}
+    assert routine_problems(spec(["mid"], explained), CATALOG) == []
+    stray = {**KNEE, "notes": {"per_side": "Because."}}
+    assert any("notes.per_side" in p for p in routine_problems(spec(["mid"], stray), CATALOG))
 
 
 def test_every_area_of_a_routine_needs_a_move_for_it() -> None:
@@ -123,8 +146,8 @@ def named(slug: str, areas: list[str], *steps: dict[str, object]) -> CuratedRout
 
 
 ALL_FIVE = [
-    {"exercise_slug": "cat-camel", "reps": 5},
-    {"exercise_slug": "abdominal-crunches", "reps": 8},
+    CAT,
+    CRUNCHES,
     {"exercise_slug": "shoulder-rotations", "hold_seconds": 3},
     KNEE,
     {"exercise_slug": "hamstring-stretch", "hold_seconds": 5},
@@ -185,3 +208,67 @@ def test_the_seed_files_curated_routines_follow_the_rules() -> None:
     }
     specs = [CuratedRoutineSpec.model_validate(r) for r in routines["routines"]]
     check_curated(specs, moves)
+
+
+# --- where a curated step's numbers come from -----------------------------------------------
+
+
+HOLD_QUOTE = Provenance(basis=Basis.ARTICLE, quote="Hold for 2-3 seconds", reason=None)
+REPS_QUOTE = Provenance(basis=Basis.ARTICLE, quote="Do this for 6-8 repetitions.", reason=None)
+SIDES = Provenance(basis=Basis.INFERRED, quote=None, reason="Read as each side.")
+
+
+def article(hold: tuple[int, int] | None, reps: tuple[int, int] | None) -> Dose:
+    return Dose(
+        hold_seconds=SecondsRange(min=hold[0], max=hold[1]) if hold else None,
+        reps=RepsRange(min=reps[0], max=reps[1]) if reps else None,
+        per_side=True,
+        provenance=DoseProvenance(
+            hold_seconds=HOLD_QUOTE if hold else None,
+            reps=REPS_QUOTE if reps else None,
+            per_side=SIDES,
+        ),
+    )
+
+
+def test_values_inside_the_articles_ranges_quote_it() -> None:
+    found = step_provenance(
+        sets=1, reps=6, hold_seconds=3, per_side=True, move=article((2, 3), (6, 8)), notes={}
+    )
+    assert found.hold_seconds == Provenance(
+        basis=Basis.ARTICLE, quote="Hold for 2-3 seconds", reason="3, within the article's 2-3."
+    )
+    assert found.reps is not None and found.reps.basis is Basis.ARTICLE
+    assert found.reps.quote == "Do this for 6-8 repetitions."
+    assert found.sets == Provenance(basis=Basis.INFERRED, quote=None, reason=ONE_ROUND_REASON)
+    assert found.per_side == SIDES
+
+
+def test_values_the_article_does_not_give_are_inferred_with_the_seeds_reason() -> None:
+    found = step_provenance(
+        sets=2,
+        reps=5,
+        hold_seconds=None,
+        per_side=True,
+        move=article(None, None),
+        notes={"reps": "Five keeps it modest.", "sets": "Twice, to warm up."},
+    )
+    assert found.reps == Provenance(
+        basis=Basis.INFERRED, quote=None, reason="Five keeps it modest."
+    )
+    assert found.sets.reason == "Twice, to warm up." and found.sets.basis is Basis.INFERRED
+    assert found.hold_seconds is None
+    outside = step_provenance(
+        sets=1, reps=12, hold_seconds=9, per_side=False, move=article((2, 3), (6, 8)), notes={}
+    )
+    assert outside.reps is not None and outside.reps.basis is Basis.INFERRED
+    assert outside.hold_seconds is not None and outside.hold_seconds.basis is Basis.INFERRED
+    assert outside.per_side.basis is Basis.INFERRED
+
+
+def test_an_article_dose_is_timed_as_one_set_at_the_top_of_its_ranges() -> None:
+    knee = article((3, 3), (6, 8))
+    assert article_dose(knee) == ConcreteDose(sets=1, reps=8, hold_seconds=3, per_side=True)
+    assert dose_seconds(article_dose(knee)) == dose_seconds(
+        Step(reps=8, hold_seconds=3, per_side=True)
+    )

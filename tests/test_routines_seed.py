@@ -81,6 +81,8 @@ def test_editing_the_file_updates_the_routine_in_place(
         ("mid-back-mobility", "knee-rolls", {"reps": 12}, "reps must be 6-8"),
         ("upper-back-and-shoulders", "hamstring-stretch", {"hold_seconds": 30}, "3-10"),
         ("all-five-moves", "cat-camel", {"reps": 25}, "at most 10"),
+        ("all-five-moves", "cat-camel", {"notes": {}}, "notes.reps must say why 5"),
+        ("lower-back-relief", "hamstring-stretch", {"sets": 2}, "notes.sets must say why 2"),
         ("lower-back-relief", "knee-rolls", {"exercise_slug": "shoulder-rotations"}, "link"),
         ("lower-back-relief", "knee-rolls", {"sets": 0}, "greater than 0"),
     ],

@@ -97,7 +97,7 @@ def test_generated_client_drives_the_api(sdk: ModuleType, base_url: str) -> None
     assert one.slug == stretches.data[0].slug and one.steps
 
     advice = create_recommendation.sync(
-        client=client, body=m.RecommendationCreate(area=m.Area.LOWER, pain_level=4)
+        client=client, body=m.RecommendationCreate(area=m.Area.LOWER, pain_level=4, red_flags=[])
     )
     assert isinstance(advice, m.RecommendationPublic)
     assert advice.triage.level == m.TriageLevel.SELF_CARE

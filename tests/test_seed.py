@@ -70,3 +70,42 @@ def test_editing_the_data_file_updates_rows_in_place(
     assert (row.reps_min, row.reps_max) == (5, 9)
     assert areas == ["lower"]
     assert row.id == ids_before["knee-rolls"]
+
+
+@pytest.mark.parametrize(
+    ("slug", "change", "problem"),
+    [
+        # A fact claimed from the article needs its words.
+        ("knee-rolls", {"provenance.reps": {"basis": "article"}}, "quote"),
+        # An inference needs a reason.
+        ("shoulder-rotations", {"provenance.per_side": {"basis": "inferred"}}, "reason"),
+        # A hold with nothing saying where it comes from.
+        ("hamstring-stretch", {"provenance.hold_seconds": None}, "provenance must cover"),
+        # A general move may not claim the article names the area for it.
+        ("cat-camel", {"targets.0.basis": "article"}, "primary exactly when"),
+    ],
+)
+def test_the_catalog_refuses_facts_it_cannot_back_up(
+    empty_engine: sa.Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    slug: str,
+    change: dict[str, Any],
+    problem: str,
+) -> None:
+    data = copy.deepcopy(loader.read_json("catalog.json"))
+    move = next(e for e in data["exercises"] if e["slug"] == slug)
+    for path, value in change.items():
+        *parents, last = path.split(".")
+        node: Any = move
+        for part in parents:
+            node = node[int(part)] if part.isdigit() else node[part]
+        key: Any = int(last) if last.isdigit() else last
+        if value is None:
+            del node[key]
+        else:
+            node[key] = value
+    monkeypatch.setattr(loader, "read_json", lambda name: data)
+    with pytest.raises(loader.CatalogError, match=problem):
+        loader.load_all(empty_engine)
+    with empty_engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM exercise")).scalar_one() == 0

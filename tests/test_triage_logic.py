@@ -7,7 +7,14 @@ from collections.abc import Iterable
 import pytest
 
 from app.core.enums import Area, ExerciseKind, Position, Relevance
-from app.exercises.schemas import Dose, RepsRange, SecondsRange
+from app.exercises.schemas import (
+    Basis,
+    Dose,
+    DoseProvenance,
+    Provenance,
+    RepsRange,
+    SecondsRange,
+)
 from app.recommendations.logic import (
     Answers,
     CatalogMove,
@@ -25,11 +32,39 @@ from app.recommendations.rules import (
     LimitationRule,
     MoveProperty,
 )
-from app.recommendations.schemas import Limitation, RedFlag, ScreeningTier, TriageLevel
-from app.recommendations.screening import SCREENING_QUESTIONS
+from app.recommendations.schemas import (
+    CareTimeframe,
+    Caution,
+    Limitation,
+    RedFlag,
+    ScreeningTier,
+    TriageLevel,
+)
+from app.recommendations.screening import (
+    CAUTION_QUESTIONS,
+    DEPRECATED_WARNING_SIGNS,
+    WARNING_SIGNS,
+)
 
 P, S = Relevance.PRIMARY, Relevance.SECONDARY
 ALL_SECONDARY = {Area.UPPER: S, Area.MID: S, Area.LOWER: S}
+SAID = Provenance(basis=Basis.ARTICLE, quote="Hold for 3 seconds", reason=None)
+GUESSED = Provenance(basis=Basis.INFERRED, quote=None, reason="A test move.")
+
+
+def dose(
+    hold: tuple[int, int] | None = None,
+    reps: tuple[int, int] | None = None,
+    per_side: bool = False,
+) -> Dose:
+    return Dose(
+        hold_seconds=SecondsRange(min=hold[0], max=hold[1]) if hold else None,
+        reps=RepsRange(min=reps[0], max=reps[1]) if reps else None,
+        per_side=per_side,
+        provenance=DoseProvenance(
+            hold_seconds=SAID if hold else None, reps=SAID if reps else None, per_side=GUESSED
+        ),
+    )
 
 
 def move(
@@ -47,11 +82,7 @@ def move(
         kind=ExerciseKind.STRETCH,
         position=position,
         benefit=f"Benefit of {slug}.",
-        dose=Dose(
-            hold_seconds=SecondsRange(min=hold[0], max=hold[1]) if hold else None,
-            reps=RepsRange(min=reps[0], max=reps[1]) if reps else None,
-            per_side=per_side,
-        ),
+        dose=dose(hold, reps, per_side),
         targets=targets,
     )
 
@@ -71,7 +102,7 @@ ARTICLE = [
     ),
     move("hamstring-stretch", Position.STANDING, ALL_SECONDARY, hold=(3, 10)),
 ]
-CAUTION_FLAGS = [q.id for q in SCREENING_QUESTIONS if q.tier is ScreeningTier.CAUTION]
+CAUTIONS = list(Caution)
 
 
 def answers(
@@ -80,8 +111,18 @@ def answers(
     flags: Iterable[RedFlag] = (),
     limits: Iterable[Limitation] = (),
     duration_weeks: int | None = None,
+    cautions: Iterable[Caution] = (),
+    age: int | None = None,
 ) -> Answers:
-    return Answers(area, pain, frozenset(flags), frozenset(limits), duration_weeks)
+    return Answers(
+        area,
+        pain,
+        red_flags=frozenset(flags),
+        cautions=frozenset(cautions),
+        limitations=frozenset(limits),
+        duration_weeks=duration_weeks,
+        age=age,
+    )
 
 
 def slugs(picks: Iterable[Pick]) -> list[str]:
@@ -91,18 +132,23 @@ def slugs(picks: Iterable[Pick]) -> list[str]:
 # --- the screen as data ---------------------------------------------------------------------
 
 
-def test_every_red_flag_has_exactly_one_question() -> None:
-    ids = [q.id for q in SCREENING_QUESTIONS]
-    assert sorted(ids) == sorted(RedFlag)
-    assert len(ids) == len(set(ids))
+def test_every_id_has_exactly_one_question() -> None:
+    """Each warning sign, caution and deprecated id is handled by exactly one entry; the
+    caution ids are also red-flag ids only because 1.0 took them in `red_flags`."""
+    signs = [q.id for q in WARNING_SIGNS + DEPRECATED_WARNING_SIGNS]
+    cautions = [RedFlag(q.id.value) for q in CAUTION_QUESTIONS]
+    assert sorted(signs + cautions) == sorted(RedFlag)
+    assert len(signs + cautions) == len(set(signs + cautions))
+    assert [q.id for q in CAUTION_QUESTIONS] == list(Caution)
 
 
-def test_only_caution_questions_hold_moves_back() -> None:
-    for q in SCREENING_QUESTIONS:
-        if q.tier is ScreeningTier.CAUTION:
-            assert q.holds_back is not None and q.hold_back_reason
-        else:
-            assert q.holds_back is None and q.hold_back_reason is None
+def test_tiers_follow_where_a_yes_sends_the_person() -> None:
+    for q in WARNING_SIGNS:
+        assert q.tier is (
+            ScreeningTier.URGENT if q.timeframe is CareTimeframe.NOW else ScreeningTier.SEE_DOCTOR
+        )
+        assert q.timeframe is not CareTimeframe.ROUTINE
+    assert all(q.tier is ScreeningTier.CAUTION and q.hold_back_reason for q in CAUTION_QUESTIONS)
 
 
 def test_every_limitation_has_a_rule() -> None:
@@ -147,40 +193,97 @@ def test_a_move_without_an_entry_for_the_area_is_never_ranked() -> None:
 
 
 @pytest.mark.parametrize(
-    "flag", [q.id for q in SCREENING_QUESTIONS if q.tier is ScreeningTier.URGENT]
+    "flag",
+    [q.id for q in WARNING_SIGNS + DEPRECATED_WARNING_SIGNS if q.timeframe is CareTimeframe.NOW],
 )
-def test_urgent_flag_means_urgent_care_and_no_moves(flag: RedFlag) -> None:
+def test_urgent_flag_means_emergency_guidance_only(flag: RedFlag) -> None:
     result = recommend(answers(flags=[flag]), ARTICLE)
     assert result.triage.level is TriageLevel.URGENT_CARE
+    assert result.triage.timeframe is CareTimeframe.NOW
     assert result.moves == () and result.excluded == ()
-    assert result.offer_referral
+    assert not result.offer_referral and not result.show_disclaimer
     assert len(result.triage.reasons) == 1
 
 
 @pytest.mark.parametrize(
-    "flag", [q.id for q in SCREENING_QUESTIONS if q.tier is ScreeningTier.SEE_DOCTOR]
+    "flag", [q.id for q in WARNING_SIGNS if q.timeframe is CareTimeframe.TODAY]
 )
-def test_see_doctor_flag_means_see_doctor_and_no_moves(flag: RedFlag) -> None:
+def test_infection_and_fracture_signs_mean_a_same_day_review(flag: RedFlag) -> None:
     result = recommend(answers(flags=[flag]), ARTICLE)
     assert result.triage.level is TriageLevel.SEE_DOCTOR
+    assert result.triage.timeframe is CareTimeframe.TODAY
+    assert "today" in result.triage.message and "today" in result.triage.reasons[0]
     assert result.moves == ()
-    assert result.offer_referral
+    assert not result.offer_referral and not result.show_disclaimer
 
 
 @pytest.mark.parametrize(
-    ("pain", "level"), [(0, "self_care"), (7, "self_care"), (8, "see_doctor"), (10, "see_doctor")]
+    "flag",
+    [q.id for q in WARNING_SIGNS + DEPRECATED_WARNING_SIGNS if q.timeframe is CareTimeframe.SOON],
 )
-def test_severe_pain_starts_at_eight(pain: int, level: str) -> None:
+def test_other_warning_signs_mean_a_doctor_soon_with_the_referral(flag: RedFlag) -> None:
+    result = recommend(answers(flags=[flag]), ARTICLE)
+    assert result.triage.level is TriageLevel.SEE_DOCTOR
+    assert result.triage.timeframe is CareTimeframe.SOON
+    assert result.moves == ()
+    assert result.offer_referral and result.show_disclaimer
+
+
+@pytest.mark.parametrize(
+    ("pain", "level"),
+    [(0, "self_care"), (3, "self_care"), (6, "self_care"), (7, "see_doctor"), (10, "see_doctor")],
+)
+def test_severe_pain_starts_at_seven(pain: int, level: str) -> None:
     assert escalation(answers(pain=pain))[0] == level
+    assert bool(recommend(answers(pain=pain), ARTICLE).moves) is (level == "self_care")
 
 
-def test_urgent_wins_and_every_fired_rule_gives_a_reason() -> None:
-    level, reasons = escalation(
+def test_urgent_wins_and_carries_only_the_emergency_reasons() -> None:
+    level, timeframe, reasons = escalation(
         answers(pain=9, flags=[RedFlag.CHEST_PAIN, RedFlag.SADDLE_NUMBNESS, RedFlag.CANCER_HISTORY])
     )
-    assert level is TriageLevel.URGENT_CARE
-    assert len(reasons) == 4  # two urgent flags, one see-doctor flag, severe pain
-    assert any("9 out of 10" in r for r in reasons)
+    assert (level, timeframe) == (TriageLevel.URGENT_CARE, CareTimeframe.NOW)
+    assert len(reasons) == 2 and all("emergency" in r or "straight away" in r for r in reasons)
+
+
+def test_same_day_wins_over_soon_and_keeps_every_reason_for_the_doctor() -> None:
+    level, timeframe, reasons = escalation(
+        answers(pain=9, flags=[RedFlag.CANCER_HISTORY, RedFlag.RECENT_INFECTION])
+    )
+    assert (level, timeframe) == (TriageLevel.SEE_DOCTOR, CareTimeframe.TODAY)
+    assert len(reasons) == 3  # infection first, then cancer history and severe pain
+    assert "infection" in reasons[0] and "9 out of 10" in reasons[2]
+
+
+@pytest.mark.parametrize(
+    ("age", "cautions", "flags", "same_day", "named"),
+    [
+        (None, [], [], True, "didn't give your age"),
+        (51, [], [], True, "you are 51"),
+        (50, [], [], False, None),
+        (30, [Caution.OSTEOPOROSIS], [], True, "osteoporosis"),
+        (30, [], [RedFlag.OSTEOPOROSIS], True, "osteoporosis"),  # the deprecated spelling
+        (30, [], [RedFlag.LONG_TERM_STEROIDS], True, "steroid tablets long term"),
+        (30, [Caution.LEG_PAIN_BELOW_KNEE], [], False, None),
+    ],
+)
+def test_a_fall_or_minor_injury_is_same_day_only_with_a_fragile_bone_risk(
+    age: int | None,
+    cautions: list[Caution],
+    flags: list[RedFlag],
+    same_day: bool,
+    named: str | None,
+) -> None:
+    result = recommend(
+        answers(flags=[RedFlag.FALL_OR_MINOR_INJURY, *flags], cautions=cautions, age=age), ARTICLE
+    )
+    if same_day:
+        assert result.triage.timeframe is CareTimeframe.TODAY
+        fall = next(r for r in result.triage.reasons if r.startswith("Your back pain started"))
+        assert named is not None and named in fall and "break a bone" in fall
+    else:
+        assert result.triage.level is TriageLevel.SELF_CARE and result.moves
+        assert any(f"At {age}," in r for r in result.triage.reasons)
 
 
 @pytest.mark.parametrize(
@@ -194,6 +297,7 @@ def test_long_lasting_pain_keeps_moves_and_adds_advice(
     assert result.triage.level is TriageLevel.SELF_CARE
     assert len(result.moves) == 4
     assert result.offer_referral is advised
+    assert (result.triage.timeframe is CareTimeframe.ROUTINE) is advised
     assert ("looked at" in result.triage.message) is advised
     assert any(f"{weeks} weeks" in r for r in result.triage.reasons) is advised
 
@@ -208,8 +312,11 @@ def test_plain_self_care_has_one_reason_and_no_referral() -> None:
 # --- holding moves back ---------------------------------------------------------------------
 
 
-def test_osteoporosis_holds_back_spinal_flexion_moves() -> None:
-    result = recommend(answers(area=Area.UPPER, flags=[RedFlag.OSTEOPOROSIS]), ARTICLE)
+@pytest.mark.parametrize(
+    "sent", [{"cautions": [Caution.OSTEOPOROSIS]}, {"flags": [RedFlag.OSTEOPOROSIS]}]
+)
+def test_osteoporosis_holds_back_spinal_flexion_moves(sent: dict[str, list[str]]) -> None:
+    result = recommend(answers(area=Area.UPPER, **sent), ARTICLE)  # type: ignore[arg-type]
     assert slugs(result.moves) == ["shoulder-rotations", "cat-camel"]
     assert [(e.move.slug, e.causes) for e in result.excluded] == [
         ("abdominal-crunches", ("osteoporosis",)),
@@ -218,7 +325,7 @@ def test_osteoporosis_holds_back_spinal_flexion_moves() -> None:
 
 
 def test_leg_pain_below_the_knee_holds_back_only_the_hamstring_stretch() -> None:
-    result = recommend(answers(flags=[RedFlag.LEG_PAIN_BELOW_KNEE]), ARTICLE)
+    result = recommend(answers(cautions=[Caution.LEG_PAIN_BELOW_KNEE]), ARTICLE)
     assert slugs(result.moves) == ["knee-rolls", "cat-camel", "abdominal-crunches"]
     assert [e.move.slug for e in result.excluded] == ["hamstring-stretch"]
 
@@ -226,7 +333,7 @@ def test_leg_pain_below_the_knee_holds_back_only_the_hamstring_stretch() -> None
 def test_a_move_held_back_twice_is_listed_once_with_both_causes() -> None:
     result = recommend(
         answers(
-            flags=[RedFlag.LEG_PAIN_BELOW_KNEE, RedFlag.OSTEOPOROSIS],
+            cautions=[Caution.LEG_PAIN_BELOW_KNEE, Caution.OSTEOPOROSIS],
             limits=[Limitation.CANNOT_STAND_UNSUPPORTED],
         ),
         ARTICLE,
@@ -258,7 +365,8 @@ def test_nothing_left_says_so_and_offers_the_referral() -> None:
     assert result.triage.level is TriageLevel.SELF_CARE
     assert result.moves == ()
     assert len(result.excluded) == 4
-    assert result.offer_referral
+    assert result.offer_referral and result.show_disclaimer
+    assert result.triage.timeframe is CareTimeframe.ROUTINE
     assert "nothing safe to suggest" in result.triage.message
     assert result.estimated_total_seconds == 0
 
@@ -270,7 +378,7 @@ def test_rule_tables_can_be_swapped() -> None:
     ]
     kept, excluded = hold_back(
         rank_for_area(Area.MID, catalog),
-        frozenset({RedFlag.OSTEOPOROSIS}),
+        frozenset({Caution.OSTEOPOROSIS}),
         frozenset({Limitation.CANNOT_KNEEL}),
         properties={"y": frozenset({MoveProperty.LOADED_SPINAL_FLEXION})},
         limitation_rules={
@@ -311,29 +419,26 @@ def test_suggested_order_is_a_permutation() -> None:
 
 
 @pytest.mark.parametrize(
-    ("dose", "seconds"),
+    ("article_dose", "seconds"),
     [
-        # setup 10 + (hold max + 2) x reps max x sides
-        (
-            Dose(
-                hold_seconds=SecondsRange(min=3, max=3), reps=RepsRange(min=6, max=8), per_side=True
-            ),
-            10 + 5 * 8 * 2,
-        ),
-        (Dose(hold_seconds=SecondsRange(min=2, max=3), reps=None, per_side=True), 10 + 5 * 2),
-        (Dose(hold_seconds=SecondsRange(min=3, max=10), reps=None, per_side=False), 10 + 12),
-        # no hold: a 10 s default repetition
-        (Dose(hold_seconds=None, reps=None, per_side=False), 10 + 12),
-        (Dose(hold_seconds=None, reps=RepsRange(min=1, max=5), per_side=True), 10 + 12 * 5 * 2),
+        # sides x reps max x (hold max + 3 s to move)
+        (dose(hold=(3, 3), reps=(6, 8), per_side=True), 2 * 8 * (3 + 3)),
+        (dose(hold=(2, 3), per_side=True), 2 * (3 + 3)),
+        (dose(hold=(3, 10)), 10 + 3),
+        # no hold, no count: one repetition of the movement
+        (dose(), 3),
+        (dose(reps=(1, 5), per_side=True), 2 * 5 * 3),
     ],
 )
-def test_time_estimate(dose: Dose, seconds: int) -> None:
-    assert estimate_seconds(dose) == seconds
+def test_time_estimate(article_dose: Dose, seconds: int) -> None:
+    assert estimate_seconds(article_dose) == seconds
 
 
-def test_total_time_is_the_sum_of_the_moves() -> None:
+def test_total_time_adds_a_transition_between_moves() -> None:
     result = recommend(answers(area=Area.LOWER), ARTICLE)
-    assert result.estimated_total_seconds == sum(p.estimated_seconds for p in result.moves) == 156
+    moves = sum(p.estimated_seconds for p in result.moves)
+    assert moves == 96 + 3 + 3 + 13
+    assert result.estimated_total_seconds == moves + 3 * 15
 
 
 # --- invariants over many catalogs and answers ----------------------------------------------
@@ -353,8 +458,8 @@ def test_random_catalogs_never_yield_a_move_unlinked_to_the_area() -> None:
         props = {m.slug: frozenset(p for p in MoveProperty if rng.random() < 0.3) for m in catalog}
         a = answers(
             area=rng.choice(list(Area)),
-            pain=rng.randint(0, 7),
-            flags=[f for f in CAUTION_FLAGS if rng.random() < 0.5],
+            pain=rng.randint(0, 6),
+            cautions=[c for c in CAUTIONS if rng.random() < 0.5],
             limits=[lim for lim in Limitation if rng.random() < 0.4],
             duration_weeks=rng.choice([None, 2, 10]),
         )
@@ -377,9 +482,9 @@ def test_every_combination_of_area_limitations_and_cautions_on_the_article() -> 
         for n in range(len(Limitation) + 1)
         for combo in itertools.combinations(list(Limitation), n)
     ]
-    flag_sets = [c for n in range(3) for c in itertools.combinations(CAUTION_FLAGS, n)]
-    for area, limits, flags in itertools.product(Area, subsets, flag_sets):
-        result = recommend(answers(area=area, flags=flags, limits=limits), ARTICLE)
+    caution_sets = [c for n in range(3) for c in itertools.combinations(CAUTIONS, n)]
+    for area, limits, cautions in itertools.product(Area, subsets, caution_sets):
+        result = recommend(answers(area=area, cautions=cautions, limits=limits), ARTICLE)
         for pick in result.moves:
             assert area in pick.move.targets
             assert all(pick.move.position not in LIMITATION_RULES[lim].positions for lim in limits)

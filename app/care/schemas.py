@@ -1,5 +1,18 @@
 from pydantic import BaseModel, ConfigDict, Field
 
+DISCLAIMER_EXAMPLE = (
+    "It assumes that you have an average level of mobility and no debilitating conditions, "
+    "however, so if you\u2019re dealing with severe back pain, you may want to see a back pain "
+    "relief specialist."
+)
+GUIDANCE_EXAMPLE = (
+    "See someone in person when your back pain is severe, won't go away, or a screening "
+    "answer calls for it: your own doctor first, or a back pain specialist near you. The "
+    "article's own example of a specialist is Illinois Pain & Spine Institute in Chicago, "
+    "Illinois; it is one option, not the only place. It is not the place for an emergency or "
+    "for a problem that needs a doctor today."
+)
+
 
 class ReferralSource(BaseModel):
     """Where in the source article the referral comes from."""
@@ -17,6 +30,10 @@ class ReferralPublic(BaseModel):
     summary: str = Field(description="What the clinic offers, in plain words.")
     offers: list[str] = Field(description="Kinds of care and pain the clinic takes on.")
     source: ReferralSource
+    guidance: str = Field(
+        description="Where in-person care fits, and that this clinic is the article's own "
+        "example, not the only place to go."
+    )
 
 
 class CareReferralPublic(ReferralPublic):
@@ -39,9 +56,8 @@ class CareReferralPublic(ReferralPublic):
                         "section": "Got Severe Back Pain That Won\u2019t Go Away? Back Pain "
                         "Specialist in Chicago",
                     },
-                    "disclaimer": "These moves are meant for people with an average level of "
-                    "mobility and no debilitating conditions. If your back pain is severe, see a "
-                    "back pain specialist before trying them.",
+                    "guidance": GUIDANCE_EXAMPLE,
+                    "disclaimer": DISCLAIMER_EXAMPLE,
                     "disclaimer_quote": "It assumes that you have an average level of mobility "
                     "and no debilitating conditions, however, so if you\u2019re dealing with "
                     "severe back pain, you may want to see a back pain relief specialist.",
@@ -50,5 +66,12 @@ class CareReferralPublic(ReferralPublic):
         }
     )
 
-    disclaimer: str = Field(description="Who the article's moves are meant for, in plain words.")
-    disclaimer_quote: str = Field(description="The article's own words for the same caveat.")
+    disclaimer: str = Field(
+        description="The article's disclaimer, verbatim: who its moves are meant for, and when "
+        "to see a specialist instead."
+    )
+    disclaimer_quote: str = Field(
+        description="Deprecated since 1.1.0: the same words as `disclaimer`, kept for clients "
+        "written against 1.0.",
+        json_schema_extra={"deprecated": True},
+    )

@@ -4,6 +4,16 @@ from app.care.errors import ArticleNotLoaded, ReferralNotFound
 from app.care.models import CareReferral, SourceArticle
 from app.care.schemas import CareReferralPublic, ReferralPublic, ReferralSource
 
+# Where in-person care fits. The clinic is the article's own pointer, in one city: the text
+# presents it as one example, never as the only place, and never as the place for an emergency.
+GUIDANCE = (
+    "See someone in person when your back pain is severe, won't go away, or a screening "
+    "answer calls for it: your own doctor first, or a back pain specialist near you. The "
+    "article's own example of a specialist is {name} in {location}; it is one option, not the "
+    "only place. It is not the place for an emergency or for a problem that needs a doctor "
+    "today."
+)
+
 
 def to_public(referral: CareReferral) -> ReferralPublic:
     return ReferralPublic(
@@ -13,6 +23,7 @@ def to_public(referral: CareReferral) -> ReferralPublic:
         summary=referral.summary,
         offers=list(referral.offers),
         source=ReferralSource(title=referral.source_title, section=referral.source_section),
+        guidance=GUIDANCE.format(name=referral.name, location=referral.location),
     )
 
 
@@ -37,7 +48,8 @@ def get_article(session: Session) -> SourceArticle:
 
 
 def get_disclaimer(session: Session) -> str:
-    return get_article(session).disclaimer
+    """The article's disclaimer, in its own words."""
+    return get_article(session).disclaimer_quote
 
 
 def get_care_referral(session: Session) -> CareReferralPublic:
@@ -47,6 +59,6 @@ def get_care_referral(session: Session) -> CareReferralPublic:
     article = get_article(session)
     return CareReferralPublic(
         **referral.model_dump(),
-        disclaimer=article.disclaimer,
+        disclaimer=article.disclaimer_quote,
         disclaimer_quote=article.disclaimer_quote,
     )

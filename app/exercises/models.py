@@ -1,7 +1,10 @@
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, text
 from sqlmodel import Field, Relationship, SQLModel
 
 from app.core.enums import Area, ExerciseKind, Position, Relevance
+from app.exercises.schemas import Basis
 
 
 def _in(column: str, values: type) -> str:
@@ -40,6 +43,12 @@ class Exercise(SQLModel, table=True):
     reps_min: int | None = None
     reps_max: int | None = None
     per_side: bool = False
+    # Basis of the facts not in the article's own words: `position`, `hold_seconds`, `reps`
+    # and `per_side`, each {"basis", "quote", "reason"}; the seed loader validates it.
+    provenance: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=Column(JSON, nullable=False, server_default=text("'{}'")),
+    )
     source_title: str = Field(max_length=200)
     source_section: str = Field(max_length=200)
     source_heading: str = Field(max_length=200)
@@ -63,6 +72,7 @@ class ExerciseTarget(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(_in("area", Area), name="area"),
         CheckConstraint(_in("relevance", Relevance), name="relevance"),
+        CheckConstraint(_in("basis", Basis), name="basis"),
     )
 
     exercise_id: int = Field(
@@ -73,6 +83,9 @@ class ExerciseTarget(SQLModel, table=True):
     area_order: int
     relevance: str = Field(max_length=16)
     reason: str = Field(max_length=500)
+    # `article` when the article names the area for the move, with its words in `quote`.
+    basis: str = Field(max_length=16)
+    quote: str | None = Field(default=None, max_length=500)
 
     exercise: Exercise = Relationship(back_populates="targets")
 

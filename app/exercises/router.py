@@ -1,6 +1,7 @@
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response, status
+from fastapi.responses import RedirectResponse
 
 from app.core.caching import NOT_MODIFIED, CachedRoute
 from app.core.db import SessionDep
@@ -9,7 +10,7 @@ from app.core.errors import problem_responses
 from app.core.params import Limit, Offset
 from app.core.types import NO_NUL_PATTERN
 from app.exercises import service
-from app.exercises.dependencies import ExerciseDep
+from app.exercises.dependencies import FoundExercise
 from app.exercises.schemas import AreaList, ExerciseList, ExercisePublic
 
 router = APIRouter(tags=["exercises"], route_class=CachedRoute, responses=NOT_MODIFIED)
@@ -19,7 +20,7 @@ router = APIRouter(tags=["exercises"], route_class=CachedRoute, responses=NOT_MO
     "/exercises",
     response_model=ExerciseList,
     summary="List moves",
-    responses=problem_responses(422),
+    responses=problem_responses(422, 503),
 )
 def list_exercises(
     session: SessionDep,
@@ -45,25 +46,42 @@ def list_exercises(
     offset: Offset = 0,
 ) -> ExerciseList:
     """Moves from the article in article order, optionally filtered."""
-    data, count = service.list_exercises(
+    return service.list_exercises(
         session, area=area, kind=kind, position=position, q=q, limit=limit, offset=offset
     )
-    return ExerciseList(data=data, count=count)
+
+
+ALIAS_REDIRECT: dict[int | str, dict[str, Any]] = {
+    status.HTTP_308_PERMANENT_REDIRECT: {
+        "description": "The path named the move by another name the article uses (such as "
+        "`hairballs`); `Location` gives the move's own path, relative to this one.",
+        "headers": {
+            "Location": {
+                "description": "The move's path, relative to the request, e.g. `cat-camel`.",
+                "schema": {"type": "string"},
+            }
+        },
+    }
+}
 
 
 @router.get(
     "/exercises/{slug}",
     response_model=ExercisePublic,
     summary="Get one move",
-    responses=problem_responses(404, 422),
+    responses={**ALIAS_REDIRECT, **problem_responses(404, 422, 503)},
 )
-def get_exercise(exercise: ExerciseDep) -> ExercisePublic:
-    """One move with its steps, dose, cautions, target areas and source."""
-    return service.to_public(exercise)
+def get_exercise(session: SessionDep, found: FoundExercise) -> ExercisePublic | Response:
+    """One move with its steps, dose, cautions, target areas, source and the article's
+    disclaimer. A name from the move's `aliases` answers `308` with the move's own path."""
+    if found.by_alias:
+        # Relative to /v1/exercises/<alias>, so it also holds behind a proxy that adds a prefix.
+        return RedirectResponse(found.exercise.slug, status_code=status.HTTP_308_PERMANENT_REDIRECT)
+    return service.exercise_detail(session, found.exercise)
 
 
 @router.get("/areas", response_model=AreaList, summary="List pain areas")
 def list_areas(session: SessionDep) -> AreaList:
-    """The three parts of the back, each with the moves that target it."""
-    data = service.list_areas(session)
-    return AreaList(data=data, count=len(data))
+    """The three parts of the back, each with the moves that target it, their relevance and
+    the reason, best match first."""
+    return service.list_areas(session)

@@ -1,6 +1,41 @@
-from pydantic import BaseModel, ConfigDict, Field
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.enums import Area, ExerciseKind, Position, Relevance
+
+
+class Basis(StrEnum):
+    """Where a fact comes from: `article` when the article states it (the `quote` shows
+    where), `inferred` when the article does not say it and this service adds it (the `reason`
+    says why)."""
+
+    ARTICLE = "article"
+    INFERRED = "inferred"
+
+
+class Provenance(BaseModel):
+    """The basis of one fact: the article's own words, or an inference with its reason."""
+
+    basis: Basis
+    quote: str | None = Field(
+        description="The article's words the fact rests on, verbatim. Always given for an "
+        "`article` fact; for an inference, the words it is drawn from, when there are any."
+    )
+    reason: str | None = Field(
+        description="Why an `inferred` fact is held, in plain words (always given for an "
+        "inference); for an `article` fact, how the value is read from the quote, when that "
+        "needs saying."
+    )
+
+    @model_validator(mode="after")
+    def _says_where_it_comes_from(self) -> "Provenance":
+        if self.basis is Basis.ARTICLE and not self.quote:
+            raise ValueError("a fact from the article needs the quote it comes from")
+        if self.basis is Basis.INFERRED and not self.reason:
+            raise ValueError("an inferred fact needs a reason")
+        return self
 
 
 class SecondsRange(BaseModel):
@@ -17,14 +52,28 @@ class RepsRange(BaseModel):
     max: int = Field(ge=1, description="Most repetitions.")
 
 
+class DoseProvenance(BaseModel):
+    """The basis of each part of a dose."""
+
+    hold_seconds: Provenance | None = Field(description="Null when there is no hold.")
+    reps: Provenance | None = Field(description="Null when there is no repetition count.")
+    per_side: Provenance
+
+
 class Dose(BaseModel):
-    """How long to hold and how often to repeat, exactly as the article states it."""
+    """How long to hold and how often to repeat. Holds and repetition counts are the
+    article's figures; `provenance` shows the article's words for each, and marks what the
+    article leaves open (such as whether a count is per side) as inferred."""
 
     hold_seconds: SecondsRange | None = Field(
         description="Hold time; null when the article gives none."
     )
     reps: RepsRange | None = Field(description="Repetitions; null when the article gives none.")
-    per_side: bool = Field(description="True when the move is done on one side, then the other.")
+    per_side: bool = Field(
+        description="True when the move is done on one side, then the other; the hold and the "
+        "repetitions are then counted for each side."
+    )
+    provenance: DoseProvenance
 
 
 class TargetArea(BaseModel):
@@ -32,7 +81,12 @@ class TargetArea(BaseModel):
 
     area: Area
     relevance: Relevance
-    reason: str = Field(description="Why the move suits this area, based on the article.")
+    reason: str = Field(description="Why the move suits this area, in plain words.")
+    basis: Basis = Field(
+        description="`article` when the article names this part of the back for the move; "
+        "`inferred` when it only says the move helps the back in general."
+    )
+    quote: str | None = Field(description="The article's words for the link, verbatim.")
 
 
 class Source(BaseModel):
@@ -43,57 +97,97 @@ class Source(BaseModel):
     heading: str = Field(description="Heading of the move within that section.")
 
 
+class ExerciseProvenance(BaseModel):
+    """The basis of facts about the move that are not in its own words."""
+
+    position: Provenance = Field(description="Where the starting position comes from.")
+
+
+DISCLAIMER_DESCRIPTION = (
+    "The article's disclaimer, verbatim: who its moves are meant for, and when to see a "
+    "specialist instead."
+)
+
+EXERCISE_EXAMPLE: dict[str, Any] = {
+    "slug": "knee-rolls",
+    "name": "Knee Rolls",
+    "aliases": [],
+    "kind": "stretch",
+    "position": "lying_on_back",
+    "summary": "Lying down with your knees up, twist to one side, hold, come back up, then do "
+    "the other side.",
+    "steps": ["Lie down with your knees pointed up.", "Repeat on the other side."],
+    "dose": {
+        "hold_seconds": {"min": 3, "max": 3},
+        "reps": {"min": 6, "max": 8},
+        "per_side": True,
+        "provenance": {
+            "hold_seconds": {"basis": "article", "quote": "Hold for 3 seconds", "reason": None},
+            "reps": {"basis": "article", "quote": "Do this for 6-8 repetitions.", "reason": None},
+            "per_side": {
+                "basis": "inferred",
+                "quote": "Repeat on the other side.",
+                "reason": "The article does not say whether the 6-8 repetitions count both "
+                "sides together; they are counted for each side.",
+            },
+        },
+    },
+    "helps_with": "Perfect for mid and lower back pain.",
+    "cautions": [],
+    "target_areas": [
+        {
+            "area": "mid",
+            "relevance": "primary",
+            "reason": "The article recommends it for mid and lower back pain.",
+            "basis": "article",
+            "quote": "Perfect for mid and lower back pain.",
+        }
+    ],
+    "provenance": {
+        "position": {
+            "basis": "inferred",
+            "quote": "Lie down with your knees pointed up.",
+            "reason": "Knees pointed up with the upper back on the floor means lying on your back.",
+        }
+    },
+    "source": {
+        "title": "Back Pain Relief: Exercises & Stretches That Can Help With Back Pain",
+        "section": "Stretches for Back Pain Relief",
+        "heading": "Knee Rolls",
+    },
+    "disclaimer": "It assumes that you have an average level of mobility and no debilitating "
+    "conditions, however, so if you\u2019re dealing with severe back pain, you may want to see "
+    "a back pain relief specialist.",
+}
+
+
 class ExercisePublic(BaseModel):
     """A move from the catalog."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "slug": "knee-rolls",
-                    "name": "Knee Rolls",
-                    "aliases": [],
-                    "kind": "stretch",
-                    "position": "lying_on_back",
-                    "summary": "Lying on your back, let both bent knees drop to one side.",
-                    "steps": ["Lie down with your knees pointed up.", "Repeat on the other side."],
-                    "dose": {
-                        "hold_seconds": {"min": 3, "max": 3},
-                        "reps": {"min": 6, "max": 8},
-                        "per_side": True,
-                    },
-                    "helps_with": "Perfect for mid and lower back pain.",
-                    "cautions": [],
-                    "target_areas": [
-                        {
-                            "area": "mid",
-                            "relevance": "primary",
-                            "reason": "The article recommends it for mid and lower back pain.",
-                        }
-                    ],
-                    "source": {
-                        "title": "Back Pain Relief: Exercises & Stretches That Can Help With "
-                        "Back Pain",
-                        "section": "Stretches for Back Pain Relief",
-                        "heading": "Knee Rolls",
-                    },
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [EXERCISE_EXAMPLE]})
 
     slug: str = Field(description="Stable identifier, e.g. `cat-camel`.")
     name: str
-    aliases: list[str] = Field(description="Other names the article uses for the move.")
+    aliases: list[str] = Field(
+        description="Other names the article uses for the move; `GET /v1/exercises/{alias}` "
+        "redirects to the move."
+    )
     kind: ExerciseKind
     position: Position = Field(description="Starting position.")
-    summary: str = Field(description="Short description of the move.")
-    steps: list[str] = Field(description="Instructions, in order.")
+    summary: str = Field(
+        description="Short description of the move in this service's words; the steps, dose "
+        "and cautions carry the article's facts."
+    )
+    steps: list[str] = Field(description="Instructions, in order, in the article's own words.")
     dose: Dose
-    helps_with: str = Field(description="What the article says the move helps with.")
-    cautions: list[str] = Field(description="Safety notes the article gives for this move.")
+    helps_with: str = Field(description="What the article says the move helps with, verbatim.")
+    cautions: list[str] = Field(
+        description="Safety notes the article gives for this move, in its own words."
+    )
     target_areas: list[TargetArea] = Field(description="Parts of the back the move helps.")
+    provenance: ExerciseProvenance
     source: Source
+    disclaimer: str = Field(description=DISCLAIMER_DESCRIPTION)
 
 
 class ExerciseList(BaseModel):
@@ -103,13 +197,39 @@ class ExerciseList(BaseModel):
     count: int = Field(description="Number of moves matching the filters, across all pages.")
 
 
+class AreaMove(BaseModel):
+    """A move for a part of the back, and how directly the article links the two."""
+
+    slug: str
+    name: str
+    relevance: Relevance
+    reason: str = Field(description="Why the move suits this area, in plain words.")
+    basis: Basis = Field(
+        description="`article` when the article names this part of the back for the move; "
+        "`inferred` when it only says the move helps the back in general."
+    )
+    quote: str | None = Field(description="The article's words for the link, verbatim.")
+
+
+class AreaProvenance(BaseModel):
+    """The basis of the area's own text."""
+
+    description: Provenance
+
+
 class AreaPublic(BaseModel):
     """A part of the back where pain can be reported."""
 
     area: Area
     name: str
-    description: str
+    description: str = Field(description="Where this part of the back is, in plain words.")
+    provenance: AreaProvenance
     exercise_slugs: list[str] = Field(description="Moves that target this area, in article order.")
+    exercises: list[AreaMove] = Field(
+        description="The same moves with their relevance and reason, best match first: moves "
+        "the article names for this area, then moves that help the back in general, each group "
+        "in article order."
+    )
 
 
 class AreaList(BaseModel):

@@ -1,19 +1,32 @@
+from dataclasses import dataclass
+
 from sqlmodel import Session, col, select
 
+from app.care import service as care_service
 from app.core.enums import Area, ExerciseKind, Position, Relevance
 from app.core.pagination import fetch_page
 from app.exercises.errors import ExerciseNotFound
 from app.exercises.models import Exercise, ExerciseTarget
 from app.exercises.schemas import (
+    AreaList,
+    AreaMove,
+    AreaProvenance,
     AreaPublic,
+    Basis,
     Dose,
+    DoseProvenance,
+    ExerciseList,
+    ExerciseProvenance,
     ExercisePublic,
+    Provenance,
     RepsRange,
     SecondsRange,
     Source,
     TargetArea,
 )
 
+# The article does not describe the parts of the back; these descriptions are added so people
+# can tell which part to choose, and say so in their provenance.
 AREA_TEXT: dict[Area, tuple[str, str]] = {
     Area.UPPER: (
         "Upper back",
@@ -29,15 +42,46 @@ AREA_TEXT: dict[Area, tuple[str, str]] = {
         "From below the ribs to the top of the buttocks.",
     ),
 }
+AREA_DESCRIPTION_PROVENANCE = Provenance(
+    basis=Basis.INFERRED,
+    quote=None,
+    reason="The article names the upper, mid and lower back without describing where each "
+    "is; this is the usual anatomical description, added to help people choose.",
+)
+RELEVANCE_RANK: dict[Relevance, int] = {Relevance.PRIMARY: 0, Relevance.SECONDARY: 1}
 
 
-def to_public(exercise: Exercise) -> ExercisePublic:
+def _provenance(exercise: Exercise, key: str) -> Provenance | None:
+    value = exercise.provenance.get(key)
+    return None if value is None else Provenance.model_validate(value)
+
+
+def dose_of(exercise: Exercise) -> Dose:
     hold = None
     if exercise.hold_min_seconds is not None and exercise.hold_max_seconds is not None:
         hold = SecondsRange(min=exercise.hold_min_seconds, max=exercise.hold_max_seconds)
     reps = None
     if exercise.reps_min is not None and exercise.reps_max is not None:
         reps = RepsRange(min=exercise.reps_min, max=exercise.reps_max)
+    per_side = _provenance(exercise, "per_side")
+    if per_side is None:
+        raise ValueError(f"{exercise.slug} has no provenance for per_side; reload the seed")
+    return Dose(
+        hold_seconds=hold,
+        reps=reps,
+        per_side=exercise.per_side,
+        provenance=DoseProvenance(
+            hold_seconds=_provenance(exercise, "hold_seconds") if hold else None,
+            reps=_provenance(exercise, "reps") if reps else None,
+            per_side=per_side,
+        ),
+    )
+
+
+def to_public(exercise: Exercise, disclaimer: str) -> ExercisePublic:
+    position = _provenance(exercise, "position")
+    if position is None:
+        raise ValueError(f"{exercise.slug} has no provenance for position; reload the seed")
     return ExercisePublic(
         slug=exercise.slug,
         name=exercise.name,
@@ -46,18 +90,26 @@ def to_public(exercise: Exercise) -> ExercisePublic:
         position=Position(exercise.position),
         summary=exercise.summary,
         steps=list(exercise.steps),
-        dose=Dose(hold_seconds=hold, reps=reps, per_side=exercise.per_side),
+        dose=dose_of(exercise),
         helps_with=exercise.benefit,
         cautions=list(exercise.cautions),
         target_areas=[
-            TargetArea(area=Area(t.area), relevance=Relevance(t.relevance), reason=t.reason)
+            TargetArea(
+                area=Area(t.area),
+                relevance=Relevance(t.relevance),
+                reason=t.reason,
+                basis=Basis(t.basis),
+                quote=t.quote,
+            )
             for t in exercise.targets
         ],
+        provenance=ExerciseProvenance(position=position),
         source=Source(
             title=exercise.source_title,
             section=exercise.source_section,
             heading=exercise.source_heading,
         ),
+        disclaimer=disclaimer,
     )
 
 
@@ -74,7 +126,7 @@ def list_exercises(
     q: str | None = None,
     limit: int,
     offset: int,
-) -> tuple[list[ExercisePublic], int]:
+) -> ExerciseList:
     query = select(Exercise)
     if area is not None:
         query = query.where(
@@ -94,7 +146,8 @@ def list_exercises(
     rows, total = fetch_page(
         session, query, col(Exercise.sort_order), col(Exercise.id), limit=limit, offset=offset
     )
-    return [to_public(r) for r in rows], total
+    disclaimer = care_service.get_disclaimer(session)
+    return ExerciseList(data=[to_public(r, disclaimer) for r in rows], count=total)
 
 
 def get_exercise(session: Session, slug: str) -> Exercise:
@@ -104,18 +157,61 @@ def get_exercise(session: Session, slug: str) -> Exercise:
     return exercise
 
 
-def list_areas(session: Session) -> list[AreaPublic]:
+@dataclass(frozen=True)
+class Found:
+    """A move asked for by slug: the move itself, or the slug it is known by when asked for by
+    one of its other names."""
+
+    exercise: Exercise
+    by_alias: bool
+
+
+def find_exercise(session: Session, name: str) -> Found:
+    """The move with this slug, or else the move that has it as an alias (the article's own
+    other names, such as `hairballs`)."""
+    exercise = session.exec(select(Exercise).where(Exercise.slug == name)).first()
+    if exercise is not None:
+        return Found(exercise, by_alias=False)
+    wanted = name.lower()
+    # A handful of rows; aliases live in a JSON list, which no engine-neutral index covers.
+    for candidate in session.exec(select(Exercise).order_by(col(Exercise.sort_order))).all():
+        if wanted in (alias.lower() for alias in candidate.aliases):
+            return Found(candidate, by_alias=True)
+    raise ExerciseNotFound(name)
+
+
+def exercise_detail(session: Session, exercise: Exercise) -> ExercisePublic:
+    return to_public(exercise, care_service.get_disclaimer(session))
+
+
+def list_areas(session: Session) -> AreaList:
     rows = session.exec(
-        select(ExerciseTarget.area, Exercise.slug)
+        select(ExerciseTarget, Exercise)
         .join(Exercise, col(Exercise.id) == ExerciseTarget.exercise_id)
-        .order_by(col(Exercise.sort_order))
+        .order_by(col(Exercise.sort_order), col(Exercise.id))
     ).all()
-    slugs: dict[str, list[str]] = {a.value: [] for a in Area}
-    for area, slug in rows:
-        slugs.setdefault(area, []).append(slug)
-    return [
+    moves: dict[str, list[AreaMove]] = {a.value: [] for a in Area}
+    for target, exercise in rows:
+        moves.setdefault(target.area, []).append(
+            AreaMove(
+                slug=exercise.slug,
+                name=exercise.name,
+                relevance=Relevance(target.relevance),
+                reason=target.reason,
+                basis=Basis(target.basis),
+                quote=target.quote,
+            )
+        )
+    data = [
         AreaPublic(
-            area=a, name=AREA_TEXT[a][0], description=AREA_TEXT[a][1], exercise_slugs=slugs[a.value]
+            area=a,
+            name=AREA_TEXT[a][0],
+            description=AREA_TEXT[a][1],
+            provenance=AreaProvenance(description=AREA_DESCRIPTION_PROVENANCE),
+            exercise_slugs=[m.slug for m in moves[a.value]],
+            # Stable sort: article order within each relevance.
+            exercises=sorted(moves[a.value], key=lambda m: RELEVANCE_RANK[m.relevance]),
         )
         for a in Area
     ]
+    return AreaList(data=data, count=len(data))

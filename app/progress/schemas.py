@@ -12,6 +12,7 @@ from pydantic import (
 
 from app.core.clock import UtcDatetime
 from app.core.enums import Area
+from app.core.pain import PAIN_MAX, PAIN_MIN
 from app.core.types import WHOLE_NUMBER, BoundedDatetime, text
 
 MAX_EXERCISES = 30
@@ -20,7 +21,7 @@ MAX_SESSION_LENGTH = timedelta(hours=12)
 # A phone's clock may run a little ahead of ours; more than this is a wrong clock or a typo.
 CLOCK_SKEW = timedelta(minutes=5)
 
-Pain = Annotated[int, Field(ge=0, le=10), WHOLE_NUMBER]
+Pain = Annotated[int, Field(ge=PAIN_MIN, le=PAIN_MAX), WHOLE_NUMBER]
 Notes = Annotated[str, text(MAX_NOTES, strip=True)]
 Slug = Annotated[str, text(64, min_length=1)]
 
@@ -132,8 +133,13 @@ class SessionPublic(BaseModel):
     improved: bool = Field(
         description="Pain dropped by 2 points or more, or by 30% or more of where it started."
     )
-    flare_up: bool = Field(description="Pain rose by 2 points or more, or ended at 6 or more.")
-    advice: str | None = Field(description="What to do now, when the session was a flare-up.")
+    flare_up: bool = Field(
+        description="Pain rose by 2 points or more, or rose into the severe band (7-10). Never "
+        "true together with `improved`."
+    )
+    advice: str | None = Field(
+        description="What to do now, when the session was a flare-up or ended in severe pain."
+    )
     exercises: list[SessionExercisePublic]
     notes: str | None
     created_at: UtcDatetime = Field(description="When the server stored the session.")
@@ -156,7 +162,7 @@ class FlareUpPublic(BaseModel):
 
 
 class FlareUps(BaseModel):
-    """Sessions whose pain rose by 2 or more, or ended at 6 or more."""
+    """Sessions whose pain rose by 2 or more, or rose into the severe band (7-10)."""
 
     count: int
     share: float | None = Field(description="Fraction of all sessions; null with none logged.")

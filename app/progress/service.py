@@ -51,7 +51,7 @@ def to_public(row: ProgressSession) -> SessionPublic:
         pain_change=row.pain_after - row.pain_before,
         improved=pain.is_meaningful_improvement(row.pain_before, row.pain_after),
         flare_up=pain.is_flare_up(row.pain_before, row.pain_after),
-        advice=pain.flare_up_advice(row.pain_before, row.pain_after),
+        advice=pain.session_advice(row.pain_before, row.pain_after),
         exercises=[
             SessionExercisePublic(
                 position=e.position,
@@ -223,7 +223,8 @@ def improved_sql(
 def flare_up_sql(
     before: SQLColumnExpression[int], after: SQLColumnExpression[int]
 ) -> ColumnElement[bool]:
-    return or_(after - before >= pain.FLARE_UP_RISE_POINTS, after >= pain.FLARE_UP_LEVEL)
+    rise = after - before
+    return or_(rise >= pain.FLARE_UP_RISE_POINTS, and_(rise > 0, after >= pain.SEVERE_FROM))
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:

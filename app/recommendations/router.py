@@ -9,6 +9,7 @@ from app.recommendations import service
 from app.recommendations.schemas import (
     CAUTION_EXAMPLE,
     RED_FLAG_EXAMPLE,
+    SAME_DAY_EXAMPLE,
     SELF_CARE_EXAMPLE,
     RecommendationCreate,
     RecommendationPublic,
@@ -27,8 +28,14 @@ REQUEST_EXAMPLES: dict[str, Any] = {
     },
     "red_flag": {
         "summary": "A red flag answered yes",
-        "description": "New numbness around the genitals or buttocks: urgent care, no moves.",
+        "description": "New numbness around the genitals or buttocks: emergency guidance "
+        "only, no moves, no clinic.",
         "value": RED_FLAG_EXAMPLE,
+    },
+    "same_day": {
+        "summary": "Fever with back pain",
+        "description": "A possible spinal infection: a same-day medical review, no moves.",
+        "value": SAME_DAY_EXAMPLE,
     },
     "caution": {
         "summary": "Osteoporosis, pain for two months",
@@ -45,8 +52,9 @@ REQUEST_EXAMPLES: dict[str, Any] = {
     summary="List safety-screen questions",
 )
 def list_screening_questions() -> ScreeningQuestionList:
-    """The yes/no safety questions to ask before recommending moves, most serious first. Send
-    the ids answered yes as `red_flags` to `POST /v1/recommendations`."""
+    """The yes/no safety questions to ask before recommending moves, most serious first, each
+    with a plain-language help line. Ask them all; send the ids answered yes to `POST
+    /v1/recommendations` in the field each question's `answer_in` names."""
     return service.list_screening_questions()
 
 
@@ -60,8 +68,11 @@ def create_recommendation(
     session: SessionDep,
     body: Annotated[RecommendationCreate, Body(openapi_examples=REQUEST_EXAMPLES)],
 ) -> RecommendationPublic:
-    """Triage the answers first. `urgent_care` and `see_doctor` answers get no moves and a
-    referral; a `self_care` answer gets the article's moves for the area, best match first,
+    """Triage the answers first; `red_flags` is required, because the screen comes first.
+    `urgent_care` answers carry emergency guidance only. `see_doctor` answers get no moves: a
+    same-day medical review (timeframe `today`) for signs of infection or a possible broken
+    bone, otherwise a doctor in the next few days with the referral. Severe pain (7-10) is
+    `see_doctor`. A `self_care` answer gets the article's moves for the area, best match first,
     minus those held back by caution answers or limitations (listed in `excluded`), each with
     its reason, dose and step in the suggested order."""
     return service.create_recommendation(session, body)

@@ -9,8 +9,10 @@ from enum import StrEnum
 from app.core.enums import Position
 from app.recommendations.schemas import Limitation
 
-# The article sends severe pain to a specialist; 8-10 is "severe" on the 0-10 rating scale.
-SEVERE_PAIN_LEVEL = 8
+# Pain bands, and that severe pain gets no self-care moves, live in app.core.pain.
+
+# After a fall or a minor injury, someone older than this may have broken a bone in the spine.
+FRAGILE_BONE_AGE = 50
 # Back pain still there after about six weeks is worth having looked at, even when the
 # self-care moves are fine to continue.
 LONG_DURATION_WEEKS = 6

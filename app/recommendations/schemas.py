@@ -1,43 +1,99 @@
 """Request and response shapes for the safety screen and recommendations."""
 
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from app.care.schemas import ReferralPublic
 from app.core.enums import Area, ExerciseKind, Position, Relevance
-from app.exercises.schemas import Dose
+from app.core.pain import PAIN_MAX, PAIN_MIN, PainBand
+from app.core.types import WHOLE_NUMBER
+from app.exercises.schemas import DISCLAIMER_DESCRIPTION, Dose
 
 MAX_DURATION_WEEKS = 5200  # a hundred years: anything longer is a typo
+MAX_AGE = 120
 
 
 class ScreeningTier(StrEnum):
     """What a "yes" to a screening question means: `urgent` (seek emergency care now),
-    `see_doctor` (see a doctor soon; no self-guided exercise) or `caution` (exercise, but some
-    moves are held back)."""
+    `see_doctor` (see a doctor first, today or in the next few days as `timeframe` says; no
+    self-guided exercise) or `caution` (exercise, but some moves are held back)."""
 
     URGENT = "urgent"
     SEE_DOCTOR = "see_doctor"
     CAUTION = "caution"
 
 
+class CareTimeframe(StrEnum):
+    """How soon to be seen in person: `now` (call the local emergency number or go to the
+    emergency department), `today` (a same-day medical review), `soon` (see a doctor in the
+    next few days, before exercising) or `routine` (book an appointment to have the pain looked
+    at; the moves are fine meanwhile)."""
+
+    NOW = "now"
+    TODAY = "today"
+    SOON = "soon"
+    ROUTINE = "routine"
+
+
 class RedFlag(StrEnum):
-    """Id of a screening question, sent back in `red_flags` when the answer is yes."""
+    """Id of a screening question. Warning-sign ids go in `red_flags` when the answer is yes.
+
+    Deprecated since 1.1.0, still accepted in `red_flags` until `/v2`:
+    `leg_weakness_both_or_worsening` (now `both_legs_numb_or_weak` and
+    `leg_weakness_worsening`), `night_or_rest_pain` (now `night_pain` and `pain_at_rest`), and
+    the caution ids `osteoporosis` and `leg_pain_below_knee` (send them in `cautions`)."""
 
     SADDLE_NUMBNESS = "saddle_numbness"
     BLADDER_BOWEL_CHANGE = "bladder_bowel_change"
-    LEG_WEAKNESS_BOTH_OR_WORSENING = "leg_weakness_both_or_worsening"
+    BOTH_LEGS_NUMB_OR_WEAK = "both_legs_numb_or_weak"
+    LEG_WEAKNESS_WORSENING = "leg_weakness_worsening"
     CHEST_PAIN = "chest_pain"
     MAJOR_TRAUMA = "major_trauma"
     FEVER_OR_UNWELL = "fever_or_unwell"
+    RECENT_INFECTION = "recent_infection"
+    INJECTED_DRUGS = "injected_drugs"
+    RECENT_SPINAL_PROCEDURE = "recent_spinal_procedure"
+    WEAKENED_IMMUNE_SYSTEM = "weakened_immune_system"
+    LONG_TERM_STEROIDS = "long_term_steroids"
+    FALL_OR_MINOR_INJURY = "fall_or_minor_injury"
     UNEXPLAINED_WEIGHT_LOSS = "unexplained_weight_loss"
     CANCER_HISTORY = "cancer_history"
-    NIGHT_OR_REST_PAIN = "night_or_rest_pain"
-    WEAKENED_IMMUNE_SYSTEM = "weakened_immune_system"
+    NIGHT_PAIN = "night_pain"
+    PAIN_AT_REST = "pain_at_rest"
     NEW_LUMP_OR_DEFORMITY = "new_lump_or_deformity"
     OSTEOPOROSIS = "osteoporosis"
     LEG_PAIN_BELOW_KNEE = "leg_pain_below_knee"
+    # Deprecated since 1.1.0: each asked two things at once.
+    LEG_WEAKNESS_BOTH_OR_WORSENING = "leg_weakness_both_or_worsening"
+    NIGHT_OR_REST_PAIN = "night_or_rest_pain"
+
+
+class Caution(StrEnum):
+    """Id of a caution question, sent in `cautions` when the answer is yes: the moves that
+    could aggravate it are held back."""
+
+    OSTEOPOROSIS = "osteoporosis"
+    LEG_PAIN_BELOW_KNEE = "leg_pain_below_knee"
+
+
+DEPRECATED_RED_FLAGS: frozenset[RedFlag] = frozenset(
+    {
+        RedFlag.LEG_WEAKNESS_BOTH_OR_WORSENING,
+        RedFlag.NIGHT_OR_REST_PAIN,
+        RedFlag.OSTEOPOROSIS,
+        RedFlag.LEG_PAIN_BELOW_KNEE,
+    }
+)
+
+
+class AnswerField(StrEnum):
+    """The request field a "yes" answer goes in: `red_flags` or `cautions`."""
+
+    RED_FLAGS = "red_flags"
+    CAUTIONS = "cautions"
 
 
 class Limitation(StrEnum):
@@ -49,8 +105,9 @@ class Limitation(StrEnum):
 
 
 class TriageLevel(StrEnum):
-    """`self_care`: the moves suit you; `see_doctor`: see a doctor or specialist first, no
-    moves; `urgent_care`: get emergency care now, no moves."""
+    """`self_care`: the moves suit you; `see_doctor`: see a doctor first (today or in the
+    next few days, as `timeframe` says), no moves; `urgent_care`: get emergency care now, no
+    moves."""
 
     SELF_CARE = "self_care"
     SEE_DOCTOR = "see_doctor"
@@ -60,13 +117,23 @@ class TriageLevel(StrEnum):
 class ScreeningQuestionPublic(BaseModel):
     """One yes/no question of the safety screen."""
 
-    id: RedFlag = Field(description="Stable id; send it in `red_flags` when the answer is yes.")
-    text: str = Field(description="The question, worded for a lay person.")
+    id: RedFlag = Field(description="Stable id; send it in `answer_in` when the answer is yes.")
+    text: str = Field(description="The question, one thing at a time, in plain words.")
+    help: str = Field(description="A plain-language line explaining the question.")
     tier: ScreeningTier
+    answer_in: AnswerField = Field(
+        description="The request field the id goes in when the answer is yes."
+    )
+    timeframe: CareTimeframe | None = Field(
+        description="How soon a yes sends the person to be seen; null for caution questions."
+    )
 
 
 class ScreeningQuestionList(BaseModel):
-    """The safety screen, most serious questions first."""
+    """The safety screen, most serious questions first. Ask every question: a recommendation
+    takes the answers as the ids answered yes, so a question left out reads as a "no". Ask the
+    person's age as well (`age` on the request): after a fall or a minor injury, an unknown age
+    is treated as over 50."""
 
     data: list[ScreeningQuestionPublic]
     count: int = Field(description="Number of questions.")
@@ -76,8 +143,10 @@ SELF_CARE_EXAMPLE: dict[str, Any] = {
     "area": "lower",
     "pain_level": 4,
     "red_flags": [],
+    "cautions": [],
     "limitations": ["cannot_kneel"],
     "duration_weeks": 2,
+    "age": 38,
 }
 RED_FLAG_EXAMPLE: dict[str, Any] = {
     "area": "lower",
@@ -85,13 +154,35 @@ RED_FLAG_EXAMPLE: dict[str, Any] = {
     "red_flags": ["saddle_numbness"],
     "limitations": [],
 }
+SAME_DAY_EXAMPLE: dict[str, Any] = {
+    "area": "mid",
+    "pain_level": 5,
+    "red_flags": ["fever_or_unwell"],
+}
 CAUTION_EXAMPLE: dict[str, Any] = {
     "area": "mid",
     "pain_level": 3,
-    "red_flags": ["osteoporosis"],
+    "red_flags": [],
+    "cautions": ["osteoporosis"],
     "limitations": [],
     "duration_weeks": 8,
+    "age": 45,
 }
+
+SCREEN_FIRST = (
+    "required: ask the safety screen first (GET /v1/screening/questions) and send the ids "
+    "of the warning-sign questions answered yes, or [] when none applies"
+)
+
+
+class _NotSent:
+    """Marks `red_flags` as absent, so the missing screen gets its own message."""
+
+    def __repr__(self) -> str:
+        return "<not sent>"
+
+
+_NOT_SENT = _NotSent()
 
 
 class RecommendationCreate(BaseModel):
@@ -99,35 +190,69 @@ class RecommendationCreate(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [SELF_CARE_EXAMPLE, RED_FLAG_EXAMPLE, CAUTION_EXAMPLE]},
+        json_schema_extra={
+            "examples": [SELF_CARE_EXAMPLE, RED_FLAG_EXAMPLE, SAME_DAY_EXAMPLE, CAUTION_EXAMPLE]
+        },
     )
 
     area: Area = Field(description="Part of the back that hurts.")
-    # Strict: a pain rating is a whole number; 3.5 or "5" is a client bug worth surfacing.
-    pain_level: StrictInt = Field(
-        ge=0, le=10, description="Pain right now, 0 (none) to 10 (worst imaginable)."
+    # A whole number: 3.5 or "5" is a client bug worth surfacing (8.0 is JSON's 8).
+    pain_level: Annotated[int, Field(ge=PAIN_MIN, le=PAIN_MAX), WHOLE_NUMBER] = Field(
+        description="Pain right now, 0 (none) to 10 (worst imaginable). Bands: 0 none, 1-3 "
+        "mild, 4-6 moderate, 7-10 severe; severe pain gets no self-care moves.",
     )
     red_flags: list[RedFlag] = Field(
-        default_factory=list,
         max_length=50,
-        description="Ids of the screening questions answered yes (see `GET "
-        "/v1/screening/questions`).",
+        description="Required: ids of the warning-sign questions (tiers `urgent` and "
+        "`see_doctor`) answered yes; `[]` means the person was screened and none applies. A "
+        "request without it is refused: the screen comes first. The caution ids "
+        "`osteoporosis` and `leg_pain_below_knee` are deprecated here (send them in "
+        "`cautions`) and, like the ids `leg_weakness_both_or_worsening` and "
+        "`night_or_rest_pain`, still accepted until `/v2`.",
+    )
+    cautions: list[Caution] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Ids of the caution questions answered yes.",
     )
     limitations: list[Limitation] = Field(
         default_factory=list, max_length=10, description="Things the person cannot do."
     )
-    duration_weeks: StrictInt | None = Field(
+    duration_weeks: Annotated[int, Field(ge=0, le=MAX_DURATION_WEEKS), WHOLE_NUMBER] | None = Field(
         default=None,
-        ge=0,
-        le=MAX_DURATION_WEEKS,
         description="How many weeks the pain has lasted, if known.",
     )
+    age: Annotated[int, Field(ge=0, le=MAX_AGE), WHOLE_NUMBER] | None = Field(
+        default=None,
+        description="Age in years, if the person gives it. After a fall or minor injury, an "
+        "age over 50 (or an unknown age) means a broken bone can't be ruled out.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mark_missing_screen(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "red_flags" not in data:
+            return {**data, "red_flags": _NOT_SENT}
+        return data
+
+    @field_validator("red_flags", mode="before")
+    @classmethod
+    def _screen_comes_first(cls, value: Any) -> Any:
+        if value is _NOT_SENT or value is None:
+            raise PydanticCustomError("screen_missing", SCREEN_FIRST)
+        return value
 
 
 class Triage(BaseModel):
-    """How to go about the pain: self-care with the moves, or see someone first."""
+    """How to go about the pain: self-care with the moves, or see someone first, and how
+    soon."""
 
     level: TriageLevel
+    timeframe: CareTimeframe | None = Field(
+        description="How soon to be seen in person: `now` with `urgent_care`; `today` or "
+        "`soon` with `see_doctor`; `routine` or null with `self_care`."
+    )
+    pain_band: PainBand = Field(description="The reported pain level's band.")
     reasons: list[str] = Field(description="One plain-language line for each rule that applied.")
     message: str = Field(description="What to do next, to show at the top of the answer.")
 
@@ -164,7 +289,7 @@ class ExcludedMove(BaseModel):
     name: str
     reason: str = Field(description="Why it was held back, in plain words.")
     causes: list[str] = Field(
-        description="The red-flag ids and limitations that held it back, e.g. `osteoporosis`."
+        description="The caution ids and limitations that held it back, e.g. `osteoporosis`."
     )
 
 
@@ -178,16 +303,22 @@ class RecommendationPublic(BaseModel):
         "order. Empty unless triage is `self_care`."
     )
     excluded: list[ExcludedMove] = Field(
-        description="Moves for this area held back by a caution answer or a limitation."
+        description="Moves for this area held back by a caution answer or a limitation. Empty "
+        "unless triage is `self_care`."
     )
     estimated_total_seconds: int = Field(
-        description="Rough time for the whole set. Per move: 10 s to get into position, then "
-        "for each repetition (one when the article gives no count) the longest hold (10 s for a "
-        "move without a hold) plus 2 s to move in and out, twice for moves done on each side. "
-        "The upper end of the article's ranges is used so the estimate is not short."
+        description="Rough time for the whole set: each move's time plus 15 s to change "
+        "between moves. A move's time is the article's dose at the upper end of its ranges: "
+        "sides x repetitions (one when the article gives no count) x (hold + 3 s to move), "
+        "where sides is 2 for moves done on each side. Routines use the same estimate."
     )
     referral: ReferralPublic | None = Field(
-        description="Where to get in-person care; present when triage is not `self_care`, when "
-        "the pain has lasted long enough to have it looked at, or when no move is left."
+        description="Where to get in-person care, with guidance on where it fits: present "
+        "when triage is `see_doctor` with timeframe `soon`, when the pain has lasted long "
+        "enough to have it looked at, or when no move is left. Never with `urgent_care` or a "
+        "same-day answer: those need emergency or same-day medical care, not a pain clinic."
     )
-    disclaimer: str = Field(description="Who the article's moves are meant for.")
+    disclaimer: str | None = Field(
+        description=DISCLAIMER_DESCRIPTION + " Null with `urgent_care` and same-day answers, "
+        "which carry nothing but the care they need."
+    )

@@ -1,117 +1,232 @@
-"""The safety screen: the widely used red flags for back pain (NICE NG59, NHS back pain pages),
-worded for a lay person. Question ids are part of the public contract; never rename one.
+"""The safety screen: the widely used warning signs for back pain (NICE NG59 and CKS, NHS back
+pain pages), worded for a lay person, one thing per question, each with a plain-language help
+line. Question ids are part of the public contract; never rename one.
+
+A warning sign's `timeframe` is where a "yes" sends the person: `now` (emergency care),
+`today` (a same-day medical review: possible infection or broken bone) or `soon` (a doctor in
+the next few days). Caution questions only hold back the moves that could aggravate them.
 """
 
 from dataclasses import dataclass
 
 from app.recommendations.rules import MoveProperty
-from app.recommendations.schemas import RedFlag, ScreeningTier
+from app.recommendations.schemas import CareTimeframe, Caution, RedFlag, ScreeningTier
+
+NOW, TODAY, SOON = CareTimeframe.NOW, CareTimeframe.TODAY, CareTimeframe.SOON
 
 
 @dataclass(frozen=True)
-class ScreeningQuestion:
-    """A yes/no question. `reason` is what triage says when the answer is yes; a `caution`
-    question also names the move property it rules out and how to explain that per move."""
+class WarningSign:
+    """A yes/no question whose "yes" sends the person to be seen. `reason` is what triage
+    says when the answer is yes."""
 
     id: RedFlag
-    tier: ScreeningTier
+    timeframe: CareTimeframe
     text: str
+    help: str
     reason: str
-    holds_back: MoveProperty | None = None
-    hold_back_reason: str | None = None
+
+    @property
+    def tier(self) -> ScreeningTier:
+        return ScreeningTier.URGENT if self.timeframe is NOW else ScreeningTier.SEE_DOCTOR
 
 
-URGENT = ScreeningTier.URGENT
-SEE_DOCTOR = ScreeningTier.SEE_DOCTOR
-CAUTION = ScreeningTier.CAUTION
+@dataclass(frozen=True)
+class CautionQuestion:
+    """A yes/no question whose "yes" holds back the moves with a property."""
 
-SCREENING_QUESTIONS: tuple[ScreeningQuestion, ...] = (
-    ScreeningQuestion(
+    id: Caution
+    text: str
+    help: str
+    reason: str
+    holds_back: MoveProperty
+    hold_back_reason: str
+
+    tier = ScreeningTier.CAUTION
+
+
+WARNING_SIGNS: tuple[WarningSign, ...] = (
+    # Emergencies: possible cauda equina syndrome, spinal cord compression, a heart or
+    # aortic problem, or a serious injury.
+    WarningSign(
         RedFlag.SADDLE_NUMBNESS,
-        URGENT,
-        "Do you have new numbness or loss of feeling around your genitals, buttocks or inner "
-        "thighs?",
-        "You have new numbness around your genitals, buttocks or inner thighs. This can mean "
-        "the nerves at the bottom of the spine are being squeezed, which needs emergency care.",
+        NOW,
+        "Do you have new numbness or tingling around your genitals, buttocks or inner thighs?",
+        "For example, not being able to feel the toilet paper when you wipe. Doctors call "
+        "this the saddle area.",
+        "You have new numbness or tingling around your genitals, buttocks or inner thighs. "
+        "This can mean the nerves at the bottom of the spine are being squeezed, which needs "
+        "emergency care.",
     ),
-    ScreeningQuestion(
+    WarningSign(
         RedFlag.BLADDER_BOWEL_CHANGE,
-        URGENT,
-        "Have you recently found it hard to pass urine, or lost control of your bladder or bowels?",
-        "You have new trouble passing urine or controlling your bladder or bowels. Together "
-        "with back pain, this needs emergency care.",
+        NOW,
+        "Have you had new problems with your bladder or bowels since your back pain started?",
+        "For example, finding it hard to start peeing, being unable to pee, losing the feeling "
+        "that you need to go, or leaking pee or poo by accident.",
+        "You have new problems with your bladder or bowels. Together with back pain, this "
+        "needs emergency care.",
     ),
-    ScreeningQuestion(
-        RedFlag.LEG_WEAKNESS_BOTH_OR_WORSENING,
-        URGENT,
-        "Do you have weakness, numbness or tingling in both legs, or weakness in a leg that is "
-        "getting worse?",
-        "You have weakness, numbness or tingling in both legs, or leg weakness that is getting "
-        "worse. This needs to be checked urgently.",
+    WarningSign(
+        RedFlag.BOTH_LEGS_NUMB_OR_WEAK,
+        NOW,
+        "Do you have numbness, tingling or weakness in both legs?",
+        "In both legs at the same time, not just one. Pins and needles count as tingling.",
+        "You have numbness, tingling or weakness in both legs. This can mean nerves in the "
+        "spine are being squeezed, which needs emergency care.",
     ),
-    ScreeningQuestion(
+    WarningSign(
+        RedFlag.LEG_WEAKNESS_WORSENING,
+        NOW,
+        "Is there weakness in one of your legs that is getting worse?",
+        "For example, your foot catching or dragging when you walk, or a leg giving way more "
+        "often than it did.",
+        "You have leg weakness that is getting worse. A nerve in the spine may be under "
+        "growing pressure, which needs emergency care.",
+    ),
+    WarningSign(
         RedFlag.CHEST_PAIN,
-        URGENT,
+        NOW,
         "Do you have chest pain as well as your back pain?",
+        "Any pain, pressure or tightness in your chest, even if it is mild.",
         "You have chest pain as well as back pain. Chest pain needs to be checked straight away.",
     ),
-    ScreeningQuestion(
+    WarningSign(
         RedFlag.MAJOR_TRAUMA,
-        URGENT,
-        "Did your back pain start after a serious fall, a car accident or another hard blow?",
-        "Your back pain began with a serious fall or accident. An injury like this needs to be "
-        "checked urgently before you exercise.",
+        NOW,
+        "Did your back pain start after a serious accident?",
+        "For example, a car crash, a fall from a height such as a ladder or down the stairs, "
+        "or a hard blow to the back.",
+        "Your back pain began with a serious accident. An injury like this needs to be checked "
+        "urgently.",
     ),
-    ScreeningQuestion(
+    # Possible spinal infection or broken bone: a doctor should see the person today.
+    WarningSign(
         RedFlag.FEVER_OR_UNWELL,
-        SEE_DOCTOR,
-        "Do you have a fever (a high temperature), or do you feel generally unwell?",
-        "You have a fever or feel generally unwell as well as back pain.",
+        TODAY,
+        "Along with your back pain, do you have a fever or feel generally unwell?",
+        "A fever is a temperature of 38°C (100.4°F) or more, or feeling hot and shivery. "
+        "Feeling generally unwell means feeling ill in yourself, not only sore.",
+        "You have a fever or feel generally unwell as well as back pain. Together these can "
+        "mean an infection in the spine, which a doctor should check today.",
     ),
-    ScreeningQuestion(
+    WarningSign(
+        RedFlag.RECENT_INFECTION,
+        TODAY,
+        "Have you had an infection in the last 3 months?",
+        "For example, a bladder or kidney infection, a skin infection or boil, a chest "
+        "infection, or an infection that needed antibiotics or a hospital stay.",
+        "You have had an infection recently. An infection can spread to the spine and cause "
+        "back pain, so a doctor should check you today.",
+    ),
+    WarningSign(
+        RedFlag.INJECTED_DRUGS,
+        TODAY,
+        "Have you injected drugs in the last year?",
+        "Any drugs injected into a vein, muscle or under the skin that a doctor or nurse did "
+        "not give you. This is asked only because it raises the risk of an infection.",
+        "You have injected drugs recently. That raises the risk of an infection in the spine, "
+        "so a doctor should check your back pain today.",
+    ),
+    WarningSign(
+        RedFlag.RECENT_SPINAL_PROCEDURE,
+        TODAY,
+        "Have you had an operation, injection or other procedure on your spine in the last "
+        "3 months?",
+        "For example, back surgery, an epidural (including one in childbirth) or a steroid "
+        "injection into your back.",
+        "You have had a procedure on your spine recently. New back pain afterwards can mean an "
+        "infection, so a doctor should check you today.",
+    ),
+    WarningSign(
+        RedFlag.WEAKENED_IMMUNE_SYSTEM,
+        TODAY,
+        "Do you have a weakened immune system?",
+        "For example, because of HIV, chemotherapy, an organ transplant, or medicines that "
+        "damp down the immune system.",
+        "Your immune system is weakened, which makes an infection in the spine more likely. "
+        "A doctor should check your back pain today.",
+    ),
+    WarningSign(
+        RedFlag.LONG_TERM_STEROIDS,
+        TODAY,
+        "Have you been taking steroid tablets for 3 months or more?",
+        "For example, prednisolone for asthma, arthritis or a bowel condition. Steroid creams "
+        "and inhalers are not included.",
+        "You have been taking steroid tablets for a long time. They weaken the immune system "
+        "and thin the bones, so back pain can come from an infection or a broken bone in the "
+        "spine. A doctor should check you today.",
+    ),
+    WarningSign(
+        RedFlag.FALL_OR_MINOR_INJURY,
+        TODAY,
+        "Did your back pain start after a fall or a minor injury?",
+        "For example, a trip, a small fall, a bump or lifting something heavy. It matters most "
+        "if you are over 50, have osteoporosis or take steroid tablets long term: then even a "
+        "minor injury can break a bone in the spine.",
+        # Applies only with a fragile-bone risk (see logic.fragile_bone_risks), named in
+        # `{risks}`.
+        "Your back pain started after a fall or a minor injury, and {risks}. Then even a minor "
+        "injury can break a bone in the spine, so a doctor should check you today.",
+    ),
+    # Possible cancer or another serious cause: a doctor in the next few days.
+    WarningSign(
         RedFlag.UNEXPLAINED_WEIGHT_LOSS,
-        SEE_DOCTOR,
-        "Have you lost weight recently without trying or without knowing why?",
-        "You have lost weight without knowing why.",
+        SOON,
+        "Have you lost weight unexpectedly in the last few months?",
+        "For example, your clothes have become loose although you have not been dieting or "
+        "changed how much you eat or exercise.",
+        "You have lost weight unexpectedly. Together with back pain, a doctor should look into "
+        "why.",
     ),
-    ScreeningQuestion(
+    WarningSign(
         RedFlag.CANCER_HISTORY,
-        SEE_DOCTOR,
+        SOON,
         "Have you ever had cancer?",
+        "Any cancer, even one treated years ago or one you were told had gone. Some cancers can "
+        "spread to the spine.",
         "You have had cancer, so new back pain should be checked by a doctor.",
     ),
-    ScreeningQuestion(
-        RedFlag.NIGHT_OR_REST_PAIN,
-        SEE_DOCTOR,
-        "Is your back pain worse at night, or does it not ease when you rest or lie down?",
-        "Your pain is worse at night or doesn't ease with rest.",
+    WarningSign(
+        RedFlag.NIGHT_PAIN,
+        SOON,
+        "Is your back pain worse at night?",
+        "For example, it wakes you from sleep, or it is worse at night than during the day.",
+        "Your back pain is worse at night. Pain like this should be checked by a doctor.",
     ),
-    ScreeningQuestion(
-        RedFlag.WEAKENED_IMMUNE_SYSTEM,
-        SEE_DOCTOR,
-        "Is your immune system weakened, for example because you take steroid tablets long "
-        "term or medicines that damp down the immune system (immunosuppressants)?",
-        "Your immune system is weakened, so back pain should be checked by a doctor.",
+    WarningSign(
+        RedFlag.PAIN_AT_REST,
+        SOON,
+        "Is your back pain as bad or worse when you rest or lie down?",
+        "Most back pain eases when you rest. Answer yes if resting or lying down brings you no "
+        "relief.",
+        "Your back pain does not ease when you rest. Pain like this should be checked by a doctor.",
     ),
-    ScreeningQuestion(
+    WarningSign(
         RedFlag.NEW_LUMP_OR_DEFORMITY,
-        SEE_DOCTOR,
-        "Have you noticed a new lump on your back, or a change in the shape of your back?",
-        "You have a new lump or a change in the shape of your back.",
+        SOON,
+        "Have you noticed a new lump, swelling or change in the shape of your back?",
+        "Anything on your back that you can see or feel and that was not there before.",
+        "You have a new lump, swelling or change in the shape of your back, which a doctor "
+        "should check.",
     ),
-    ScreeningQuestion(
-        RedFlag.OSTEOPOROSIS,
-        CAUTION,
-        "Have you been diagnosed with osteoporosis (thinning, fragile bones)?",
+)
+
+CAUTION_QUESTIONS: tuple[CautionQuestion, ...] = (
+    CautionQuestion(
+        Caution.OSTEOPOROSIS,
+        "Have you been told you have osteoporosis?",
+        "Osteoporosis means thin, fragile bones that break more easily. Answer yes if a doctor "
+        "has told you that you have it.",
         "You have osteoporosis, so moves that bend your spine forward under load are left out.",
         holds_back=MoveProperty.LOADED_SPINAL_FLEXION,
         hold_back_reason="It bends your spine forward under load, which is best avoided with "
         "osteoporosis.",
     ),
-    ScreeningQuestion(
-        RedFlag.LEG_PAIN_BELOW_KNEE,
-        CAUTION,
-        "Do you have pain or tingling that runs down one leg, below the knee?",
+    CautionQuestion(
+        Caution.LEG_PAIN_BELOW_KNEE,
+        "Does pain or tingling spread from your back down one leg, below the knee?",
+        "This is often called sciatica. It comes from an irritated nerve in the lower back.",
         "You have pain running down one leg below the knee, so the stretch that pulls on the "
         "back of the leg is left out.",
         holds_back=MoveProperty.LEG_NERVE_TENSION,
@@ -120,4 +235,31 @@ SCREENING_QUESTIONS: tuple[ScreeningQuestion, ...] = (
     ),
 )
 
-QUESTIONS_BY_ID: dict[RedFlag, ScreeningQuestion] = {q.id: q for q in SCREENING_QUESTIONS}
+# Ids from the 1.0 screen that asked two things at once. Still accepted until /v2 and
+# handled as before; no longer asked.
+DEPRECATED_WARNING_SIGNS: tuple[WarningSign, ...] = (
+    WarningSign(
+        RedFlag.LEG_WEAKNESS_BOTH_OR_WORSENING,
+        NOW,
+        "Do you have weakness, numbness or tingling in both legs, or weakness in a leg that is "
+        "getting worse?",
+        "Replaced by two questions: both_legs_numb_or_weak and leg_weakness_worsening.",
+        "You have weakness, numbness or tingling in both legs, or leg weakness that is getting "
+        "worse. This needs emergency care.",
+    ),
+    WarningSign(
+        RedFlag.NIGHT_OR_REST_PAIN,
+        SOON,
+        "Is your back pain worse at night, or as bad when you rest or lie down?",
+        "Replaced by two questions: night_pain and pain_at_rest.",
+        "Your back pain is worse at night or doesn't ease with rest. Pain like this should be "
+        "checked by a doctor.",
+    ),
+)
+
+WARNING_SIGNS_BY_ID: dict[RedFlag, WarningSign] = {
+    q.id: q for q in WARNING_SIGNS + DEPRECATED_WARNING_SIGNS
+}
+CAUTIONS_BY_ID: dict[Caution, CautionQuestion] = {q.id: q for q in CAUTION_QUESTIONS}
+# The caution ids also accepted in `red_flags` (deprecated there), by their red-flag spelling.
+CAUTION_RED_FLAGS: dict[RedFlag, Caution] = {RedFlag(c.value): c for c in Caution}

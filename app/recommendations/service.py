@@ -3,45 +3,65 @@
 from sqlmodel import Session, col, select
 
 from app.care import service as care_service
+from app.core.enums import Area, ExerciseKind, Position, Relevance
 from app.exercises.models import Exercise
-from app.exercises.service import to_public as exercise_to_public
+from app.exercises.service import dose_of
 from app.recommendations.logic import Answers, CatalogMove, Recommendation, recommend
 from app.recommendations.schemas import (
+    AnswerField,
     ExcludedMove,
     ExerciseBrief,
     RecommendationCreate,
     RecommendationPublic,
     RecommendedMove,
+    RedFlag,
     ScreeningQuestionList,
     ScreeningQuestionPublic,
     Triage,
 )
-from app.recommendations.screening import SCREENING_QUESTIONS
+from app.recommendations.screening import CAUTION_QUESTIONS, WARNING_SIGNS
 
 
 def list_screening_questions() -> ScreeningQuestionList:
-    data = [ScreeningQuestionPublic(id=q.id, text=q.text, tier=q.tier) for q in SCREENING_QUESTIONS]
+    data = [
+        ScreeningQuestionPublic(
+            id=q.id,
+            text=q.text,
+            help=q.help,
+            tier=q.tier,
+            answer_in=AnswerField.RED_FLAGS,
+            timeframe=q.timeframe,
+        )
+        for q in WARNING_SIGNS
+    ] + [
+        ScreeningQuestionPublic(
+            id=RedFlag(q.id.value),
+            text=q.text,
+            help=q.help,
+            tier=q.tier,
+            answer_in=AnswerField.CAUTIONS,
+            timeframe=None,
+        )
+        for q in CAUTION_QUESTIONS
+    ]
     return ScreeningQuestionList(data=data, count=len(data))
 
 
 def load_catalog(session: Session) -> list[CatalogMove]:
     """Every move in article order, reduced to what the decision needs."""
     rows = session.exec(select(Exercise).order_by(col(Exercise.sort_order), col(Exercise.id)))
-    moves = []
-    for row in rows.all():
-        public = exercise_to_public(row)
-        moves.append(
-            CatalogMove(
-                slug=public.slug,
-                name=public.name,
-                kind=public.kind,
-                position=public.position,
-                benefit=public.helps_with,
-                dose=public.dose,
-                targets={t.area: t.relevance for t in public.target_areas},
-            )
+    return [
+        CatalogMove(
+            slug=row.slug,
+            name=row.name,
+            kind=ExerciseKind(row.kind),
+            position=Position(row.position),
+            benefit=row.benefit,
+            dose=dose_of(row),
+            targets={Area(t.area): Relevance(t.relevance) for t in row.targets},
         )
-    return moves
+        for row in rows.all()
+    ]
 
 
 def create_recommendation(session: Session, body: RecommendationCreate) -> RecommendationPublic:
@@ -49,8 +69,10 @@ def create_recommendation(session: Session, body: RecommendationCreate) -> Recom
         area=body.area,
         pain_level=body.pain_level,
         red_flags=frozenset(body.red_flags),
+        cautions=frozenset(body.cautions),
         limitations=frozenset(body.limitations),
         duration_weeks=body.duration_weeks,
+        age=body.age,
     )
     result = recommend(answers, load_catalog(session))
     return to_public(session, result)
@@ -58,9 +80,12 @@ def create_recommendation(session: Session, body: RecommendationCreate) -> Recom
 
 def to_public(session: Session, result: Recommendation) -> RecommendationPublic:
     referral = care_service.find_default_referral(session) if result.offer_referral else None
+    disclaimer = care_service.get_disclaimer(session) if result.show_disclaimer else None
     return RecommendationPublic(
         triage=Triage(
             level=result.triage.level,
+            timeframe=result.triage.timeframe,
+            pain_band=result.triage.pain_band,
             reasons=list(result.triage.reasons),
             message=result.triage.message,
         ),
@@ -91,5 +116,5 @@ def to_public(session: Session, result: Recommendation) -> RecommendationPublic:
         ],
         estimated_total_seconds=result.estimated_total_seconds,
         referral=referral,
-        disclaimer=care_service.get_disclaimer(session),
+        disclaimer=disclaimer,
     )

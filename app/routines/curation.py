@@ -2,8 +2,9 @@
 
 Curated routines speak for the article, so they may only use moves the catalog links to the
 routine's areas, and only doses the article gives: a hold or repetition range from the article
-must be respected, a hold the article does not give must not be invented, and repetitions for a
-move the article gives none for are kept modest and must be explained in the description.
+must be respected and a hold the article does not give must not be invented. Every other value
+is marked inferred in the API with the reason the step's `notes` give: repetitions for a move
+the article gives none for (kept modest) and any number of sets but one.
 """
 
 from collections.abc import Mapping, Sequence
@@ -13,7 +14,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from app.core.enums import Area
-from app.routines.schemas import RoutineCreate
+from app.routines.schemas import MAX_STEPS, RoutineBase, RoutineStepIn
 
 MAX_CURATED_SETS = 3
 # The article gives no repetitions for cat camel, crunches or shoulder rotations.
@@ -32,12 +33,28 @@ class CatalogMove:
     per_side: bool
 
 
-class CuratedRoutineSpec(RoutineCreate):
+# Values a note may explain.
+NOTE_FIELDS = frozenset({"sets", "reps", "hold_seconds"})
+Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+
+class CuratedStepSpec(RoutineStepIn):
+    """A curated step: a step, plus why each value the article does not give was chosen."""
+
+    notes: dict[str, Note] = Field(
+        default_factory=dict,
+        description="Reason for a value the article does not give, by field: `sets`, `reps` "
+        "or `hold_seconds`.",
+    )
+
+
+class CuratedRoutineSpec(RoutineBase):
     """A routine as written in `seed/routines.json`."""
 
     slug: Annotated[
         str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=64)
     ] = Field(description="Stable key the seed upserts by.")
+    steps: list[CuratedStepSpec] = Field(min_length=1, max_length=MAX_STEPS)
 
 
 class CuratedRoutineError(ValueError):
@@ -72,6 +89,14 @@ def routine_problems(spec: CuratedRoutineSpec, catalog: Mapping[str, CatalogMove
             problems.append(f"{where}: per_side must be {move.per_side}, as in the catalog")
         if step.sets > MAX_CURATED_SETS:
             problems.append(f"{where}: at most {MAX_CURATED_SETS} sets")
+        for name in sorted(set(step.notes) - NOTE_FIELDS):
+            problems.append(
+                f"{where}: notes.{name}: notes explain only {', '.join(sorted(NOTE_FIELDS))}"
+            )
+        if step.sets != 1 and "sets" not in step.notes:
+            problems.append(
+                f"{where}: the article gives no number of sets; notes.sets must say why {step.sets}"
+            )
         if move.hold_range is None:
             if step.hold_seconds is not None:
                 problems.append(f"{where}: the article gives no hold for this move")
@@ -85,10 +110,10 @@ def routine_problems(spec: CuratedRoutineSpec, catalog: Mapping[str, CatalogMove
                         f"{where}: the article gives no repetitions; keep them at most "
                         f"{MAX_REPS_WITHOUT_ARTICLE_FIGURE}"
                     )
-                if not spec.description:
+                if "reps" not in step.notes:
                     problems.append(
-                        f"{where}: the article gives no repetitions; the description must say "
-                        "the number is the app's choice"
+                        f"{where}: the article gives no repetitions; notes.reps must say why "
+                        f"{step.reps}"
                     )
         elif not _within(step.reps, move.reps_range):
             lo, hi = move.reps_range

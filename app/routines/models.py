@@ -1,7 +1,8 @@
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Integer, Uuid
+from sqlalchemy import JSON, CheckConstraint, Column, DateTime, ForeignKey, Integer, Uuid
 from sqlmodel import Field, Relationship, SQLModel
 
 from app.accounts.models import User
@@ -109,5 +110,7 @@ class RoutineStep(SQLModel, table=True):
     reps: int | None = None
     hold_seconds: int | None = None
     per_side: bool
+    # Curated steps only: why each value the article does not give was chosen, by field name.
+    notes: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
     exercise: Exercise = Relationship(sa_relationship_kwargs={"lazy": "selectin"})

@@ -21,7 +21,7 @@ VARY_ON_TOKEN = [Depends(vary_on_authorization)]
     "/routines",
     response_model=RoutineList,
     summary="List routines",
-    responses=problem_responses(401, 422),
+    responses=problem_responses(401, 422, 503),
     dependencies=VARY_ON_TOKEN,
 )
 def list_routines(
@@ -45,12 +45,12 @@ def list_routines(
     "/routines/{routine_id}",
     response_model=RoutinePublic,
     summary="Get one routine",
-    responses=problem_responses(401, 404, 422),
+    responses=problem_responses(401, 404, 422, 503),
     dependencies=VARY_ON_TOKEN,
 )
-def get_routine(routine: VisibleRoutine) -> RoutinePublic:
+def get_routine(session: SessionDep, routine: VisibleRoutine) -> RoutinePublic:
     """A curated routine, or one of the caller's own."""
-    return service.to_public(routine)
+    return service.routine_detail(session, routine)
 
 
 @router.post(
@@ -58,7 +58,7 @@ def get_routine(routine: VisibleRoutine) -> RoutinePublic:
     response_model=RoutinePublic,
     status_code=status.HTTP_201_CREATED,
     summary="Create a routine",
-    responses=problem_responses(401, 422),
+    responses=problem_responses(401, 422, 503),
 )
 def create_routine(
     session: SessionDep, user: CurrentUser, payload: RoutineCreate, response: Response
@@ -73,7 +73,7 @@ def create_routine(
     "/routines/{routine_id}",
     response_model=RoutinePublic,
     summary="Change a routine",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 422, 503),
 )
 def update_routine(
     session: SessionDep, routine: OwnedRoutine, payload: RoutineUpdate

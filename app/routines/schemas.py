@@ -12,6 +12,7 @@ from pydantic import (
 from app.core.clock import UtcDatetime
 from app.core.enums import Area
 from app.core.types import WHOLE_NUMBER, StrictBoolean, omittable, text
+from app.exercises.schemas import DISCLAIMER_DESCRIPTION, Provenance
 
 MAX_STEPS = 20
 MAX_SETS = 10
@@ -167,6 +168,16 @@ class RoutineUpdate(BaseModel):
         return description or None
 
 
+class StepProvenance(BaseModel):
+    """The basis of each value of a curated routine's step: the article's figure (or a value
+    inside its range), or an inference with its reason."""
+
+    sets: Provenance
+    reps: Provenance | None = Field(description="Null when the step has no repetitions.")
+    hold_seconds: Provenance | None = Field(description="Null when the step has no hold.")
+    per_side: Provenance
+
+
 class RoutineStepPublic(BaseModel):
     """One move of a routine, with its dose and how long it takes."""
 
@@ -178,6 +189,10 @@ class RoutineStepPublic(BaseModel):
     hold_seconds: int | None
     per_side: bool
     estimated_duration_seconds: int = Field(description="Estimated time for this step.")
+    provenance: StepProvenance | None = Field(
+        description="For curated routines, where each value comes from; null for your own "
+        "routines, whose values are your choice."
+    )
 
 
 class RoutinePublic(BaseModel):
@@ -192,10 +207,12 @@ class RoutinePublic(BaseModel):
     steps: list[RoutineStepPublic]
     estimated_duration_seconds: int = Field(
         description="Estimated time for the whole routine: each step's sets x sides x reps x "
-        "(hold + 3 s to move), 20 s rest between sets, 15 s between steps."
+        "(hold + 3 s to move), 20 s rest between sets, 15 s between steps. Recommendations use "
+        "the same estimate."
     )
     created_at: UtcDatetime
     updated_at: UtcDatetime
+    disclaimer: str = Field(description=DISCLAIMER_DESCRIPTION)
 
 
 class RoutineList(BaseModel):

@@ -5,23 +5,40 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, case, or_
 from sqlmodel import Session, col, select
 
+from app.care import service as care_service
 from app.core.clock import utcnow
 from app.core.enums import Area
 from app.core.pagination import fetch_page
+from app.exercises.duration import dose_seconds, total_seconds
 from app.exercises.models import AREA_ORDER, Exercise
-from app.routines.duration import estimate_duration_seconds, step_duration_seconds
+from app.exercises.service import dose_of
 from app.routines.errors import CuratedRoutineReadOnly, RoutineNotFound, UnknownExercise
 from app.routines.models import Routine, RoutineArea, RoutineStep
+from app.routines.provenance import step_provenance
 from app.routines.schemas import (
     RoutineCreate,
     RoutinePublic,
     RoutineStepIn,
     RoutineStepPublic,
     RoutineUpdate,
+    StepProvenance,
 )
 
 
-def to_public(routine: Routine) -> RoutinePublic:
+def _provenance(routine: Routine, step: RoutineStep) -> StepProvenance | None:
+    if not routine.curated:
+        return None
+    return step_provenance(
+        sets=step.sets,
+        reps=step.reps,
+        hold_seconds=step.hold_seconds,
+        per_side=step.per_side,
+        move=dose_of(step.exercise),
+        notes=step.notes or {},
+    )
+
+
+def to_public(routine: Routine, disclaimer: str) -> RoutinePublic:
     return RoutinePublic(
         id=routine.id,
         slug=routine.slug,
@@ -38,14 +55,20 @@ def to_public(routine: Routine) -> RoutinePublic:
                 reps=step.reps,
                 hold_seconds=step.hold_seconds,
                 per_side=step.per_side,
-                estimated_duration_seconds=step_duration_seconds(step),
+                estimated_duration_seconds=dose_seconds(step),
+                provenance=_provenance(routine, step),
             )
             for step in routine.steps
         ],
-        estimated_duration_seconds=estimate_duration_seconds(routine.steps),
+        estimated_duration_seconds=total_seconds(routine.steps),
         created_at=routine.created_at,
         updated_at=routine.updated_at,
+        disclaimer=disclaimer,
     )
+
+
+def routine_detail(session: Session, routine: Routine) -> RoutinePublic:
+    return to_public(routine, care_service.get_disclaimer(session))
 
 
 def visible_to(user_id: uuid.UUID | None) -> ColumnElement[bool]:
@@ -81,7 +104,8 @@ def list_routines(
         limit=limit,
         offset=offset,
     )
-    return [to_public(r) for r in rows], total
+    disclaimer = care_service.get_disclaimer(session)
+    return [to_public(r, disclaimer) for r in rows], total
 
 
 def list_owned_routines(session: Session, user_id: uuid.UUID) -> list[RoutinePublic]:
@@ -91,7 +115,8 @@ def list_owned_routines(session: Session, user_id: uuid.UUID) -> list[RoutinePub
         .where(Routine.owner_id == user_id)
         .order_by(col(Routine.created_at), col(Routine.id))
     ).all()
-    return [to_public(r) for r in rows]
+    disclaimer = care_service.get_disclaimer(session)
+    return [to_public(r, disclaimer) for r in rows]
 
 
 def get_visible_routine(
@@ -128,13 +153,19 @@ def moves_by_slug(session: Session, slugs: Sequence[str]) -> dict[str, Exercise]
 
 @dataclass(frozen=True)
 class ResolvedStep:
-    """A requested step whose move was found in the catalog."""
+    """A requested step whose move was found in the catalog; `notes` explain a curated step's
+    values that the article does not give."""
 
     step: RoutineStepIn
     move: Exercise
+    notes: dict[str, str] | None = None
 
 
-def resolve_steps(session: Session, steps: Sequence[RoutineStepIn]) -> list[ResolvedStep]:
+def resolve_steps(
+    session: Session,
+    steps: Sequence[RoutineStepIn],
+    notes: Sequence[dict[str, str] | None] | None = None,
+) -> list[ResolvedStep]:
     """Find each step's move; an unknown one is a 422 naming that step."""
     moves = moves_by_slug(session, [s.exercise_slug for s in steps])
     resolved = []
@@ -142,7 +173,7 @@ def resolve_steps(session: Session, steps: Sequence[RoutineStepIn]) -> list[Reso
         move = moves.get(step.exercise_slug)
         if move is None:
             raise UnknownExercise(step.exercise_slug, ["body", "steps", index, "exercise_slug"])
-        resolved.append(ResolvedStep(step, move))
+        resolved.append(ResolvedStep(step, move, notes[index] if notes else None))
     return resolved
 
 
@@ -157,6 +188,7 @@ def _step_row(routine: Routine, position: int, resolved: ResolvedStep) -> Routin
         reps=step.reps,
         hold_seconds=step.hold_seconds,
         per_side=move.per_side if step.per_side is None else step.per_side,
+        notes=resolved.notes or None,
     )
     row.exercise = move
     return row
@@ -176,7 +208,15 @@ def replace_areas(session: Session, routine: Routine, areas: Sequence[Area]) -> 
 
 
 def _step_key(step: RoutineStep) -> tuple[object, ...]:
-    return (step.position, step.exercise_id, step.sets, step.reps, step.hold_seconds, step.per_side)
+    return (
+        step.position,
+        step.exercise_id,
+        step.sets,
+        step.reps,
+        step.hold_seconds,
+        step.per_side,
+        step.notes or None,
+    )
 
 
 def replace_steps(session: Session, routine: Routine, steps: Sequence[ResolvedStep]) -> bool:
@@ -196,7 +236,7 @@ def create_routine(session: Session, user_id: uuid.UUID, payload: RoutineCreate)
     replace_areas(session, routine, payload.areas)
     replace_steps(session, routine, steps)
     session.flush()
-    return to_public(routine)
+    return routine_detail(session, routine)
 
 
 def update_routine(session: Session, routine: Routine, payload: RoutineUpdate) -> RoutinePublic:
@@ -213,7 +253,7 @@ def update_routine(session: Session, routine: Routine, payload: RoutineUpdate) -
     if changed:
         routine.updated_at = utcnow()
     session.flush()
-    return to_public(routine)
+    return routine_detail(session, routine)
 
 
 def delete_routine(session: Session, routine: Routine) -> None:
