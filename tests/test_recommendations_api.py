@@ -6,31 +6,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-URGENT = [
-    "saddle_numbness",
-    "bladder_bowel_change",
-    "both_legs_numb_or_weak",
-    "leg_weakness_worsening",
-    "chest_pain",
-    "major_trauma",
-    "leg_weakness_both_or_worsening",  # deprecated, still accepted
-]
-SAME_DAY = [
-    "fever_or_unwell",
-    "recent_infection",
-    "injected_drugs",
-    "recent_spinal_procedure",
-    "weakened_immune_system",
-    "long_term_steroids",
-]
-SOON = [
-    "unexplained_weight_loss",
-    "cancer_history",
-    "night_pain",
-    "pain_at_rest",
-    "new_lump_or_deformity",
-    "night_or_rest_pain",  # deprecated, still accepted
-]
+from tests import screening_ids
+
+URGENT = screening_ids.EMERGENCY
+SAME_DAY = screening_ids.INFECTION
+SOON = screening_ids.SOON
 CAUTION = ["osteoporosis", "leg_pain_below_knee"]
 LIMITATIONS = ["cannot_kneel", "cannot_lie_on_floor", "cannot_stand_unsupported"]
 LIMITED_POSITION = {

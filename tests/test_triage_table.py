@@ -10,35 +10,13 @@ from sqlmodel import Session
 
 from app.recommendations import service
 from app.recommendations.schemas import RecommendationCreate
+from tests import screening_ids
 
-EMERGENCY = {
-    "saddle_numbness",
-    "bladder_bowel_change",
-    "both_legs_numb_or_weak",
-    "leg_weakness_worsening",
-    "chest_pain",
-    "major_trauma",
-    "leg_weakness_both_or_worsening",
-}
+EMERGENCY = set(screening_ids.EMERGENCY)
 # Possible spinal infection, or (with no age given) a possible broken bone after a fall.
-SAME_DAY = {
-    "fever_or_unwell",
-    "recent_infection",
-    "injected_drugs",
-    "recent_spinal_procedure",
-    "weakened_immune_system",
-    "long_term_steroids",
-    "fall_or_minor_injury",
-}
-INFECTION = SAME_DAY - {"fall_or_minor_injury"}
-SOON = {
-    "unexplained_weight_loss",
-    "cancer_history",
-    "night_pain",
-    "pain_at_rest",
-    "new_lump_or_deformity",
-    "night_or_rest_pain",
-}
+INFECTION = set(screening_ids.INFECTION)
+SAME_DAY = INFECTION | {"fall_or_minor_injury"}
+SOON = set(screening_ids.SOON)
 # Caution -> the moves it holds back.
 CAUTIONS = {
     "osteoporosis": {"abdominal-crunches", "hamstring-stretch"},

@@ -310,16 +310,16 @@ def _database_error_name(exc: sa_exc.SQLAlchemyError) -> str:
     return f"{name} ({code})" if code else name
 
 
+def _log_database_error(level: int, what: str, request: Request, exc: Exception) -> None:
+    assert isinstance(exc, sa_exc.SQLAlchemyError)
+    name = _database_error_name(exc)
+    logger.log(level, "%s on %s %s: %s", what, request.method, request.url.path, name)
+
+
 async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
     # Connection refused or lost, pool exhausted, statement or lock timeout, SQLite busy:
     # the request may well succeed in a moment, so say when to retry.
-    assert isinstance(exc, sa_exc.SQLAlchemyError)
-    logger.warning(
-        "database unavailable on %s %s: %s",
-        request.method,
-        request.url.path,
-        _database_error_name(exc),
-    )
+    _log_database_error(logging.WARNING, "database unavailable", request, exc)
     return problem_response(
         request,
         503,
@@ -332,13 +332,7 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
 async def _database_rejected(request: Request, exc: Exception) -> JSONResponse:
     # Validation lets nothing through that the database would refuse; if something still is,
     # it is the input's fault, and the client gets a 4xx rather than a 500.
-    assert isinstance(exc, sa_exc.SQLAlchemyError)
-    logger.error(
-        "database refused input on %s %s: %s",
-        request.method,
-        request.url.path,
-        _database_error_name(exc),
-    )
+    _log_database_error(logging.ERROR, "database refused input", request, exc)
     if isinstance(exc, sa_exc.IntegrityError):
         return problem_response(request, 409, "This conflicts with what is already stored.")
     return problem_response(request, 422, "A value in the request cannot be stored.")

@@ -76,10 +76,9 @@ class Dose(BaseModel):
     provenance: DoseProvenance
 
 
-class TargetArea(BaseModel):
-    """A part of the back this move helps."""
+class AreaLink(BaseModel):
+    """How directly the article links a move and a part of the back."""
 
-    area: Area
     relevance: Relevance
     reason: str = Field(description="Why the move suits this area, in plain words.")
     basis: Basis = Field(
@@ -87,6 +86,12 @@ class TargetArea(BaseModel):
         "`inferred` when it only says the move helps the back in general."
     )
     quote: str | None = Field(description="The article's words for the link, verbatim.")
+
+
+class TargetArea(AreaLink):
+    """A part of the back this move helps."""
+
+    area: Area
 
 
 class Source(BaseModel):
@@ -197,18 +202,11 @@ class ExerciseList(BaseModel):
     count: int = Field(description="Number of moves matching the filters, across all pages.")
 
 
-class AreaMove(BaseModel):
+class AreaMove(AreaLink):
     """A move for a part of the back, and how directly the article links the two."""
 
     slug: str
     name: str
-    relevance: Relevance
-    reason: str = Field(description="Why the move suits this area, in plain words.")
-    basis: Basis = Field(
-        description="`article` when the article names this part of the back for the move; "
-        "`inferred` when it only says the move helps the back in general."
-    )
-    quote: str | None = Field(description="The article's words for the link, verbatim.")
 
 
 class AreaProvenance(BaseModel):
