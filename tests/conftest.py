@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -11,6 +13,19 @@ from sqlmodel import Session
 os.environ.setdefault("ENVIRONMENT", "development")
 
 from tests.support import fresh_database, migrate
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2 at production cost is most of the suite's time; the tests that check the
+    production parameters use `PRODUCTION_PASSWORD_HASH` directly."""
+    from app.accounts import security
+
+    security.use_password_hash(
+        PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+    )
+    yield
+    security.use_password_hash(security.PRODUCTION_PASSWORD_HASH)
 
 
 @pytest.fixture(scope="session")

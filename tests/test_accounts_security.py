@@ -16,6 +16,23 @@ def test_password_hash_is_argon2_and_verifies_only_the_right_password() -> None:
     assert security.verify_and_update_password("correct horse batterY", hashed)[0] is False
 
 
+def test_production_hashes_use_argon2id_at_the_recommended_cost() -> None:
+    hashed = security.PRODUCTION_PASSWORD_HASH.hash("correct horse battery")
+    # m=65536 KiB (64 MiB), t=3 passes, p=4 lanes: RFC 9106's memory-constrained choice.
+    assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert security.PRODUCTION_PASSWORD_HASH.verify("correct horse battery", hashed)
+
+
+def test_a_hash_made_at_another_cost_still_verifies_and_is_upgraded() -> None:
+    # Made by the suite's cheap hasher; the production hasher verifies it and asks for a
+    # rehash at its own parameters, as happens at sign-in after a cost change.
+    cheap = security.hash_password("correct horse battery")
+    valid, upgraded = security.PRODUCTION_PASSWORD_HASH.verify_and_update(
+        "correct horse battery", cheap
+    )
+    assert valid and upgraded is not None and upgraded.startswith("$argon2id$v=19$m=65536")
+
+
 def test_same_password_hashes_differently_each_time() -> None:
     assert security.hash_password("same password") != security.hash_password("same password")
 

@@ -19,7 +19,17 @@ ALGORITHM = "HS256"
 ACCESS_TOKEN_TYPE = "access"
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "jti", "typ"]
 
-_password_hash = PasswordHash.recommended()
+# pwdlib's recommended Argon2id parameters (RFC 9106's second recommendation: 64 MiB, 3
+# passes). Hashes carry their parameters, so a cheaper hasher (tests) still verifies them.
+PRODUCTION_PASSWORD_HASH = PasswordHash.recommended()
+_password_hash = PRODUCTION_PASSWORD_HASH
+
+
+def use_password_hash(hasher: PasswordHash) -> None:
+    """Hash and verify with `hasher` from now on (the test suite uses cheap parameters)."""
+    global _password_hash
+    _password_hash = hasher
+    _dummy_hash.cache_clear()
 
 
 class InvalidTokenError(Exception):
