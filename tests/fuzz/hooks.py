@@ -25,14 +25,30 @@ BASE_URL = os.environ["FUZZ_BASE_URL"]
 PASSWORD = "correct horse battery staple"
 
 
-def new_account_token() -> str:
+def sign_in(email: str) -> dict[str, Any]:
+    with httpx.Client(base_url=BASE_URL, timeout=30) as http:
+        tokens = http.post("/v1/auth/token", data={"username": email, "password": PASSWORD})
+        tokens.raise_for_status()
+        return dict(tokens.json())
+
+
+def new_account() -> str:
     email = f"fuzz-{uuid.uuid4().hex[:12]}@example.com"
     with httpx.Client(base_url=BASE_URL, timeout=30) as http:
         created = http.post("/v1/auth/register", json={"email": email, "password": PASSWORD})
         created.raise_for_status()
-        tokens = http.post("/v1/auth/token", data={"username": email, "password": PASSWORD})
-        tokens.raise_for_status()
-        return str(tokens.json()["access_token"])
+    return email
+
+
+def new_account_token() -> str:
+    return str(sign_in(new_account())["access_token"])
+
+
+@lru_cache
+def known_account() -> str:
+    """An account whose credentials sign-in and refresh cases can use, so those operations
+    are exercised past their 401."""
+    return new_account()
 
 
 @schemathesis.auth(refresh_interval=None)
@@ -124,10 +140,22 @@ def _negative(case: Any) -> bool:
     )
 
 
+def _real_credentials(case: Any) -> None:
+    """Half the sign-in and refresh cases present real credentials, the rest stay random."""
+    path, body = case.operation.path, case.body
+    if not isinstance(body, dict) or secrets.randbelow(2):
+        return
+    if path == "/v1/auth/token":
+        body["username"], body["password"] = known_account(), PASSWORD
+    elif path == "/v1/auth/refresh":
+        body["refresh_token"] = sign_in(known_account())["refresh_token"]
+
+
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     if _negative(case):
         return
+    _real_credentials(case)
     if isinstance(case.body, dict):
         _follow_documented_rules(case.body)
     query = case.query
