@@ -29,7 +29,7 @@ access_log = logging.getLogger("app.access")
 class JsonFormatter(logging.Formatter):
     """One JSON object per line, so log shippers need no parsing rules. Every line, the
     server's and the app's, has `timestamp` (UTC, ISO 8601), `level`, `logger`, `message`,
-    and `request_id` while a request is being served."""
+    `pid`, and `request_id` while a request is being served."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
@@ -39,6 +39,8 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
+            # Which worker process wrote it, to tell workers apart and spot restarts.
+            "pid": record.process,
         }
         request_id = request_id_var.get()
         if request_id:
