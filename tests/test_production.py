@@ -26,10 +26,20 @@ from tests.support import BACKEND, fresh_database
 
 pytestmark = pytest.mark.slow
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# A Redis database of its own, emptied before the run, so counts left by an earlier run or
+# another suite cannot reach these servers' limits.
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 STRONG_KEY = "kP3v9QzL1xR7mT2wB8nY4cF6hJ0dS5gA-uE_oI"
 WORKERS = 2
 PASSWORD = "correct horse battery"
+AUTH_RATE_LIMIT = 5
+
+
+def from_client(address: str) -> dict[str, str]:
+    """Requests as a load balancer on this machine (a trusted proxy) forwards them for
+    `address`, so each test is its own client to the rate limiter. Only a header: nothing
+    is sent to that address."""
+    return {"X-Forwarded-For": address}
 
 
 def production_env(database_url: str, **extra: str) -> dict[str, str]:
@@ -44,6 +54,9 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
         "HOST": "127.0.0.1",
         "WEB_CONCURRENCY": str(WORKERS),
         "SHUTDOWN_GRACE_SECONDS": "15",
+        "AUTH_RATE_LIMIT": str(AUTH_RATE_LIMIT),
+        "AUTH_RATE_WINDOW_SECONDS": "60",
+        "TRUSTED_PROXIES": "127.0.0.1",
         **extra,
     }
 
@@ -107,7 +120,7 @@ def database_url() -> Iterator[str]:
     try:
         import redis
 
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).flushdb()
     except Exception as exc:
         if in_ci():
             pytest.fail(f"Redis at {REDIS_URL} is unreachable: {exc}")
@@ -179,23 +192,35 @@ def servers(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         yield [a, b]
 
 
-def sign_up(base: str) -> str:
+def sign_up(base: str, address: str) -> str:
     email = f"p-{uuid.uuid4().hex[:12]}@example.com"
-    response = httpx.post(f"{base}/v1/auth/register", json={"email": email, "password": PASSWORD})
+    response = httpx.post(
+        f"{base}/v1/auth/register",
+        json={"email": email, "password": PASSWORD},
+        headers=from_client(address),
+    )
     assert response.status_code == 201, response.text
     return email
 
 
-def sign_in(base: str, email: str) -> dict[str, str]:
-    response = httpx.post(f"{base}/v1/auth/token", data={"username": email, "password": PASSWORD})
+def sign_in(base: str, email: str, address: str, password: str = PASSWORD) -> httpx.Response:
+    return httpx.post(
+        f"{base}/v1/auth/token",
+        data={"username": email, "password": password},
+        headers=from_client(address),
+    )
+
+
+def bearer(response: httpx.Response) -> dict[str, str]:
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def test_both_servers_serve_the_same_data(servers: list[Server]) -> None:
     a, b = servers
-    email = sign_up(a.base)
-    on_a, on_b = sign_in(a.base, email), sign_in(b.base, email)
+    client = "203.0.113.10"
+    email = sign_up(a.base, client)
+    on_a, on_b = bearer(sign_in(a.base, email, client)), bearer(sign_in(b.base, email, client))
     routine = {
         "name": "Morning",
         "areas": ["lower"],
@@ -209,6 +234,25 @@ def test_both_servers_serve_the_same_data(servers: list[Server]) -> None:
     # A token signed by one server is good on the other: they share the key, not memory.
     assert httpx.get(f"{b.base}/v1/me", headers=on_a).json()["email"] == email
     assert httpx.get(f"{a.base}/v1/exercises").json() == httpx.get(f"{b.base}/v1/exercises").json()
+
+
+def test_the_sign_in_limit_counts_across_both_servers(servers: list[Server]) -> None:
+    """Wrong passwords for one account from one client, alternating between the servers:
+    the allowance is spent once in total (Redis), not once per server or worker."""
+    a, b = servers
+    client = "203.0.113.20"
+    email = sign_up(a.base, "203.0.113.21")
+    answers = [
+        sign_in(server.base, email, client, password="wrong password!").status_code
+        for server in [a, b] * AUTH_RATE_LIMIT
+    ]
+    # The sign-up spent one of the account's attempts; one server alone would have allowed
+    # AUTH_RATE_LIMIT more, each worker of it too if counts were kept in memory.
+    allowed = AUTH_RATE_LIMIT - 1
+    assert answers == [401] * allowed + [429] * (2 * AUTH_RATE_LIMIT - allowed)
+    # Another client and account are still welcome on either server.
+    other = sign_up(b.base, "203.0.113.22")
+    assert sign_in(a.base, other, "203.0.113.22").status_code == 200
 
 
 def healthz_total(base: str) -> float:
@@ -259,6 +303,7 @@ def test_sigterm_lets_an_in_flight_request_finish(servers: list[Server]) -> None
     """Last, as it stops a server: a sign-up whose body is still arriving when SIGTERM comes
     is completed and stored, and then the server exits cleanly."""
     leaving, staying = servers
+    client = "203.0.113.30"
     email = f"p-{uuid.uuid4().hex[:12]}@example.com"
     body = json.dumps({"email": email, "password": PASSWORD}).encode()
     headers_sent = threading.Event()
@@ -300,4 +345,4 @@ def test_sigterm_lets_an_in_flight_request_finish(servers: list[Server]) -> None
     assert leaving.proc.wait(timeout=60) == 0
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{leaving.base}/healthz")
-    assert sign_in(staying.base, email)
+    assert sign_in(staying.base, email, client).status_code == 200

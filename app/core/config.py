@@ -152,7 +152,6 @@ def parse_origins(value: str) -> list[str]:
     return origins
 
 
-
 def database_problem(database_url: str) -> str | None:
     """Why `database_url` cannot back a production deployment, or None if it can."""
     if database_url.startswith("sqlite"):
