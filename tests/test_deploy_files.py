@@ -90,3 +90,22 @@ def test_job_service_autoscaler_and_budget_point_at_the_deployment() -> None:
         migrate["image"] == docs["Deployment"]["spec"]["template"]["spec"]["containers"][0]["image"]
     )
     assert job["restartPolicy"] == "Never"
+
+
+def test_the_cluster_fits_postgresqls_default_connection_limit() -> None:
+    """Every worker of every replica the autoscaler may run, at its pool's full overflow,
+    stays inside PostgreSQL's default max_connections (100) with room for the migration
+    Job and an operator's session."""
+    docs = manifests()
+    config = docs["ConfigMap"]["data"]
+    pool = int(config["DATABASE_POOL_SIZE"])
+    per_worker = pool + pool // 2  # pool_size plus max_overflow, as app.core.db sets them
+    replicas = docs["HorizontalPodAutoscaler"]["spec"]["maxReplicas"]
+    assert replicas * int(config["WEB_CONCURRENCY"]) * per_worker <= 90
+
+
+def test_every_setting_is_in_the_readme_table() -> None:
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("## Configuration") : readme.index("## Deploying")]
+    missing = [name.upper() for name in Settings.model_fields if f"`{name.upper()}`" not in table]
+    assert missing == []
