@@ -100,12 +100,6 @@ class Unauthorized(DomainError):
     headers: ClassVar[dict[str, str] | None] = {"WWW-Authenticate": "Bearer"}
 
 
-class ContentTooLarge(DomainError):
-    status_code = 413
-    title = "Content too large"
-    slug = "content-too-large"
-
-
 class TooManyRequests(DomainError):
     """The caller has used up its allowance; `Retry-After` says when to try again."""
 
