@@ -22,6 +22,10 @@ MIN_SECRET_DISTINCT_CHARS = 10
 MIN_SECRET_ENTROPY_BITS = 96.0
 
 
+# Nothing this API accepts comes close to 1 MiB; larger bodies get 413.
+DEFAULT_MAX_REQUEST_BODY_BYTES = 1024 * 1024
+
+
 class Environment(StrEnum):
     DEVELOPMENT = "development"
     PRODUCTION = "production"
@@ -61,8 +65,7 @@ class Settings(BaseSettings):
     jwt_secret: str | None = None
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(default=30, ge=1, le=365)
-    # Larger request bodies get 413; nothing this API accepts comes close to 1 MiB.
-    max_request_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    max_request_body_bytes: int = Field(default=DEFAULT_MAX_REQUEST_BODY_BYTES, ge=1)
     # Sign-in and registration attempts, per client address and per account, in a moving
     # window, counted in `rate_limit_storage_url` (memory:// or redis://host:port/db).
     rate_limit_enabled: bool = True
