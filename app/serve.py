@@ -11,6 +11,7 @@ from pathlib import Path
 import uvicorn
 
 from app.core.observability import logging_config
+from app.worker import SUPERVISOR_PID_ENV
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -42,12 +43,15 @@ def main() -> int:
     if settings.is_development and not os.environ.get("JWT_SECRET"):
         # One key for every worker, or a token signed by one would fail on the others.
         os.environ["JWT_SECRET"] = settings.signing_key
+    if settings.workers > 1:
+        os.environ[SUPERVISOR_PID_ENV] = str(os.getpid())
     try:
         uvicorn.run(
-            "app.main:app",
+            # Through app.worker, so that no worker outlives this process.
+            "app.worker:app",
             host=settings.host,
             port=settings.port,
-            workers=settings.web_concurrency,
+            workers=settings.workers,
             log_config=logging_config(settings.log_level, settings.log_json),
             # The app writes one access line per request, with the request id.
             access_log=False,

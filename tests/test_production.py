@@ -2,6 +2,7 @@
 run twice at once, and two production servers of several workers each behind no balancer.
 What an operator relies on is checked through the network, as a load balancer would see it."""
 
+import ctypes
 import json
 import os
 import signal
@@ -33,6 +34,7 @@ STRONG_KEY = "kP3v9QzL1xR7mT2wB8nY4cF6hJ0dS5gA-uE_oI"
 WORKERS = 2
 PASSWORD = "correct horse battery"
 AUTH_RATE_LIMIT = 5
+PR_SET_CHILD_SUBREAPER = 36
 
 
 def from_client(address: str) -> dict[str, str]:
@@ -297,6 +299,70 @@ def test_every_line_either_server_wrote_is_json(servers: list[Server]) -> None:
         assert {"uvicorn.error", "app.access"} <= loggers
         for line in lines:
             assert {"timestamp", "level", "logger", "message", "pid"} <= set(line)
+
+
+def children_of(pid: int) -> set[int]:
+    kids = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                kids.add(int(entry.name))
+    return kids
+
+
+@pytest.fixture()
+def subreaper() -> Iterator[None]:
+    """Orphans of this test's processes come to this process instead of the machine's init,
+    which may or may not stop them: like a normal init, this one leaves them running."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("needs Linux")
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    try:
+        yield
+    finally:
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
+
+
+def test_workers_do_not_outlive_a_killed_supervisor(
+    database_url: str, tmp_path: Path, subreaper: None
+) -> None:
+    """SIGKILL (an out-of-memory kill) gives the supervisor no chance to stop its workers;
+    they stop on their own instead of serving a port nothing manages any more."""
+    subprocess.run(
+        [sys.executable, "-m", "app.migrate"],
+        env=production_env(database_url),
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
+    with production_server(database_url, tmp_path, "killed") as server:
+        workers = children_of(server.proc.pid)
+        assert len(workers) >= WORKERS
+        server.proc.send_signal(signal.SIGKILL)
+        server.proc.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        running = set(workers)
+        try:
+            while running and time.monotonic() < deadline:
+                for pid in list(running):
+                    try:
+                        if os.waitpid(pid, os.WNOHANG)[0]:
+                            running.discard(pid)
+                    except ChildProcessError:
+                        pass  # not handed to this process yet
+                time.sleep(0.2)
+        finally:
+            for pid in running:  # stop what should have stopped itself
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+        assert running == set(), "workers still running after their supervisor was killed"
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"{server.base}/healthz")
 
 
 def test_sigterm_lets_an_in_flight_request_finish(servers: list[Server]) -> None:

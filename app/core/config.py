@@ -82,7 +82,9 @@ class Settings(BaseSettings):
     # it runs, and how long in-flight requests may take to finish after SIGTERM.
     host: str = "0.0.0.0"
     port: int = Field(default=8000, ge=1, le=65_535)
-    web_concurrency: int = Field(default=2, ge=1, le=64)
+    # None: 2 (a worker per core of a typical 2-CPU pod), or 1 on SQLite, whose writers all
+    # queue for one file lock.
+    web_concurrency: int | None = Field(default=None, ge=1, le=64)
     shutdown_grace_seconds: int = Field(default=20, ge=0, le=600)
 
     @model_validator(mode="after")
@@ -96,6 +98,12 @@ class Settings(BaseSettings):
         if self.jwt_secret is None:
             raise RuntimeError("JWT_SECRET is not set")
         return self.jwt_secret
+
+    @property
+    def workers(self) -> int:
+        if self.web_concurrency is not None:
+            return self.web_concurrency
+        return 1 if self.database_url.startswith("sqlite") else 2
 
     @property
     def is_development(self) -> bool:
