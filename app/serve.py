@@ -8,10 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-import uvicorn
-
-from app.core.observability import logging_config
-from app.worker import SUPERVISOR_PID_ENV
+# Nothing that imports prometheus_client may be imported above: it picks in-memory or
+# file-backed values once, at import, from PROMETHEUS_MULTIPROC_DIR, which main() sets first.
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -28,17 +26,21 @@ def prepare_metrics_dir() -> tuple[Path, bool]:
             stale.unlink()
     else:
         path = Path(tempfile.mkdtemp(prefix="backpain-metrics-"))
-    # Before any worker starts (and before prometheus_client is imported here), so every
-    # process chooses the file-backed values.
+    # Before any worker starts and before prometheus_client is imported, so every process,
+    # this one included, chooses the file-backed values.
     os.environ[MULTIPROC_ENV] = str(path)
     return path, not configured
 
 
 def main() -> int:
     metrics_dir, owned = prepare_metrics_dir()
-    # Refuse a bad configuration once, with one line, before any worker is started.
-    from app.main import checked_settings
+    import uvicorn
 
+    from app.core.observability import logging_config
+    from app.main import checked_settings
+    from app.worker import SUPERVISOR_PID_ENV
+
+    # Refuse a bad configuration once, with one line, before any worker is started.
     settings = checked_settings()
     if settings.is_development and not os.environ.get("JWT_SECRET"):
         # One key for every worker, or a token signed by one would fail on the others.

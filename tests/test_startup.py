@@ -52,6 +52,10 @@ def test_start_script_migrates_seeds_and_serves() -> None:
                 time.sleep(0.3)
             body = httpx.get(f"{base}/v1/exercises").json()
             assert body["count"] == 5
+            metrics = httpx.get(f"{base}/metrics").text
+            assert 'http_requests_total{method="GET",route="/v1/exercises",status="200"} 1.0' in (
+                metrics
+            )
             assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
             assert httpx.get(f"{base}/docs").status_code == 200
         finally:
