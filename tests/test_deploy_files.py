@@ -5,8 +5,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy.pool import QueuePool
 
 from app.core.config import Settings
+from app.core.db import make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 K8S = ROOT / "deploy" / "kubernetes"
@@ -98,8 +100,10 @@ def test_the_cluster_fits_postgresqls_default_connection_limit() -> None:
     Job and an operator's session."""
     docs = manifests()
     config = docs["ConfigMap"]["data"]
-    pool = int(config["DATABASE_POOL_SIZE"])
-    per_worker = pool + pool // 2  # pool_size plus max_overflow, as app.core.db sets them
+    settings = Settings(database_pool_size=int(config["DATABASE_POOL_SIZE"]))
+    pool = make_engine("postgresql+psycopg://app@127.0.0.1:1/none", settings).pool
+    assert isinstance(pool, QueuePool)
+    per_worker = pool.size() + pool._max_overflow  # nothing connects: only the sizes are read
     replicas = docs["HorizontalPodAutoscaler"]["spec"]["maxReplicas"]
     assert replicas * int(config["WEB_CONCURRENCY"]) * per_worker <= 90
 
