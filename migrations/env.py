@@ -41,6 +41,11 @@ def run_migrations_online() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # A migration may rewrite a large table for minutes; the statement timeout
+                # is for requests. The lock timeout stays, so a migration waiting behind a
+                # long transaction gives up instead of queueing every request behind it.
+                connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
             context.run_migrations()
     engine.dispose()
 

@@ -3,11 +3,14 @@
 import logging
 import sys
 
+from app.core.config import get_settings
+from app.core.observability import configure_logging
 from seed.loader import load_all
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
     report = load_all()
     for name, counts in report.items():
         logging.getLogger("seed").info(

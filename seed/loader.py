@@ -100,7 +100,8 @@ def _new_counts() -> Counts:
     return {"created": 0, "updated": 0, "unchanged": 0}
 
 
-def load_catalog(session: Session, data: dict[str, Any]) -> Counts:
+def load_catalog(session: Session) -> Counts:
+    data = read_json("catalog.json")
     counts = _new_counts()
     title = data["article"]["title"]
     _upsert(
@@ -178,7 +179,8 @@ def _sync_targets(session: Session, exercise: Exercise, targets: list[dict[str, 
     return changed
 
 
-def load_referrals(session: Session, data: dict[str, Any]) -> Counts:
+def load_referrals(session: Session) -> Counts:
+    data = read_json("catalog.json")
     counts = _new_counts()
     title = data["article"]["title"]
     for item in data["referrals"]:
@@ -203,9 +205,9 @@ def load_referrals(session: Session, data: dict[str, Any]) -> Counts:
     return counts
 
 
-# Each loader reads what it needs from the parsed catalog file (routines come from their own
-# file); order matters when later sections refer to rows created by earlier ones.
-LOADERS: dict[str, Callable[[Session, dict[str, Any]], Counts]] = {
+# Each loader reads its own seed file; order matters when later sections refer to rows
+# created by earlier ones.
+LOADERS: dict[str, Callable[[Session], Counts]] = {
     "exercises": load_catalog,
     "referrals": load_referrals,
     "routines": load_routines,
@@ -213,10 +215,9 @@ LOADERS: dict[str, Callable[[Session, dict[str, Any]], Counts]] = {
 
 
 def load_all(engine: Engine | None = None) -> dict[str, Counts]:
-    data = read_json("catalog.json")
     report: dict[str, Counts] = {}
     with Session(engine or get_engine()) as session:
         for name, loader in LOADERS.items():
-            report[name] = loader(session, data)
+            report[name] = loader(session)
         session.commit()
     return report

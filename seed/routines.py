@@ -66,7 +66,7 @@ def catalog_moves(session: Session) -> dict[str, CatalogMove]:
     return moves
 
 
-def load_routines(session: Session, _catalog: dict[str, Any]) -> dict[str, int]:
+def load_routines(session: Session) -> dict[str, int]:
     specs = parse_specs(read_routines())
     check_curated(specs, catalog_moves(session))
     counts = {"created": 0, "updated": 0, "unchanged": 0}

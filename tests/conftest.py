@@ -12,6 +12,7 @@ from sqlmodel import Session
 # Tests run as development does: a random signing key per process, no production checks.
 os.environ.setdefault("ENVIRONMENT", "development")
 
+from tests.factories import AuthUser, register_user
 from tests.support import fresh_database, migrate
 
 
@@ -102,3 +103,15 @@ def source_article() -> str:
     if not SOURCE_ARTICLE.exists():
         pytest.skip("source article not beside the checkout")
     return SOURCE_ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture()
+def alice(client: TestClient) -> AuthUser:
+    """Someone signed up, for tests of what one person may see or change of another's."""
+    return register_user(client)
+
+
+@pytest.fixture()
+def bob(client: TestClient) -> AuthUser:
+    """A second person, who must never see or change alice's things."""
+    return register_user(client)

@@ -210,7 +210,7 @@ def test_another_scheme_is_not_accepted(client: TestClient, user: AuthUser) -> N
 
 
 def test_expired_token_is_rejected(client: TestClient, user: AuthUser) -> None:
-    secret = get_settings().jwt_secret
+    secret = get_settings().signing_key
     fresh = create_access_token(
         uuid.UUID(user.id), secret=secret, now=utcnow(), lifetime=timedelta(minutes=15)
     )

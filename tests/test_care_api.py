@@ -55,7 +55,9 @@ def test_referral_is_cacheable(client: TestClient) -> None:
     assert again.status_code == 304
 
 
-def test_another_clinic_replaces_it_through_the_seed(client: TestClient, session: Session) -> None:
+def test_another_clinic_replaces_it_through_the_seed(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = copy.deepcopy(loader.read_json("catalog.json"))
     data["referrals"] = [
         {
@@ -68,7 +70,8 @@ def test_another_clinic_replaces_it_through_the_seed(client: TestClient, session
             "source": {"section": "Clinic partners"},
         }
     ]
-    loader.load_referrals(session, data)
+    monkeypatch.setattr(loader, "read_json", lambda name: data)
+    loader.load_referrals(session)
     assert client.get("/v1/care/referral").json()["name"] == "Lakeside Back Clinic"
     embedded = client.post("/v1/recommendations", json=SEVERE).json()["referral"]
     assert embedded["slug"] == "lakeside-back-clinic"

@@ -2,12 +2,14 @@
 values written out here (tests/test_content_fidelity.py checks them against the article
 itself)."""
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 
 ARTICLE_TITLE = "Back Pain Relief: Exercises & Stretches That Can Help With Back Pain"
 
-EXPECTED = {
+EXPECTED: dict[str, dict[str, Any]] = {
     "cat-camel": {
         "name": "Cat camel",
         "aliases": ["hairballs"],

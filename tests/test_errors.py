@@ -6,6 +6,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app.core.config import get_settings
 from app.core.errors import (
     Conflict,
     DomainError,
@@ -85,12 +86,13 @@ def test_invalid_body_names_each_field(client) -> None:
 
 
 def test_body_over_the_limit_is_refused_with_413(client) -> None:
-    too_big = b'{"area": "lower", "pad": "' + b"x" * (1024 * 1024) + b'"}'
+    limit = get_settings().max_request_body_bytes
+    too_big = b'{"area": "lower", "pad": "' + b"x" * limit + b'"}'
     response = client.post(
         "/v1/recommendations", content=too_big, headers={"Content-Type": "application/json"}
     )
     body = assert_problem(response, 413, "content-too-large")
-    assert str(1024 * 1024) in body["detail"]
+    assert str(limit) in body["detail"]
 
 
 def test_chunked_body_over_the_limit_is_refused_with_413(client) -> None:

@@ -1,10 +1,12 @@
+import io
 import json
 import logging
+import logging.config
 
 import pytest
 from fastapi.testclient import TestClient
 
-from app.core.observability import JsonFormatter
+from app.core.observability import JsonFormatter, configure_logging
 
 
 def test_every_response_carries_a_request_id(client: TestClient) -> None:
@@ -38,3 +40,32 @@ def test_metrics_count_requests_by_route_template(client: TestClient) -> None:
     assert 'route="/v1/exercises/{slug}",status="200"' in text
     assert 'route="unmatched"' in text
     assert "http_request_duration_seconds_bucket" in text
+
+
+def test_server_and_app_lines_share_one_json_format() -> None:
+    """Under the process-wide configuration uvicorn's own lines and the app's are JSON with
+    the same fields; uvicorn's access line, a duplicate of the app's, stays quiet."""
+    from app.core.config import get_settings
+    from app.core.observability import logging_config, request_id_var
+
+    stream = io.StringIO()
+    config = logging_config("INFO", json_logs=True)
+    config["handlers"]["default"]["stream"] = stream
+    logging.config.dictConfig(config)
+    try:
+        logging.getLogger("uvicorn.error").info("Started server process [%d]", 42)
+        token = request_id_var.set("trace-9")
+        logging.getLogger("app.errors").warning("unexpected %s", "thing")
+        logging.getLogger("uvicorn.access").info('127.0.0.1 - "GET / HTTP/1.1" 200')
+        request_id_var.reset(token)
+    finally:
+        settings = get_settings()
+        configure_logging(settings.log_level, settings.log_json)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [line["logger"] for line in lines] == ["uvicorn.error", "app.errors"]
+    common = {"timestamp", "level", "logger", "message", "pid"}
+    assert set(lines[0]) == common
+    assert set(lines[1]) == common | {"request_id"}
+    assert lines[0]["message"] == "Started server process [42]"
+    assert lines[1] == lines[1] | {"level": "WARNING", "request_id": "trace-9"}
+    assert lines[0]["timestamp"].endswith("+00:00")

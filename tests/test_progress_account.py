@@ -5,6 +5,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
 from app.progress.models import ProgressSession, SessionExercise
@@ -48,7 +49,7 @@ def test_export_of_an_account_without_routines_or_sessions(client: TestClient) -
     assert (export["routines"], export["sessions"]) == ([], [])
 
 
-def count(session: Session, model: type, *conditions: object) -> int:
+def count(session: Session, model: type, *conditions: ColumnElement[bool]) -> int:
     return session.exec(select(func.count()).select_from(model).where(*conditions)).one()
 
 

@@ -13,21 +13,10 @@ from tests.factories import (
     create_routine,
     freeze_now,
     log_session,
-    register_user,
     session_payload,
 )
 
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
-
-
-@pytest.fixture()
-def alice(client: TestClient) -> AuthUser:
-    return register_user(client)
-
-
-@pytest.fixture()
-def bob(client: TestClient) -> AuthUser:
-    return register_user(client)
 
 
 def post(client: TestClient, user: AuthUser, body: dict[str, Any]) -> Any:

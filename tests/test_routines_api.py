@@ -6,19 +6,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.factories import AuthUser, create_routine, register_user, routine_payload
+from tests.factories import AuthUser, create_routine, routine_payload
 
 CURATED = ["upper-back-and-shoulders", "mid-back-mobility", "lower-back-relief", "all-five-moves"]
-
-
-@pytest.fixture()
-def alice(client: TestClient) -> AuthUser:
-    return register_user(client)
-
-
-@pytest.fixture()
-def bob(client: TestClient) -> AuthUser:
-    return register_user(client)
 
 
 def listed(client: TestClient, query: str = "", user: AuthUser | None = None) -> dict[str, Any]:

@@ -43,7 +43,8 @@ def test_editing_the_data_file_updates_rows_in_place(
 ) -> None:
     loader.load_all(empty_engine)
     with empty_engine.connect() as conn:
-        ids_before = dict(conn.execute(sa.text("SELECT slug, id FROM exercise")).all())
+        rows = conn.execute(sa.text("SELECT slug, id FROM exercise"))
+        ids_before: dict[str, int] = {row.slug: row.id for row in rows}
 
     data = copy.deepcopy(loader.read_json("catalog.json"))
     knee = next(e for e in data["exercises"] if e["slug"] == "knee-rolls")

@@ -23,10 +23,16 @@ from tests.factories import register_user
 
 ROOT = Path(__file__).resolve().parents[1]
 STRONG = secrets.token_urlsafe(48)
+# Production refuses SQLite; nothing here connects to this database.
+PRODUCTION_DATABASE = "postgresql+psycopg://app@127.0.0.1:1/none"
 
 
 def production(**values: object) -> Settings:
-    return Settings(environment=Environment.PRODUCTION, **values)  # type: ignore[arg-type]
+    return Settings(
+        environment=Environment.PRODUCTION,
+        database_url=PRODUCTION_DATABASE,
+        **values,  # type: ignore[arg-type]
+    )
 
 
 @pytest.mark.parametrize(
@@ -82,7 +88,7 @@ def start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in ("ENVIRONMENT", "JWT_SECRET")}
     return subprocess.run(
         [sys.executable, "-c", "import app.main"],
-        env={**clean, "DATABASE_URL": "sqlite://", **env},
+        env={**clean, "DATABASE_URL": PRODUCTION_DATABASE, **env},
         cwd=ROOT,
         capture_output=True,
         text=True,

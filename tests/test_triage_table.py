@@ -37,11 +37,11 @@ BANDS = ["none"] + ["mild"] * 3 + ["moderate"] * 3 + ["severe"] * 4
 
 # Every id a client may send: each red flag (deprecated ones too), each caution, and the caution
 # ids the deprecated way, in red_flags; None is a screen with every answer "no".
-ROWS: list[tuple[str | None, str]] = (
-    [(None, "red_flags")]
-    + [(flag, "red_flags") for flag in sorted(EMERGENCY | SAME_DAY | SOON | set(CAUTIONS))]
-    + [(caution, "cautions") for caution in sorted(CAUTIONS)]
-)
+ROWS: list[tuple[str | None, str]] = [
+    (None, "red_flags"),
+    *((flag, "red_flags") for flag in sorted(EMERGENCY | SAME_DAY | SOON | set(CAUTIONS))),
+    *((caution, "cautions") for caution in sorted(CAUTIONS)),
+]
 
 
 def test_the_table_covers_every_id_the_api_accepts() -> None:

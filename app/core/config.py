@@ -5,8 +5,10 @@ import ipaddress
 import math
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from enum import StrEnum
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,6 +20,10 @@ MIN_SECRET_BYTES = 32
 # repeated character has far less.
 MIN_SECRET_DISTINCT_CHARS = 10
 MIN_SECRET_ENTROPY_BITS = 96.0
+
+
+# Nothing this API accepts comes close to 1 MiB; larger bodies get 413.
+DEFAULT_MAX_REQUEST_BODY_BYTES = 1024 * 1024
 
 
 class Environment(StrEnum):
@@ -59,8 +65,7 @@ class Settings(BaseSettings):
     jwt_secret: str | None = None
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(default=30, ge=1, le=365)
-    # Larger request bodies get 413; nothing this API accepts comes close to 1 MiB.
-    max_request_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    max_request_body_bytes: int = Field(default=DEFAULT_MAX_REQUEST_BODY_BYTES, ge=1)
     # Sign-in and registration attempts, per client address and per account, in a moving
     # window, counted in `rate_limit_storage_url` (memory:// or redis://host:port/db).
     rate_limit_enabled: bool = True
@@ -73,6 +78,15 @@ class Settings(BaseSettings):
     # Origins allowed to call the API from a browser, comma-separated. Empty: none.
     cors_origins: str = ""
 
+    # The production server (`backpain-serve`): where it listens, how many worker processes
+    # it runs, and how long in-flight requests may take to finish after SIGTERM.
+    host: str = "0.0.0.0"
+    port: int = Field(default=8000, ge=1, le=65_535)
+    # None: 2 (a worker per core of a typical 2-CPU pod), or 1 on SQLite, whose writers all
+    # queue for one file lock.
+    web_concurrency: int | None = Field(default=None, ge=1, le=64)
+    shutdown_grace_seconds: int = Field(default=20, ge=0, le=600)
+
     @model_validator(mode="after")
     def _development_key(self) -> "Settings":
         if self.jwt_secret is None and self.environment == Environment.DEVELOPMENT:
@@ -84,6 +98,12 @@ class Settings(BaseSettings):
         if self.jwt_secret is None:
             raise RuntimeError("JWT_SECRET is not set")
         return self.jwt_secret
+
+    @property
+    def workers(self) -> int:
+        if self.web_concurrency is not None:
+            return self.web_concurrency
+        return 1 if self.database_url.startswith("sqlite") else 2
 
     @property
     def is_development(self) -> bool:
@@ -143,7 +163,61 @@ def parse_origins(value: str) -> list[str]:
     return origins
 
 
-RATE_LIMIT_SCHEMES = ("memory://", "redis://", "rediss://")
+def database_problem(database_url: str) -> str | None:
+    """Why `database_url` cannot back a production deployment, or None if it can."""
+    if database_url.startswith("sqlite"):
+        return (
+            "DATABASE_URL points at SQLite, a file only one machine can use; set it to "
+            "PostgreSQL (postgresql+psycopg://user:password@host:5432/name)"
+        )
+    return None
+
+
+# Long enough for a Redis on the same network, short enough that a wrong address fails the
+# start-up within seconds instead of hanging it.
+STORAGE_PING_TIMEOUT_SECONDS = 2.0
+
+
+def ping_redis(url: str) -> None:
+    """Raises unless the Redis at `url` answers PING within the timeout."""
+    import redis
+
+    client = redis.Redis.from_url(
+        url,
+        socket_connect_timeout=STORAGE_PING_TIMEOUT_SECONDS,
+        socket_timeout=STORAGE_PING_TIMEOUT_SECONDS,
+    )
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+def rate_limit_storage_problem(url: str, ping: Callable[[str], None] = ping_redis) -> str | None:
+    """Why the rate limiter could not count in `url`, or None if it can: the URL is not one
+    the limiter understands, or its Redis does not answer. Messages name the host, never
+    the password the URL may carry."""
+    scheme = url.partition("://")[0]
+    if url == "memory://":
+        return None
+    if scheme not in ("redis", "rediss") or "://" not in url:
+        return (
+            "RATE_LIMIT_STORAGE_URL must be memory:// or a Redis URL "
+            "(redis://host:6379/0, rediss:// for TLS)"
+        )
+    parts = urlsplit(url)
+    try:
+        port = parts.port or 6379
+    except ValueError:
+        return "RATE_LIMIT_STORAGE_URL has a port that is not a number from 0 to 65535"
+    if not parts.hostname:
+        return "RATE_LIMIT_STORAGE_URL names no Redis host (redis://host:6379/0)"
+    where = f"{parts.hostname}:{port}"
+    try:
+        ping(url)
+    except Exception as exc:
+        return f"RATE_LIMIT_STORAGE_URL: Redis at {where} did not answer ({type(exc).__name__})"
+    return None
 
 
 def startup_problems(settings: Settings) -> list[str]:
@@ -151,6 +225,9 @@ def startup_problems(settings: Settings) -> list[str]:
     problems: list[str] = []
     if not settings.is_development:
         problem = secret_problem(settings.jwt_secret)
+        if problem:
+            problems.append(problem)
+        problem = database_problem(settings.database_url)
         if problem:
             problems.append(problem)
     for name, parse, value in (
@@ -161,8 +238,10 @@ def startup_problems(settings: Settings) -> list[str]:
             parse(value)
         except ValueError as exc:
             problems.append(f"{name}: {exc}")
-    if not settings.rate_limit_storage_url.startswith(RATE_LIMIT_SCHEMES):
-        problems.append("RATE_LIMIT_STORAGE_URL must start with memory://, redis:// or rediss://")
+    if settings.rate_limit_enabled:
+        problem = rate_limit_storage_problem(settings.rate_limit_storage_url)
+        if problem:
+            problems.append(problem)
     return problems
 
 

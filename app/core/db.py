@@ -1,9 +1,10 @@
 import math
 from collections.abc import Iterator
+from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine, MetaData, event
+from sqlalchemy import CheckConstraint, Engine, MetaData, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -20,6 +21,13 @@ NAMING_CONVENTION = {
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 metadata: MetaData = SQLModel.metadata
+
+
+def check_one_of(column: str, values: type[Enum]) -> CheckConstraint:
+    """CHECK that `column` holds one of the enum's values (named after the column)."""
+    allowed = ", ".join(repr(member.value) for member in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=column)
+
 
 # Execution option that makes a SQLite transaction take the write lock when it begins.
 SQLITE_BEGIN = "sqlite_begin"

@@ -19,6 +19,7 @@ from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
+from app.core.config import DEFAULT_MAX_REQUEST_BODY_BYTES
 from app.core.headers import SAFETY_HEADERS
 from app.core.versioning import API_VERSION, API_VERSION_HEADER
 
@@ -98,12 +99,6 @@ class Unauthorized(DomainError):
     title = "Not authenticated"
     slug = "unauthorized"
     headers: ClassVar[dict[str, str] | None] = {"WWW-Authenticate": "Bearer"}
-
-
-class ContentTooLarge(DomainError):
-    status_code = 413
-    title = "Content too large"
-    slug = "content-too-large"
 
 
 class TooManyRequests(DomainError):
@@ -376,7 +371,10 @@ _EXAMPLE_DETAILS = {
     403: ("You may not change this resource.", None),
     404: ("No such resource.", None),
     409: ("This conflicts with an existing resource.", None),
-    413: (f"The request body is larger than the limit of {1024 * 1024} bytes.", None),
+    413: (
+        f"The request body is larger than the limit of {DEFAULT_MAX_REQUEST_BODY_BYTES} bytes.",
+        None,
+    ),
     429: ("Too many requests. Try again in 30 seconds.", None),
     500: ("Something went wrong on our side. Please retry later.", None),
     503: ("The database is not reachable.", None),

@@ -3,9 +3,8 @@
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.config import DEFAULT_MAX_REQUEST_BODY_BYTES
 from app.core.errors import problem_response
-
-DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
 
 class BodySizeLimitMiddleware:
@@ -16,7 +15,7 @@ class BodySizeLimitMiddleware:
     the app unchanged, so a stream that never ends cannot make the app buffer it.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_REQUEST_BODY_BYTES) -> None:
         self.app = app
         self.max_bytes = max_bytes
 

@@ -3,13 +3,17 @@
 import contextvars
 import json
 import logging
+import logging.config
+import os
 import re
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from prometheus_client.exposition import generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,14 +27,20 @@ access_log = logging.getLogger("app.access")
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line, so log shippers need no parsing rules."""
+    """One JSON object per line, so log shippers need no parsing rules. Every line, the
+    server's and the app's, has `timestamp` (UTC, ISO 8601), `level`, `logger`, `message`,
+    `pid`, and `request_id` while a request is being served."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(
+                timespec="milliseconds"
+            ),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
+            # Which worker process wrote it, to tell workers apart and spot restarts.
+            "pid": record.process,
         }
         request_id = request_id_var.get()
         if request_id:
@@ -41,15 +51,50 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Loggers of the server and libraries that would otherwise bring their own handlers and
+# formats; each hands its records to the root handler instead.
+SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "alembic", "seed")
+# Quiet unless something is wrong: uvicorn's access line repeats the app's own (`app.access`,
+# which also has the route, duration and request id), and Alembic announces its plugins each
+# time a worker loads the migration scripts.
+QUIET_LOGGERS = ("uvicorn.access", "alembic.runtime.plugins")
+
+
+def logging_config(level: str, json_logs: bool) -> dict[str, Any]:
+    """The one logging configuration of every process (server, workers, migrations), as a
+    `logging.config.dictConfig` dict; uvicorn takes it as `log_config` so its own lines come
+    out in the same format as the app's."""
+    level = level.upper()
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "json": {"()": f"{__name__}.JsonFormatter"},
+            "plain": {"format": PLAIN_FORMAT},
+        },
+        "handlers": {
+            "default": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stderr",
+                "formatter": "json" if json_logs else "plain",
+            }
+        },
+        "root": {"level": level, "handlers": ["default"]},
+        "loggers": {
+            **{
+                name: {"level": level, "handlers": [], "propagate": True} for name in SERVER_LOGGERS
+            },
+            **{
+                name: {"level": "WARNING", "handlers": [], "propagate": True}
+                for name in QUIET_LOGGERS
+            },
+        },
+    }
+
+
 def configure_logging(level: str, json_logs: bool) -> None:
-    root = logging.getLogger()
-    root.setLevel(level.upper())
-    if json_logs and not any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
-        handler = logging.StreamHandler()
-        handler.setFormatter(JsonFormatter())
-        root.handlers = [handler]
-    elif not root.handlers:
-        logging.basicConfig(level=level.upper())
+    logging.config.dictConfig(logging_config(level, json_logs))
 
 
 class Metrics:
@@ -70,7 +115,17 @@ class Metrics:
         )
 
     def render(self) -> Response:
-        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+        return Response(generate_latest(self.scrape_registry()), media_type=CONTENT_TYPE_LATEST)
+
+    def scrape_registry(self) -> CollectorRegistry:
+        """With several worker processes (`PROMETHEUS_MULTIPROC_DIR` set, as the production
+        server does) each one writes its counts to a file there; a scrape, whichever worker
+        answers it, sums them all. Otherwise this process's own counts."""
+        if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            return self.registry
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+        return registry
 
 
 def route_template(scope: Scope) -> str:

@@ -11,8 +11,8 @@ endpoint instead of route by route:
 - every response documents the `API-Version` header; 401 documents `WWW-Authenticate` and
   429 `Retry-After`;
 - response-only models list their defaulted fields as required (they are always sent);
-- FastAPI's generated names (`Body_login`, `Page_ExercisePublic_`) become model names, and
-  the OAuth2 password form gets a description and an example.
+- FastAPI's generated request body names (`Body_login`) become model names, and the OAuth2
+  password form gets a description and an example.
 """
 
 import re
@@ -72,15 +72,11 @@ def _pascal(name: str) -> str:
 
 
 def _model_name(generated: str, form_bodies: set[str]) -> str | None:
-    """A readable name for a name FastAPI or pydantic made up, or None to keep it."""
+    """A readable name for a request body model FastAPI made up (`Body_login` for a form
+    becomes `LoginForm`), or None to keep the name."""
     if generated.startswith("Body_"):
         suffix = "Form" if generated in form_bodies else "Body"
         return _pascal(generated.removeprefix("Body_")) + suffix
-    # Generic models: Page[ExercisePublic] is emitted as Page_ExercisePublic_.
-    generic = re.fullmatch(r"([A-Za-z0-9]+)_(.+)_", generated)
-    if generic:
-        outer, inner = generic.groups()
-        return _pascal(inner) + outer
     return None
 
 

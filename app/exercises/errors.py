@@ -1,4 +1,4 @@
-from app.core.errors import NotFound
+from app.core.errors import InvalidInput, NotFound
 
 
 class ExerciseNotFound(NotFound):
@@ -8,3 +8,10 @@ class ExerciseNotFound(NotFound):
     def __init__(self, slug: str) -> None:
         super().__init__(f"No exercise with slug '{slug}'.")
         self.exercise_slug = slug
+
+
+class UnknownExercise(InvalidInput):
+    """A request names a move the catalog does not have: a 422 naming that field."""
+
+    def __init__(self, slug: str, loc: list[str | int]) -> None:
+        super().__init__(f"No move with slug '{slug}' in the catalog.", loc=loc)

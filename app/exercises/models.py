@@ -3,12 +3,9 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, text
 from sqlmodel import Field, Relationship, SQLModel
 
+from app.core.db import check_one_of
 from app.core.enums import Area, ExerciseKind, Position, Relevance
 from app.exercises.schemas import Basis
-
-
-def _in(column: str, values: type) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"  # type: ignore[attr-defined]
 
 
 class Exercise(SQLModel, table=True):
@@ -16,8 +13,8 @@ class Exercise(SQLModel, table=True):
 
     __tablename__ = "exercise"
     __table_args__ = (
-        CheckConstraint(_in("kind", ExerciseKind), name="kind"),
-        CheckConstraint(_in("position", Position), name="position"),
+        check_one_of("kind", ExerciseKind),
+        check_one_of("position", Position),
         CheckConstraint("hold_min_seconds IS NULL OR hold_min_seconds > 0", name="hold_min"),
         CheckConstraint(
             "hold_max_seconds IS NULL OR hold_max_seconds >= hold_min_seconds", name="hold_range"
@@ -70,9 +67,9 @@ class ExerciseTarget(SQLModel, table=True):
 
     __tablename__ = "exercise_target"
     __table_args__ = (
-        CheckConstraint(_in("area", Area), name="area"),
-        CheckConstraint(_in("relevance", Relevance), name="relevance"),
-        CheckConstraint(_in("basis", Basis), name="basis"),
+        check_one_of("area", Area),
+        check_one_of("relevance", Relevance),
+        check_one_of("basis", Basis),
     )
 
     exercise_id: int = Field(
@@ -91,3 +88,23 @@ class ExerciseTarget(SQLModel, table=True):
 
 
 AREA_ORDER: dict[str, int] = {a.value: i for i, a in enumerate(Area)}
+
+
+class DosedMove(SQLModel):
+    """A catalog move with the dose it is (or was) done at: the columns a routine's step and
+    a logged session's move share. Each table adds its own keys and the `exercise`
+    relationship, and puts `dose_checks()` in its table arguments."""
+
+    exercise_id: int = Field(foreign_key="exercise.id", index=True)
+    sets: int
+    reps: int | None = None
+    hold_seconds: int | None = None
+
+
+def dose_checks() -> tuple[CheckConstraint, ...]:
+    """The checks on `DosedMove`'s columns, new objects for each table."""
+    return (
+        CheckConstraint("sets > 0", name="sets"),
+        CheckConstraint("reps IS NULL OR reps > 0", name="reps"),
+        CheckConstraint("hold_seconds IS NULL OR hold_seconds > 0", name="hold_seconds"),
+    )

@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -5,7 +6,7 @@ from sqlmodel import Session, col, select
 from app.care import service as care_service
 from app.core.enums import Area, ExerciseKind, Position, Relevance
 from app.core.pagination import fetch_page
-from app.exercises.errors import ExerciseNotFound
+from app.exercises.errors import ExerciseNotFound, UnknownExercise
 from app.exercises.models import Exercise, ExerciseTarget
 from app.exercises.schemas import (
     AreaList,
@@ -215,3 +216,17 @@ def list_areas(session: Session) -> AreaList:
         for a in Area
     ]
     return AreaList(data=data, count=len(data))
+
+
+def moves_for(session: Session, slugs: Sequence[str], field: str) -> list[Exercise]:
+    """The catalog move for each slug, in the same order, in one query. An unknown slug is a
+    422 naming `body.<field>.<index>.exercise_slug`."""
+    rows = session.exec(select(Exercise).where(col(Exercise.slug).in_(set(slugs)))).all()
+    by_slug = {move.slug: move for move in rows}
+    moves = []
+    for index, slug in enumerate(slugs):
+        move = by_slug.get(slug)
+        if move is None:
+            raise UnknownExercise(slug, ["body", field, index, "exercise_slug"])
+        moves.append(move)
+    return moves

@@ -1,18 +1,15 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, Uuid
+from sqlalchemy import CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Uuid
 from sqlmodel import Field, Relationship, SQLModel
 
 from app.accounts.models import User
 from app.core.clock import utcnow
+from app.core.db import check_one_of
 from app.core.enums import Area
-from app.exercises.models import Exercise
+from app.exercises.models import DosedMove, Exercise, dose_checks
 from app.routines.models import Routine
-
-
-def _in(column: str, values: type) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"  # type: ignore[attr-defined]
 
 
 class ProgressSession(SQLModel, table=True):
@@ -20,7 +17,7 @@ class ProgressSession(SQLModel, table=True):
 
     __tablename__ = "progress_session"
     __table_args__ = (
-        CheckConstraint(_in("area", Area), name="area"),
+        check_one_of("area", Area),
         CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before"),
         CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after"),
         CheckConstraint("completed_at >= started_at", name="completed_after_started"),
@@ -70,15 +67,11 @@ class ProgressSession(SQLModel, table=True):
     )
 
 
-class SessionExercise(SQLModel, table=True):
+class SessionExercise(DosedMove, table=True):
     """A move done in a session, in the order it was done."""
 
     __tablename__ = "progress_session_exercise"
-    __table_args__ = (
-        CheckConstraint("sets > 0", name="sets"),
-        CheckConstraint("reps IS NULL OR reps > 0", name="reps"),
-        CheckConstraint("hold_seconds IS NULL OR hold_seconds > 0", name="hold_seconds"),
-    )
+    __table_args__ = dose_checks()
 
     session_id: uuid.UUID = Field(
         sa_column=Column(
@@ -86,11 +79,5 @@ class SessionExercise(SQLModel, table=True):
         )
     )
     position: int = Field(primary_key=True)
-    exercise_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("exercise.id"), nullable=False, index=True)
-    )
-    sets: int
-    reps: int | None = None
-    hold_seconds: int | None = None
 
     exercise: Exercise = Relationship(sa_relationship_kwargs={"lazy": "selectin"})

@@ -14,6 +14,7 @@ from app.core.enums import Area
 from app.core.errors import InvalidInput
 from app.core.pagination import fetch_page
 from app.exercises.models import Exercise
+from app.exercises.service import moves_for
 from app.progress import pain
 from app.progress.errors import SessionIdConflict, SessionInFuture, SessionNotFound, UnknownRoutine
 from app.progress.fingerprint import canonical_content, fingerprint
@@ -31,7 +32,6 @@ from app.progress.schemas import (
 )
 from app.progress.streaks import local_date, streaks
 from app.routines import service as routines
-from app.routines.errors import UnknownExercise
 
 RECENT_FLARE_UPS = 5
 
@@ -103,12 +103,10 @@ def log_session(session: Session, user: User, payload: SessionCreate, now: datet
     ):
         raise UnknownRoutine()
     session_id = payload.id or uuid.uuid4()
-    moves = routines.moves_by_slug(session, [e.exercise_slug for e in payload.exercises])
+    moves = moves_for(session, [e.exercise_slug for e in payload.exercises], "exercises")
     exercises = []
-    for index, done in enumerate(payload.exercises):
-        move = moves.get(done.exercise_slug)
-        if move is None or move.id is None:
-            raise UnknownExercise(done.exercise_slug, ["body", "exercises", index, "exercise_slug"])
+    for index, (done, move) in enumerate(zip(payload.exercises, moves, strict=True)):
+        assert move.id is not None  # a stored row
         row_exercise = SessionExercise(
             session_id=session_id,
             position=index + 1,

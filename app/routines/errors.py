@@ -1,6 +1,6 @@
 import uuid
 
-from app.core.errors import Forbidden, InvalidInput, NotFound
+from app.core.errors import Forbidden, NotFound
 
 
 class RoutineNotFound(NotFound):
@@ -23,8 +23,3 @@ class CuratedRoutineReadOnly(Forbidden):
             "Routines that come with the app cannot be changed or deleted; "
             "create your own routine instead."
         )
-
-
-class UnknownExercise(InvalidInput):
-    def __init__(self, slug: str, loc: list[str | int]) -> None:
-        super().__init__(f"No move with slug '{slug}' in the catalog.", loc=loc)

@@ -2,17 +2,14 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, DateTime, ForeignKey, Integer, Uuid
+from sqlalchemy import JSON, CheckConstraint, Column, DateTime, ForeignKey, Uuid
 from sqlmodel import Field, Relationship, SQLModel
 
 from app.accounts.models import User
 from app.core.clock import utcnow
+from app.core.db import check_one_of
 from app.core.enums import Area
-from app.exercises.models import Exercise
-
-
-def _in(column: str, values: type) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"  # type: ignore[attr-defined]
+from app.exercises.models import DosedMove, Exercise, dose_checks
 
 
 class Routine(SQLModel, table=True):
@@ -78,7 +75,7 @@ class RoutineArea(SQLModel, table=True):
     """A part of the back a routine is meant for (a row per area, so `area` filters in SQL)."""
 
     __tablename__ = "routine_area"
-    __table_args__ = (CheckConstraint(_in("area", Area), name="area"),)
+    __table_args__ = (check_one_of("area", Area),)
 
     routine_id: uuid.UUID = Field(
         sa_column=Column(Uuid, ForeignKey("routine.id", ondelete="CASCADE"), primary_key=True)
@@ -88,14 +85,12 @@ class RoutineArea(SQLModel, table=True):
     area_order: int
 
 
-class RoutineStep(SQLModel, table=True):
+class RoutineStep(DosedMove, table=True):
     """One move of a routine, in order, with its dose."""
 
     __tablename__ = "routine_step"
     __table_args__ = (
-        CheckConstraint("sets > 0", name="sets"),
-        CheckConstraint("reps IS NULL OR reps > 0", name="reps"),
-        CheckConstraint("hold_seconds IS NULL OR hold_seconds > 0", name="hold_seconds"),
+        *dose_checks(),
         CheckConstraint("reps IS NOT NULL OR hold_seconds IS NOT NULL", name="dose"),
     )
 
@@ -103,12 +98,6 @@ class RoutineStep(SQLModel, table=True):
         sa_column=Column(Uuid, ForeignKey("routine.id", ondelete="CASCADE"), primary_key=True)
     )
     position: int = Field(primary_key=True)
-    exercise_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("exercise.id"), nullable=False, index=True)
-    )
-    sets: int
-    reps: int | None = None
-    hold_seconds: int | None = None
     per_side: bool
     # Curated steps only: why each value the article does not give was chosen, by field name.
     notes: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

@@ -11,8 +11,8 @@ from app.core.enums import Area
 from app.core.pagination import fetch_page
 from app.exercises.duration import dose_seconds, total_seconds
 from app.exercises.models import AREA_ORDER, Exercise
-from app.exercises.service import dose_of
-from app.routines.errors import CuratedRoutineReadOnly, RoutineNotFound, UnknownExercise
+from app.exercises.service import dose_of, moves_for
+from app.routines.errors import CuratedRoutineReadOnly, RoutineNotFound
 from app.routines.models import Routine, RoutineArea, RoutineStep
 from app.routines.provenance import step_provenance
 from app.routines.schemas import (
@@ -146,11 +146,6 @@ def ensure_owned(routine: Routine, user_id: uuid.UUID) -> Routine:
     return routine
 
 
-def moves_by_slug(session: Session, slugs: Sequence[str]) -> dict[str, Exercise]:
-    rows = session.exec(select(Exercise).where(col(Exercise.slug).in_(set(slugs)))).all()
-    return {e.slug: e for e in rows}
-
-
 @dataclass(frozen=True)
 class ResolvedStep:
     """A requested step whose move was found in the catalog; `notes` explain a curated step's
@@ -167,14 +162,11 @@ def resolve_steps(
     notes: Sequence[dict[str, str] | None] | None = None,
 ) -> list[ResolvedStep]:
     """Find each step's move; an unknown one is a 422 naming that step."""
-    moves = moves_by_slug(session, [s.exercise_slug for s in steps])
-    resolved = []
-    for index, step in enumerate(steps):
-        move = moves.get(step.exercise_slug)
-        if move is None:
-            raise UnknownExercise(step.exercise_slug, ["body", "steps", index, "exercise_slug"])
-        resolved.append(ResolvedStep(step, move, notes[index] if notes else None))
-    return resolved
+    moves = moves_for(session, [s.exercise_slug for s in steps], "steps")
+    return [
+        ResolvedStep(step, move, notes[index] if notes else None)
+        for index, (step, move) in enumerate(zip(steps, moves, strict=True))
+    ]
 
 
 def _step_row(routine: Routine, position: int, resolved: ResolvedStep) -> RoutineStep:

@@ -1,0 +1,73 @@
+"""`backpain-serve`: the production server. Several uvicorn worker processes behind one
+socket, one logging configuration for all of them, metrics summed across them, and a grace
+period for in-flight requests on SIGTERM."""
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+# Nothing that imports prometheus_client may be imported above: it picks in-memory or
+# file-backed values once, at import, from PROMETHEUS_MULTIPROC_DIR, which main() sets first.
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def prepare_metrics_dir() -> tuple[Path, bool]:
+    """Each worker writes its counts to files here and `/metrics` sums them. The directory
+    must start empty: counts left by an earlier run would be added to this one's. Returns
+    the directory and whether it was made here (and so is removed at exit)."""
+    configured = os.environ.get(MULTIPROC_ENV)
+    if configured:
+        path = Path(configured)
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):
+            stale.unlink()
+    else:
+        path = Path(tempfile.mkdtemp(prefix="backpain-metrics-"))
+    # Before any worker starts and before prometheus_client is imported, so every process,
+    # this one included, chooses the file-backed values.
+    os.environ[MULTIPROC_ENV] = str(path)
+    return path, not configured
+
+
+def main() -> int:
+    metrics_dir, owned = prepare_metrics_dir()
+    import uvicorn
+
+    from app.core.observability import logging_config
+    from app.main import checked_settings
+    from app.worker import SUPERVISOR_PID_ENV
+
+    # Refuse a bad configuration once, with one line, before any worker is started.
+    settings = checked_settings()
+    if settings.is_development and not os.environ.get("JWT_SECRET"):
+        # One key for every worker, or a token signed by one would fail on the others.
+        os.environ["JWT_SECRET"] = settings.signing_key
+    if settings.workers > 1:
+        os.environ[SUPERVISOR_PID_ENV] = str(os.getpid())
+    try:
+        uvicorn.run(
+            # Through app.worker, so that no worker outlives this process.
+            "app.worker:app",
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_config=logging_config(settings.log_level, settings.log_json),
+            # The app writes one access line per request, with the request id.
+            access_log=False,
+            server_header=False,
+            # The app decides which proxies to believe (TRUSTED_PROXIES); the server must
+            # not rewrite the client address before it does.
+            proxy_headers=False,
+            timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+        )
+    finally:
+        if owned:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

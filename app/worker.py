@@ -1,0 +1,32 @@
+"""The app as each worker process of `backpain-serve` imports it.
+
+A worker must not outlive the supervisor that started it: if the supervisor is killed outright
+(SIGKILL, an out-of-memory kill) its workers would go on serving a port nothing manages, and a
+restarted server could not bind it. On Linux the kernel sends each worker SIGTERM when its
+supervisor dies, and the worker shuts down as on any SIGTERM.
+"""
+
+import ctypes
+import os
+import signal
+import sys
+
+SUPERVISOR_PID_ENV = "BACKPAIN_SUPERVISOR_PID"
+PR_SET_PDEATHSIG = 1
+
+
+def exit_with_supervisor() -> None:
+    supervisor = os.environ.get(SUPERVISOR_PID_ENV)
+    if not supervisor or not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != int(supervisor):  # it died before the line above
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+exit_with_supervisor()
+
+from app.main import app  # noqa: E402  (after the guard, which must come first)
+
+__all__ = ["app"]
