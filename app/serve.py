@@ -38,7 +38,7 @@ def main() -> int:
 
     from app.core.observability import logging_config
     from app.main import checked_settings
-    from app.worker import SUPERVISOR_PID_ENV
+    from app.web_process import SUPERVISOR_PID_ENV
 
     # Refuse a bad configuration once, with one line, before any worker is started.
     settings = checked_settings()
@@ -49,8 +49,8 @@ def main() -> int:
         os.environ[SUPERVISOR_PID_ENV] = str(os.getpid())
     try:
         uvicorn.run(
-            # Through app.worker, so that no worker outlives this process.
-            "app.worker:app",
+            # Through app.web_process, so that no worker outlives this process.
+            "app.web_process:app",
             host=settings.host,
             port=settings.port,
             workers=settings.workers,
