@@ -16,6 +16,7 @@ from app.core.config import (
 from app.core.docs import OAUTH2_REDIRECT_URL, install_docs
 from app.core.errors import install_error_handlers
 from app.core.headers import StandardHeadersMiddleware
+from app.core.http import CompressionMiddleware, MethodsMiddleware
 from app.core.limits import BodySizeLimitMiddleware
 from app.core.observability import Metrics, ObservabilityMiddleware, configure_logging
 from app.core.openapi import build_openapi, operation_id
@@ -113,12 +114,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=OAUTH2_REDIRECT_URL,
     )
+    # A path with a trailing slash is redirected by the error handler with a relative
+    # Location; Starlette's own redirect names an absolute http:// URL, wrong behind TLS.
+    app.router.redirect_slashes = False
     install_error_handlers(app)
     install_rate_limiting(app, settings)
     install_docs(app)
     metrics = Metrics()
     # Last added runs first: the version header goes on everything, observability sees 413s.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
+    app.add_middleware(CompressionMiddleware)
+    # Outside compression, so HEAD reports the headers of the body GET would send.
+    app.add_middleware(MethodsMiddleware)
     app.add_middleware(ObservabilityMiddleware, metrics=metrics)
     app.add_middleware(StandardHeadersMiddleware)
     if origins := parse_origins(settings.cors_origins):

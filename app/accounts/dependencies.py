@@ -8,6 +8,8 @@ from app.accounts.errors import InvalidAccessToken, NotAuthenticated
 from app.accounts.models import User
 from app.core.config import get_settings
 from app.core.db import SessionDep
+from app.core.errors import raises
+from app.core.openapi import anonymous_welcome
 
 # auto_error=False: a missing token is ours to report as problem+json, and anonymous callers
 # are welcome on some routes. The scheme still drives the docs page's Authorize button.
@@ -30,6 +32,7 @@ def _user_for_token(session: SessionDep, token: str) -> User:
     return user
 
 
+@raises(NotAuthenticated, InvalidAccessToken)
 def get_current_user(
     session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> User:
@@ -38,6 +41,8 @@ def get_current_user(
     return _user_for_token(session, token)
 
 
+@anonymous_welcome
+@raises(NotAuthenticated, InvalidAccessToken)
 def get_optional_user(
     request: Request,
     session: SessionDep,

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Form, Response, status
 
 from app.accounts import service
 from app.accounts.dependencies import CurrentUser
+from app.accounts.errors import EmailTaken, InvalidCredentials, InvalidRefreshToken
 from app.accounts.schemas import (
     AccountExport,
     LoginForm,
@@ -36,12 +37,14 @@ def _no_store(response: Response) -> None:
     status_code=status.HTTP_201_CREATED,
     summary="Create an account",
     dependencies=[rate_limited(account_field="email")],
-    responses=problem_responses(409, 422),
+    responses=problem_responses(EmailTaken, 422),
 )
-def register_user(session: SessionDep, payload: UserCreate) -> UserPublic:
+def register_user(session: SessionDep, payload: UserCreate, response: Response) -> UserPublic:
     """Sign up with an email (letter case ignored) and a password of at least 10 characters.
-    Then sign in at `/v1/auth/token`."""
-    return service.register(session, payload)
+    Then sign in at `/v1/auth/token`; `Location` names the account's own resource."""
+    created = service.register(session, payload)
+    response.headers["Location"] = "/v1/me"
+    return created
 
 
 @router.post(
@@ -49,7 +52,7 @@ def register_user(session: SessionDep, payload: UserCreate) -> UserPublic:
     response_model=TokenPair,
     summary="Sign in",
     dependencies=[rate_limited(account_field="username")],
-    responses=problem_responses(401, 422),
+    responses=problem_responses(InvalidCredentials, 422),
 )
 def login(
     session: SessionDep,
@@ -67,7 +70,7 @@ def login(
     "/auth/refresh",
     response_model=TokenPair,
     summary="Exchange a refresh token for new tokens",
-    responses=problem_responses(401, 422),
+    responses=problem_responses(InvalidRefreshToken, 422),
 )
 def refresh_token(
     session: SessionDep, now: NowDep, payload: RefreshTokenRequest, response: Response

@@ -1,4 +1,8 @@
-"""Conditional GET for read-mostly resources: strong ETags over the response body and 304s."""
+"""Conditional GET for read-mostly resources: ETags over the response body and 304s.
+
+The ETags are weak (`W/"..."`): they name the content, which is the same whether the body
+travels gzip-compressed or not, and conditional GET compares weakly anyway. A strong ETag
+would have to differ between the compressed and the plain representation."""
 
 import hashlib
 from collections.abc import Callable, Coroutine
@@ -11,7 +15,7 @@ from app.core.config import get_settings
 
 
 def etag_for(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    return 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
 def if_none_match_matches(header: str | None, etag: str) -> bool:

@@ -11,7 +11,9 @@ from app.core.params import Limit, Offset
 from app.core.types import BoundedDate
 from app.progress import service
 from app.progress.dependencies import OwnedSession
+from app.progress.errors import SessionIdConflict, SessionInFuture, UnknownRoutine
 from app.progress.schemas import ProgressSummary, SessionCreate, SessionList, SessionPublic
+from app.routines.errors import UnknownExercise
 
 router = APIRouter(tags=["progress"])
 
@@ -27,7 +29,9 @@ router = APIRouter(tags=["progress"])
             "description": "This session (same id, same content) was already stored; "
             "nothing new was created.",
         },
-        **problem_responses(401, 409, 422),
+        **problem_responses(
+            SessionIdConflict, UnknownRoutine, SessionInFuture, UnknownExercise, 422
+        ),
     },
 )
 def create_session(

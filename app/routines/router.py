@@ -10,6 +10,7 @@ from app.core.errors import problem_responses
 from app.core.params import Limit, Offset
 from app.routines import service
 from app.routines.dependencies import OwnedRoutine, VisibleRoutine
+from app.routines.errors import UnknownExercise
 from app.routines.schemas import RoutineCreate, RoutineList, RoutinePublic, RoutineUpdate
 
 router = APIRouter(tags=["routines"])
@@ -58,7 +59,7 @@ def get_routine(session: SessionDep, routine: VisibleRoutine) -> RoutinePublic:
     response_model=RoutinePublic,
     status_code=status.HTTP_201_CREATED,
     summary="Create a routine",
-    responses=problem_responses(401, 422, 503),
+    responses=problem_responses(UnknownExercise, 422, 503),
 )
 def create_routine(
     session: SessionDep, user: CurrentUser, payload: RoutineCreate, response: Response
@@ -73,7 +74,7 @@ def create_routine(
     "/routines/{routine_id}",
     response_model=RoutinePublic,
     summary="Change a routine",
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses=problem_responses(UnknownExercise, 422, 503),
 )
 def update_routine(
     session: SessionDep, routine: OwnedRoutine, payload: RoutineUpdate
