@@ -21,6 +21,7 @@ from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.ratelimit import rate_limited
+from app.core.versioning import with_deprecated_fields
 
 router = APIRouter(tags=["accounts"])
 
@@ -129,6 +130,7 @@ def delete_me(session: SessionDep, user: CurrentUser) -> None:
     response_model=AccountExport,
     summary="Export my data",
     responses=problem_responses(401),
+    dependencies=[with_deprecated_fields()],
 )
 def export_me(session: SessionDep, user: CurrentUser, now: NowDep) -> AccountExport:
     """Everything stored about the account, as one JSON document."""

@@ -6,6 +6,7 @@ from app.care.schemas import CareReferralPublic
 from app.core.caching import NOT_MODIFIED, CachedRoute
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.versioning import with_deprecated_fields
 
 router = APIRouter(tags=["care"], route_class=CachedRoute, responses=NOT_MODIFIED)
 
@@ -15,6 +16,7 @@ router = APIRouter(tags=["care"], route_class=CachedRoute, responses=NOT_MODIFIE
     response_model=CareReferralPublic,
     summary="Get the care referral",
     responses=problem_responses(ReferralNotFound, ArticleNotLoaded),
+    dependencies=[with_deprecated_fields()],
 )
 def get_care_referral(session: SessionDep) -> CareReferralPublic:
     """Where to go for in-person care when self-guided exercise is not the right step (the

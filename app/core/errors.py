@@ -145,6 +145,7 @@ _HTTP_TITLES = {
     405: ("Method not allowed", "method-not-allowed"),
     406: ("Not acceptable", "not-acceptable"),
     409: ("Conflict", "conflict"),
+    410: ("Gone", "gone"),
     413: ("Content too large", "content-too-large"),
     415: ("Unsupported media type", "unsupported-media-type"),
     422: ("Invalid input", "validation-error"),
@@ -340,6 +341,7 @@ ERROR_DESCRIPTIONS = {
     403: "Forbidden: the resource exists but the caller may not change it.",
     404: "Not found: no such resource.",
     409: "Conflict with the current state, such as a duplicate.",
+    410: "Gone: the sync token is too old; sync again from the start.",
     413: "Content too large: the request body is over the size limit.",
     422: "Invalid input: `errors` names each offending field.",
     429: "Too many requests: wait `Retry-After` seconds.",
@@ -396,7 +398,7 @@ class ProblemKind:
         detail = getattr(error, "example_detail", None)
         if detail is None:
             try:
-                detail = error().detail  # type: ignore[call-arg]
+                detail = error().detail
             except TypeError:
                 detail = error.title
         return cls(error.status_code, error.slug, error.title, detail)

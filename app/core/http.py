@@ -117,7 +117,8 @@ def _tidied(headers: Iterable[tuple[bytes, bytes]], compressed: bool) -> list[tu
     """One `Vary` header without repeats, and a weak ETag on a compressed body: that is another
     representation of the resource, so the strong validator of the uncompressed one may not
     name it. If-None-Match compares weakly, so either form revalidates."""
-    out, vary = [], []
+    out: list[tuple[bytes, bytes]] = []
+    vary: list[bytes] = []
     for key, value in headers:
         name = key.lower()
         if name == b"vary":

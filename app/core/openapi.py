@@ -38,7 +38,7 @@ from app.core.errors import (
     raised_by,
 )
 from app.core.ratelimit import RateLimit
-from app.core.versioning import API_VERSION_HEADER
+from app.core.versioning import API_VERSION_HEADER, announces_deprecation
 
 SCHEMA_REF = "#/components/schemas/"
 PROBLEM_REF = {"$ref": SCHEMA_REF + "Problem"}
@@ -88,6 +88,21 @@ HEADERS: dict[str, dict[str, Any]] = {
         },
     },
 }
+HEADERS |= {
+    "Deprecation": {
+        "description": "RFC 9745: when what the answer carries under an old name (an operation, "
+        "or fields marked `deprecated`) was deprecated, as `@<seconds since 1970>`.",
+        "schema": {"type": "string", "maxLength": 40, "examples": ["@1795478400"]},
+    },
+    "Sunset": {
+        "description": "RFC 8594: the earliest date it stops being sent (in `/v2`).",
+        "schema": {
+            "type": "string",
+            "maxLength": 40,
+            "examples": ["Mon, 24 May 2027 00:00:00 GMT"],
+        },
+    },
+}
 STATUS_HEADERS = {"401": "WWW-Authenticate", "429": "Retry-After"}
 BEARER = "OAuth2PasswordBearer"
 IF_NONE_MATCH = {
@@ -119,6 +134,7 @@ class RouteFacts:
     auth: str = "none"
     problems: list[ProblemKind] = field(default_factory=list)
     varies_on_auth: bool = False
+    deprecation: bool = False
 
 
 def _route_facts(dependant: Dependant) -> RouteFacts:
@@ -133,6 +149,8 @@ def _route_facts(dependant: Dependant) -> RouteFacts:
                 facts.rate_limited = True
             if call is vary_on_authorization:
                 facts.varies_on_auth = True
+            if announces_deprecation(call):
+                facts.deprecation = True
             facts.problems.extend(ProblemKind.of(error) for error in raised_by(call))
             if isinstance(call, SecurityBase):
                 if anonymous_ok:
@@ -323,6 +341,9 @@ def _document_caching(operation: dict[str, Any], facts: RouteFacts) -> None:
             headers["Vary"] = _header_ref("VaryEncoding")
         elif auth != "none":
             headers.setdefault("Cache-Control", _header_ref("PrivateCacheControl"))
+        if status.startswith("2") and facts.deprecation:
+            headers["Deprecation"] = _header_ref("Deprecation")
+            headers["Sunset"] = _header_ref("Sunset")
         if status.startswith("2") and "content" in response:
             vary = "VaryAuthorization" if facts.varies_on_auth else "VaryEncoding"
             headers.setdefault("Vary", _header_ref(vary))

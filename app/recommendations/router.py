@@ -5,6 +5,7 @@ from fastapi import APIRouter, Body
 from app.core.caching import NOT_MODIFIED, CachedRoute
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.versioning import with_deprecated_fields
 from app.recommendations import service
 from app.recommendations.schemas import (
     CAUTION_EXAMPLE,
@@ -63,6 +64,7 @@ def list_screening_questions() -> ScreeningQuestionList:
     response_model=RecommendationPublic,
     summary="Recommend moves for reported pain",
     responses=problem_responses(400, 422, 503),
+    dependencies=[with_deprecated_fields()],
 )
 def create_recommendation(
     session: SessionDep,
