@@ -109,7 +109,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         openapi_tags=TAGS,
         generate_unique_id_function=operation_id,
-        servers=[{"url": "/", "description": "This server"}],
+        servers=[
+            {
+                "url": "/",
+                "description": "The server this document came from: production, staging or a "
+                "local development server alike.",
+                # Public: the app calls it over the internet.
+                "x-internal": False,
+            }
+        ],
         docs_url=None,
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=OAUTH2_REDIRECT_URL,

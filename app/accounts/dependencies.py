@@ -15,8 +15,12 @@ from app.core.openapi import anonymous_welcome
 # are welcome on some routes. The scheme still drives the docs page's Authorize button.
 oauth2_scheme = OAuth2PasswordBearer(
     tokenUrl="/v1/auth/token",
+    refreshUrl="/v1/auth/refresh",
     auto_error=False,
-    description="Sign in at `/v1/auth/token` with your email as the username.",
+    description="Sign in at `/v1/auth/token` with your email as the username. Access tokens "
+    "are JWTs handled as RFC8725 advises: one algorithm (HS256) fixed on both sides, expiry "
+    "and token type required and checked, and 15 minutes of life; renew them at "
+    "`/v1/auth/refresh` with the refresh token, which works once.",
 )
 
 

@@ -25,6 +25,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from fastapi.security.base import SecurityBase
+from pydantic import BaseModel
 
 from app.core.caching import vary_on_authorization
 from app.core.errors import (
@@ -392,6 +393,47 @@ def _document_responses(
     operation["responses"] = dict(sorted(responses.items(), key=_status_order))
 
 
+def _models() -> dict[str, type[BaseModel]]:
+    found: dict[str, type[BaseModel]] = {}
+    todo = list(BaseModel.__subclasses__())
+    while todo:
+        model = todo.pop()
+        todo.extend(model.__subclasses__())
+        if model.__module__.startswith("app."):
+            found.setdefault(model.__name__, model)
+    return found
+
+
+def _restore_example_nulls(schemas: dict[str, Any]) -> None:
+    """FastAPI writes the document without null values, which also strips them from model
+    examples (`"routine_id": null` would vanish, and the example would no longer be valid):
+    put the examples back as the models declare them."""
+    models = _models()
+    for name, body in schemas.items():
+        model = models.get(name)
+        extra = model.model_config.get("json_schema_extra") if model else None
+        if isinstance(extra, dict) and "examples" in extra:
+            body["examples"] = extra["examples"]
+
+
+INT32 = (-(2**31), 2**31 - 1)
+
+
+def _integer_formats(node: Any) -> None:
+    """Every integer says its size: `int32` when its bounds fit, `int64` otherwise, so
+    generated clients pick a type that holds every value."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer" and "format" not in node:
+            low, high = node.get("minimum"), node.get("maximum")
+            fits = low is not None and high is not None and INT32[0] <= low and high <= INT32[1]
+            node["format"] = "int32" if fits else "int64"
+        for value in node.values():
+            _integer_formats(value)
+    elif isinstance(node, list):
+        for item in node:
+            _integer_formats(item)
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
@@ -424,7 +466,9 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             _document_responses(
                 path, operation, facts.get(operation.get("operationId", ""), RouteFacts()), schemas
             )
+    _restore_example_nulls(schemas)
     schema = _rename_generated_models(schema)
     _require_response_defaults(schema)
+    _integer_formats(schema)
     app.openapi_schema = schema
     return schema
