@@ -141,3 +141,9 @@ def test_a_trailing_slash_on_an_unknown_path_is_a_404(client: TestClient) -> Non
     response = client.get("/v1/no-such-thing/", follow_redirects=False)
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_an_overlong_if_none_match_is_a_422_naming_the_header(client: TestClient) -> None:
+    response = client.get("/v1/areas", headers={"If-None-Match": '"' + "a" * 1000 + '"'})
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["header.If-None-Match"]

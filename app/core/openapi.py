@@ -27,7 +27,7 @@ from fastapi.routing import APIRoute
 from fastapi.security.base import SecurityBase
 from pydantic import BaseModel
 
-from app.core.caching import vary_on_authorization
+from app.core.caching import IF_NONE_MATCH_MAX_LENGTH, vary_on_authorization
 from app.core.errors import (
     ERROR_DESCRIPTIONS,
     PROBLEM_MEDIA_TYPE,
@@ -112,7 +112,7 @@ IF_NONE_MATCH = {
     "required": False,
     "description": "The `ETag` of the copy you hold; when it is still current the answer is "
     "`304 Not Modified` with no body.",
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "maxLength": IF_NONE_MATCH_MAX_LENGTH, "pattern": "^[^\\x00]*$"},
 }
 
 # Dependencies that accept anonymous callers although they read a token (see
@@ -326,14 +326,17 @@ def _document_security(operation: dict[str, Any], auth: str) -> None:
         operation["security"] = [{BEARER: []}]
 
 
+def _document_conditions(operation: dict[str, Any]) -> None:
+    if "304" in operation.get("responses", {}):
+        parameters = operation.setdefault("parameters", [])
+        if not any(p.get("name") == IF_NONE_MATCH["name"] for p in parameters):
+            parameters.append(dict(IF_NONE_MATCH))
+
+
 def _document_caching(operation: dict[str, Any], facts: RouteFacts) -> None:
     auth = facts.auth
     responses = operation["responses"]
     conditional = "304" in responses
-    if conditional:
-        parameters = operation.setdefault("parameters", [])
-        if not any(p.get("name") == IF_NONE_MATCH["name"] for p in parameters):
-            parameters.append(dict(IF_NONE_MATCH))
     for status, response in responses.items():
         headers = response.setdefault("headers", {})
         if conditional and status in ("200", "304"):
@@ -375,6 +378,7 @@ def _document_responses(
     path: str, operation: dict[str, Any], facts: RouteFacts, schemas: dict[str, Any]
 ) -> None:
     _document_security(operation, facts.auth)
+    _document_conditions(operation)
     responses = operation.setdefault("responses", {})
     for status in _expected_errors(operation, facts.rate_limited):
         responses.setdefault(str(status), {"description": ERROR_DESCRIPTIONS[status]})
