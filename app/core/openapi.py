@@ -15,9 +15,11 @@ endpoint instead of route by route:
   password form gets a description and an example.
 """
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, routing
@@ -397,7 +399,7 @@ def _document_responses(
     operation["responses"] = dict(sorted(responses.items(), key=_status_order))
 
 
-def _models() -> dict[str, type[BaseModel]]:
+def app_models() -> dict[str, type[BaseModel]]:
     found: dict[str, type[BaseModel]] = {}
     todo = list(BaseModel.__subclasses__())
     while todo:
@@ -412,12 +414,24 @@ def _restore_example_nulls(schemas: dict[str, Any]) -> None:
     """FastAPI writes the document without null values, which also strips them from model
     examples (`"routine_id": null` would vanish, and the example would no longer be valid):
     put the examples back as the models declare them."""
-    models = _models()
+    models = app_models()
     for name, body in schemas.items():
         model = models.get(name)
         extra = model.model_config.get("json_schema_extra") if model else None
         if isinstance(extra, dict) and "examples" in extra:
             body["examples"] = extra["examples"]
+
+
+RECORDED_EXAMPLES = Path(__file__).resolve().parents[1] / "openapi_examples.json"
+
+
+def _recorded_examples(schemas: dict[str, Any]) -> None:
+    """Every model without an example of its own gets the one recorded from the service
+    itself (`python -m app.openapi_examples`): real seed content, consistent throughout."""
+    recorded = json.loads(RECORDED_EXAMPLES.read_text(encoding="utf-8"))
+    for name, body in schemas.items():
+        if "examples" not in body and name in recorded:
+            body["examples"] = [recorded[name]]
 
 
 INT32 = (-(2**31), 2**31 - 1)
@@ -471,6 +485,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 path, operation, facts.get(operation.get("operationId", ""), RouteFacts()), schemas
             )
     _restore_example_nulls(schemas)
+    _recorded_examples(schemas)
     schema = _rename_generated_models(schema)
     _require_response_defaults(schema)
     _integer_formats(schema)
