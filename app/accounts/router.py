@@ -17,6 +17,7 @@ from app.accounts.schemas import (
     UserPublic,
     UserUpdate,
 )
+from app.care.errors import ArticleNotLoaded
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
@@ -129,7 +130,7 @@ def delete_me(session: SessionDep, user: CurrentUser) -> None:
     "/me/export",
     response_model=AccountExport,
     summary="Export my data",
-    responses=problem_responses(401),
+    responses=problem_responses(401, ArticleNotLoaded),
     dependencies=[with_deprecated_fields()],
 )
 def export_me(session: SessionDep, user: CurrentUser, now: NowDep) -> AccountExport:

@@ -30,6 +30,7 @@ from fastapi.security.base import SecurityBase
 from pydantic import BaseModel
 
 from app.core.caching import IF_NONE_MATCH_MAX_LENGTH, vary_on_authorization
+from app.core.db import get_engine, get_session
 from app.core.errors import (
     ERROR_DESCRIPTIONS,
     PROBLEM_MEDIA_TYPE,
@@ -40,7 +41,7 @@ from app.core.errors import (
     problem_kinds,
     raised_by,
 )
-from app.core.ratelimit import RateLimit
+from app.core.ratelimit import RateLimit, RateLimitUnavailable
 from app.core.versioning import API_VERSION_HEADER, announces_deprecation
 
 SCHEMA_REF = "#/components/schemas/"
@@ -138,6 +139,7 @@ class RouteFacts:
     problems: list[ProblemKind] = field(default_factory=list)
     varies_on_auth: bool = False
     deprecation: bool = False
+    database: bool = False
 
 
 def _route_facts(dependant: Dependant) -> RouteFacts:
@@ -150,6 +152,9 @@ def _route_facts(dependant: Dependant) -> RouteFacts:
             call = dep.call
             if isinstance(call, RateLimit):
                 facts.rate_limited = True
+                facts.problems.append(ProblemKind.of(RateLimitUnavailable))
+            if call in (get_session, get_engine):
+                facts.database = True
             if call is vary_on_authorization:
                 facts.varies_on_auth = True
             if announces_deprecation(call):
@@ -382,7 +387,9 @@ def _document_responses(
     _document_security(operation, facts.auth)
     _document_conditions(operation)
     responses = operation.setdefault("responses", {})
-    for status in _expected_errors(operation, facts.rate_limited):
+    for status in _expected_errors(operation, facts.rate_limited) | (
+        {503} if facts.database else set()
+    ):
         responses.setdefault(str(status), {"description": ERROR_DESCRIPTIONS[status]})
     for kind in facts.problems:
         responses.setdefault(str(kind.status), {"description": ERROR_DESCRIPTIONS[kind.status]})

@@ -3,6 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from app.accounts.dependencies import CurrentUser, OptionalUser
+from app.care.errors import ArticleNotLoaded
 from app.core.caching import NOT_MODIFIED, CachedRoute, vary_on_authorization
 from app.core.clock import NowDep
 from app.core.db import SessionDep
@@ -37,7 +38,7 @@ OLD_NAMES = [with_deprecated_fields()]
     "/routines",
     response_model=RoutineList,
     summary="List routines",
-    responses=problem_responses(401, 422, SyncTokenExpired, 503),
+    responses=problem_responses(401, 422, SyncTokenExpired, ArticleNotLoaded),
     dependencies=VARY_ON_TOKEN,
 )
 def list_routines(
@@ -79,7 +80,7 @@ def list_routines(
     "/routines/{routine_id}",
     response_model=RoutinePublic,
     summary="Get one routine",
-    responses=problem_responses(401, 404, 422, 503),
+    responses=problem_responses(401, 404, 422, ArticleNotLoaded),
     dependencies=VARY_ON_TOKEN,
 )
 def get_routine(session: SessionDep, routine: VisibleRoutine) -> RoutinePublic:
@@ -92,7 +93,7 @@ def get_routine(session: SessionDep, routine: VisibleRoutine) -> RoutinePublic:
     response_model=RoutinePublic,
     status_code=status.HTTP_201_CREATED,
     summary="Create a routine",
-    responses=problem_responses(UnknownExercise, 422, 503),
+    responses=problem_responses(UnknownExercise, 422, ArticleNotLoaded),
     dependencies=OLD_NAMES,
 )
 def create_routine(
@@ -108,7 +109,7 @@ def create_routine(
     "/routines/{routine_id}",
     response_model=RoutinePublic,
     summary="Change a routine",
-    responses=problem_responses(UnknownExercise, 422, 503),
+    responses=problem_responses(UnknownExercise, 422, ArticleNotLoaded),
     dependencies=OLD_NAMES,
 )
 def update_routine(
@@ -133,7 +134,7 @@ def delete_routine(session: SessionDep, routine: OwnedRoutine) -> None:
     "/routines/curated/{slug}",
     response_model=RoutinePublic,
     summary="Get a curated routine by slug",
-    responses=problem_responses(RoutineNotFound, 422, 503),
+    responses=problem_responses(RoutineNotFound, 422, ArticleNotLoaded),
     dependencies=[with_deprecated_fields()],
 )
 def get_curated_routine(session: SessionDep, slug: CuratedSlug) -> RoutinePublic:
