@@ -21,6 +21,7 @@ from app.care.errors import ArticleNotLoaded
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.openapi import located
 from app.core.ratelimit import rate_limited
 from app.core.versioning import with_deprecated_fields
 
@@ -39,7 +40,10 @@ def _no_store(response: Response) -> None:
     status_code=status.HTTP_201_CREATED,
     summary="Create an account",
     dependencies=[rate_limited(account_field="email")],
-    responses=problem_responses(EmailTaken, 422),
+    responses={
+        201: located("The account was created.", "the account: `/v1/me`"),
+        **problem_responses(EmailTaken, 422),
+    },
 )
 def register_user(session: SessionDep, payload: UserCreate, response: Response) -> UserPublic:
     """Sign up with an email (letter case ignored) and a password of at least 10 characters.

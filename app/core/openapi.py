@@ -123,6 +123,19 @@ IF_NONE_MATCH = {
 _ANONYMOUS_WELCOME: set[Callable[..., Any]] = set()
 
 
+def located(description: str, where: str) -> dict[str, Any]:
+    """A `responses` entry for an answer that names a resource in `Location`."""
+    return {
+        "description": description,
+        "headers": {
+            "Location": {
+                "description": f"Path of {where}.",
+                "schema": {"type": "string", "format": "uri-reference", "maxLength": 200},
+            }
+        },
+    }
+
+
 def anonymous_welcome(dependency: Callable[..., Any]) -> Callable[..., Any]:
     """Marks a dependency that reads a bearer token but serves anonymous callers too."""
     _ANONYMOUS_WELCOME.add(dependency)

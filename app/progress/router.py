@@ -7,6 +7,7 @@ from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.enums import Area
 from app.core.errors import problem_responses
+from app.core.openapi import located
 from app.core.params import ChangedSince, Cursor, Limit, Offset
 from app.core.sync import SyncTokenExpired
 from app.core.types import BoundedDate
@@ -29,9 +30,12 @@ OLD_NAMES = [with_deprecated_fields()]
     responses={
         200: {
             "model": SessionPublic,
-            "description": "This session (same id, same content) was already stored; "
-            "nothing new was created.",
+            **located(
+                "This session (same id, same content) was already stored; nothing new was created.",
+                "the stored session",
+            ),
         },
+        201: located("The session was stored.", "the stored session"),
         **problem_responses(
             SessionIdConflict, UnknownRoutine, SessionInFuture, UnknownExercise, 422
         ),

@@ -9,6 +9,7 @@ from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.enums import Area
 from app.core.errors import problem_responses
+from app.core.openapi import located
 from app.core.params import ChangedSince, Cursor, Limit, Offset
 from app.core.sync import SyncTokenExpired
 from app.core.versioning import with_deprecated_fields
@@ -93,7 +94,10 @@ def get_routine(session: SessionDep, routine: VisibleRoutine) -> RoutinePublic:
     response_model=RoutinePublic,
     status_code=status.HTTP_201_CREATED,
     summary="Create a routine",
-    responses=problem_responses(UnknownExercise, 422, ArticleNotLoaded),
+    responses={
+        201: located("The routine was created.", "the new routine"),
+        **problem_responses(UnknownExercise, 422, ArticleNotLoaded),
+    },
     dependencies=OLD_NAMES,
 )
 def create_routine(
