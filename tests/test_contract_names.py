@@ -2,6 +2,7 @@
 old names stay (deprecated, with Deprecation and Sunset) until /v2. Curated routines have ids
 derived from their slug and can be fetched by it."""
 
+import httpx
 from fastapi.testclient import TestClient
 
 from app.routines.models import curated_routine_id
@@ -11,7 +12,7 @@ DEPRECATED = "@1795478400"  # 2026-11-24
 SUNSET = "Mon, 24 May 2027 00:00:00 GMT"
 
 
-def assert_announces_old_names(response) -> None:  # type: ignore[no-untyped-def]
+def assert_announces_old_names(response: httpx.Response) -> None:
     assert response.headers["deprecation"] == DEPRECATED
     assert response.headers["sunset"] == SUNSET
 

@@ -12,11 +12,11 @@ from app.core.params import ChangedSince, Cursor, Limit, Offset
 from app.core.sync import SyncTokenExpired
 from app.core.types import BoundedDate
 from app.core.versioning import with_deprecated_fields
+from app.exercises.errors import UnknownExercise
 from app.progress import service
 from app.progress.dependencies import OwnedSession
 from app.progress.errors import SessionIdConflict, SessionInFuture, UnknownRoutine
 from app.progress.schemas import ProgressSummary, SessionCreate, SessionList, SessionPublic
-from app.routines.errors import UnknownExercise
 
 router = APIRouter(tags=["progress"])
 OLD_NAMES = [with_deprecated_fields()]

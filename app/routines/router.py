@@ -13,9 +13,10 @@ from app.core.openapi import located
 from app.core.params import ChangedSince, Cursor, Limit, Offset
 from app.core.sync import SyncTokenExpired
 from app.core.versioning import with_deprecated_fields
+from app.exercises.errors import UnknownExercise
 from app.routines import service
 from app.routines.dependencies import OwnedRoutine, VisibleRoutine
-from app.routines.errors import RoutineNotFound, UnknownExercise
+from app.routines.errors import RoutineNotFound
 from app.routines.schemas import RoutineCreate, RoutineList, RoutinePublic, RoutineUpdate
 
 router = APIRouter(tags=["routines"])
