@@ -66,6 +66,12 @@ Paths are versioned (`/v1`) and every response carries the contract version in `
 Within `/v1` changes only add, except fixes that stop unsafe health advice, which the README
 lists; an operation due to go is first marked deprecated and answers with `Deprecation` and
 `Sunset` headers at least 6 months before it stops working.
+
+HTTP: `HEAD` works wherever `GET` does, `OPTIONS` and `405` name every method of the path in
+`Allow`, bodies of 1 KiB or more are gzip-compressed for clients that accept it, and a path
+with a trailing slash is redirected (`308`) to the path without it with a relative `Location`
+(`../exercises` for `/v1/exercises/`). Lists a phone mirrors (sessions, routines) page with a
+keyset `cursor` and sync with `changed_since`; the README describes the sync loop.
 """
 
 

@@ -5,7 +5,8 @@
   run out.
 - Some rules cannot be said in JSON Schema, so the contract says them in words: a time zone
   from the tz database (which changes with tzdata releases), moves and routines that exist,
-  reps or a hold on each routine step, a session that ends after it starts. Generated values
+  reps or a hold on each routine step, a session that ends after it starts, a cursor or sync
+  token the server issued to the same caller, a sync without filters. Generated values
   that meet the schema but break such a rule are adjusted to follow it (`before_call`), so a
   refusal the contract announces is not reported as the server rejecting valid data.
 """
