@@ -16,6 +16,7 @@ from app.core.config import (
 from app.core.docs import OAUTH2_REDIRECT_URL, install_docs
 from app.core.errors import install_error_handlers
 from app.core.headers import StandardHeadersMiddleware
+from app.core.http import CompressionMiddleware, MethodsMiddleware
 from app.core.limits import BodySizeLimitMiddleware
 from app.core.observability import Metrics, ObservabilityMiddleware, configure_logging
 from app.core.openapi import build_openapi, operation_id
@@ -65,6 +66,12 @@ Paths are versioned (`/v1`) and every response carries the contract version in `
 Within `/v1` changes only add, except fixes that stop unsafe health advice, which the README
 lists; an operation due to go is first marked deprecated and answers with `Deprecation` and
 `Sunset` headers at least 6 months before it stops working.
+
+HTTP: `HEAD` works wherever `GET` does, `OPTIONS` and `405` name every method of the path in
+`Allow`, bodies of 1 KiB or more are gzip-compressed for clients that accept it, and a path
+with a trailing slash is redirected (`308`) to the path without it with a relative `Location`
+(`../exercises` for `/v1/exercises/`). Lists a phone mirrors (sessions, routines) page with a
+keyset `cursor` and sync with `changed_since`; the README describes the sync loop.
 """
 
 
@@ -108,17 +115,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         openapi_tags=TAGS,
         generate_unique_id_function=operation_id,
-        servers=[{"url": "/", "description": "This server"}],
+        servers=[
+            {
+                "url": "/",
+                "description": "The server this document came from: production, staging or a "
+                "local development server alike.",
+                # Public: the app calls it over the internet.
+                "x-internal": False,
+            }
+        ],
         docs_url=None,
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=OAUTH2_REDIRECT_URL,
     )
+    # A path with a trailing slash is redirected by the error handler with a relative
+    # Location; Starlette's own redirect names an absolute http:// URL, wrong behind TLS.
+    app.router.redirect_slashes = False
     install_error_handlers(app)
     install_rate_limiting(app, settings)
     install_docs(app)
     metrics = Metrics()
     # Last added runs first: the version header goes on everything, observability sees 413s.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
+    app.add_middleware(CompressionMiddleware)
+    # Outside compression, so HEAD reports the headers of the body GET would send.
+    app.add_middleware(MethodsMiddleware)
     app.add_middleware(ObservabilityMiddleware, metrics=metrics)
     app.add_middleware(StandardHeadersMiddleware)
     if origins := parse_origins(settings.cors_origins):

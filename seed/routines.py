@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from app.core import sync
 from app.core.clock import utcnow
 from app.exercises.models import Exercise
 from app.routines import service
@@ -21,7 +22,7 @@ from app.routines.curation import (
     CuratedRoutineSpec,
     check_curated,
 )
-from app.routines.models import Routine
+from app.routines.models import Routine, curated_routine_id
 
 ROUTINES_FILE = Path(__file__).resolve().parent / "routines.json"
 log = logging.getLogger("seed")
@@ -74,7 +75,7 @@ def load_routines(session: Session) -> dict[str, int]:
         routine = session.exec(select(Routine).where(Routine.slug == spec.slug)).first()
         status = "unchanged"
         if routine is None:
-            routine = Routine(slug=spec.slug, name=spec.name)
+            routine = Routine(id=curated_routine_id(spec.slug), slug=spec.slug, name=spec.name)
             session.add(routine)
             status = "created"
         values = {"name": spec.name, "description": spec.description, "sort_order": order}
@@ -90,6 +91,9 @@ def load_routines(session: Session) -> dict[str, int]:
         if status == "unchanged" and changed:
             status = "updated"
             routine.updated_at = utcnow()
+        if changed or status == "created":
+            # Syncing clients learn of it (app.core.sync).
+            routine.change_seq = sync.tick(session, sync.CURATED_SCOPE)
         counts[status] += 1
     session.flush()
     wanted = [s.slug for s in specs]

@@ -1,7 +1,10 @@
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from pwdlib import PasswordHash
@@ -90,8 +93,66 @@ def client(session: Session) -> Iterator[TestClient]:
 
     app.dependency_overrides[get_session] = session_override
     with TestClient(app, raise_server_exceptions=False) as test_client:
+        test_client.event_hooks = {"response": [problems_sent.record]}
         yield test_client
     app.dependency_overrides.clear()
+
+
+class ProblemsSent:
+    """Every problem the service answers with during the run, by operation and status."""
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, str, str], set[str]] = {}
+        self._templates: list[tuple[re.Pattern[str], str]] | None = None
+
+    def _template(self, path: str) -> str | None:
+        from app.main import app
+
+        if self._templates is None:
+            self._templates = [
+                (re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"), template)
+                for template in app.openapi()["paths"]
+            ]
+        return next((t for pattern, t in self._templates if pattern.match(path)), None)
+
+    def record(self, response: httpx.Response) -> None:
+        problem = response.headers.get("content-type") == "application/problem+json"
+        if not problem or response.request.method == "HEAD":
+            return
+        response.read()
+        template = self._template(response.request.url.path)
+        if template is not None:
+            key = (response.request.method.lower(), template, str(response.status_code))
+            self.seen.setdefault(key, set()).add(response.json()["type"])
+
+
+problems_sent = ProblemsSent()
+
+
+def documented_problem_types(response: dict[str, Any]) -> set[str]:
+    media = response.get("content", {}).get("application/problem+json", {})
+    examples = [media["example"]] if "example" in media else []
+    examples += [e["value"] for e in media.get("examples", {}).values()]
+    return {example["type"] for example in examples}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_problem_sent_is_documented() -> Iterator[None]:
+    """After the run: each problem `type` the service answered an operation with is one that
+    operation documents an example of, for that status (405s belong to no operation)."""
+    yield
+    from app.main import app
+
+    paths = app.openapi()["paths"]
+    undocumented = []
+    for (method, template, status), types in sorted(problems_sent.seen.items()):
+        operation = paths[template].get(method)
+        if operation is None or status == "405":
+            continue
+        documented = documented_problem_types(operation["responses"].get(status, {}))
+        for problem_type in sorted(types - documented):
+            undocumented.append(f"{method.upper()} {template} {status}: {problem_type}")
+    assert undocumented == [], "problems sent but not documented:\n" + "\n".join(undocumented)
 
 
 SOURCE_ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "source-article.txt"

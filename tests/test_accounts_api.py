@@ -533,4 +533,6 @@ def test_docs_describe_the_password_flow(client: TestClient) -> None:
     assert scheme["flows"]["password"]["tokenUrl"] == "/v1/auth/token"
     (name,) = schemes
     assert spec["paths"]["/v1/me"]["get"]["security"] == [{name: []}]
-    assert "security" not in spec["paths"]["/v1/auth/register"]["post"]
+    # Public: no token is asked for. Optional: anonymous callers are served too.
+    assert spec["paths"]["/v1/auth/register"]["post"]["security"] == []
+    assert spec["paths"]["/v1/routines"]["get"]["security"] == [{}, {name: []}]

@@ -121,6 +121,9 @@ def test_swagger_ui_authorize_signs_in_with_the_password_flow(page: Any, base_ur
     page.goto(f"{base_url}/docs")
     page.wait_for_selector(".opblock", timeout=30_000)
     page.click("button.authorize")
+    # The password flow takes no client, so the dialog asks for none.
+    for field in ("#client_id_password", "#client_secret_password", "#password_type"):
+        assert page.locator(field).count() == 1 and not page.locator(field).is_visible(), field
     page.fill("#oauth_username", email)
     page.fill("#oauth_password", password)
     page.click(".modal-ux .auth-btn-wrapper button.authorize")

@@ -50,13 +50,13 @@ def test_unknown_resource_is_a_problem(client) -> None:
 def test_wrong_method_is_a_problem_and_lists_the_allowed_ones(client) -> None:
     response = client.delete("/v1/exercises")
     body = assert_problem(response, 405, "method-not-allowed")
-    assert response.headers["allow"] == "GET"
+    assert response.headers["allow"] == "GET, HEAD, OPTIONS"
     assert "DELETE" in body["detail"]
 
 
 def test_405_lists_every_method_of_the_path_not_just_the_first_route(client) -> None:
-    assert client.put("/v1/me").headers["allow"] == "DELETE, GET, PATCH"
-    assert client.put("/v1/routines").headers["allow"] == "GET, POST"
+    assert client.put("/v1/me").headers["allow"] == "DELETE, GET, HEAD, OPTIONS, PATCH"
+    assert client.put("/v1/routines").headers["allow"] == "GET, HEAD, OPTIONS, POST"
 
 
 def test_malformed_json_is_a_400_problem(client) -> None:

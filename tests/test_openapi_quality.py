@@ -159,3 +159,35 @@ def test_errors_documented_with_a_schema_not_fastapis_default() -> None:
     assert "HTTPValidationError" not in schemas and "ValidationError" not in schemas
     problem = schemas["Problem"]
     assert set(problem["required"]) == {"type", "title", "status", "detail", "instance"}
+
+
+def test_caching_and_location_headers_are_documented_where_they_are_sent() -> None:
+    for path, method, operation in operations():
+        where = f"{method.upper()} {path}"
+        responses = operation["responses"]
+        for status, response in responses.items():
+            headers = response.get("headers", {})
+            if status == "201":
+                assert "Location" in headers, where
+            if "304" in responses and status in ("200", "304"):
+                assert {"ETag", "Cache-Control", "Vary"} <= set(headers), where
+            if any(operation.get("security", [])):
+                assert "Cache-Control" in headers, f"{where} {status}"
+        if "304" in responses:
+            names = [p["name"] for p in operation.get("parameters", [])]
+            assert "If-None-Match" in names, where
+        if method == "get" and path.startswith("/v1/routines") and "{slug}" not in path:
+            vary = responses["200"]["headers"]["Vary"]["$ref"]
+            assert vary.endswith("/VaryAuthorization"), where
+
+
+def test_public_and_optional_auth_are_said_per_operation() -> None:
+    for path, method, operation in operations():
+        security = operation["security"]
+        assert security in ([], [{}, {"OAuth2PasswordBearer": []}], [{"OAuth2PasswordBearer": []}])
+        if security == []:
+            assert (
+                "401" not in operation["responses"]
+                or path == "/v1/auth/token"
+                or (path == "/v1/auth/refresh")
+            ), f"{method} {path}"

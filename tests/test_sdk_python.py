@@ -170,3 +170,80 @@ def test_errors_arrive_as_typed_problems(sdk: ModuleType, base_url: str) -> None
     anonymous = endpoint("accounts", "get_me").sync_detailed(client=client)
     assert anonymous.status_code == 401
     assert isinstance(anonymous.parsed, m.Problem)
+
+
+def test_anonymous_calls_head_a_304_and_the_sync_loop(sdk: ModuleType, base_url: str) -> None:
+    m = models()
+    list_routines = endpoint("routines", "list_routines")
+    get_exercise = endpoint("exercises", "get_exercise")
+    list_sessions = endpoint("progress", "list_sessions")
+    create_session = endpoint("progress", "create_session")
+    delete_session = endpoint("progress", "delete_session")
+    anonymous = sdk.Client(base_url=base_url, raise_on_unexpected_status=True)
+
+    # Optional auth: the contract lists anonymous access, so a plain Client is served.
+    curated = list_routines.sync(client=anonymous)
+    assert isinstance(curated, m.RoutineList)
+    assert curated.data and all(routine.curated for routine in curated.data)
+
+    # HEAD mirrors GET through the client's own connection; a 304 is a documented answer.
+    head = anonymous.get_httpx_client().head("/v1/exercises/knee-rolls")
+    assert head.status_code == 200 and head.content == b""
+    first = get_exercise.sync_detailed(slug="knee-rolls", client=anonymous)
+    assert first.status_code == 200 and first.headers["etag"] == head.headers["etag"]
+    again = get_exercise.sync_detailed(
+        slug="knee-rolls", client=anonymous, if_none_match=first.headers["etag"]
+    )
+    assert again.status_code == 304 and again.parsed is None
+
+    email = f"sdk-sync-{uuid.uuid4().hex[:10]}@example.com"
+    register = endpoint("accounts", "register_user")
+    register.sync(
+        client=anonymous, body=m.UserCreate(email=email, password="correct horse battery")
+    )
+    tokens = endpoint("accounts", "login").sync(
+        client=anonymous, body=m.LoginForm(username=email, password="correct horse battery")
+    )
+    authed = sdk.AuthenticatedClient(
+        base_url=base_url, token=tokens.access_token, raise_on_unexpected_status=True
+    )
+
+    def log(minutes_ago: int) -> Any:
+        done = datetime.now(UTC) - timedelta(minutes=minutes_ago)
+        return create_session.sync(
+            client=authed,
+            body=m.SessionCreate(
+                area=m.Area.MID,
+                started_at=done - timedelta(minutes=10),
+                completed_at=done,
+                pain_before=4,
+                pain_after=3,
+                exercises=[m.SessionExerciseIn(exercise_slug="cat-camel", reps=5)],
+            ),
+        )
+
+    def sync(copy: dict[str, Any], token: str | None) -> str:
+        cursor = None
+        while True:
+            page = list_sessions.sync(
+                client=authed,
+                limit=2,
+                cursor=cursor if cursor else sdk.types.UNSET,
+                changed_since=token if token else sdk.types.UNSET,
+            )
+            assert isinstance(page, m.SessionList)
+            copy |= {str(s.id): s for s in page.data}
+            for gone in page.deleted:
+                copy.pop(str(gone.id), None)
+            if not page.next_cursor:
+                return str(page.sync_token)
+            cursor = page.next_cursor
+
+    kept = [log(30), log(20), log(10)]
+    phone: dict[str, Any] = {}
+    token = sync(phone, None)
+    assert set(phone) == {str(s.id) for s in kept}
+    delete_session.sync_detailed(session_id=kept[0].id, client=authed)
+    newer = log(5)
+    token = sync(phone, token)
+    assert set(phone) == {str(kept[1].id), str(kept[2].id), str(newer.id)}

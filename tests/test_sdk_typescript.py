@@ -1,7 +1,8 @@
 """A TypeScript integrator's view: generate types from the committed openapi.json with
-openapi-typescript (versions pinned in tests/sdk/package-lock.json) and type-check a client
-written against them with `tsc --strict`."""
+openapi-typescript (versions pinned in tests/sdk/package-lock.json), type-check a client
+written against them with `tsc --strict`, and run it against a live server."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live_server import ROOT, in_ci, missing_tool
+from tests.live_server import ROOT, in_ci, live_server, missing_tool
 
 SDK_DIR = ROOT / "tests" / "sdk"
 pytestmark = pytest.mark.slow
@@ -44,7 +45,7 @@ def node_modules() -> Path:
 def workdir(tmp_path_factory: pytest.TempPathFactory, node_modules: Path) -> Path:
     """The client sources next to freshly generated `schema.d.ts`."""
     path = tmp_path_factory.mktemp("ts")
-    for name in ("usage.ts", "broken_usage.ts", "tsconfig.json"):
+    for name in ("usage.ts", "drive.ts", "broken_usage.ts", "tsconfig.json"):
         shutil.copy(SDK_DIR / name, path / name)
     (path / "node_modules").symlink_to(node_modules, target_is_directory=True)
     return path
@@ -115,3 +116,46 @@ def test_type_check_rejects_code_that_breaks_the_contract(
     assert result.returncode != 0
     assert '"elbow"' in output
     assert '"/v1/no-such-path"' in output
+
+
+def test_client_drives_a_live_server(workdir: Path, generator_output: str) -> None:
+    """Optional auth used anonymously, HEAD, a 304, and two devices of one account that
+    converge through the sync loop."""
+    built = run(
+        [
+            "node",
+            "node_modules/typescript/bin/tsc",
+            "--strict",
+            "--target",
+            "ES2022",
+            "--module",
+            "ESNext",
+            "--moduleResolution",
+            "Bundler",
+            "--lib",
+            "ES2022,DOM",
+            "--outDir",
+            "out",
+            "drive.ts",
+        ],
+        workdir,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    (workdir / "out" / "package.json").write_text('{"type": "module"}')
+    with live_server() as base_url:
+        result = subprocess.run(
+            ["node", "out/drive.js"],
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "BASE_URL": base_url},
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "mid-back-mobility" in seen["curated"]
+    assert seen["head"] == 200 and seen["etag"].startswith('W/"')
+    assert seen["steps"] > 0 and seen["revalidated"] == "unchanged"
+    # Both devices hold the same sessions: three logged, one deleted on each side.
+    assert seen["phone"] == seen["laptop"] and len(seen["phone"]) == 2
+    assert not set(seen["deleted"]) & set(seen["phone"])

@@ -8,13 +8,19 @@ from app.accounts.errors import InvalidAccessToken, NotAuthenticated
 from app.accounts.models import User
 from app.core.config import get_settings
 from app.core.db import SessionDep
+from app.core.errors import raises
+from app.core.openapi import anonymous_welcome
 
 # auto_error=False: a missing token is ours to report as problem+json, and anonymous callers
 # are welcome on some routes. The scheme still drives the docs page's Authorize button.
 oauth2_scheme = OAuth2PasswordBearer(
     tokenUrl="/v1/auth/token",
+    refreshUrl="/v1/auth/refresh",
     auto_error=False,
-    description="Sign in at `/v1/auth/token` with your email as the username.",
+    description="Sign in at `/v1/auth/token` with your email as the username. Access tokens "
+    "are JWTs handled as RFC8725 advises: one algorithm (HS256) fixed on both sides, expiry "
+    "and token type required and checked, and 15 minutes of life; renew them at "
+    "`/v1/auth/refresh` with the refresh token, which works once.",
 )
 
 
@@ -30,6 +36,7 @@ def _user_for_token(session: SessionDep, token: str) -> User:
     return user
 
 
+@raises(NotAuthenticated, InvalidAccessToken)
 def get_current_user(
     session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> User:
@@ -38,6 +45,8 @@ def get_current_user(
     return _user_for_token(session, token)
 
 
+@anonymous_welcome
+@raises(NotAuthenticated, InvalidAccessToken)
 def get_optional_user(
     request: Request,
     session: SessionDep,

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Form, Response, status
 
 from app.accounts import service
 from app.accounts.dependencies import CurrentUser
+from app.accounts.errors import EmailTaken, InvalidCredentials, InvalidRefreshToken
 from app.accounts.schemas import (
     AccountExport,
     LoginForm,
@@ -16,10 +17,13 @@ from app.accounts.schemas import (
     UserPublic,
     UserUpdate,
 )
+from app.care.errors import ArticleNotLoaded
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.openapi import located
 from app.core.ratelimit import rate_limited
+from app.core.versioning import with_deprecated_fields
 
 router = APIRouter(tags=["accounts"])
 
@@ -36,12 +40,17 @@ def _no_store(response: Response) -> None:
     status_code=status.HTTP_201_CREATED,
     summary="Create an account",
     dependencies=[rate_limited(account_field="email")],
-    responses=problem_responses(409, 422),
+    responses={
+        201: located("The account was created.", "the account: `/v1/me`"),
+        **problem_responses(EmailTaken, 422),
+    },
 )
-def register_user(session: SessionDep, payload: UserCreate) -> UserPublic:
+def register_user(session: SessionDep, payload: UserCreate, response: Response) -> UserPublic:
     """Sign up with an email (letter case ignored) and a password of at least 10 characters.
-    Then sign in at `/v1/auth/token`."""
-    return service.register(session, payload)
+    Then sign in at `/v1/auth/token`; `Location` names the account's own resource."""
+    created = service.register(session, payload)
+    response.headers["Location"] = "/v1/me"
+    return created
 
 
 @router.post(
@@ -49,7 +58,7 @@ def register_user(session: SessionDep, payload: UserCreate) -> UserPublic:
     response_model=TokenPair,
     summary="Sign in",
     dependencies=[rate_limited(account_field="username")],
-    responses=problem_responses(401, 422),
+    responses=problem_responses(InvalidCredentials, 422),
 )
 def login(
     session: SessionDep,
@@ -67,7 +76,7 @@ def login(
     "/auth/refresh",
     response_model=TokenPair,
     summary="Exchange a refresh token for new tokens",
-    responses=problem_responses(401, 422),
+    responses=problem_responses(InvalidRefreshToken, 422),
 )
 def refresh_token(
     session: SessionDep, now: NowDep, payload: RefreshTokenRequest, response: Response
@@ -125,7 +134,8 @@ def delete_me(session: SessionDep, user: CurrentUser) -> None:
     "/me/export",
     response_model=AccountExport,
     summary="Export my data",
-    responses=problem_responses(401),
+    responses=problem_responses(401, ArticleNotLoaded),
+    dependencies=[with_deprecated_fields()],
 )
 def export_me(session: SessionDep, user: CurrentUser, now: NowDep) -> AccountExport:
     """Everything stored about the account, as one JSON document."""

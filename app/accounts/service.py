@@ -18,6 +18,7 @@ from app.accounts.schemas import (
     UserPublic,
     UserUpdate,
 )
+from app.core import sync
 from app.core.clock import as_utc
 from app.core.config import get_settings
 from app.core.enums import Area
@@ -198,6 +199,7 @@ def delete_account(session: Session, user: User) -> None:
     session.execute(
         delete(User).where(col(User.id) == user.id).execution_options(synchronize_session=False)
     )
+    sync.forget(session, sync.user_scope(user.id))
     session.expunge(user)
 
 

@@ -1,4 +1,8 @@
-"""Conditional GET for read-mostly resources: strong ETags over the response body and 304s."""
+"""Conditional GET for read-mostly resources: ETags over the response body and 304s.
+
+The ETags are weak (`W/"..."`): they name the content, which is the same whether the body
+travels gzip-compressed or not, and conditional GET compares weakly anyway. A strong ETag
+would have to differ between the compressed and the plain representation."""
 
 import hashlib
 from collections.abc import Callable, Coroutine
@@ -8,10 +12,14 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
 from app.core.config import get_settings
+from app.core.errors import InvalidInput
+
+# A list of a few dozen ETags at most; anything longer is a client bug, refused as such.
+IF_NONE_MATCH_MAX_LENGTH = 1000
 
 
 def etag_for(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    return 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
 def if_none_match_matches(header: str | None, etag: str) -> bool:
@@ -34,6 +42,12 @@ class CachedRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def cached_handler(request: Request) -> Response:
+            condition = request.headers.get("if-none-match")
+            if condition is not None and len(condition) > IF_NONE_MATCH_MAX_LENGTH:
+                raise InvalidInput(
+                    f"If-None-Match is longer than {IF_NONE_MATCH_MAX_LENGTH} characters.",
+                    loc=["header", "If-None-Match"],
+                )
             # Read per request, not when routes are declared: settings are checked at start-up.
             max_age = get_settings().catalog_max_age_seconds
             response = await handler(request)
@@ -45,7 +59,7 @@ class CachedRoute(APIRoute):
                 "Cache-Control": f"public, max-age={max_age}",
                 "Vary": "Accept-Encoding",
             }
-            if if_none_match_matches(request.headers.get("if-none-match"), etag):
+            if if_none_match_matches(condition, etag):
                 return Response(status_code=304, headers=headers)
             response.headers.update(headers)
             return response

@@ -49,6 +49,23 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# The password flow takes no client: Swagger UI's Authorize dialog would still ask for a
+# client_id, a client_secret and where to send them, which only confuses. Hidden by style.
+HIDE_CLIENT_FIELDS = (
+    "<style>"
+    ".auth-container div:has(> label[for='client_id_password']),"
+    ".auth-container div:has(> label[for='client_secret_password']),"
+    ".auth-container div:has(> label[for='password_type'])"
+    "{display:none}"
+    "</style>"
+)
+
+
+def _without_client_fields(page: HTMLResponse) -> HTMLResponse:
+    html = bytes(page.body).decode().replace("</head>", HIDE_CLIENT_FIELDS + "</head>", 1)
+    return HTMLResponse(html)
+
+
 def _locked_down(page: HTMLResponse) -> HTMLResponse:
     page.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     return page
@@ -62,15 +79,17 @@ def install_docs(app: FastAPI) -> None:
 
     def swagger_ui() -> HTMLResponse:
         return _locked_down(
-            get_swagger_ui_html(
-                openapi_url=openapi_url,
-                title=f"{app.title} - Swagger UI",
-                swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
-                swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
-                swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
-                oauth2_redirect_url=OAUTH2_REDIRECT_URL,
-                init_oauth=SWAGGER_UI_INIT_OAUTH,
-                swagger_ui_parameters=SWAGGER_UI_PARAMETERS,
+            _without_client_fields(
+                get_swagger_ui_html(
+                    openapi_url=openapi_url,
+                    title=f"{app.title} - Swagger UI",
+                    swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
+                    swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
+                    swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
+                    oauth2_redirect_url=OAUTH2_REDIRECT_URL,
+                    init_oauth=SWAGGER_UI_INIT_OAUTH,
+                    swagger_ui_parameters=SWAGGER_UI_PARAMETERS,
+                )
             )
         )
 

@@ -6,24 +6,25 @@ Every non-2xx response is RFC 9457 `application/problem+json`. Services raise su
 
 import logging
 import math
-import re
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar, TypeVar
 
-from fastapi import FastAPI, Request, routing
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import compile_path
 
 from app.core.config import DEFAULT_MAX_REQUEST_BODY_BYTES
 from app.core.headers import SAFETY_HEADERS
+from app.core.http import allowed_methods, slashless_target
 from app.core.versioning import API_VERSION, API_VERSION_HEADER
 
 logger = logging.getLogger("app.errors")
+F = TypeVar("F", bound=Callable[..., Any])
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://backpain.example/problems/"
@@ -144,6 +145,7 @@ _HTTP_TITLES = {
     405: ("Method not allowed", "method-not-allowed"),
     406: ("Not acceptable", "not-acceptable"),
     409: ("Conflict", "conflict"),
+    410: ("Gone", "gone"),
     413: ("Content too large", "content-too-large"),
     415: ("Unsupported media type", "unsupported-media-type"),
     422: ("Invalid input", "validation-error"),
@@ -248,35 +250,18 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, 422, f"Invalid input: {names}.", errors=errors)
 
 
-def _route_patterns(app: Any) -> list[tuple[re.Pattern[str], frozenset[str]]]:
-    """Every route's full path pattern and methods, included routers flattened; built once."""
-    cached = getattr(app.state, "route_patterns", None)
-    if cached is None:
-        cached = [
-            (compile_path(path)[0], frozenset(ctx.methods or ()))
-            for ctx in routing.iter_route_contexts(app.routes)
-            if (path := ctx.path)
-        ]
-        app.state.route_patterns = cached
-    return cached
-
-
-def allowed_methods(request: Request) -> list[str]:
-    """Every method some route serves at this path (Starlette reports only the first route's)."""
-    path = request.url.path
-    methods = {m for pattern, ms in _route_patterns(request.app) if pattern.match(path) for m in ms}
-    return sorted(methods)
-
-
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     headers = dict(exc.headers or {})
     if exc.status_code == 404 and detail == "Not Found":
+        target = slashless_target(request.app, request.url.path, request.url.query)
+        if target is not None:
+            return Response(status_code=308, headers={"Location": target})
         detail = f"No resource at {request.url.path}."
     elif exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}."
-        if methods := allowed_methods(request):
+        if methods := allowed_methods(request.app, request.url.path):
             headers["Allow"] = ", ".join(methods)
     return problem_response(
         request, exc.status_code, detail, headers=_with_challenge(exc.status_code, headers)
@@ -356,6 +341,7 @@ ERROR_DESCRIPTIONS = {
     403: "Forbidden: the resource exists but the caller may not change it.",
     404: "Not found: no such resource.",
     409: "Conflict with the current state, such as a duplicate.",
+    410: "Gone: the sync token is too old; sync again from the start.",
     413: "Content too large: the request body is over the size limit.",
     422: "Invalid input: `errors` names each offending field.",
     429: "Too many requests: wait `Retry-After` seconds.",
@@ -364,37 +350,86 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-# What a typical occurrence says, for the documented examples.
-_EXAMPLE_DETAILS = {
-    400: ("The request body is not valid JSON.", "malformed-json"),
-    401: ("Sign in and send the access token as `Authorization: Bearer <token>`.", None),
-    403: ("You may not change this resource.", None),
-    404: ("No such resource.", None),
-    409: ("This conflicts with an existing resource.", None),
-    413: (
-        f"The request body is larger than the limit of {DEFAULT_MAX_REQUEST_BODY_BYTES} bytes.",
-        None,
+# Problems any operation of a kind can produce, by status: what the server sends when no
+# domain error of that status is declared for the operation.
+_GENERIC_PROBLEMS: dict[int, tuple[str, str, str]] = {
+    400: ("malformed-json", "Bad request", "The request body is not valid JSON."),
+    401: (
+        "unauthorized",
+        "Not authenticated",
+        "Sign in and send the access token as `Authorization: Bearer <token>`.",
     ),
-    429: ("Too many requests. Try again in 30 seconds.", None),
-    500: ("Something went wrong on our side. Please retry later.", None),
-    503: ("The database is not reachable.", None),
+    403: ("forbidden", "Forbidden", "You may not change this resource."),
+    404: ("not-found", "Not found", "No such resource."),
+    409: ("conflict", "Conflict", "This conflicts with what is already stored."),
+    413: (
+        "content-too-large",
+        "Content too large",
+        f"The request body is larger than the limit of {DEFAULT_MAX_REQUEST_BODY_BYTES} bytes.",
+    ),
+    422: ("validation-error", "Invalid input", "Invalid input."),
+    429: ("rate-limited", "Too many requests", "Too many requests. Try again in 30 seconds."),
+    500: (
+        "internal-error",
+        "Internal server error",
+        "Something went wrong on our side. Please retry later.",
+    ),
+    503: (
+        "database-unavailable",
+        "Service unavailable",
+        "The database is busy or unreachable. Please retry shortly.",
+    ),
 }
+# Sent whatever else an operation declares for the status: the database can always be down.
+_ALWAYS_POSSIBLE = {503}
+
+
+@dataclass(frozen=True)
+class ProblemKind:
+    """One kind of problem an operation can answer with, for its documented examples."""
+
+    status: int
+    slug: str
+    title: str
+    detail: str
+
+    @classmethod
+    def of(cls, error: type[DomainError]) -> "ProblemKind":
+        detail = getattr(error, "example_detail", None)
+        if detail is None:
+            try:
+                detail = error().detail
+            except TypeError:
+                detail = error.title
+        return cls(error.status_code, error.slug, error.title, detail)
+
+    @classmethod
+    def generic(cls, status: int) -> "ProblemKind":
+        slug, title, detail = _GENERIC_PROBLEMS[status]
+        return cls(status, slug, title, detail)
+
+
+def problem_kinds(status: int, declared: list[ProblemKind]) -> list[ProblemKind]:
+    """The kinds documented for a status: the declared ones, or the generic kind when none is
+    declared (and as well, where it can always happen)."""
+    kinds = [k for k in declared if k.status == status]
+    if (not kinds or status in _ALWAYS_POSSIBLE) and status in _GENERIC_PROBLEMS:
+        kinds.append(ProblemKind.generic(status))
+    return list({k.slug: k for k in kinds}.values())
 
 
 def problem_example(
-    status: int, instance: str, field_loc: list[str | int] | None = None
+    kind: ProblemKind, instance: str, field_loc: list[str | int] | None = None
 ) -> dict[str, Any]:
-    """A realistic problem body for the docs; for 422 it names `field_loc`."""
-    title, slug = _HTTP_TITLES.get(status, ("Error", "error"))
-    detail, special_slug = _EXAMPLE_DETAILS.get(status, (title, None))
+    """A realistic problem body for the docs; a validation error names `field_loc`."""
     example: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + (special_slug or slug),
-        "title": title,
-        "status": status,
-        "detail": detail,
+        "type": PROBLEM_TYPE_BASE + kind.slug,
+        "title": kind.title,
+        "status": kind.status,
+        "detail": kind.detail,
         "instance": instance,
     }
-    if status == 422:
+    if kind.status == 422:
         loc = field_loc or ["body"]
         field = ".".join(map(str, loc))
         example["detail"] = f"Invalid input: {field}."
@@ -404,13 +439,43 @@ def problem_example(
     return example
 
 
-def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` entries documenting problem+json bodies for the given statuses."""
-    return {
-        status: {
-            "description": ERROR_DESCRIPTIONS.get(status)
-            or _HTTP_TITLES.get(status, ("Error", ""))[0],
-            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-        }
-        for status in statuses
-    }
+# Domain errors each dependency can raise (see `raises`), and those each route declares.
+_RAISED_BY: dict[Any, tuple[type[DomainError], ...]] = {}
+PROBLEM_TYPES_KEY = "x-problem-types"
+
+
+def raises(*errors: type[DomainError]) -> Callable[[F], F]:
+    """Declares the domain errors a dependency can raise, so every operation that uses it
+    documents them with examples of their own `type`."""
+
+    def register(dependency: F) -> F:
+        _RAISED_BY[dependency] = errors
+        return dependency
+
+    return register
+
+
+def raised_by(dependency: Any) -> tuple[type[DomainError], ...]:
+    return _RAISED_BY.get(dependency, ())
+
+
+def problem_responses(*problems: int | type[DomainError]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for problem+json bodies: a status, or a domain error class
+    whose status and `type` the operation documents (the examples are built from them)."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for problem in problems:
+        status = problem if isinstance(problem, int) else problem.status_code
+        entry = out.setdefault(
+            status,
+            {
+                "description": ERROR_DESCRIPTIONS.get(status)
+                or _HTTP_TITLES.get(status, ("Error", ""))[0],
+                "content": {
+                    PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
+                },
+            },
+        )
+        if not isinstance(problem, int):
+            # Read and removed again when the document is built (app.core.openapi).
+            entry.setdefault(PROBLEM_TYPES_KEY, []).append(asdict(ProblemKind.of(problem)))
+    return out

@@ -8,6 +8,9 @@ from app.core.versioning import API_VERSION, API_VERSION_HEADER
 _VERSION = API_VERSION_HEADER.lower().encode()
 _CACHE_CONTROL = b"cache-control"
 _AUTHORIZATION = b"authorization"
+_CONTENT_TYPE = b"content-type"
+# Statuses that never have a body, so they name no media type either.
+_BODYLESS = frozenset({204, 304})
 # JSON is never to be sniffed into something executable, and no URL of ours (they can hold
 # ids) is passed on as a referrer.
 SAFETY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
@@ -18,7 +21,8 @@ class StandardHeadersMiddleware:
     """Pure ASGI middleware. Adds `API-Version`, `X-Content-Type-Options` and
     `Referrer-Policy` to every response, and `Cache-Control: no-store` to every response to a
     request that carried credentials, unless the route chose its own caching (the catalog is
-    public whoever asks): an intermediary must never keep someone's private data."""
+    public whoever asks): an intermediary must never keep someone's private data. A 204 or 304
+    has no body, so it names no `Content-Type`."""
 
     def __init__(self, app: ASGIApp, version: str = API_VERSION) -> None:
         self.app = app
@@ -33,6 +37,8 @@ class StandardHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
+                if message["status"] in _BODYLESS:
+                    headers = [(k, v) for k, v in headers if k.lower() != _CONTENT_TYPE]
                 present = {key.lower() for key, _ in headers}
                 if _VERSION not in present:
                     headers.append((_VERSION, self.version))

@@ -15,18 +15,34 @@ endpoint instead of route by route:
   password form gets a description and an example.
 """
 
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, routing
 from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
+from fastapi.security.base import SecurityBase
+from pydantic import BaseModel
 
-from app.core.errors import ERROR_DESCRIPTIONS, PROBLEM_MEDIA_TYPE, Problem, problem_example
-from app.core.ratelimit import RateLimit
-from app.core.versioning import API_VERSION_HEADER
+from app.core.caching import IF_NONE_MATCH_MAX_LENGTH, vary_on_authorization
+from app.core.db import get_engine, get_session
+from app.core.errors import (
+    ERROR_DESCRIPTIONS,
+    PROBLEM_MEDIA_TYPE,
+    PROBLEM_TYPES_KEY,
+    Problem,
+    ProblemKind,
+    problem_example,
+    problem_kinds,
+    raised_by,
+)
+from app.core.ratelimit import RateLimit, RateLimitUnavailable
+from app.core.versioning import API_VERSION_HEADER, announces_deprecation
 
 SCHEMA_REF = "#/components/schemas/"
 PROBLEM_REF = {"$ref": SCHEMA_REF + "Problem"}
@@ -45,8 +61,128 @@ HEADERS: dict[str, dict[str, Any]] = {
         "description": "The authentication scheme to use: `Bearer`.",
         "schema": {"type": "string"},
     },
+    "ETag": {
+        "description": "Validator of this representation: send it back in `If-None-Match` and "
+        'an unchanged resource answers `304` with no body. Weak (`W/"..."`) when the body '
+        "was compressed; `If-None-Match` compares weakly, so either form revalidates.",
+        "schema": {"type": "string", "maxLength": 80, "examples": ['"4f448dddf67a8730"']},
+    },
+    "PublicCacheControl": {
+        "description": "`public, max-age=N`: the same for everyone, so any cache may keep it "
+        "for N seconds (`CATALOG_MAX_AGE_SECONDS`, 300 by default).",
+        "schema": {"type": "string", "maxLength": 80, "examples": ["public, max-age=300"]},
+    },
+    "PrivateCacheControl": {
+        "description": "`no-store` on every answer to a request that carried credentials "
+        "(and always on answers carrying tokens): no cache may keep someone's data.",
+        "schema": {"type": "string", "maxLength": 80, "examples": ["no-store"]},
+    },
+    "VaryEncoding": {
+        "description": "`Accept-Encoding`: bodies of 1 KiB or more are gzip-compressed "
+        "(`Content-Encoding: gzip`) for clients that accept it.",
+        "schema": {"type": "string", "maxLength": 80, "examples": ["Accept-Encoding"]},
+    },
+    "VaryAuthorization": {
+        "description": "`Authorization` (and `Accept-Encoding`): the answer depends on who "
+        "asks, anonymous callers included, so a cache keeps one per caller.",
+        "schema": {
+            "type": "string",
+            "maxLength": 80,
+            "examples": ["Authorization, Accept-Encoding"],
+        },
+    },
+}
+HEADERS |= {
+    "Deprecation": {
+        "description": "RFC 9745: when what the answer carries under an old name (an operation, "
+        "or fields marked `deprecated`) was deprecated, as `@<seconds since 1970>`.",
+        "schema": {"type": "string", "maxLength": 40, "examples": ["@1795478400"]},
+    },
+    "Sunset": {
+        "description": "RFC 8594: the earliest date it stops being sent (in `/v2`).",
+        "schema": {
+            "type": "string",
+            "maxLength": 40,
+            "examples": ["Mon, 24 May 2027 00:00:00 GMT"],
+        },
+    },
 }
 STATUS_HEADERS = {"401": "WWW-Authenticate", "429": "Retry-After"}
+BEARER = "OAuth2PasswordBearer"
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "The `ETag` of the copy you hold; when it is still current the answer is "
+    "`304 Not Modified` with no body.",
+    "schema": {"type": "string", "maxLength": IF_NONE_MATCH_MAX_LENGTH, "pattern": "^[^\\x00]*$"},
+}
+
+# Dependencies that accept anonymous callers although they read a token (see
+# `anonymous_welcome`): operations whose token comes only through them document optional auth.
+_ANONYMOUS_WELCOME: set[Callable[..., Any]] = set()
+
+
+def located(description: str, where: str) -> dict[str, Any]:
+    """A `responses` entry for an answer that names a resource in `Location`."""
+    return {
+        "description": description,
+        "headers": {
+            "Location": {
+                "description": f"Path of {where}.",
+                "schema": {"type": "string", "format": "uri-reference", "maxLength": 200},
+            }
+        },
+    }
+
+
+def anonymous_welcome(dependency: Callable[..., Any]) -> Callable[..., Any]:
+    """Marks a dependency that reads a bearer token but serves anonymous callers too."""
+    _ANONYMOUS_WELCOME.add(dependency)
+    return dependency
+
+
+@dataclass
+class RouteFacts:
+    """What the document needs to know about a route beyond what FastAPI writes."""
+
+    rate_limited: bool = False
+    # "none", "optional" or "required"
+    auth: str = "none"
+    problems: list[ProblemKind] = field(default_factory=list)
+    varies_on_auth: bool = False
+    deprecation: bool = False
+    database: bool = False
+
+
+def _route_facts(dependant: Dependant) -> RouteFacts:
+    facts = RouteFacts()
+    required = optional = False
+
+    def walk(node: Dependant, anonymous_ok: bool) -> None:
+        nonlocal required, optional
+        for dep in node.dependencies:
+            call = dep.call
+            if isinstance(call, RateLimit):
+                facts.rate_limited = True
+                facts.problems.append(ProblemKind.of(RateLimitUnavailable))
+            if call in (get_session, get_engine):
+                facts.database = True
+            if call is vary_on_authorization:
+                facts.varies_on_auth = True
+            if announces_deprecation(call):
+                facts.deprecation = True
+            facts.problems.extend(ProblemKind.of(error) for error in raised_by(call))
+            if isinstance(call, SecurityBase):
+                if anonymous_ok:
+                    optional = True
+                else:
+                    required = True
+            walk(dep, anonymous_ok or call in _ANONYMOUS_WELCOME)
+
+    walk(dependant, False)
+    facts.auth = "required" if required else "optional" if optional else "none"
+    return facts
 
 
 def operation_id(route: APIRoute) -> str:
@@ -59,12 +195,6 @@ def _component_schemas() -> dict[str, Any]:
     schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     defs = schema.pop("$defs", {})
     return {"Problem": schema, **defs}
-
-
-def _uses_rate_limit(dependant: Dependant) -> bool:
-    return any(
-        isinstance(dep.call, RateLimit) or _uses_rate_limit(dep) for dep in dependant.dependencies
-    )
 
 
 def _pascal(name: str) -> str:
@@ -176,7 +306,7 @@ def _expected_errors(operation: dict[str, Any], rate_limited: bool) -> set[int]:
         statuses.add(413)
         if JSON_MEDIA_TYPE in body.get("content", {}):
             statuses.add(400)
-    if operation.get("security"):
+    if any(operation.get("security", [])):
         statuses.add(401)
     if rate_limited:
         statuses.add(429)
@@ -201,29 +331,145 @@ def _example_field(operation: dict[str, Any], schemas: dict[str, Any]) -> list[s
     return ["body"]
 
 
-def _document_responses(
-    path: str, operation: dict[str, Any], rate_limited: bool, schemas: dict[str, Any]
-) -> None:
-    responses = operation.setdefault("responses", {})
-    for status in _expected_errors(operation, rate_limited):
-        responses.setdefault(str(status), {"description": ERROR_DESCRIPTIONS[status]})
+def _header_ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/headers/{name}"}
+
+
+def _document_security(operation: dict[str, Any], auth: str) -> None:
+    """Public operations say so (`security: []`); optional auth lists anonymous access (`{}`)
+    beside the bearer token, so clients and docs do not demand a token they need not send."""
+    if auth == "none":
+        operation["security"] = []
+    elif auth == "optional":
+        operation["security"] = [{}, {BEARER: []}]
+    else:
+        operation["security"] = [{BEARER: []}]
+
+
+def _document_conditions(operation: dict[str, Any]) -> None:
+    if "304" in operation.get("responses", {}):
+        parameters = operation.setdefault("parameters", [])
+        if not any(p.get("name") == IF_NONE_MATCH["name"] for p in parameters):
+            parameters.append(dict(IF_NONE_MATCH))
+
+
+def _document_caching(operation: dict[str, Any], facts: RouteFacts) -> None:
+    auth = facts.auth
+    responses = operation["responses"]
+    conditional = "304" in responses
     for status, response in responses.items():
         headers = response.setdefault("headers", {})
-        headers[API_VERSION_HEADER] = {"$ref": f"#/components/headers/{API_VERSION_HEADER}"}
+        if conditional and status in ("200", "304"):
+            headers["ETag"] = _header_ref("ETag")
+            headers["Cache-Control"] = _header_ref("PublicCacheControl")
+            headers["Vary"] = _header_ref("VaryEncoding")
+        elif auth != "none":
+            headers.setdefault("Cache-Control", _header_ref("PrivateCacheControl"))
+        if status.startswith("2") and facts.deprecation:
+            headers["Deprecation"] = _header_ref("Deprecation")
+            headers["Sunset"] = _header_ref("Sunset")
+        if status.startswith("2") and "content" in response:
+            vary = "VaryAuthorization" if facts.varies_on_auth else "VaryEncoding"
+            headers.setdefault("Vary", _header_ref(vary))
+
+
+def _document_problems(
+    path: str, operation: dict[str, Any], status: str, response: dict[str, Any], facts: RouteFacts
+) -> None:
+    declared = list(facts.problems) + [
+        ProblemKind(**kind) for kind in response.pop(PROBLEM_TYPES_KEY, [])
+    ]
+    kinds = problem_kinds(int(status), declared)
+    field = operation.get("x-example-field") if status == "422" else None
+    media: dict[str, Any] = {"schema": PROBLEM_REF}
+    if len(kinds) == 1:
+        media["example"] = problem_example(kinds[0], path, field)
+    elif kinds:
+        media["examples"] = {
+            kind.slug: {"summary": kind.title, "value": problem_example(kind, path, field)}
+            for kind in kinds
+        }
+    # FastAPI documents its own 422 as application/json HTTPValidationError; every error is
+    # answered with problem+json, so that is what is documented.
+    response["content"] = {PROBLEM_MEDIA_TYPE: media}
+
+
+def _document_responses(
+    path: str, operation: dict[str, Any], facts: RouteFacts, schemas: dict[str, Any]
+) -> None:
+    _document_security(operation, facts.auth)
+    _document_conditions(operation)
+    responses = operation.setdefault("responses", {})
+    for status in _expected_errors(operation, facts.rate_limited) | (
+        {503} if facts.database else set()
+    ):
+        responses.setdefault(str(status), {"description": ERROR_DESCRIPTIONS[status]})
+    for kind in facts.problems:
+        responses.setdefault(str(kind.status), {"description": ERROR_DESCRIPTIONS[kind.status]})
+    operation["x-example-field"] = _example_field(operation, schemas)
+    for status, response in responses.items():
+        headers = response.setdefault("headers", {})
+        headers[API_VERSION_HEADER] = _header_ref(API_VERSION_HEADER)
         if status in STATUS_HEADERS:
-            name = STATUS_HEADERS[status]
-            headers[name] = {"$ref": f"#/components/headers/{name}"}
-        # FastAPI documents its own 422 as application/json HTTPValidationError; every error
-        # is answered with problem+json, so that is what is documented.
+            headers[STATUS_HEADERS[status]] = _header_ref(STATUS_HEADERS[status])
         if status.startswith(("4", "5")):
-            field = _example_field(operation, schemas) if status == "422" else None
-            response["content"] = {
-                PROBLEM_MEDIA_TYPE: {
-                    "schema": PROBLEM_REF,
-                    "example": problem_example(int(status), path, field),
-                }
-            }
+            _document_problems(path, operation, status, response, facts)
+    del operation["x-example-field"]
+    _document_caching(operation, facts)
     operation["responses"] = dict(sorted(responses.items(), key=_status_order))
+
+
+def app_models() -> dict[str, type[BaseModel]]:
+    found: dict[str, type[BaseModel]] = {}
+    todo = list(BaseModel.__subclasses__())
+    while todo:
+        model = todo.pop()
+        todo.extend(model.__subclasses__())
+        if model.__module__.startswith("app."):
+            found.setdefault(model.__name__, model)
+    return found
+
+
+def _restore_example_nulls(schemas: dict[str, Any]) -> None:
+    """FastAPI writes the document without null values, which also strips them from model
+    examples (`"routine_id": null` would vanish, and the example would no longer be valid):
+    put the examples back as the models declare them."""
+    models = app_models()
+    for name, body in schemas.items():
+        model = models.get(name)
+        extra = model.model_config.get("json_schema_extra") if model else None
+        if isinstance(extra, dict) and "examples" in extra:
+            body["examples"] = extra["examples"]
+
+
+RECORDED_EXAMPLES = Path(__file__).resolve().parents[1] / "openapi_examples.json"
+
+
+def _recorded_examples(schemas: dict[str, Any]) -> None:
+    """Every model without an example of its own gets the one recorded from the service
+    itself (`python -m app.openapi_examples`): real seed content, consistent throughout."""
+    recorded = json.loads(RECORDED_EXAMPLES.read_text(encoding="utf-8"))
+    for name, body in schemas.items():
+        if "examples" not in body and name in recorded:
+            body["examples"] = [recorded[name]]
+
+
+INT32 = (-(2**31), 2**31 - 1)
+
+
+def _integer_formats(node: Any) -> None:
+    """Every integer says its size: `int32` when its bounds fit, `int64` otherwise, so
+    generated clients pick a type that holds every value."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer" and "format" not in node:
+            low, high = node.get("minimum"), node.get("maximum")
+            fits = low is not None and high is not None and INT32[0] <= low and high <= INT32[1]
+            node["format"] = "int32" if fits else "int64"
+        for value in node.values():
+            _integer_formats(value)
+    elif isinstance(node, list):
+        for item in node:
+            _integer_formats(item)
 
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:
@@ -246,20 +492,22 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
     components["headers"] = HEADERS
-    rate_limited = {
-        context.name
+    facts = {
+        context.name: _route_facts(getattr(context, "dependant", context.original_route.dependant))
         for context in routing.iter_route_contexts(app.routes)
         # Included routers are not flattened into app.routes; a context carries the
         # dependencies the route gets from every router it is included through.
         if isinstance(context.original_route, APIRoute)
-        and _uses_rate_limit(getattr(context, "dependant", context.original_route.dependant))
     }
     for path, path_item in schema.get("paths", {}).items():
         for operation in path_item.values():
             _document_responses(
-                path, operation, operation.get("operationId") in rate_limited, schemas
+                path, operation, facts.get(operation.get("operationId", ""), RouteFacts()), schemas
             )
+    _restore_example_nulls(schemas)
+    _recorded_examples(schemas)
     schema = _rename_generated_models(schema)
     _require_response_defaults(schema)
+    _integer_formats(schema)
     app.openapi_schema = schema
     return schema

@@ -4,6 +4,8 @@ from typing import Annotated
 
 from fastapi import Query
 
+from app.core.sync import TOKEN_MAX_LENGTH, TOKEN_PATTERN, TOMBSTONE_DAYS
+
 MAX_PAGE_SIZE = 100
 
 Limit = Annotated[
@@ -13,4 +15,27 @@ Limit = Annotated[
 Offset = Annotated[
     int,
     Query(ge=0, le=100_000, description="Number of items to skip (0 or more)."),
+]
+
+Cursor = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=TOKEN_MAX_LENGTH,
+        pattern=TOKEN_PATTERN,
+        description="`next_cursor` of the previous page: the page after it, in the same order "
+        "(send the same other parameters). Stable while items are added or removed meanwhile; "
+        "`offset` then counts from the cursor.",
+    ),
+]
+ChangedSince = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=TOKEN_MAX_LENGTH,
+        pattern=TOKEN_PATTERN,
+        description="`sync_token` from the last page of your previous walk: only what changed "
+        "since, in change order, with deletions in `deleted`. Takes no filters. A token over "
+        f"{TOMBSTONE_DAYS} days old is refused with 410: sync again from the start.",
+    ),
 ]

@@ -62,6 +62,7 @@ class PrunedMemoryStorage(MemoryStorage):
 
 
 class RateLimitUnavailable(ServiceUnavailable):
+    example_detail = "Sign-in is unavailable for a moment."
     title = "Rate limiting unavailable"
     slug = "service-unavailable"
     headers = {"Retry-After": "5"}  # noqa: RUF012 (read-only)

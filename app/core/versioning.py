@@ -8,8 +8,28 @@ from fastapi import Depends, Response
 
 # Semantic version of the /v1 contract. Additive changes raise the minor number; a breaking
 # change needs a new path prefix (/v2), see the README's deprecation policy.
-API_VERSION = "1.1.0"
+API_VERSION = "1.2.0"
 API_VERSION_HEADER = "API-Version"
+
+
+# Fields renamed in 1.2.0 so that one idea has one name; the old names stay until /v2.
+FIELDS_DEPRECATED_ON = date(2026, 11, 24)
+FIELDS_SUNSET_ON = date(2027, 5, 24)
+_ANNOUNCERS: set[Any] = set()
+
+
+def renamed(new_name: str) -> str:
+    """Description of a response field kept under its old name."""
+    return (
+        f"Deprecated since {FIELDS_DEPRECATED_ON.isoformat()}: the same value as "
+        f"`{new_name}`, which replaces it; sent until `/v2`, not before "
+        f"{FIELDS_SUNSET_ON.isoformat()}."
+    )
+
+
+def announces_deprecation(call: Any) -> bool:
+    """True for the functions behind `deprecated_since` and `with_deprecated_fields`."""
+    return call in _ANNOUNCERS
 
 
 def deprecated_since(since: date, sunset: date, successor: str | None = None) -> Any:
@@ -32,4 +52,12 @@ def deprecated_since(since: date, sunset: date, successor: str | None = None) ->
     def announce(response: Response) -> None:
         response.headers.update(headers)
 
+    _ANNOUNCERS.add(announce)
     return Depends(announce)
+
+
+def with_deprecated_fields() -> Any:
+    """For routes whose answers still carry fields under deprecated names (marked
+    `deprecated: true` in the schema): `Deprecation` and `Sunset` give those fields' dates,
+    as the deprecation policy promises for anything that will go."""
+    return deprecated_since(FIELDS_DEPRECATED_ON, FIELDS_SUNSET_ON)

@@ -3,10 +3,13 @@ from typing import Annotated
 from fastapi import Depends, Path
 
 from app.core.db import SessionDep
+from app.core.errors import raises
 from app.core.types import NO_NUL_PATTERN
 from app.exercises import service
+from app.exercises.errors import ExerciseNotFound
 
 
+@raises(ExerciseNotFound)
 def found_exercise(
     session: SessionDep,
     slug: Annotated[

@@ -3,6 +3,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import RedirectResponse
 
+from app.care.errors import ArticleNotLoaded
 from app.core.caching import NOT_MODIFIED, CachedRoute
 from app.core.db import SessionDep
 from app.core.enums import Area, ExerciseKind, Position
@@ -20,7 +21,7 @@ router = APIRouter(tags=["exercises"], route_class=CachedRoute, responses=NOT_MO
     "/exercises",
     response_model=ExerciseList,
     summary="List moves",
-    responses=problem_responses(422, 503),
+    responses=problem_responses(422, ArticleNotLoaded),
 )
 def list_exercises(
     session: SessionDep,
@@ -69,7 +70,7 @@ ALIAS_REDIRECT: dict[int | str, dict[str, Any]] = {
     "/exercises/{slug}",
     response_model=ExercisePublic,
     summary="Get one move",
-    responses={**ALIAS_REDIRECT, **problem_responses(404, 422, 503)},
+    responses={**ALIAS_REDIRECT, **problem_responses(404, 422, ArticleNotLoaded)},
 )
 def get_exercise(session: SessionDep, found: FoundExercise) -> ExercisePublic | Response:
     """One move with its steps, dose, cautions, target areas, source and the article's

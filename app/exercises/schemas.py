@@ -1,7 +1,6 @@
 from enum import StrEnum
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from app.core.enums import Area, ExerciseKind, Position, Relevance
 
@@ -113,63 +112,9 @@ DISCLAIMER_DESCRIPTION = (
     "specialist instead."
 )
 
-EXERCISE_EXAMPLE: dict[str, Any] = {
-    "slug": "knee-rolls",
-    "name": "Knee Rolls",
-    "aliases": [],
-    "kind": "stretch",
-    "position": "lying_on_back",
-    "summary": "Lying down with your knees up, twist to one side, hold, come back up, then do "
-    "the other side.",
-    "steps": ["Lie down with your knees pointed up.", "Repeat on the other side."],
-    "dose": {
-        "hold_seconds": {"min": 3, "max": 3},
-        "reps": {"min": 6, "max": 8},
-        "per_side": True,
-        "provenance": {
-            "hold_seconds": {"basis": "article", "quote": "Hold for 3 seconds", "reason": None},
-            "reps": {"basis": "article", "quote": "Do this for 6-8 repetitions.", "reason": None},
-            "per_side": {
-                "basis": "inferred",
-                "quote": "Repeat on the other side.",
-                "reason": "The article does not say whether the 6-8 repetitions count both "
-                "sides together; they are counted for each side.",
-            },
-        },
-    },
-    "helps_with": "Perfect for mid and lower back pain.",
-    "cautions": [],
-    "target_areas": [
-        {
-            "area": "mid",
-            "relevance": "primary",
-            "reason": "The article recommends it for mid and lower back pain.",
-            "basis": "article",
-            "quote": "Perfect for mid and lower back pain.",
-        }
-    ],
-    "provenance": {
-        "position": {
-            "basis": "inferred",
-            "quote": "Lie down with your knees pointed up.",
-            "reason": "Knees pointed up with the upper back on the floor means lying on your back.",
-        }
-    },
-    "source": {
-        "title": "Back Pain Relief: Exercises & Stretches That Can Help With Back Pain",
-        "section": "Stretches for Back Pain Relief",
-        "heading": "Knee Rolls",
-    },
-    "disclaimer": "It assumes that you have an average level of mobility and no debilitating "
-    "conditions, however, so if you\u2019re dealing with severe back pain, you may want to see "
-    "a back pain relief specialist.",
-}
-
 
 class ExercisePublic(BaseModel):
     """A move from the catalog."""
-
-    model_config = ConfigDict(json_schema_extra={"examples": [EXERCISE_EXAMPLE]})
 
     slug: str = Field(description="Stable identifier, e.g. `cat-camel`.")
     name: str

@@ -19,7 +19,10 @@ async def healthz() -> HealthStatus:
 
 
 @router.get(
-    "/readyz", response_model=HealthStatus, summary="Readiness", responses=problem_responses(503)
+    "/readyz",
+    response_model=HealthStatus,
+    summary="Readiness",
+    responses=problem_responses(service.NotReady),
 )
 async def readyz(engine: EngineDep) -> HealthStatus:
     """The database answers, is migrated to the latest revision and holds the seed data.

@@ -1,7 +1,16 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Uuid
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Uuid,
+)
 from sqlmodel import Field, Relationship, SQLModel
 
 from app.accounts.models import User
@@ -23,6 +32,7 @@ class ProgressSession(SQLModel, table=True):
         CheckConstraint("completed_at >= started_at", name="completed_after_started"),
         Index("ix_progress_session_user_completed", "user_id", "completed_at"),
         Index("ix_progress_session_user_local_date", "user_id", "local_date"),
+        Index("ix_progress_session_user_change", "user_id", "change_seq"),
     )
 
     # Client-generated when the app logs offline; the primary key is what makes a re-sent
@@ -56,6 +66,11 @@ class ProgressSession(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    # The change number of the last write on the owner's clock (app.core.sync): logging it,
+    # or losing the link to a deleted routine.
+    change_seq: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, default=0, server_default="0")
+    )
 
     exercises: list["SessionExercise"] = Relationship(
         sa_relationship_kwargs={
@@ -81,3 +96,20 @@ class SessionExercise(DosedMove, table=True):
     position: int = Field(primary_key=True)
 
     exercise: Exercise = Relationship(sa_relationship_kwargs={"lazy": "selectin"})
+
+
+class SessionTombstone(SQLModel, table=True):
+    """A deleted session, kept for syncing clients (app.core.sync) for 90 days. Keyed by owner
+    and id: a deleted session's id may be used again, by anyone."""
+
+    __tablename__ = "progress_session_tombstone"
+    __table_args__ = (Index("ix_progress_session_tombstone_user_change", "user_id", "change_seq"),)
+
+    user_id: uuid.UUID = Field(
+        sa_column=Column(
+            Uuid, ForeignKey(f"{User.__tablename__}.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    id: uuid.UUID = Field(sa_column=Column(Uuid, primary_key=True))
+    deleted_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    change_seq: int = Field(sa_column=Column(BigInteger, nullable=False))

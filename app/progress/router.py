@@ -7,13 +7,19 @@ from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.enums import Area
 from app.core.errors import problem_responses
-from app.core.params import Limit, Offset
+from app.core.openapi import located
+from app.core.params import ChangedSince, Cursor, Limit, Offset
+from app.core.sync import SyncTokenExpired
 from app.core.types import BoundedDate
+from app.core.versioning import with_deprecated_fields
+from app.exercises.errors import UnknownExercise
 from app.progress import service
 from app.progress.dependencies import OwnedSession
+from app.progress.errors import SessionIdConflict, SessionInFuture, UnknownRoutine
 from app.progress.schemas import ProgressSummary, SessionCreate, SessionList, SessionPublic
 
 router = APIRouter(tags=["progress"])
+OLD_NAMES = [with_deprecated_fields()]
 
 
 @router.post(
@@ -24,11 +30,17 @@ router = APIRouter(tags=["progress"])
     responses={
         200: {
             "model": SessionPublic,
-            "description": "This session (same id, same content) was already stored; "
-            "nothing new was created.",
+            **located(
+                "This session (same id, same content) was already stored; nothing new was created.",
+                "the stored session",
+            ),
         },
-        **problem_responses(401, 409, 422),
+        201: located("The session was stored.", "the stored session"),
+        **problem_responses(
+            SessionIdConflict, UnknownRoutine, SessionInFuture, UnknownExercise, 422
+        ),
     },
+    dependencies=OLD_NAMES,
 )
 def create_session(
     session: SessionDep, user: CurrentUser, now: NowDep, payload: SessionCreate, response: Response
@@ -47,28 +59,38 @@ def create_session(
     "/progress/sessions",
     response_model=SessionList,
     summary="List sessions",
-    responses=problem_responses(401, 422),
+    responses=problem_responses(401, 422, SyncTokenExpired),
+    dependencies=OLD_NAMES,
 )
 def list_sessions(
     session: SessionDep,
     user: CurrentUser,
+    now: NowDep,
     date_from: Annotated[
         BoundedDate | None,
         Query(
             alias="from",
-            description="First day to include (YYYY-MM-DD, in your timezone).",
+            description="First day to include (YYYY-MM-DD, in your timezone); `to` must not "
+            "be before it.",
         ),
     ] = None,
     date_to: Annotated[
         BoundedDate | None,
-        Query(alias="to", description="Last day to include (YYYY-MM-DD, in your timezone)."),
+        Query(
+            alias="to",
+            description="Last day to include (YYYY-MM-DD, in your timezone); not before `from`.",
+        ),
     ] = None,
     area: Annotated[Area | None, Query(description="Only sessions for this area.")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
+    cursor: Cursor = None,
+    changed_since: ChangedSince = None,
 ) -> SessionList:
-    """The caller's sessions, newest first."""
-    data, count = service.list_sessions(
+    """The caller's sessions, newest first. With `changed_since`, the sessions logged or
+    changed since then and the deleted ones, in the order the changes happened: the README
+    describes the sync loop."""
+    page = service.list_sessions(
         session,
         user_id=user.id,
         date_from=date_from,
@@ -76,8 +98,17 @@ def list_sessions(
         area=area,
         limit=limit,
         offset=offset,
+        cursor=cursor,
+        changed_since=changed_since,
+        now=now,
     )
-    return SessionList(data=data, count=count)
+    return SessionList(
+        data=page.data,
+        count=page.count,
+        deleted=page.deleted,
+        next_cursor=page.next_cursor,
+        sync_token=page.sync_token,
+    )
 
 
 @router.get(
@@ -85,6 +116,7 @@ def list_sessions(
     response_model=SessionPublic,
     summary="Get one session",
     responses=problem_responses(401, 404, 422),
+    dependencies=OLD_NAMES,
 )
 def get_session(logged: OwnedSession) -> SessionPublic:
     """One of the caller's sessions."""

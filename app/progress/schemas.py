@@ -13,7 +13,14 @@ from pydantic import (
 from app.core.clock import UtcDatetime
 from app.core.enums import Area
 from app.core.pain import PAIN_MAX, PAIN_MIN
+from app.core.sync import (
+    DELETED_DESCRIPTION,
+    NEXT_CURSOR_DESCRIPTION,
+    SYNC_TOKEN_DESCRIPTION,
+    Tombstone,
+)
 from app.core.types import WHOLE_NUMBER, BoundedDatetime, text
+from app.core.versioning import renamed
 
 MAX_EXERCISES = 30
 MAX_NOTES = 2000
@@ -105,7 +112,8 @@ class SessionCreate(BaseModel):
 class SessionExercisePublic(BaseModel):
     """A move done in a session."""
 
-    position: int = Field(description="Order within the session, from 1.")
+    order: int = Field(description="Step within the session, from 1.")
+    position: int = Field(description=renamed("order"), json_schema_extra={"deprecated": True})
     exercise_slug: str
     exercise_name: str
     sets: int
@@ -146,10 +154,16 @@ class SessionPublic(BaseModel):
 
 
 class SessionList(BaseModel):
-    """A page of sessions, newest first."""
+    """A page of sessions, newest first, or with `changed_since` what changed since then."""
 
     data: list[SessionPublic]
-    count: int = Field(description="Number of sessions matching the filters, across all pages.")
+    count: int = Field(
+        description="Number of sessions matching the filters (with `changed_since`: sessions "
+        "changed since then), across all pages."
+    )
+    deleted: list[Tombstone] = Field(description=DELETED_DESCRIPTION)
+    next_cursor: str | None = Field(description=NEXT_CURSOR_DESCRIPTION)
+    sync_token: str = Field(description=SYNC_TOKEN_DESCRIPTION)
 
 
 class FlareUpPublic(BaseModel):

@@ -2,23 +2,37 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, and_, case, desc, distinct, func, or_
+from sqlalchemy import (
+    ColumnElement,
+    SQLColumnExpression,
+    and_,
+    case,
+    delete,
+    desc,
+    distinct,
+    func,
+    or_,
+    update,
+)
 from sqlalchemy import select as sql_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
-from app.core.clock import as_utc
+from app.core import sync
+from app.core.clock import as_utc, utcnow
 from app.core.enums import Area
 from app.core.errors import InvalidInput
-from app.core.pagination import fetch_page
+from app.core.pagination import SortKey, count, fetch_keyset, merge_keyset
+from app.core.sync import Tombstone
 from app.exercises.models import Exercise
 from app.exercises.service import moves_for
 from app.progress import pain
 from app.progress.errors import SessionIdConflict, SessionInFuture, SessionNotFound, UnknownRoutine
 from app.progress.fingerprint import canonical_content, fingerprint
-from app.progress.models import ProgressSession, SessionExercise
+from app.progress.models import ProgressSession, SessionExercise, SessionTombstone
 from app.progress.schemas import (
     CLOCK_SKEW,
     DailyPain,
@@ -54,6 +68,7 @@ def to_public(row: ProgressSession) -> SessionPublic:
         advice=pain.session_advice(row.pain_before, row.pain_after),
         exercises=[
             SessionExercisePublic(
+                order=e.position,
                 position=e.position,
                 exercise_slug=e.exercise.slug,
                 exercise_name=e.exercise.name,
@@ -130,12 +145,20 @@ def log_session(session: Session, user: User, payload: SessionCreate, now: datet
         pain_after=payload.pain_after,
         notes=payload.notes or None,
         fingerprint=digest,
+        change_seq=sync.tick(session, sync.user_scope(user.id)),
     )
     row.exercises = exercises
     try:
         # A savepoint, so that losing a race for the id leaves the request's transaction usable.
         with session.begin_nested():
             session.add(row)
+            # A deleted session's id may come back: it is no longer deleted.
+            session.execute(
+                delete(SessionTombstone).where(
+                    col(SessionTombstone.user_id) == user.id,
+                    col(SessionTombstone.id) == session_id,
+                )
+            )
             session.flush()
     except IntegrityError:
         # Another request stored this id between our look-up and our insert.
@@ -159,6 +182,29 @@ def get_owned_session(
     return row
 
 
+@dataclass(frozen=True)
+class Listing:
+    """One page of a walk through the caller's sessions."""
+
+    data: list[SessionPublic]
+    deleted: list[Tombstone]
+    count: int
+    next_cursor: str | None
+    sync_token: str
+
+
+LIST_ORDER = (
+    SortKey(col(ProgressSession.completed_at), descending=True),
+    SortKey(col(ProgressSession.id), descending=True),
+)
+CHANGE_ORDER = (SortKey(col(ProgressSession.change_seq)), SortKey(col(ProgressSession.id)))
+TOMBSTONE_ORDER = (SortKey(col(SessionTombstone.change_seq)), SortKey(col(SessionTombstone.id)))
+
+
+def _change_key(item: ProgressSession | SessionTombstone) -> tuple[Any, ...]:
+    return (item.change_seq, item.id)
+
+
 def list_sessions(
     session: Session,
     *,
@@ -168,25 +214,73 @@ def list_sessions(
     area: Area | None,
     limit: int,
     offset: int,
-) -> tuple[list[SessionPublic], int]:
+    cursor: str | None = None,
+    changed_since: str | None = None,
+    now: datetime | None = None,
+) -> Listing:
+    """Newest first, or with `changed_since` what changed since then, in change order, with
+    tombstones."""
     if date_from is not None and date_to is not None and date_to < date_from:
         raise InvalidInput("`to` must not be before `from`.", loc=["query", "to"])
-    query = select(ProgressSession).where(ProgressSession.user_id == user_id)
-    if date_from is not None:
-        query = query.where(col(ProgressSession.local_date) >= date_from)
-    if date_to is not None:
-        query = query.where(col(ProgressSession.local_date) <= date_to)
-    if area is not None:
-        query = query.where(ProgressSession.area == area.value)
-    rows, total = fetch_page(
-        session,
-        query,
-        desc(col(ProgressSession.completed_at)),
-        desc(col(ProgressSession.id)),
-        limit=limit,
-        offset=offset,
+    if changed_since is not None:
+        for name, value in (("from", date_from), ("to", date_to), ("area", area)):
+            if value is not None:
+                raise sync.filters_refused(["query", name])
+    scope = sync.user_scope(user_id)
+    walk = sync.begin_walk(
+        cursor=cursor,
+        changed_since=changed_since,
+        width=2,
+        user_id=user_id,
+        now=now or utcnow(),
+        # Read before any row: see app.core.sync.
+        marks=lambda: {"own": sync.current(session, scope)},
     )
-    return [to_public(r) for r in rows], total
+    mine = col(ProgressSession.user_id) == user_id
+    deleted: list[Tombstone] = []
+    if walk.since is None:
+        query = select(ProgressSession).where(mine)
+        if date_from is not None:
+            query = query.where(col(ProgressSession.local_date) >= date_from)
+        if date_to is not None:
+            query = query.where(col(ProgressSession.local_date) <= date_to)
+        if area is not None:
+            query = query.where(ProgressSession.area == area.value)
+        rows, next_key = fetch_keyset(
+            session,
+            query,
+            LIST_ORDER,
+            lambda r: (r.completed_at, r.id),
+            start=walk.start,
+            limit=limit,
+            offset=offset,
+        )
+        total = count(session, query)
+    else:
+        since = walk.since.marks.get("own", 0)
+        live = select(ProgressSession).where(mine, col(ProgressSession.change_seq) > since)
+        gone = select(SessionTombstone).where(
+            col(SessionTombstone.user_id) == user_id, col(SessionTombstone.change_seq) > since
+        )
+        streams = [
+            fetch_keyset(session, q, order, _change_key, start=walk.start, limit=limit + offset)
+            for q, order in ((live, CHANGE_ORDER), (gone, TOMBSTONE_ORDER))
+        ]
+        page, next_key = merge_keyset(streams, _change_key, limit=limit, offset=offset)
+        rows = [item for item in page if isinstance(item, ProgressSession)]
+        deleted = [
+            Tombstone(id=item.id, deleted_at=item.deleted_at)
+            for item in page
+            if isinstance(item, SessionTombstone)
+        ]
+        total = count(session, live)
+    return Listing(
+        data=[to_public(r) for r in rows],
+        deleted=deleted,
+        count=total,
+        next_cursor=walk.next_cursor(next_key),
+        sync_token=walk.token,
+    )
 
 
 def list_all_sessions(session: Session, user_id: uuid.UUID) -> list[SessionPublic]:
@@ -200,8 +294,44 @@ def list_all_sessions(session: Session, user_id: uuid.UUID) -> list[SessionPubli
 
 
 def delete_session(session: Session, row: ProgressSession) -> None:
+    """Delete it and leave a tombstone for syncing clients (older ones are purged). The id may
+    be used again; logging it again removes the tombstone."""
+    now = utcnow()
+    tombstone = session.get(SessionTombstone, (row.user_id, row.id))
+    if tombstone is None:
+        tombstone = SessionTombstone(user_id=row.user_id, id=row.id, deleted_at=now, change_seq=0)
+        session.add(tombstone)
+    tombstone.deleted_at = now
+    tombstone.change_seq = sync.tick(session, sync.user_scope(row.user_id))
+    session.execute(
+        delete(SessionTombstone).where(
+            col(SessionTombstone.user_id) == row.user_id,
+            col(SessionTombstone.deleted_at) < now - sync.TOMBSTONE_RETENTION,
+        )
+    )
     session.delete(row)
     session.flush()
+
+
+def _unlink_routine(session: Session, routine_id: uuid.UUID) -> None:
+    """Sessions logged with a routine that is being deleted lose the link (the foreign key
+    would null it too) and count as changed, so syncing clients learn it."""
+    owners = session.exec(
+        select(ProgressSession.user_id).where(ProgressSession.routine_id == routine_id).distinct()
+    ).all()
+    for owner in owners:
+        session.execute(
+            update(ProgressSession)
+            .where(
+                col(ProgressSession.routine_id) == routine_id,
+                col(ProgressSession.user_id) == owner,
+            )
+            .values(routine_id=None, change_seq=sync.tick(session, sync.user_scope(owner)))
+            .execution_options(synchronize_session="fetch")
+        )
+
+
+sync.on_delete("routine", _unlink_routine)
 
 
 # The same rules as app.progress.pain, as SQL over the two pain columns.

@@ -2,9 +2,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 
+from app.care.errors import ArticleNotLoaded
 from app.core.caching import NOT_MODIFIED, CachedRoute
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.versioning import with_deprecated_fields
 from app.recommendations import service
 from app.recommendations.schemas import (
     CAUTION_EXAMPLE,
@@ -62,7 +64,8 @@ def list_screening_questions() -> ScreeningQuestionList:
     "/recommendations",
     response_model=RecommendationPublic,
     summary="Recommend moves for reported pain",
-    responses=problem_responses(400, 422, 503),
+    responses=problem_responses(400, 422, ArticleNotLoaded),
+    dependencies=[with_deprecated_fields()],
 )
 def create_recommendation(
     session: SessionDep,

@@ -10,6 +10,7 @@ from app.care.schemas import ReferralPublic
 from app.core.enums import Area, ExerciseKind, Position, Relevance
 from app.core.pain import PAIN_MAX, PAIN_MIN, PainBand
 from app.core.types import WHOLE_NUMBER
+from app.core.versioning import renamed
 from app.exercises.schemas import DISCLAIMER_DESCRIPTION, Dose
 
 MAX_DURATION_WEEKS = 5200  # a hundred years: anything longer is a typo
@@ -275,9 +276,15 @@ class RecommendedMove(BaseModel):
     dose: Dose
     order: int = Field(
         ge=1,
-        description="Step in the suggested sequence (1 = first). Moves are done from the best "
-        "match down, but moves that start in the same position are done back to back so you "
-        "get down and up as few times as possible.",
+        description="Step in the suggested sequence (1 = first); `moves` come in this order. "
+        "Moves are done from the best match down, but moves that start in the same position "
+        "are done back to back so you get down and up as few times as possible.",
+    )
+    rank: int = Field(
+        ge=1,
+        description="Place from the best match down (1 = best): moves the article names for "
+        "the area first, then moves that help the back in general, each group in article "
+        "order.",
     )
     estimated_seconds: int = Field(description="Rough time for this move; see the total.")
 
@@ -298,19 +305,21 @@ class RecommendationPublic(BaseModel):
 
     triage: Triage
     moves: list[RecommendedMove] = Field(
-        description="Moves that suit the answers, best match first: moves the article names "
-        "for this area, then moves that help the back in general, each group in article "
-        "order. Empty unless triage is `self_care`."
+        description="Moves that suit the answers, in the suggested order (`order`); `rank` "
+        "gives the best-match order. Empty unless triage is `self_care`."
     )
     excluded: list[ExcludedMove] = Field(
         description="Moves for this area held back by a caution answer or a limitation. Empty "
         "unless triage is `self_care`."
     )
-    estimated_total_seconds: int = Field(
+    estimated_seconds: int = Field(
         description="Rough time for the whole set: each move's time plus 15 s to change "
         "between moves. A move's time is the article's dose at the upper end of its ranges: "
         "sides x repetitions (one when the article gives no count) x (hold + 3 s to move), "
         "where sides is 2 for moves done on each side. Routines use the same estimate."
+    )
+    estimated_total_seconds: int = Field(
+        description=renamed("estimated_seconds"), json_schema_extra={"deprecated": True}
     )
     referral: ReferralPublic | None = Field(
         description="Where to get in-person care, with guidance on where it fits: present "

@@ -101,9 +101,11 @@ def to_public(session: Session, result: Recommendation) -> RecommendationPublic:
                 reason=pick.move.benefit,
                 dose=pick.move.dose,
                 order=pick.order,
+                rank=rank,
                 estimated_seconds=pick.estimated_seconds,
             )
-            for pick in result.moves
+            # In the order they are done; `rank` keeps the best-match order.
+            for rank, pick in sorted(enumerate(result.moves, start=1), key=lambda p: p[1].order)
         ],
         excluded=[
             ExcludedMove(
@@ -114,6 +116,7 @@ def to_public(session: Session, result: Recommendation) -> RecommendationPublic:
             )
             for ex in result.excluded
         ],
+        estimated_seconds=result.estimated_total_seconds,
         estimated_total_seconds=result.estimated_total_seconds,
         referral=referral,
         disclaimer=disclaimer,

@@ -5,12 +5,15 @@ from fastapi import Depends, Path
 
 from app.accounts.dependencies import CurrentUser, OptionalUser
 from app.core.db import SessionDep
+from app.core.errors import raises
 from app.routines import service
+from app.routines.errors import CuratedRoutineReadOnly, RoutineNotFound
 from app.routines.models import Routine
 
 RoutineId = Annotated[uuid.UUID, Path(description="Id of the routine (a UUID).")]
 
 
+@raises(RoutineNotFound)
 def visible_routine(session: SessionDep, routine_id: RoutineId, user: OptionalUser) -> Routine:
     """A curated routine, or one of the caller's own; anything else is a 404."""
     return service.get_visible_routine(session, routine_id, user.id if user else None)
@@ -19,6 +22,7 @@ def visible_routine(session: SessionDep, routine_id: RoutineId, user: OptionalUs
 VisibleRoutine = Annotated[Routine, Depends(visible_routine)]
 
 
+@raises(CuratedRoutineReadOnly, RoutineNotFound)
 def owned_routine(user: CurrentUser, routine: VisibleRoutine) -> Routine:
     """One of the caller's own routines: 401 without a user, 403 for a curated one."""
     return service.ensure_owned(routine, user.id)

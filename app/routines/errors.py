@@ -10,8 +10,11 @@ class RoutineNotFound(NotFound):
     title = "Routine not found"
     slug = "routine-not-found"
 
-    def __init__(self, routine_id: uuid.UUID) -> None:
-        super().__init__(f"No routine with id '{routine_id}'.")
+    def __init__(self, routine_id: uuid.UUID | None = None, slug: str | None = None) -> None:
+        if slug is not None:
+            super().__init__(f"No curated routine with slug '{slug}'.")
+        else:
+            super().__init__(f"No routine with id '{routine_id}'.")
 
 
 class CuratedRoutineReadOnly(Forbidden):

@@ -2,7 +2,16 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, DateTime, ForeignKey, Uuid
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Uuid,
+)
 from sqlmodel import Field, Relationship, SQLModel
 
 from app.accounts.models import User
@@ -10,6 +19,14 @@ from app.core.clock import utcnow
 from app.core.db import check_one_of
 from app.core.enums import Area
 from app.exercises.models import DosedMove, Exercise, dose_checks
+
+# Curated routines' ids are uuid5(CURATED_ROUTINE_NAMESPACE, slug): the same on every install,
+# so an app can ship them, and a re-seeded database keeps every reference to them.
+CURATED_ROUTINE_NAMESPACE = uuid.UUID("fee0cec8-a181-5cb5-9b5b-2e38711f965a")
+
+
+def curated_routine_id(slug: str) -> uuid.UUID:
+    return uuid.uuid5(CURATED_ROUTINE_NAMESPACE, slug)
 
 
 class Routine(SQLModel, table=True):
@@ -22,9 +39,11 @@ class Routine(SQLModel, table=True):
             "(slug IS NULL AND owner_id IS NOT NULL) OR (slug IS NOT NULL AND owner_id IS NULL)",
             name="curated_or_owned",
         ),
+        Index("ix_routine_owner_change", "owner_id", "change_seq"),
     )
 
-    # Random ids: they reveal neither how many routines exist nor whose they are.
+    # People's routines get random ids, which reveal neither how many exist nor whose they
+    # are; curated ones get `curated_routine_id(slug)`.
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     slug: str | None = Field(default=None, max_length=64, unique=True)
     owner_id: uuid.UUID | None = Field(
@@ -47,6 +66,11 @@ class Routine(SQLModel, table=True):
     )
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    # The change number of the last write (app.core.sync): the owner's clock, or the curated
+    # content's for curated routines.
+    change_seq: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, default=0, server_default="0")
     )
 
     areas: list["RoutineArea"] = Relationship(
@@ -103,3 +127,20 @@ class RoutineStep(DosedMove, table=True):
     notes: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
     exercise: Exercise = Relationship(sa_relationship_kwargs={"lazy": "selectin"})
+
+
+class RoutineTombstone(SQLModel, table=True):
+    """A deleted routine, kept for syncing clients (app.core.sync) for 90 days."""
+
+    __tablename__ = "routine_tombstone"
+    __table_args__ = (Index("ix_routine_tombstone_owner_change", "owner_id", "change_seq"),)
+
+    id: uuid.UUID = Field(primary_key=True)
+    owner_id: uuid.UUID | None = Field(
+        default=None,
+        sa_column=Column(
+            Uuid, ForeignKey(f"{User.__tablename__}.id", ondelete="CASCADE"), nullable=True
+        ),
+    )
+    deleted_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    change_seq: int = Field(sa_column=Column(BigInteger, nullable=False))

@@ -1,51 +1,88 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from app.accounts.dependencies import CurrentUser, OptionalUser
-from app.core.caching import vary_on_authorization
+from app.care.errors import ArticleNotLoaded
+from app.core.caching import NOT_MODIFIED, CachedRoute, vary_on_authorization
+from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.enums import Area
 from app.core.errors import problem_responses
-from app.core.params import Limit, Offset
+from app.core.openapi import located
+from app.core.params import ChangedSince, Cursor, Limit, Offset
+from app.core.sync import SyncTokenExpired
+from app.core.versioning import with_deprecated_fields
+from app.exercises.errors import UnknownExercise
 from app.routines import service
 from app.routines.dependencies import OwnedRoutine, VisibleRoutine
+from app.routines.errors import RoutineNotFound
 from app.routines.schemas import RoutineCreate, RoutineList, RoutinePublic, RoutineUpdate
 
 router = APIRouter(tags=["routines"])
+# Curated routines by slug are the same for everyone: cacheable like the catalog.
+curated_router = APIRouter(route_class=CachedRoute, responses=NOT_MODIFIED)
+CuratedSlug = Annotated[
+    str,
+    Path(
+        description="Slug of a curated routine, e.g. `mid-back-mobility`.",
+        max_length=64,
+        pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+        examples=["mid-back-mobility"],
+    ),
+]
 # The list and a single routine answer anonymous callers too, differently.
-VARY_ON_TOKEN = [Depends(vary_on_authorization)]
+VARY_ON_TOKEN = [Depends(vary_on_authorization), with_deprecated_fields()]
+OLD_NAMES = [with_deprecated_fields()]
 
 
 @router.get(
     "/routines",
     response_model=RoutineList,
     summary="List routines",
-    responses=problem_responses(401, 422, 503),
+    responses=problem_responses(401, 422, SyncTokenExpired, ArticleNotLoaded),
     dependencies=VARY_ON_TOKEN,
 )
 def list_routines(
     session: SessionDep,
     user: OptionalUser,
+    now: NowDep,
     area: Annotated[
         Area | None, Query(description="Only routines meant for this part of the back.")
     ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
+    cursor: Cursor = None,
+    changed_since: ChangedSince = None,
 ) -> RoutineList:
     """Curated routines first (in their fixed order), then the caller's own, oldest first.
-    Without a token, only curated routines."""
-    data, count = service.list_routines(
-        session, user_id=user.id if user else None, area=area, limit=limit, offset=offset
+    Without a token, only curated routines. With `changed_since`, the routines created or
+    changed since then and the deleted ones, in the order the changes happened: the README
+    describes the sync loop."""
+    page = service.list_routines(
+        session,
+        user_id=user.id if user else None,
+        area=area,
+        limit=limit,
+        offset=offset,
+        cursor=cursor,
+        changed_since=changed_since,
+        now=now,
     )
-    return RoutineList(data=data, count=count)
+    return RoutineList(
+        data=page.data,
+        count=page.count,
+        deleted=page.deleted,
+        next_cursor=page.next_cursor,
+        sync_token=page.sync_token,
+    )
 
 
 @router.get(
     "/routines/{routine_id}",
     response_model=RoutinePublic,
     summary="Get one routine",
-    responses=problem_responses(401, 404, 422, 503),
+    responses=problem_responses(401, 404, 422, ArticleNotLoaded),
     dependencies=VARY_ON_TOKEN,
 )
 def get_routine(session: SessionDep, routine: VisibleRoutine) -> RoutinePublic:
@@ -58,7 +95,11 @@ def get_routine(session: SessionDep, routine: VisibleRoutine) -> RoutinePublic:
     response_model=RoutinePublic,
     status_code=status.HTTP_201_CREATED,
     summary="Create a routine",
-    responses=problem_responses(401, 422, 503),
+    responses={
+        201: located("The routine was created.", "the new routine"),
+        **problem_responses(UnknownExercise, 422, ArticleNotLoaded),
+    },
+    dependencies=OLD_NAMES,
 )
 def create_routine(
     session: SessionDep, user: CurrentUser, payload: RoutineCreate, response: Response
@@ -73,7 +114,8 @@ def create_routine(
     "/routines/{routine_id}",
     response_model=RoutinePublic,
     summary="Change a routine",
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses=problem_responses(UnknownExercise, 422, ArticleNotLoaded),
+    dependencies=OLD_NAMES,
 )
 def update_routine(
     session: SessionDep, routine: OwnedRoutine, payload: RoutineUpdate
@@ -91,3 +133,19 @@ def update_routine(
 def delete_routine(session: SessionDep, routine: OwnedRoutine) -> None:
     """Delete one of the caller's routines. Sessions logged with it are kept."""
     service.delete_routine(session, routine)
+
+
+@curated_router.get(
+    "/routines/curated/{slug}",
+    response_model=RoutinePublic,
+    summary="Get a curated routine by slug",
+    responses=problem_responses(RoutineNotFound, 422, ArticleNotLoaded),
+    dependencies=[with_deprecated_fields()],
+)
+def get_curated_routine(session: SessionDep, slug: CuratedSlug) -> RoutinePublic:
+    """A routine that comes with the app, by its slug. Its id is derived from the slug
+    (`uuid5`), so it is the same on every install."""
+    return service.routine_detail(session, service.get_curated_routine(session, slug))
+
+
+router.include_router(curated_router)

@@ -11,7 +11,14 @@ from pydantic import (
 
 from app.core.clock import UtcDatetime
 from app.core.enums import Area
+from app.core.sync import (
+    DELETED_DESCRIPTION,
+    NEXT_CURSOR_DESCRIPTION,
+    SYNC_TOKEN_DESCRIPTION,
+    Tombstone,
+)
 from app.core.types import WHOLE_NUMBER, StrictBoolean, omittable, text
+from app.core.versioning import renamed
 from app.exercises.schemas import DISCLAIMER_DESCRIPTION, Provenance
 
 MAX_STEPS = 20
@@ -181,14 +188,18 @@ class StepProvenance(BaseModel):
 class RoutineStepPublic(BaseModel):
     """One move of a routine, with its dose and how long it takes."""
 
-    position: int = Field(description="Place in the routine, from 1.")
+    order: int = Field(description="Step in the routine, from 1.")
+    position: int = Field(description=renamed("order"), json_schema_extra={"deprecated": True})
     exercise_slug: str
     exercise_name: str
     sets: int
     reps: int | None
     hold_seconds: int | None
     per_side: bool
-    estimated_duration_seconds: int = Field(description="Estimated time for this step.")
+    estimated_seconds: int = Field(description="Estimated time for this step.")
+    estimated_duration_seconds: int = Field(
+        description=renamed("estimated_seconds"), json_schema_extra={"deprecated": True}
+    )
     provenance: StepProvenance | None = Field(
         description="For curated routines, where each value comes from; null for your own "
         "routines, whose values are your choice."
@@ -205,10 +216,13 @@ class RoutinePublic(BaseModel):
     description: str | None
     areas: list[Area]
     steps: list[RoutineStepPublic]
-    estimated_duration_seconds: int = Field(
+    estimated_seconds: int = Field(
         description="Estimated time for the whole routine: each step's sets x sides x reps x "
         "(hold + 3 s to move), 20 s rest between sets, 15 s between steps. Recommendations use "
         "the same estimate."
+    )
+    estimated_duration_seconds: int = Field(
+        description=renamed("estimated_seconds"), json_schema_extra={"deprecated": True}
     )
     created_at: UtcDatetime
     updated_at: UtcDatetime
@@ -216,7 +230,13 @@ class RoutinePublic(BaseModel):
 
 
 class RoutineList(BaseModel):
-    """A page of routines."""
+    """A page of routines: a listing, or with `changed_since` what changed since then."""
 
     data: list[RoutinePublic]
-    count: int = Field(description="Number of routines matching the filters, across all pages.")
+    count: int = Field(
+        description="Number of routines matching the filters (with `changed_since`: routines "
+        "changed since then), across all pages."
+    )
+    deleted: list[Tombstone] = Field(description=DELETED_DESCRIPTION)
+    next_cursor: str | None = Field(description=NEXT_CURSOR_DESCRIPTION)
+    sync_token: str = Field(description=SYNC_TOKEN_DESCRIPTION)

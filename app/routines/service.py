@@ -1,19 +1,23 @@
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, or_
+from sqlalchemy import ColumnElement, and_, case, delete, or_
 from sqlmodel import Session, col, select
 
 from app.care import service as care_service
+from app.core import sync
 from app.core.clock import utcnow
 from app.core.enums import Area
-from app.core.pagination import fetch_page
+from app.core.pagination import SortKey, count, fetch_keyset, merge_keyset
+from app.core.sync import SyncToken, Tombstone
 from app.exercises.duration import dose_seconds, total_seconds
 from app.exercises.models import AREA_ORDER, Exercise
 from app.exercises.service import dose_of, moves_for
 from app.routines.errors import CuratedRoutineReadOnly, RoutineNotFound
-from app.routines.models import Routine, RoutineArea, RoutineStep
+from app.routines.models import Routine, RoutineArea, RoutineStep, RoutineTombstone
 from app.routines.provenance import step_provenance
 from app.routines.schemas import (
     RoutineCreate,
@@ -48,6 +52,7 @@ def to_public(routine: Routine, disclaimer: str) -> RoutinePublic:
         areas=[Area(a.area) for a in routine.areas],
         steps=[
             RoutineStepPublic(
+                order=step.position,
                 position=step.position,
                 exercise_slug=step.exercise.slug,
                 exercise_name=step.exercise.name,
@@ -55,11 +60,13 @@ def to_public(routine: Routine, disclaimer: str) -> RoutinePublic:
                 reps=step.reps,
                 hold_seconds=step.hold_seconds,
                 per_side=step.per_side,
+                estimated_seconds=dose_seconds(step),
                 estimated_duration_seconds=dose_seconds(step),
                 provenance=_provenance(routine, step),
             )
             for step in routine.steps
         ],
+        estimated_seconds=total_seconds(routine.steps),
         estimated_duration_seconds=total_seconds(routine.steps),
         created_at=routine.created_at,
         updated_at=routine.updated_at,
@@ -79,6 +86,58 @@ def visible_to(user_id: uuid.UUID | None) -> ColumnElement[bool]:
     return or_(curated, col(Routine.owner_id) == user_id)
 
 
+@dataclass(frozen=True)
+class Listing:
+    """One page of a walk through a synced list."""
+
+    data: list[RoutinePublic]
+    deleted: list[Tombstone]
+    count: int
+    next_cursor: str | None
+    sync_token: str
+
+
+def _is_own() -> ColumnElement[int]:
+    return case((col(Routine.owner_id).is_(None), 0), else_=1)
+
+
+LIST_ORDER = (
+    SortKey(_is_own()),
+    SortKey(col(Routine.sort_order)),
+    SortKey(col(Routine.created_at)),
+    SortKey(col(Routine.id)),
+)
+CHANGE_ORDER = (SortKey(_is_own()), SortKey(col(Routine.change_seq)), SortKey(col(Routine.id)))
+TOMBSTONE_ORDER = (
+    SortKey(case((col(RoutineTombstone.owner_id).is_(None), 0), else_=1)),
+    SortKey(col(RoutineTombstone.change_seq)),
+    SortKey(col(RoutineTombstone.id)),
+)
+
+
+def _list_key(r: Routine) -> tuple[Any, ...]:
+    return (0 if r.owner_id is None else 1, r.sort_order, r.created_at, r.id)
+
+
+def _change_key(item: Routine | RoutineTombstone) -> tuple[Any, ...]:
+    return (0 if item.owner_id is None else 1, item.change_seq, item.id)
+
+
+def _marks(session: Session, user_id: uuid.UUID | None) -> dict[str, int]:
+    # Read before any row: see app.core.sync.
+    marks = {"curated": sync.current(session, sync.CURATED_SCOPE)}
+    if user_id is not None:
+        marks["own"] = sync.current(session, sync.user_scope(user_id))
+    return marks
+
+
+def _changed(owner: Any, seq: Any, user_id: uuid.UUID | None, since: SyncToken) -> Any:
+    curated = and_(owner.is_(None), seq > since.marks.get("curated", 0))
+    if user_id is None:
+        return curated
+    return or_(curated, and_(owner == user_id, seq > since.marks.get("own", 0)))
+
+
 def list_routines(
     session: Session,
     *,
@@ -86,26 +145,68 @@ def list_routines(
     area: Area | None,
     limit: int,
     offset: int,
-) -> tuple[list[RoutinePublic], int]:
-    query = select(Routine).where(visible_to(user_id))
-    if area is not None:
-        query = query.where(
-            col(Routine.id).in_(
-                select(RoutineArea.routine_id).where(RoutineArea.area == area.value)
+    cursor: str | None = None,
+    changed_since: str | None = None,
+    now: datetime | None = None,
+) -> Listing:
+    """A listing (curated first in their fixed order, then the caller's own, oldest first) or,
+    with `changed_since`, what changed since then, in change order, with tombstones."""
+    now = now or utcnow()
+    if changed_since is not None and area is not None:
+        raise sync.filters_refused(["query", "area"])
+    walk = sync.begin_walk(
+        cursor=cursor,
+        changed_since=changed_since,
+        width=len(CHANGE_ORDER if changed_since else LIST_ORDER),
+        user_id=user_id,
+        now=now,
+        marks=lambda: _marks(session, user_id),
+    )
+    deleted: list[Tombstone] = []
+    if walk.since is None:
+        query = select(Routine).where(visible_to(user_id))
+        if area is not None:
+            query = query.where(
+                col(Routine.id).in_(
+                    select(RoutineArea.routine_id).where(RoutineArea.area == area.value)
+                )
+            )
+        rows, next_key = fetch_keyset(
+            session, query, LIST_ORDER, _list_key, start=walk.start, limit=limit, offset=offset
+        )
+        total = count(session, query)
+    else:
+        live = select(Routine).where(
+            _changed(col(Routine.owner_id), col(Routine.change_seq), user_id, walk.since)
+        )
+        gone = select(RoutineTombstone).where(
+            _changed(
+                col(RoutineTombstone.owner_id),
+                col(RoutineTombstone.change_seq),
+                user_id,
+                walk.since,
             )
         )
-    rows, total = fetch_page(
-        session,
-        query,
-        case((col(Routine.owner_id).is_(None), 0), else_=1),
-        col(Routine.sort_order),
-        col(Routine.created_at),
-        col(Routine.id),
-        limit=limit,
-        offset=offset,
-    )
+        streams = [
+            fetch_keyset(session, q, order, _change_key, start=walk.start, limit=limit + offset)
+            for q, order in ((live, CHANGE_ORDER), (gone, TOMBSTONE_ORDER))
+        ]
+        page, next_key = merge_keyset(streams, _change_key, limit=limit, offset=offset)
+        rows = [item for item in page if isinstance(item, Routine)]
+        deleted = [
+            Tombstone(id=item.id, deleted_at=item.deleted_at)
+            for item in page
+            if isinstance(item, RoutineTombstone)
+        ]
+        total = count(session, live)
     disclaimer = care_service.get_disclaimer(session)
-    return [to_public(r, disclaimer) for r in rows], total
+    return Listing(
+        data=[to_public(r, disclaimer) for r in rows],
+        deleted=deleted,
+        count=total,
+        next_cursor=walk.next_cursor(next_key),
+        sync_token=walk.token,
+    )
 
 
 def list_owned_routines(session: Session, user_id: uuid.UUID) -> list[RoutinePublic]:
@@ -127,6 +228,15 @@ def get_visible_routine(
     ).first()
     if routine is None:
         raise RoutineNotFound(routine_id)
+    return routine
+
+
+def get_curated_routine(session: Session, slug: str) -> Routine:
+    routine = session.exec(
+        select(Routine).where(Routine.slug == slug, col(Routine.owner_id).is_(None))
+    ).first()
+    if routine is None:
+        raise RoutineNotFound(slug=slug)
     return routine
 
 
@@ -223,7 +333,12 @@ def replace_steps(session: Session, routine: Routine, steps: Sequence[ResolvedSt
 
 def create_routine(session: Session, user_id: uuid.UUID, payload: RoutineCreate) -> RoutinePublic:
     steps = resolve_steps(session, payload.steps)
-    routine = Routine(owner_id=user_id, name=payload.name, description=payload.description)
+    routine = Routine(
+        owner_id=user_id,
+        name=payload.name,
+        description=payload.description,
+        change_seq=sync.tick(session, sync.user_scope(user_id)),
+    )
     session.add(routine)
     replace_areas(session, routine, payload.areas)
     replace_steps(session, routine, steps)
@@ -244,10 +359,35 @@ def update_routine(session: Session, routine: Routine, payload: RoutineUpdate) -
         changed |= replace_steps(session, routine, resolve_steps(session, payload.steps))
     if changed:
         routine.updated_at = utcnow()
+        routine.change_seq = sync.tick(session, change_scope(routine))
     session.flush()
     return routine_detail(session, routine)
 
 
+def change_scope(routine: Routine) -> str:
+    """The clock a routine's changes are numbered on."""
+    if routine.owner_id is None:
+        return sync.CURATED_SCOPE
+    return sync.user_scope(routine.owner_id)
+
+
 def delete_routine(session: Session, routine: Routine) -> None:
+    """Delete it and leave a tombstone for syncing clients (older ones are purged)."""
+    now = utcnow()
+    sync.deleting(session, "routine", routine.id)
+    session.add(
+        RoutineTombstone(
+            id=routine.id,
+            owner_id=routine.owner_id,
+            deleted_at=now,
+            change_seq=sync.tick(session, change_scope(routine)),
+        )
+    )
+    session.execute(
+        delete(RoutineTombstone).where(
+            col(RoutineTombstone.owner_id) == routine.owner_id,
+            col(RoutineTombstone.deleted_at) < now - sync.TOMBSTONE_RETENTION,
+        )
+    )
     session.delete(routine)
     session.flush()

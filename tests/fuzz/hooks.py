@@ -5,7 +5,8 @@
   run out.
 - Some rules cannot be said in JSON Schema, so the contract says them in words: a time zone
   from the tz database (which changes with tzdata releases), moves and routines that exist,
-  reps or a hold on each routine step, a session that ends after it starts. Generated values
+  reps or a hold on each routine step, a session that ends after it starts, a cursor or sync
+  token the server issued to the same caller, a sync without filters. Generated values
   that meet the schema but break such a rule are adjusted to follow it (`before_call`), so a
   refusal the contract announces is not reported as the server rejecting valid data.
 """
@@ -159,6 +160,8 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     if isinstance(case.body, dict):
         _follow_documented_rules(case.body)
     query = case.query
+    if isinstance(query, dict):
+        _server_issued_only(case, query)
     # `to` must not be before `from`.
     if (
         isinstance(query, dict)
@@ -167,3 +170,24 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
         and query["to"] < query["from"]
     ):
         query["from"], query["to"] = query["to"], query["from"]
+
+
+SYNC_FILTERS = ("area", "from", "to")
+
+
+def _server_issued_only(case: Any, query: dict[str, Any]) -> None:
+    """A cursor continues a walk the server began, and a sync token comes from a walk's last
+    page: a made-up one is refused as documented. Cursors are dropped; a sync token is
+    replaced by a real one for the same caller, and a sync reads without filters."""
+    query.pop("cursor", None)
+    if "changed_since" not in query:
+        return
+    for name in SYNC_FILTERS:
+        query.pop(name, None)
+    headers = {k: v for k, v in (case.headers or {}).items() if k.lower() == "authorization"}
+    with httpx.Client(base_url=BASE_URL, timeout=30) as http:
+        walk = http.get(case.formatted_path, headers=headers)
+    if walk.status_code == 200:
+        query["changed_since"] = walk.json()["sync_token"]
+    else:
+        query.pop("changed_since")

@@ -58,6 +58,8 @@ export async function signUpAndSignIn(api: Api, email: string, password: string)
   const signedIn = await api.POST("/v1/auth/token", {
     body: { username: email, password, grant_type: "password" },
     bodySerializer: (body) => new URLSearchParams(body as Record<string, string>),
+    // openapi-fetch sends JSON unless told otherwise; the token endpoint takes a form.
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
   });
   if (signedIn.error) throw new ApiError(signedIn.error);
   const tokens: { access_token: string; expires_in: number } = signedIn.data;
@@ -89,4 +91,82 @@ export async function planAndLog(api: Api, slug: string): Promise<number | null>
   const summary = await api.GET("/v1/progress/summary", { params: { query: { days: 30 } } });
   if (summary.error) throw new ApiError(summary.error);
   return summary.data.average_pain_change;
+}
+
+type RoutinePublic = components["schemas"]["RoutinePublic"];
+
+// Optional auth: curated routines need no account, so an anonymous client lists them.
+export async function curatedRoutines(anonymous: Api): Promise<RoutinePublic[]> {
+  const { data, error } = await anonymous.GET("/v1/routines", { params: { query: { limit: 10 } } });
+  if (error) throw new ApiError(error);
+  return data.data.filter((routine) => routine.curated);
+}
+
+// Conditional GET: send back the ETag of the copy held; a 304 means it is still current.
+export async function revalidate(
+  api: Api,
+  slug: string,
+  etag: string,
+): Promise<"unchanged" | string[]> {
+  const { data, error, response } = await api.GET("/v1/exercises/{slug}", {
+    params: { path: { slug }, header: { "If-None-Match": etag } },
+  });
+  if (response.status === 304) return "unchanged";
+  if (error) throw new ApiError(error);
+  return data.steps;
+}
+
+// HEAD: what GET would answer, without the body. It mirrors GET rather than being an
+// operation of its own in the contract, so plain fetch sends it.
+export async function headStatus(baseUrl: string, path: string): Promise<[number, string | null]> {
+  const response = await fetch(`${baseUrl}${path}`, { method: "HEAD" });
+  return [response.status, response.headers.get("ETag")];
+}
+
+type SessionPublic = components["schemas"]["SessionPublic"];
+
+// The README's sync loop: walk pages with `cursor`; upsert `data`, drop `deleted`; keep the
+// last page's `sync_token` and send it as `changed_since` next time.
+export class SessionMirror {
+  readonly sessions = new Map<string, SessionPublic>();
+  token: string | undefined = undefined;
+
+  async sync(api: Api): Promise<void> {
+    let cursor: string | undefined = undefined;
+    let token: string | undefined = undefined;
+    for (;;) {
+      const query: { limit: number; cursor?: string; changed_since?: string } = { limit: 2 };
+      if (cursor !== undefined) query.cursor = cursor;
+      if (this.token !== undefined) query.changed_since = this.token;
+      const { data, error } = await api.GET("/v1/progress/sessions", { params: { query } });
+      if (error) throw new ApiError(error);
+      for (const session of data.data) this.sessions.set(session.id, session);
+      for (const gone of data.deleted) this.sessions.delete(gone.id);
+      token = data.sync_token;
+      if (data.next_cursor === null) break;
+      cursor = data.next_cursor;
+    }
+    this.token = token;
+  }
+}
+
+export async function logAndDelete(api: Api, slug: string): Promise<string> {
+  const finished = new Date(Date.now() - 60_000);
+  const started = new Date(finished.getTime() - 10 * 60 * 1000);
+  const logged = await api.POST("/v1/progress/sessions", {
+    body: {
+      area: "lower",
+      started_at: started.toISOString(),
+      completed_at: finished.toISOString(),
+      pain_before: 5,
+      pain_after: 4,
+      exercises: [{ exercise_slug: slug, reps: 6 }],
+    },
+  });
+  if (logged.error) throw new ApiError(logged.error);
+  const removed = await api.DELETE("/v1/progress/sessions/{session_id}", {
+    params: { path: { session_id: logged.data.id } },
+  });
+  if (removed.error) throw new ApiError(removed.error);
+  return logged.data.id;
 }

@@ -1,0 +1,285 @@
+"""Offline sync: change numbers, sync tokens and tombstones, shared by every list a phone mirrors.
+
+Every write to a synced row takes the next number of its scope's clock (one per account, and
+one for curated content) with `tick`. The clock is a row updated in the writing transaction,
+so its lock is held until commit: numbers are handed out in commit order. A reader that reads
+the clock first and the rows after therefore sees every change up to the number it read, and
+"everything with a number above N" misses nothing that committed later, whatever ran at once.
+
+A sync token is that number (per scope), the caller it was issued to and when; it is opaque to
+clients. Deletions leave a tombstone with its number, kept `TOMBSTONE_DAYS`; a token older
+than that may have missed a tombstone that is gone, so it is refused with 410 and the client
+starts over.
+"""
+
+import base64
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic import Field as PydanticField
+from sqlalchemy import BigInteger, Column, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Field, Session, SQLModel
+
+from app.core.clock import UtcDatetime
+from app.core.errors import DomainError, InvalidInput
+
+TOMBSTONE_DAYS = 90
+TOMBSTONE_RETENTION = timedelta(days=TOMBSTONE_DAYS)
+CURATED_SCOPE = "curated"
+# Tokens and cursors are short base64url strings.
+TOKEN_PATTERN = r"^[A-Za-z0-9_-]+$"
+TOKEN_MAX_LENGTH = 400
+
+
+def user_scope(user_id: uuid.UUID) -> str:
+    return f"user:{user_id}"
+
+
+class SyncClock(SQLModel, table=True):
+    """The last change number handed out in a scope (an account, or curated content)."""
+
+    __tablename__ = "sync_clock"
+
+    scope: str = Field(primary_key=True, max_length=64)
+    value: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+def tick(session: Session, scope: str) -> int:
+    """The next change number of `scope`; the clock's row stays locked until commit."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = SyncClock.__table__  # type: ignore[attr-defined]
+    statement = (
+        insert(table)
+        .values(scope=scope, value=1)
+        .on_conflict_do_update(index_elements=["scope"], set_={"value": table.c.value + 1})
+        .returning(table.c.value)
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def current(session: Session, scope: str) -> int:
+    """The last number handed out in `scope` and committed (0 before the first change)."""
+    # Core, not the identity map: the value must be the database's, never a cached one.
+    table = SyncClock.__table__  # type: ignore[attr-defined]
+    value = session.execute(select(table.c.value).where(table.c.scope == scope)).scalar()
+    return int(value or 0)
+
+
+def forget(session: Session, scope: str) -> None:
+    """Drop a scope's clock (its account is gone)."""
+    row = session.get(SyncClock, scope)
+    if row is not None:
+        session.delete(row)
+
+
+class Tombstone(BaseModel):
+    """Something that was deleted (or, in a filtered sync, no longer matches): remove it from
+    your copy. Kept for at least 90 days after the deletion."""
+
+    id: uuid.UUID
+    deleted_at: UtcDatetime = PydanticField(description="When it was deleted.")
+
+
+class SyncTokenExpired(DomainError):
+    status_code = 410
+    title = "Sync token expired"
+    slug = "sync-token-expired"
+    example_detail = (
+        f"This sync token is older than {TOMBSTONE_DAYS} days, so deletions since then may be "
+        "forgotten. Sync again from the start, without changed_since."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(self.example_detail)
+
+
+def _encode(data: dict[str, Any]) -> str:
+    raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _decode(text: str, loc: list[str | int], what: str) -> dict[str, Any]:
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        data = json.loads(raw)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise InvalidInput(f"`{loc[-1]}` is not a {what} this service issued.", loc=loc)
+    return data
+
+
+def caller_tag(user_id: uuid.UUID | None) -> str:
+    """Who a token was issued to, without naming them."""
+    if user_id is None:
+        return "anonymous"
+    return hashlib.sha256(user_id.bytes).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class SyncToken:
+    """The last change number seen in each scope, for one caller, at one time."""
+
+    marks: dict[str, int]
+    caller: str
+    issued: int
+
+    def encode(self) -> str:
+        return _encode({"m": self.marks, "c": self.caller, "t": self.issued})
+
+    @classmethod
+    def decode(cls, text: str, loc: list[str | int]) -> "SyncToken":
+        data = _decode(text, loc, "sync token")
+        marks, caller, issued = data.get("m"), data.get("c"), data.get("t")
+        if (
+            not isinstance(marks, dict)
+            or not all(isinstance(k, str) and type(v) is int for k, v in marks.items())
+            or not isinstance(caller, str)
+            or type(issued) is not int
+        ):
+            raise InvalidInput(f"`{loc[-1]}` is not a sync token this service issued.", loc=loc)
+        return cls(marks, caller, issued)
+
+    def check(self, user_id: uuid.UUID | None, now: datetime, loc: list[str | int]) -> None:
+        if self.caller != caller_tag(user_id):
+            raise InvalidInput(
+                f"`{loc[-1]}` was issued to another caller; sync again from the start.", loc=loc
+            )
+        if now.timestamp() - self.issued > TOMBSTONE_RETENTION.total_seconds():
+            raise SyncTokenExpired()
+
+
+def _key_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"dt": value.isoformat()}
+    if isinstance(value, uuid.UUID):
+        return {"u": str(value)}
+    return value
+
+
+def _key_from(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"dt"}:
+        return datetime.fromisoformat(value["dt"])
+    if isinstance(value, dict) and set(value) == {"u"}:
+        return uuid.UUID(value["u"])
+    return value
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a walk through a list stands: the last item's sort key, whether the walk is a
+    sync (changes in change order) or a listing, and the sync token the walk will end with."""
+
+    key: tuple[Any, ...]
+    sync: bool
+    token: str
+
+    def encode(self) -> str:
+        return _encode({"k": [_key_value(v) for v in self.key], "s": self.sync, "t": self.token})
+
+    @classmethod
+    def decode(cls, text: str, loc: list[str | int], *, sync: bool, width: int) -> "Cursor":
+        data = _decode(text, loc, "cursor")
+        key, mode, token = data.get("k"), data.get("s"), data.get("t")
+        if not isinstance(key, list) or len(key) != width or not isinstance(token, str):
+            raise InvalidInput(f"`{loc[-1]}` is not a cursor this service issued.", loc=loc)
+        if mode is not sync:
+            kind = "with" if mode else "without"
+            raise InvalidInput(
+                f"`{loc[-1]}` continues a listing {kind} changed_since; send the same query.",
+                loc=loc,
+            )
+        try:
+            values = tuple(_key_from(v) for v in key)
+        except (ValueError, TypeError) as exc:
+            raise InvalidInput(
+                f"`{loc[-1]}` is not a cursor this service issued.", loc=loc
+            ) from exc
+        return cls(values, bool(mode), token)
+
+
+# What else changes when something is deleted, by kind: a domain above registers here, so
+# the domain below need not know about it (sessions lose the link to a deleted routine).
+_ON_DELETE: dict[str, list[Callable[[Session, uuid.UUID], None]]] = {}
+
+
+def on_delete(kind: str, callback: Callable[[Session, uuid.UUID], None]) -> None:
+    _ON_DELETE.setdefault(kind, []).append(callback)
+
+
+def deleting(session: Session, kind: str, item_id: uuid.UUID) -> None:
+    """Call before deleting `item_id` of `kind`."""
+    for callback in _ON_DELETE.get(kind, []):
+        callback(session, item_id)
+
+
+@dataclass(frozen=True)
+class Walk:
+    """The parameters of one request of a walk through a synced list, checked."""
+
+    cursor: Cursor | None
+    since: SyncToken | None
+    token: str
+
+    @property
+    def start(self) -> tuple[Any, ...] | None:
+        return self.cursor.key if self.cursor else None
+
+    def next_cursor(self, key: tuple[Any, ...] | None) -> str | None:
+        if key is None:
+            return None
+        return Cursor(key, self.since is not None, self.token).encode()
+
+
+def begin_walk(
+    *,
+    cursor: str | None,
+    changed_since: str | None,
+    width: int,
+    user_id: uuid.UUID | None,
+    now: datetime,
+    marks: Callable[[], dict[str, int]],
+) -> Walk:
+    """Check a list request's `cursor` and `changed_since`. The walk's sync token is read
+    before any row (see the module docstring), on its first page, and carried by its cursors,
+    so every page of one walk returns the same token."""
+    since = None
+    if changed_since is not None:
+        since = SyncToken.decode(changed_since, ["query", "changed_since"])
+        since.check(user_id, now, ["query", "changed_since"])
+    if cursor is not None:
+        walk_cursor = Cursor.decode(
+            cursor, ["query", "cursor"], sync=since is not None, width=width
+        )
+        return Walk(walk_cursor, since, walk_cursor.token)
+    token = SyncToken(marks(), caller_tag(user_id), int(now.timestamp())).encode()
+    return Walk(None, since, token)
+
+
+def filters_refused(loc: list[str | int]) -> InvalidInput:
+    return InvalidInput(
+        "A sync (changed_since) reads every change; leave out the filters, or a change that "
+        "moves something out of them would never reach you.",
+        loc=loc,
+    )
+
+
+DELETED_DESCRIPTION = (
+    "With `changed_since`: what was deleted since then (remove it from your copy), in change "
+    "order among `data`. Always empty without `changed_since`."
+)
+NEXT_CURSOR_DESCRIPTION = (
+    "Send it as `cursor` for the next page; null on the last page of the walk."
+)
+SYNC_TOKEN_DESCRIPTION = (
+    "The same on every page of one walk. Keep the one from the last page and send it as "
+    "`changed_since` next time to get only what changed since this walk began."
+)

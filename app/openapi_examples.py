@@ -1,0 +1,192 @@
+"""`python -m app.openapi_examples`: record the examples of `openapi.json` from the service itself.
+
+The service is started in-process on a fresh SQLite database, migrated and seeded, and used as
+an app would: browse the catalog and the screen, ask for a recommendation with the documented
+request example, sign up, plan a routine, log sessions, sync, read the summary and export. Each
+answer becomes the example of its response model, and the values inside it the examples of the
+models they are made of, so every example is real seed content and internally consistent.
+The result is `app/openapi_examples.json`, which the document builder merges into every
+component that declares no example of its own (app.core.openapi). Run it after changing a
+response model or the seed, then `python -m app.openapi_export`; tests/test_openapi_examples.py
+fails while an example no longer matches the schema or the seed content.
+"""
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+EXAMPLES_FILE = Path(__file__).resolve().parent / "openapi_examples.json"
+SCHEMA_REF = "#/components/schemas/"
+
+
+def _component(schema: dict[str, Any]) -> str | None:
+    ref = schema.get("$ref", "")
+    return ref.removeprefix(SCHEMA_REF) if ref.startswith(SCHEMA_REF) else None
+
+
+def collect(schemas: dict[str, Any], name: str, value: Any, found: dict[str, Any]) -> None:
+    """Record `value` as the example of component `name` unless it has one, and, walking its
+    schema, the values of the components inside it (the first occurrence of each)."""
+    if value is None:
+        return
+    found.setdefault(name, value)
+    _walk(schemas, schemas[name], value, found)
+
+
+def _walk(
+    schemas: dict[str, Any], schema: dict[str, Any], value: Any, found: dict[str, Any]
+) -> None:
+    if value is None:
+        return
+    if (name := _component(schema)) is not None:
+        collect(schemas, name, value, found)
+        return
+    for variant in schema.get("anyOf", []) + schema.get("oneOf", []):
+        if variant.get("type") != "null":
+            _walk(schemas, variant, value, found)
+    if isinstance(value, list) and "items" in schema:
+        for item in value:
+            _walk(schemas, schema["items"], item, found)
+    if isinstance(value, dict):
+        for key, prop in schema.get("properties", {}).items():
+            if key in value:
+                _walk(schemas, prop, value[key], found)
+
+
+def declared_examples() -> dict[str, list[Any]]:
+    """The examples models declare themselves (request bodies), by model name."""
+    from app.core.openapi import app_models
+
+    out: dict[str, list[Any]] = {}
+    for name, model in app_models().items():
+        extra = model.model_config.get("json_schema_extra")
+        examples = extra.get("examples") if isinstance(extra, dict) else None
+        if isinstance(examples, list):
+            out[name] = examples
+    return out
+
+
+def record() -> dict[str, Any]:
+    from alembic import command
+    from fastapi.testclient import TestClient
+
+    from app.core import db
+    from app.core.config import get_settings
+    from app.core.migrations import alembic_config
+    from app.main import create_app
+    from app.progress.schemas import SESSION_EXAMPLE
+    from app.recommendations.schemas import CAUTION_EXAMPLE, SELF_CARE_EXAMPLE
+    from app.routines.schemas import RoutineCreate
+    from seed.loader import load_all
+
+    with tempfile.TemporaryDirectory(prefix="backpain-examples-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'examples.db'}"
+        os.environ["DATABASE_URL"] = url
+        get_settings.cache_clear()
+        db._engine = None
+        config = alembic_config(url)
+        config.attributes["configure_logger"] = False
+        command.upgrade(config, "head")
+        load_all(db.get_engine())
+        app = create_app()
+        schemas = app.openapi()["components"]["schemas"]
+        answers: list[tuple[str, Any]] = []
+
+        with TestClient(app) as http:
+
+            def keep(model: str, response: Any) -> Any:
+                assert response.status_code < 300, response.text
+                body = response.json()
+                answers.append((model, body))
+                return body
+
+            keep("ExerciseList", http.get("/v1/exercises", params={"area": "lower", "limit": 2}))
+            keep("AreaList", http.get("/v1/areas"))
+            keep("ScreeningQuestionList", http.get("/v1/screening/questions"))
+            keep("RecommendationPublic", http.post("/v1/recommendations", json=SELF_CARE_EXAMPLE))
+            # Pain for two months: the answer also carries the referral.
+            keep("RecommendationPublic", http.post("/v1/recommendations", json=CAUTION_EXAMPLE))
+            keep("CareReferralPublic", http.get("/v1/care/referral"))
+            keep("RoutinePublic", http.get("/v1/routines/curated/mid-back-mobility"))
+            keep("HealthStatus", http.get("/healthz"))
+            problem = http.post("/v1/recommendations", json={"area": "lower", "pain_level": 4})
+            answers.append(("Problem", problem.json()))
+            account = {"email": "ana@example.com", "password": "correct horse battery"}
+            keep(
+                "UserPublic",
+                http.post(
+                    "/v1/auth/register",
+                    json={**account, "display_name": "Ana", "timezone": "America/Chicago"},
+                ),
+            )
+            tokens = keep(
+                "TokenPair",
+                http.post(
+                    "/v1/auth/token",
+                    data={"username": account["email"], "password": account["password"]},
+                ),
+            )
+            auth = {"Authorization": f"Bearer {tokens['access_token']}"}
+            mine = RoutineCreate.model_json_schema()["examples"][0]
+            keep("RoutineList", http.post("/v1/routines", json=mine, headers=auth))
+            answers.pop()  # a single routine, not a list: only to have one of one's own
+            keep("RoutineList", http.get("/v1/routines", params={"limit": 2}, headers=auth))
+            first_sync = http.get("/v1/progress/sessions", headers=auth).json()["sync_token"]
+            logged = keep(
+                "SessionPublic",
+                http.post("/v1/progress/sessions", json=SESSION_EXAMPLE, headers=auth),
+            )
+            flare = {
+                **SESSION_EXAMPLE,
+                "id": "3d0c6a52-61a4-4a39-9f0e-2f4b9b8d7c15",
+                "started_at": "2026-11-22T19:05:00-05:00",
+                "completed_at": "2026-11-22T19:20:00-05:00",
+                "pain_before": 4,
+                "pain_after": 7,
+                "notes": "Overdid the stretch.",
+            }
+            http.post("/v1/progress/sessions", json=flare, headers=auth)
+            dropped = {**flare, "id": "c2f1a8e0-1b7d-4c55-8a3e-5e0d9f6b2a44", "notes": None}
+            http.post("/v1/progress/sessions", json=dropped, headers=auth)
+            http.delete(f"/v1/progress/sessions/{dropped['id']}", headers=auth)
+            keep(
+                "SessionList",
+                http.get(
+                    "/v1/progress/sessions", params={"changed_since": first_sync}, headers=auth
+                ),
+            )
+            keep(
+                "ProgressSummary",
+                http.get("/v1/progress/summary", params={"days": 7}, headers=auth),
+            )
+            keep("AccountExport", http.get("/v1/me/export", headers=auth))
+            assert logged["id"] == SESSION_EXAMPLE["id"]
+
+        db.get_engine().dispose()
+        db._engine = None
+
+    found: dict[str, Any] = {}
+    for model, body in answers:
+        collect(schemas, model, body, found)
+    # Request models keep their own examples; the values in them (enums such as `Caution`)
+    # are examples too.
+    for name, examples in declared_examples().items():
+        for example in examples:
+            if name in schemas:
+                _walk(schemas, schemas[name], example, found)
+    return dict(sorted(found.items()))
+
+
+def main() -> int:
+    os.environ.setdefault("ENVIRONMENT", "development")
+    examples = record()
+    EXAMPLES_FILE.write_text(json.dumps(examples, indent=2, ensure_ascii=False) + "\n")
+    print(f"wrote {EXAMPLES_FILE} ({len(examples)} models)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+// Runs the client in usage.ts against a live server (BASE_URL) and prints what it saw as one
+// JSON line, for tests/test_sdk_typescript.py to check.
+import {
+  connect,
+  curatedRoutines,
+  headStatus,
+  logAndDelete,
+  planAndLog,
+  revalidate,
+  SessionMirror,
+  signUpAndSignIn,
+  stepsOf,
+} from "./usage.js";
+
+declare const process: { env: Record<string, string | undefined> };
+
+const baseUrl = process.env.BASE_URL ?? "http://127.0.0.1:8000";
+const anonymous = connect(baseUrl);
+const curated = await curatedRoutines(anonymous);
+
+const [headCode, etag] = await headStatus(baseUrl, "/v1/exercises/knee-rolls");
+const steps = await stepsOf(anonymous, "knee-rolls");
+const unchanged = await revalidate(anonymous, "knee-rolls", etag ?? "");
+
+const email = `ts-${Date.now()}@example.com`;
+const tokens = await signUpAndSignIn(anonymous, email, "correct horse battery");
+const phone = connect(baseUrl, tokens.access_token);
+const laptop = connect(baseUrl, tokens.access_token);
+const onPhone = new SessionMirror();
+const onLaptop = new SessionMirror();
+await planAndLog(phone, "knee-rolls");
+await onPhone.sync(phone);
+await onLaptop.sync(laptop);
+await planAndLog(laptop, "knee-rolls");
+await planAndLog(laptop, "cat-camel");
+const deleted = await logAndDelete(phone, "knee-rolls");
+const [first] = onLaptop.sessions.keys();
+await laptop.DELETE("/v1/progress/sessions/{session_id}", {
+  params: { path: { session_id: first ?? "" } },
+});
+await onPhone.sync(phone);
+await onLaptop.sync(laptop);
+
+console.log(
+  JSON.stringify({
+    curated: curated.map((routine) => routine.slug),
+    head: headCode,
+    etag,
+    steps: steps.length,
+    revalidated: unchanged,
+    phone: [...onPhone.sessions.keys()].sort(),
+    laptop: [...onLaptop.sessions.keys()].sort(),
+    deleted: [deleted, first],
+  }),
+);
