@@ -1,6 +1,7 @@
 """The benchmark run: the service on each engine and the reference app side by side, loaded by
 wrk in alternating rounds, every response checked before it is timed, one table at the end."""
 
+import dataclasses
 import itertools
 import json
 import math
@@ -183,8 +184,12 @@ class Drive:
     account: Account | None = None
     script: Path | None = None
     script_args: Callable[[], list[str]] | None = None
+    # Servers left to finish their backlog before each run (every server on the machine that
+    # a previous run loaded), so that one run's leftovers never slow the next.
+    quiet: list[Process] = field(default_factory=list)
 
     def run(self, load: Load) -> WrkRun:
+        settled = sum(process.settle() for process in self.quiet if process.alive())
         headers = dict(self.headers)
         if self.account is not None and self.script is None:
             headers |= self.account.auth()
@@ -204,7 +209,7 @@ class Drive:
         )
         if done.returncode != 0:
             raise Failure(f"wrk exited with {done.returncode}: {done.stderr or done.stdout}")
-        return parse(done.stdout)
+        return dataclasses.replace(parse(done.stdout), settled_seconds=round(settled, 2))
 
 
 @dataclass
@@ -256,6 +261,8 @@ class Context:
     env: dict[str, str]
     seeder: Seeder
     tmp: Path
+    # Every server of the run: each settles before any run is timed.
+    quiet: list[Process]
 
     @property
     def name(self) -> str:
@@ -351,7 +358,7 @@ def throughput_scenarios(ctx: Context) -> list[Scenario]:
         )
         expect(response, 201, "POST /v1/progress/sessions")
 
-    return [
+    scenarios = [
         Scenario(
             "catalog",
             "GET /v1/exercises",
@@ -414,6 +421,9 @@ def throughput_scenarios(ctx: Context) -> list[Scenario]:
             Target(">= 0.9x", at_least=0.9),
         ),
     ]
+    for scenario in scenarios:
+        scenario.drive.quiet = ctx.quiet
+    return scenarios
 
 
 def throughput_rows(ctx: Context) -> list[Row]:
@@ -496,8 +506,8 @@ def workers_row(ctx: Context) -> Row:
         if workers != 2:
             return Row(name, ctx.name, error=f"the server started {workers} workers, not 2")
         expect(httpc.call(two.port, "GET", "/v1/exercises"), 200, "GET /v1/exercises")
-        one_drive = Drive(ctx.service.port, "/v1/exercises")
-        two_drive = Drive(two.port, "/v1/exercises")
+        one_drive = Drive(ctx.service.port, "/v1/exercises", quiet=[*ctx.quiet, two])
+        two_drive = Drive(two.port, "/v1/exercises", quiet=[*ctx.quiet, two])
         if opts.warmup:
             warm = Load(load.threads, load.connections, opts.warmup)
             one_drive.run(warm)
@@ -575,7 +585,7 @@ def history_rows(ctx: Context) -> list[Row]:
     rows: list[Row] = []
     p50: dict[int, float] = {}
     judged_sizes = tuple(sizes) == ISSUE_SUMMARY_SIZES
-    summary = Drive(port, "/v1/progress/summary", account=person)
+    summary = Drive(port, "/v1/progress/summary", account=person, quiet=ctx.quiet)
     held = 0
     for size in sizes:
         log(f"{ctx.name}: history of {size:,} sessions")
@@ -647,7 +657,11 @@ def page_rows(ctx: Context, person: Account, held: int) -> list[Row]:
             page(deep)
             how = f"offset {skip:,}"
         first_runs, deep_runs = latency_runs(
-            ctx, [Drive(port, first, account=person), Drive(port, deep, account=person)]
+            ctx,
+            [
+                Drive(port, first, account=person, quiet=ctx.quiet),
+                Drive(port, deep, account=person, quiet=ctx.quiet),
+            ],
         )
     except Failure as exc:
         if isinstance(exc, ServiceDied):
@@ -749,7 +763,7 @@ def database(engine: str, pg_url: str, tmp: Path) -> Iterator[str]:
         admin.dispose()
 
 
-def engine_rows(opts: Options, engine: str, reference_drive: Drive, tmp: Path) -> list[Row]:
+def engine_rows(opts: Options, engine: str, ref: Process, tmp: Path) -> list[Row]:
     name = ENGINE_NAMES[engine]
     with database(engine, opts.pg_url, tmp) as url:
         env = base_env(
@@ -768,7 +782,9 @@ def engine_rows(opts: Options, engine: str, reference_drive: Drive, tmp: Path) -
             log(f"{name}: starting the service (scripts/start.sh)")
             service.start("/readyz")
             seeder = Seeder(url)
-            ctx = Context(opts, engine, service, reference_drive, env, seeder, tmp)
+            quiet = [service, ref]
+            reference_drive = Drive(ref.port, reference.PATH, quiet=quiet)
+            ctx = Context(opts, engine, service, reference_drive, env, seeder, tmp, quiet)
             if opts.keys & set(THROUGHPUT_KEYS):
                 rows += throughput_rows(ctx)
             if "workers" in opts.keys:
@@ -822,12 +838,11 @@ def run(opts: Options) -> int:
         )
         try:
             ref.start(reference.PATH, timeout=60)
-            reference_drive = Drive(ref.port, reference.PATH)
             for engine in opts.engines:
                 if engine == "postgresql":
                     pg_version = machine.postgresql_version(opts.pg_url)
                 try:
-                    rows += engine_rows(opts, engine, reference_drive, tmp)
+                    rows += engine_rows(opts, engine, ref, tmp)
                 except Failure as exc:
                     rows.append(Row("(this engine's run)", ENGINE_NAMES[engine], error=str(exc)))
                 if not ref.alive():

@@ -114,18 +114,49 @@ class Process:
         text = self._log.read().decode(errors="replace")
         return [line for line in text.splitlines() if "Traceback" in line][:5]
 
-    def worker_pids(self) -> list[int]:
-        """The processes that serve requests: the leaves of the process tree (the server
-        itself with one worker; the workers under a supervisor otherwise)."""
+    def tree_pids(self) -> tuple[list[int], dict[int, list[int]]]:
         if self.proc is None:
-            return []
+            return [], {}
         children = _children_by_parent()
         tree, todo = [], [self.proc.pid]
         while todo:
             pid = todo.pop()
             tree.append(pid)
             todo.extend(children.get(pid, []))
+        return tree, children
+
+    def worker_pids(self) -> list[int]:
+        """The processes that serve requests: the leaves of the process tree (the server
+        itself with one worker; the workers under a supervisor otherwise)."""
+        tree, children = self.tree_pids()
         return [pid for pid in tree if not children.get(pid) and not _helper(pid)]
+
+    def cpu_ticks(self) -> int:
+        """User and system CPU time of the whole process tree so far, in clock ticks."""
+        total = 0
+        for pid in self.tree_pids()[0]:
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            total += int(fields[11]) + int(fields[12])  # utime and stime
+        return total
+
+    def settle(self, window: float = 0.25, quiet_windows: int = 3, limit: float = 60) -> float:
+        """Wait until the server has finished the work a load left behind (requests still
+        queued for a thread, a lock or a connection when wrk stopped), judged by its CPU time
+        standing still; returns the seconds waited. Without this, the backlog of one round
+        would slow the next, whichever app that round loads."""
+        began = time.perf_counter()
+        quiet, last = 0, self.cpu_ticks()
+        while quiet < quiet_windows and time.perf_counter() - began < limit:
+            time.sleep(window)
+            now = self.cpu_ticks()
+            # At most one tick (10 ms at the usual 100 Hz) per window: idle.
+            quiet = quiet + 1 if now - last <= 1 else 0
+            last = now
+        return time.perf_counter() - began
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

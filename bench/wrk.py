@@ -26,6 +26,8 @@ class WrkRun:
     # Responses with a status outside 200-399, and connect/read/write errors plus timeouts.
     bad_status: int = 0
     socket_errors: int = 0
+    # How long the servers took to finish earlier work before this run began.
+    settled_seconds: float = 0.0
 
     def problems(self) -> list[str]:
         """Why this run's numbers cannot be trusted as a measure of the intended request."""
