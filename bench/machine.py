@@ -14,7 +14,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.report import Meta, Row
-from bench.servers import ROOT, SERVICE_APP, base_env, serve_line, server_program
+from bench.servers import ROOT, base_env
+
+# Whichever of these the environment holds: the server and its event loop and HTTP parser.
+SERVER_PACKAGES = ("uvicorn", "granian", "gunicorn", "hypercorn", "uvloop", "httptools")
 
 
 def loadavg() -> tuple[float, float, float]:
@@ -81,16 +84,11 @@ class Machine:
 def describe() -> Machine:
     cpu = cpu_model()
     cores = os.cpu_count() or 1
-    program = server_program(serve_line(SERVICE_APP))
-    server = _first_line([program, "--version"]) if program else ""
-    # uvicorn says "Running uvicorn 0.54.0 with CPython ..."; keep the name and version.
-    named = re.search(r"(\w[\w-]*) v?(\d[\w.]*)", server.removeprefix("Running "))
     wrk = re.search(r"^wrk (\S+)", _first_line(["wrk", "-v"]))
+    servers = [_version(name) for name in SERVER_PACKAGES]
     tools = [
         f"Python {platform.python_version()}",
-        named.group(0) if named else program,
-        _version("uvloop"),
-        _version("httptools"),
+        *(found for found in servers if found),
         f"wrk {wrk.group(1)}" if wrk else "wrk",
         f"SQLite {sqlite3.sqlite_version}",
     ]

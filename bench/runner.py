@@ -26,13 +26,13 @@ from bench import httpc, machine, reference
 from bench.data import Seeder, spread_days
 from bench.report import Meta, Row, render
 from bench.servers import (
-    SERVICE_APP,
+    REFERENCE_ARGV,
     START_SH,
     Failure,
     Process,
     base_env,
     memory_kb,
-    serve_line,
+    serve_command,
 )
 from bench.stats import Target, growth, median, ratio, summarize
 from bench.wrk import Load, WrkRun, command, parse
@@ -498,8 +498,8 @@ def workers_row(ctx: Context) -> Row:
     """The catalog on two workers against one, in alternating rounds."""
     opts, load = ctx.opts, ctx.opts.load
     name = "GET /v1/exercises, two workers vs one"
-    two = Process(f"service on {ctx.name}, two workers", ["sh", str(START_SH)], ctx.env)
-    two.env["WEB_CONCURRENCY"] = "2"
+    two_env = ctx.env | {"WEB_CONCURRENCY": "2"}
+    two = Process(f"service on {ctx.name}, two workers", ["sh", str(START_SH)], two_env)
     try:
         two.start("/readyz")
         workers = len(two.worker_pids())
@@ -710,10 +710,10 @@ def start_rows(ctx: Context) -> list[Row]:
     for name, argv, target in (
         (
             "start to ready: server process",
-            ["sh", "-c", serve_line(SERVICE_APP)],
+            ["sh", "-c", serve_command()],
             START_TARGET,
         ),
-        ("start to ready: scripts/start.sh (migrate, seed, serve)", ["sh", str(START_SH)], None),
+        ("start to ready: scripts/start.sh (migrate and seed, serve)", ["sh", str(START_SH)], None),
     ):
         times = []
         try:
@@ -763,23 +763,27 @@ def database(engine: str, pg_url: str, tmp: Path) -> Iterator[str]:
         admin.dispose()
 
 
-def engine_rows(opts: Options, engine: str, ref: Process, tmp: Path) -> list[Row]:
+def engine_rows(opts: Options, engine: str, tmp: Path) -> list[Row]:
     name = ENGINE_NAMES[engine]
     with database(engine, opts.pg_url, tmp) as url:
-        env = base_env(
-            {
-                "DATABASE_URL": url,
-                # As served to people: production checks, JSON logs, metrics, rate limits.
-                "ENVIRONMENT": "production",
-                "JWT_SECRET": secrets.token_urlsafe(48),
-            }
-            | opts.server_env
-        )
+        settings = {
+            "DATABASE_URL": url,
+            # As served to people: production checks, JSON logs, metrics, rate limits. The
+            # production checks refuse SQLite, so it runs as on a laptop, which changes only
+            # those checks.
+            "ENVIRONMENT": "development" if engine == "sqlite" else "production",
+            "JWT_SECRET": secrets.token_urlsafe(48),
+            "WEB_CONCURRENCY": "1",
+        }
+        env = base_env(settings | opts.server_env)
         service = Process(f"service on {name}", ["sh", str(START_SH)], env)
+        # The same settings, so the same server options (workers, logging) as the service.
+        ref = Process(f"reference app beside {name}", REFERENCE_ARGV, base_env(settings))
         seeder: Seeder | None = None
         rows: list[Row] = []
         try:
-            log(f"{name}: starting the service (scripts/start.sh)")
+            log(f"{name}: starting the service (scripts/start.sh) and the reference app")
+            ref.start(reference.PATH, timeout=60)
             service.start("/readyz")
             seeder = Seeder(url)
             quiet = [service, ref]
@@ -800,6 +804,9 @@ def engine_rows(opts: Options, engine: str, ref: Process, tmp: Path) -> list[Row
                 rows.append(memory_row(ctx))
             logged = service.errors_logged()
             service.stop()
+            if not ref.alive():
+                raise Failure(f"the reference app died:\n{ref.output()}")
+            ref.stop()
             if logged:
                 rows.append(Row("service log", name, error=f"unhandled errors: {logged[0]}"))
             if "start" in opts.keys:
@@ -811,6 +818,7 @@ def engine_rows(opts: Options, engine: str, ref: Process, tmp: Path) -> list[Row
             if seeder is not None:
                 seeder.close()
             service.close()
+            ref.close()
         return rows
 
 
@@ -831,26 +839,13 @@ def run(opts: Options) -> int:
     pg_version = ""
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp_name:
         tmp = Path(tmp_name)
-        ref = Process(
-            "reference app",
-            ["sh", "-c", serve_line("bench.reference:app")],
-            base_env({}),
-        )
-        try:
-            ref.start(reference.PATH, timeout=60)
-            for engine in opts.engines:
-                if engine == "postgresql":
-                    pg_version = machine.postgresql_version(opts.pg_url)
-                try:
-                    rows += engine_rows(opts, engine, ref, tmp)
-                except Failure as exc:
-                    rows.append(Row("(this engine's run)", ENGINE_NAMES[engine], error=str(exc)))
-                if not ref.alive():
-                    raise Failure(f"the reference app died:\n{ref.output()}")
-        except Failure as exc:
-            rows.append(Row("(the run)", "", error=str(exc)))
-        finally:
-            ref.close()
+        for engine in opts.engines:
+            if engine == "postgresql":
+                pg_version = machine.postgresql_version(opts.pg_url)
+            try:
+                rows += engine_rows(opts, engine, tmp)
+            except Failure as exc:
+                rows.append(Row("(this engine's run)", ENGINE_NAMES[engine], error=str(exc)))
     load_after = machine.loadavg()
     meta = Meta(
         started=started,
@@ -864,7 +859,9 @@ def run(opts: Options) -> int:
             f"{opts.rounds} round(s) per scenario alternating with the reference app (the floor), "
             "medians of rounds; summary and session-list rows: one client (-t1 -c1), rounds "
             "lengthened to about ten requests when a request is slow; "
-            f"one worker unless stated; server: `{serve_line(SERVICE_APP)}`"
+            f"one worker (WEB_CONCURRENCY=1) unless stated; server: `{serve_command()}`, the "
+            "reference app on the same server code and options; SQLite runs with "
+            "ENVIRONMENT=development (production refuses SQLite), PostgreSQL with production"
         ),
         loadavg_before=load_before,
         loadavg_after=load_after,

@@ -1,10 +1,9 @@
 """Server processes as an operator starts them: the service through `scripts/start.sh`, the
-reference app through the same serving command with its own app, so both run on the same
-server with the same options whatever `start.sh` chooses."""
+reference app through the service's own serving code with the app swapped, so that both run on
+the same server with the same options."""
 
 import os
 import re
-import shlex
 import socket
 import subprocess
 import sys
@@ -16,7 +15,8 @@ from bench.httpc import status_or_none
 
 ROOT = Path(__file__).resolve().parents[1]
 START_SH = ROOT / "scripts" / "start.sh"
-SERVICE_APP = "app.main:app"
+# The reference app on the service's own server and options (bench/serve_reference.py).
+REFERENCE_ARGV = [sys.executable, "-m", "bench.serve_reference"]
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -24,22 +24,13 @@ class Failure(Exception):
     """Something the harness needs did not happen; the measurement it was for is void."""
 
 
-def serve_line(app_spec: str, start_sh: str | None = None) -> str:
-    """The `exec` line that ends `scripts/start.sh`, serving `app_spec` instead of the API."""
+def serve_command(start_sh: str | None = None) -> str:
+    """The `exec` line that ends `scripts/start.sh`: the serving step on its own."""
     text = (start_sh if start_sh is not None else START_SH.read_text()).replace("\\\n", " ")
     lines = [line.strip() for line in text.splitlines() if line.strip().startswith("exec ")]
-    if len(lines) != 1 or SERVICE_APP not in lines[0]:
-        raise Failure(
-            f"scripts/start.sh should end in one `exec` line that serves {SERVICE_APP}; "
-            "the reference app is served by that same command"
-        )
-    return lines[0].replace(SERVICE_APP, app_spec)
-
-
-def server_program(line: str) -> str:
-    """The program an `exec` line runs (`uvicorn`, `granian`, ...)."""
-    words = shlex.split(line)
-    return words[1] if len(words) > 1 else ""
+    if len(lines) != 1:
+        raise Failure("scripts/start.sh should end in one `exec` line that starts the server")
+    return lines[0]
 
 
 def base_env(extra: dict[str, str]) -> dict[str, str]:

@@ -6,7 +6,7 @@ import pytest
 
 from bench.machine import slug
 from bench.report import Meta, Row, render
-from bench.servers import Failure, serve_line, server_program
+from bench.servers import Failure, serve_command
 from bench.stats import Ratio, Summary, Target
 
 
@@ -91,16 +91,11 @@ def test_pipes_in_cells_do_not_break_the_table() -> None:
     assert "error: a \\| b" in render(meta(), [row])
 
 
-def test_the_reference_is_served_by_the_services_own_command() -> None:
-    start = (
-        "set -eu\nalembic upgrade head\n"
-        'exec uvicorn app.main:app --port "${PORT:-8000}" \\\n  --no-access-log\n'
-    )
-    line = serve_line("bench.reference:app", start)
-    assert line == 'exec uvicorn bench.reference:app --port "${PORT:-8000}"    --no-access-log'
-    assert server_program(line) == "uvicorn"
+def test_the_serving_step_is_the_exec_line_that_ends_start_sh() -> None:
+    start = "set -eu\npython -m app.migrate\nexec python -m app.serve \\\n  --flag\n"
+    assert serve_command(start) == "exec python -m app.serve    --flag"
     with pytest.raises(Failure):
-        serve_line("bench.reference:app", "exec gunicorn other:app\n")
+        serve_command("python -m app.serve\n")
 
 
 def test_result_file_names_tell_machines_apart() -> None:
