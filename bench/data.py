@@ -5,12 +5,14 @@ sessions beside them, so a query that reads rows it should not would show in the
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
 from app.accounts.models import User
 from app.core.db import metadata
 from app.core.enums import Area
+from app.core.sync import SyncClock, user_scope
 from app.progress.models import ProgressSession, SessionExercise
 from app.progress.streaks import local_date
 
@@ -71,11 +73,15 @@ class Seeder:
         """`count` finished sessions ending over the last `days` days, each with 1-4 moves."""
         sessions_table = _table(ProgressSession.__tablename__)
         moves_table = _table(SessionExercise.__tablename__)
+        # Each write of a person's session takes the next number of their sync clock.
+        numbered = "change_seq" in sessions_table.c
+        seq = self._clock(user_id) if numbered else 0
         areas = list(AREA_WEIGHTS)
         weights = list(AREA_WEIGHTS.values())
         rng = self.rng
         for start in range(0, count, CHUNK):
-            sessions, moves = [], []
+            sessions: list[dict[str, Any]] = []
+            moves: list[dict[str, Any]] = []
             for _ in range(min(CHUNK, count - start)):
                 session_id = uuid.UUID(int=rng.getrandbits(128), version=4)
                 completed = self.now - timedelta(seconds=rng.randrange(60, days * 86_400))
@@ -110,9 +116,29 @@ class Seeder:
                             "hold_seconds": rng.choice((None, 3, 5, 10)),
                         }
                     )
+            if numbered:
+                # Logged in the order they were done, as an app that syncs at once would.
+                for row in sorted(sessions, key=lambda r: r["completed_at"]):
+                    seq += 1
+                    row["change_seq"] = seq
             with self.engine.begin() as conn:
                 conn.execute(sa.insert(sessions_table), sessions)
                 conn.execute(sa.insert(moves_table), moves)
+                if numbered:
+                    self._set_clock(conn, user_id, seq)
+
+    def _clock(self, user_id: uuid.UUID) -> int:
+        clock = _table(SyncClock.__tablename__)
+        query = sa.select(clock.c.value).where(clock.c.scope == user_scope(user_id))
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
+    def _set_clock(self, conn: sa.Connection, user_id: uuid.UUID, value: int) -> None:
+        clock = _table(SyncClock.__tablename__)
+        scope = user_scope(user_id)
+        updated = conn.execute(clock.update().where(clock.c.scope == scope).values(value=value))
+        if updated.rowcount == 0:
+            conn.execute(clock.insert().values(scope=scope, value=value))
 
     def count_sessions(self, user_id: uuid.UUID) -> int:
         table = _table(ProgressSession.__tablename__)

@@ -642,6 +642,7 @@ def page_rows(ctx: Context, person: Account, held: int) -> list[Row]:
 
     try:
         body = page(first)
+        first_ids = {item["id"] for item in body["data"]}
         if "next_cursor" in body:
             log(f"{ctx.name}: walking {opts.deep_page - 1:,} pages by cursor")
             for _ in range(opts.deep_page - 1):
@@ -654,8 +655,10 @@ def page_rows(ctx: Context, person: Account, held: int) -> list[Row]:
         else:
             skip = (opts.deep_page - 1) * size
             deep = f"{first}&offset={skip}"
-            page(deep)
+            body = page(deep)
             how = f"offset {skip:,}"
+        if first_ids & {item["id"] for item in body["data"]}:
+            raise Failure("the deep page repeats sessions of the first page")
         first_runs, deep_runs = latency_runs(
             ctx,
             [
