@@ -1,4 +1,4 @@
-"""The results table in Markdown: one row per measurement, with its target from the issue and
+"""The results table in Markdown: one row per measurement, with its performance target and
 whether this run met it. Rendering is pure; the harness gathers the figures."""
 
 from dataclasses import dataclass, field

@@ -53,8 +53,8 @@ THROUGHPUT_KEYS = (
 OTHER_KEYS = ("workers", "summary", "pages", "memory", "start")
 ALL_KEYS = THROUGHPUT_KEYS + OTHER_KEYS
 
-# The issue's targets hold for its summary sizes; other sizes are reported, not judged.
-ISSUE_SUMMARY_SIZES = (1_000, 10_000, 100_000)
+# The summary targets are set for these history sizes; others are reported, not judged.
+TARGET_SUMMARY_SIZES = (1_000, 10_000, 100_000)
 SUMMARY_P50_TARGET = Target("p50 < 25 ms", below=25.0)
 SUMMARY_GROWTH_TARGET = Target("p50 < 3x the 1,000 one", below=3.0)
 DEEP_PAGE_TARGET = Target("p50 within 1.25x of the first page", below=1.25)
@@ -409,7 +409,7 @@ def throughput_scenarios(ctx: Context) -> list[Scenario]:
                 script_args=session_args,
             ),
             session_check,
-            # The issue sets this target on PostgreSQL; SQLite is reported beside it.
+            # The target is set on PostgreSQL; SQLite is reported beside it.
             Target(">= 0.3x", at_least=0.3) if ctx.engine == "postgresql" else None,
             stored=lambda: ctx.seeder.count_sessions(writer.user_id),
         ),
@@ -584,7 +584,7 @@ def history_rows(ctx: Context) -> list[Row]:
 
     rows: list[Row] = []
     p50: dict[int, float] = {}
-    judged_sizes = tuple(sizes) == ISSUE_SUMMARY_SIZES
+    judged_sizes = tuple(sizes) == TARGET_SUMMARY_SIZES
     summary = Drive(port, "/v1/progress/summary", account=person, quiet=ctx.quiet)
     held = 0
     for size in sizes:

@@ -120,7 +120,7 @@ class Process:
         """The processes that serve requests: the leaves of the process tree (the server
         itself with one worker; the workers under a supervisor otherwise)."""
         tree, children = self.tree_pids()
-        return [pid for pid in tree if not children.get(pid) and not _helper(pid)]
+        return [pid for pid in tree if not children.get(pid) and not _tracker(pid)]
 
     def cpu_ticks(self) -> int:
         """User and system CPU time of the whole process tree so far, in clock ticks."""
@@ -178,7 +178,7 @@ def _children_by_parent() -> dict[int, list[int]]:
     return children
 
 
-def _helper(pid: int) -> bool:
+def _tracker(pid: int) -> bool:
     """Python's multiprocessing starts a resource tracker beside spawned workers."""
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()

@@ -1,4 +1,4 @@
-"""Medians of rounds, ratios to the reference, and the issue's targets judged against them.
+"""Medians of rounds, ratios to the reference, and the performance targets judged against them.
 Pure functions: the harness reports what it measured; nothing here asserts."""
 
 import statistics
@@ -63,7 +63,7 @@ def summarize(runs: Sequence[WrkRun]) -> Summary:
 
 @dataclass(frozen=True)
 class Target:
-    """A goal from the issue: the measured value at least, or below, a threshold."""
+    """A performance goal: the measured value at least, or below, a threshold."""
 
     text: str
     at_least: float | None = None
