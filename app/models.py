@@ -4,6 +4,7 @@
 def import_all_models() -> None:
     import app.accounts.models
     import app.care.models
+    import app.core.content
     import app.core.sync
     import app.exercises.models
     import app.progress.models

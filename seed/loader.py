@@ -5,6 +5,7 @@ place (ids stay stable, so anything referring to them survives). Rows whose slug
 in the file are kept and reported, never silently deleted: user data may point at them.
 """
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable
@@ -16,10 +17,13 @@ from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from app.care.models import CareReferral, SourceArticle
+from app.core.clock import utcnow
+from app.core.content import CONTENT, ContentVersion
 from app.core.db import get_engine
 from app.core.enums import Relevance
 from app.exercises.models import AREA_ORDER, Exercise, ExerciseTarget
 from app.exercises.schemas import Basis, Provenance
+from seed import routines as routines_seed
 from seed.routines import load_routines
 
 SEED_DIR = Path(__file__).resolve().parent
@@ -214,10 +218,28 @@ LOADERS: dict[str, Callable[[Session], Counts]] = {
 }
 
 
+def content_digest() -> str:
+    """A digest of the content the loaders read: what the database holds once it is loaded."""
+    content = [read_json("catalog.json"), routines_seed.read_routines()]
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(canonical).hexdigest()[:32]
+
+
+def record_version(session: Session, version: str) -> None:
+    row = session.get(ContentVersion, 1)
+    if row is None:
+        session.add(ContentVersion(id=1, version=version, loaded_at=utcnow()))
+    elif row.version != version:
+        row.version, row.loaded_at = version, utcnow()
+
+
 def load_all(engine: Engine | None = None) -> dict[str, Counts]:
     report: dict[str, Counts] = {}
     with Session(engine or get_engine()) as session:
         for name, loader in LOADERS.items():
             report[name] = loader(session)
+        # In the same transaction: every process that sees the new rows sees the new version.
+        record_version(session, content_digest())
         session.commit()
+    CONTENT.forget()
     return report
