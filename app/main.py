@@ -3,6 +3,7 @@ import sys
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from pydantic import ValidationError
+from starlette.types import Receive, Scope, Send
 
 from app.accounts.router import router as accounts_router
 from app.care.router import router as care_router
@@ -18,9 +19,15 @@ from app.core.errors import install_error_handlers
 from app.core.headers import StandardHeadersMiddleware
 from app.core.http import CompressionMiddleware, MethodsMiddleware
 from app.core.limits import BodySizeLimitMiddleware
-from app.core.observability import Metrics, ObservabilityMiddleware, configure_logging
+from app.core.observability import (
+    Metrics,
+    Observability,
+    ObservabilityMiddleware,
+    configure_logging,
+)
 from app.core.openapi import build_openapi, operation_id
 from app.core.ratelimit import install_rate_limiting
+from app.core.replay import Replayer
 from app.core.versioning import API_VERSION
 from app.exercises.router import router as exercises_router
 from app.health.router import router as health_router
@@ -105,10 +112,23 @@ def checked_settings() -> Settings:
     return settings
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+class BackPainAPI(FastAPI):
+    """The app, with answers that depend only on the request and the seed content sent again
+    from memory before the middleware stack runs (`app.core.replay`)."""
+
+    replayer: Replayer | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.replayer is None or scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        await self.replayer(scope, receive, send, super().__call__)
+
+
+def create_app(settings: Settings | None = None) -> BackPainAPI:
     settings = settings or checked_settings()
     configure_logging(settings.log_level, settings.log_json)
-    app = FastAPI(
+    app = BackPainAPI(
         title="Back Pain Relief API",
         version=API_VERSION,
         summary="Moves, routines and progress for people with back pain.",
@@ -140,7 +160,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CompressionMiddleware)
     # Outside compression, so HEAD reports the headers of the body GET would send.
     app.add_middleware(MethodsMiddleware)
-    app.add_middleware(ObservabilityMiddleware, metrics=metrics)
+    observability = Observability(metrics)
+    app.add_middleware(ObservabilityMiddleware, observability=observability)
     app.add_middleware(StandardHeadersMiddleware)
     if origins := parse_origins(settings.cors_origins):
         app.add_middleware(
@@ -161,6 +182,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(progress_router, prefix=API_PREFIX)
     app.include_router(health_router)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
+    app.replayer = Replayer(observability)
+    app.replayer.learn_routes(app.routes)
     return app
 
 

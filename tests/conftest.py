@@ -14,6 +14,9 @@ from sqlmodel import Session
 
 # Tests run as development does: a random signing key per process, no production checks.
 os.environ.setdefault("ENVIRONMENT", "development")
+# Content caches off: tests change catalog rows inside their transactions; the tests of the
+# caches turn them on.
+os.environ.setdefault("CONTENT_RECHECK_SECONDS", "0")
 
 from tests.factories import AuthUser, register_user
 from tests.support import fresh_database, migrate
@@ -76,7 +79,7 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture()
 def client(session: Session) -> Iterator[TestClient]:
     from app.core.config import get_settings
-    from app.core.db import get_session
+    from app.core.db import get_read_session, get_session
     from app.core.ratelimit import install_rate_limiting
     from app.main import app
 
@@ -92,6 +95,7 @@ def client(session: Session) -> Iterator[TestClient]:
             raise
 
     app.dependency_overrides[get_session] = session_override
+    app.dependency_overrides[get_read_session] = session_override
     with TestClient(app, raise_server_exceptions=False) as test_client:
         test_client.event_hooks = {"response": [problems_sent.record]}
         yield test_client

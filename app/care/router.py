@@ -6,9 +6,12 @@ from app.care.schemas import CareReferralPublic
 from app.core.caching import NOT_MODIFIED, CachedRoute
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.replay import ReplayableDep
 from app.core.versioning import with_deprecated_fields
 
-router = APIRouter(tags=["care"], route_class=CachedRoute, responses=NOT_MODIFIED)
+router = APIRouter(
+    tags=["care"], route_class=CachedRoute, responses=NOT_MODIFIED, dependencies=[ReplayableDep]
+)
 
 
 @router.get(

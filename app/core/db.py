@@ -133,7 +133,18 @@ def get_session(request: Request) -> Iterator[Session]:
             raise
 
 
+def get_read_session() -> Iterator[Session]:
+    """A session for a request that only reads whatever its method: a POST that computes an
+    answer (a recommendation) takes no write lock."""
+    with Session(get_engine()) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
 # "function" scope commits before the response is sent, so a failed commit is reported
 # to the client instead of being swallowed after a 2xx has gone out.
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]

@@ -1,20 +1,19 @@
 """Request ids, one structured access-log line per request, and Prometheus metrics."""
 
 import contextvars
+import itertools
 import json
 import logging
 import logging.config
 import os
 import re
 import time
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from prometheus_client.exposition import generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -24,6 +23,8 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
 )
 access_log = logging.getLogger("app.access")
+# One encoder for every line; anything JSON cannot hold is written as its str().
+_ENCODER = json.JSONEncoder(default=str)
 
 
 class JsonFormatter(logging.Formatter):
@@ -31,11 +32,21 @@ class JsonFormatter(logging.Formatter):
     server's and the app's, has `timestamp` (UTC, ISO 8601), `level`, `logger`, `message`,
     `pid`, and `request_id` while a request is being served."""
 
+    _second = -1
+    _second_text = ""
+
+    def _timestamp(self, created: float) -> str:
+        # The same as datetime.isoformat(timespec="milliseconds") in UTC, formatted once a
+        # second: a busy server writes thousands of lines a second.
+        second = int(created)
+        if second != self._second:
+            self._second_text = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+            self._second = second
+        return f"{self._second_text}.{int((created - second) * 1000):03d}+00:00"
+
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(
-                timespec="milliseconds"
-            ),
+            "timestamp": self._timestamp(record.created),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -48,7 +59,7 @@ class JsonFormatter(logging.Formatter):
         entry.update(getattr(record, "fields", {}))
         if record.exc_info:
             entry["exc_info"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+        return _ENCODER.encode(entry)
 
 
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -95,6 +106,11 @@ def logging_config(level: str, json_logs: bool) -> dict[str, Any]:
 
 def configure_logging(level: str, json_logs: bool) -> None:
     logging.config.dictConfig(logging_config(level, json_logs))
+    # What no line records, not gathered for each one (the logging documentation's
+    # "Optimization" section): the caller's file and line, thread and process names.
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logMultiprocessing = False
 
 
 class Metrics:
@@ -132,6 +148,9 @@ def route_template(scope: Scope) -> str:
     """The matched route's full path template (`/v1/exercises/{slug}`), not the raw path, so
     metric labels stay bounded. Included routers keep their prefix in the effective route
     context; plain routes carry it themselves."""
+    replayed = scope.get("route_template")
+    if replayed:
+        return str(replayed)
     context = scope.get("fastapi", {}).get("effective_route_context")
     for candidate in (context, scope.get("route")):
         path = getattr(candidate, "path_format", None)
@@ -140,19 +159,78 @@ def route_template(scope: Scope) -> str:
     return "unmatched"
 
 
+_REQUEST_ID_KEY = REQUEST_ID_HEADER.lower().encode()
+# Request ids minted here: a random prefix per process and a counter, unique across workers
+# and replicas for all practical purposes and far cheaper than a UUID per request.
+_ID_PREFIX = os.urandom(8).hex()
+_id_counter = itertools.count(1)
+
+
+def request_id_for(scope: Scope) -> str:
+    """The caller's X-Request-ID when it is well-formed, else a new one."""
+    for name, value in scope["headers"]:
+        if name == _REQUEST_ID_KEY:
+            incoming = value.decode("latin-1")
+            if _VALID_REQUEST_ID.match(incoming):
+                return incoming
+            break
+    return f"{_ID_PREFIX}{next(_id_counter):016x}"
+
+
+class Observability:
+    """Counts, times and logs finished requests; shared by the middleware and by answers sent
+    before the middleware stack (replayed ones)."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    def record(self, scope: Scope, status: int, elapsed: float) -> None:
+        method = scope["method"]
+        route_label = route_template(scope)
+        children = self._children.get((method, route_label, status))
+        if children is None:
+            # labels() looks the child up under a lock on every call; keep what it returns.
+            children = (
+                self.metrics.requests.labels(method, route_label, str(status)),
+                self.metrics.latency.labels(method, route_label),
+            )
+            if len(self._children) < 10_000:
+                self._children[(method, route_label, status)] = children
+        children[0].inc()
+        children[1].observe(elapsed)
+        if access_log.isEnabledFor(logging.INFO):
+            path = scope["path"]
+            access_log.info(
+                "%s %s %s",
+                method,
+                path,
+                status,
+                extra={
+                    "fields": {
+                        "method": method,
+                        "path": path,
+                        "route": route_label,
+                        "status": status,
+                        "duration_ms": round(elapsed * 1000, 2),
+                    }
+                },
+            )
+
+
 class ObservabilityMiddleware:
     """Pure ASGI middleware: assigns the request id, times the request, logs and counts it."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    def __init__(self, app: ASGIApp, observability: Observability) -> None:
         self.app = app
-        self.metrics = metrics
+        self.observability = observability
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = Request(scope).headers.get(REQUEST_ID_HEADER, "")
-        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = request_id_for(scope)
+        request_id_header = (_REQUEST_ID_KEY, request_id.encode())
         token = request_id_var.set(request_id)
         status = 500
         started = time.perf_counter()
@@ -161,32 +239,11 @@ class ObservabilityMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = list(message.get("headers", []))
-                headers.append((REQUEST_ID_HEADER.lower().encode(), request_id.encode()))
-                message["headers"] = headers
+                message["headers"] = [*message.get("headers", ()), request_id_header]
             await send(message)
 
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            elapsed = time.perf_counter() - started
-            route_label = route_template(scope)
-            method = scope["method"]
-            self.metrics.requests.labels(method, route_label, str(status)).inc()
-            self.metrics.latency.labels(method, route_label).observe(elapsed)
-            access_log.info(
-                "%s %s %s",
-                method,
-                scope["path"],
-                status,
-                extra={
-                    "fields": {
-                        "method": method,
-                        "path": scope["path"],
-                        "route": route_label,
-                        "status": status,
-                        "duration_ms": round(elapsed * 1000, 2),
-                    }
-                },
-            )
+            self.observability.record(scope, status, time.perf_counter() - started)
             request_id_var.reset(token)

@@ -9,12 +9,18 @@ from app.core.db import SessionDep
 from app.core.enums import Area, ExerciseKind, Position
 from app.core.errors import problem_responses
 from app.core.params import Limit, Offset
+from app.core.replay import ReplayableDep
 from app.core.types import NO_NUL_PATTERN
 from app.exercises import service
 from app.exercises.dependencies import FoundExercise
 from app.exercises.schemas import AreaList, ExerciseList, ExercisePublic
 
-router = APIRouter(tags=["exercises"], route_class=CachedRoute, responses=NOT_MODIFIED)
+router = APIRouter(
+    tags=["exercises"],
+    route_class=CachedRoute,
+    responses=NOT_MODIFIED,
+    dependencies=[ReplayableDep],
+)
 
 
 @router.get(
@@ -72,13 +78,13 @@ ALIAS_REDIRECT: dict[int | str, dict[str, Any]] = {
     summary="Get one move",
     responses={**ALIAS_REDIRECT, **problem_responses(404, 422, ArticleNotLoaded)},
 )
-def get_exercise(session: SessionDep, found: FoundExercise) -> ExercisePublic | Response:
+def get_exercise(found: FoundExercise) -> ExercisePublic | Response:
     """One move with its steps, dose, cautions, target areas, source and the article's
     disclaimer. A name from the move's `aliases` answers `308` with the move's own path."""
     if found.by_alias:
         # Relative to /v1/exercises/<alias>, so it also holds behind a proxy that adds a prefix.
-        return RedirectResponse(found.exercise.slug, status_code=status.HTTP_308_PERMANENT_REDIRECT)
-    return service.exercise_detail(session, found.exercise)
+        return RedirectResponse(found.move.slug, status_code=status.HTTP_308_PERMANENT_REDIRECT)
+    return found.move
 
 
 @router.get("/areas", response_model=AreaList, summary="List pain areas")

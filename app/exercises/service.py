@@ -1,13 +1,14 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
 from app.care import service as care_service
+from app.core.content import PerVersion
 from app.core.enums import Area, ExerciseKind, Position, Relevance
-from app.core.pagination import fetch_page
 from app.exercises.errors import ExerciseNotFound, UnknownExercise
-from app.exercises.models import Exercise, ExerciseTarget
+from app.exercises.models import Exercise
 from app.exercises.schemas import (
     AreaList,
     AreaMove,
@@ -114,8 +115,50 @@ def to_public(exercise: Exercise, disclaimer: str) -> ExercisePublic:
     )
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+@dataclass(frozen=True)
+class Listed:
+    """A move as the catalog endpoints serve it, with what their filters look at."""
+
+    public: ExercisePublic
+    kind: ExerciseKind
+    position: Position
+    areas: frozenset[Area]
+    search_text: str
+    aliases: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every move in article order, built once per content version (the seed is the only
+    thing that changes it)."""
+
+    moves: tuple[Listed, ...]
+    by_slug: dict[str, Listed]
+    areas: AreaList
+
+
+def _build_catalog(session: Session) -> Catalog:
+    rows = session.exec(
+        select(Exercise)
+        .options(selectinload(Exercise.targets))  # type: ignore[arg-type]
+        .order_by(col(Exercise.sort_order), col(Exercise.id))
+    ).all()
+    disclaimer = care_service.get_disclaimer(session)
+    moves = tuple(
+        Listed(
+            public=to_public(row, disclaimer),
+            kind=ExerciseKind(row.kind),
+            position=Position(row.position),
+            areas=frozenset(Area(t.area) for t in row.targets),
+            search_text=row.search_text,
+            aliases=frozenset(alias.lower() for alias in row.aliases),
+        )
+        for row in rows
+    )
+    return Catalog(moves=moves, by_slug={m.public.slug: m for m in moves}, areas=_areas(rows))
+
+
+CATALOG = PerVersion(_build_catalog)
 
 
 def list_exercises(
@@ -128,34 +171,18 @@ def list_exercises(
     limit: int,
     offset: int,
 ) -> ExerciseList:
-    query = select(Exercise)
-    if area is not None:
-        query = query.where(
-            col(Exercise.id).in_(
-                select(ExerciseTarget.exercise_id).where(ExerciseTarget.area == area.value)
-            )
-        )
-    if kind is not None:
-        query = query.where(Exercise.kind == kind.value)
-    if position is not None:
-        query = query.where(Exercise.position == position.value)
-    if q:
-        for word in q.lower().split():
-            query = query.where(
-                col(Exercise.search_text).like(f"%{_escape_like(word)}%", escape="\\")
-            )
-    rows, total = fetch_page(
-        session, query, col(Exercise.sort_order), col(Exercise.id), limit=limit, offset=offset
+    words = q.lower().split() if q else []
+    matching = [
+        move
+        for move in CATALOG.get(session).moves
+        if (area is None or area in move.areas)
+        and (kind is None or move.kind == kind)
+        and (position is None or move.position == position)
+        and all(word in move.search_text for word in words)
+    ]
+    return ExerciseList(
+        data=[move.public for move in matching[offset : offset + limit]], count=len(matching)
     )
-    disclaimer = care_service.get_disclaimer(session)
-    return ExerciseList(data=[to_public(r, disclaimer) for r in rows], count=total)
-
-
-def get_exercise(session: Session, slug: str) -> Exercise:
-    exercise = session.exec(select(Exercise).where(Exercise.slug == slug)).first()
-    if exercise is None:
-        raise ExerciseNotFound(slug)
-    return exercise
 
 
 @dataclass(frozen=True)
@@ -163,36 +190,32 @@ class Found:
     """A move asked for by slug: the move itself, or the slug it is known by when asked for by
     one of its other names."""
 
-    exercise: Exercise
+    move: ExercisePublic
     by_alias: bool
 
 
 def find_exercise(session: Session, name: str) -> Found:
     """The move with this slug, or else the move that has it as an alias (the article's own
     other names, such as `hairballs`)."""
-    exercise = session.exec(select(Exercise).where(Exercise.slug == name)).first()
-    if exercise is not None:
-        return Found(exercise, by_alias=False)
+    catalog = CATALOG.get(session)
+    listed = catalog.by_slug.get(name)
+    if listed is not None:
+        return Found(listed.public, by_alias=False)
     wanted = name.lower()
-    # A handful of rows; aliases live in a JSON list, which no engine-neutral index covers.
-    for candidate in session.exec(select(Exercise).order_by(col(Exercise.sort_order))).all():
-        if wanted in (alias.lower() for alias in candidate.aliases):
-            return Found(candidate, by_alias=True)
+    for candidate in catalog.moves:
+        if wanted in candidate.aliases:
+            return Found(candidate.public, by_alias=True)
     raise ExerciseNotFound(name)
 
 
-def exercise_detail(session: Session, exercise: Exercise) -> ExercisePublic:
-    return to_public(exercise, care_service.get_disclaimer(session))
-
-
 def list_areas(session: Session) -> AreaList:
-    rows = session.exec(
-        select(ExerciseTarget, Exercise)
-        .join(Exercise, col(Exercise.id) == ExerciseTarget.exercise_id)
-        .order_by(col(Exercise.sort_order), col(Exercise.id))
-    ).all()
+    return CATALOG.get(session).areas
+
+
+def _areas(rows: Sequence[Exercise]) -> AreaList:
+    """The three parts of the back, each with the moves that target it, best match first."""
     moves: dict[str, list[AreaMove]] = {a.value: [] for a in Area}
-    for target, exercise in rows:
+    for exercise, target in ((e, t) for e in rows for t in e.targets):
         moves.setdefault(target.area, []).append(
             AreaMove(
                 slug=exercise.slug,

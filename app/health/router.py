@@ -6,13 +6,19 @@ from starlette.concurrency import run_in_threadpool
 from app.core.config import get_settings
 from app.core.db import EngineDep
 from app.core.errors import problem_responses
+from app.core.replay import StaticReplayableDep
 from app.health import service
 from app.health.schemas import HealthStatus
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", response_model=HealthStatus, summary="Liveness")
+@router.get(
+    "/healthz",
+    response_model=HealthStatus,
+    summary="Liveness",
+    dependencies=[StaticReplayableDep],
+)
 async def healthz() -> HealthStatus:
     """The process is up and serving requests."""
     return HealthStatus(status="ok")

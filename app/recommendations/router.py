@@ -4,8 +4,9 @@ from fastapi import APIRouter, Body
 
 from app.care.errors import ArticleNotLoaded
 from app.core.caching import NOT_MODIFIED, CachedRoute
-from app.core.db import SessionDep
+from app.core.db import ReadSessionDep
 from app.core.errors import problem_responses
+from app.core.replay import ReplayableDep
 from app.core.versioning import with_deprecated_fields
 from app.recommendations import service
 from app.recommendations.schemas import (
@@ -20,7 +21,9 @@ from app.recommendations.schemas import (
 
 router = APIRouter(tags=["recommendations"])
 # The screen is fixed content: cacheable like the catalog. The POST stays uncached.
-screening_router = APIRouter(route_class=CachedRoute, responses=NOT_MODIFIED)
+screening_router = APIRouter(
+    route_class=CachedRoute, responses=NOT_MODIFIED, dependencies=[ReplayableDep]
+)
 
 REQUEST_EXAMPLES: dict[str, Any] = {
     "self_care": {
@@ -65,10 +68,11 @@ def list_screening_questions() -> ScreeningQuestionList:
     response_model=RecommendationPublic,
     summary="Recommend moves for reported pain",
     responses=problem_responses(400, 422, ArticleNotLoaded),
-    dependencies=[with_deprecated_fields()],
+    # The same answers give the same recommendation until the content changes.
+    dependencies=[with_deprecated_fields(), ReplayableDep],
 )
 def create_recommendation(
-    session: SessionDep,
+    session: ReadSessionDep,
     body: Annotated[RecommendationCreate, Body(openapi_examples=REQUEST_EXAMPLES)],
 ) -> RecommendationPublic:
     """Triage the answers first; `red_flags` is required, because the screen comes first.

@@ -1,8 +1,14 @@
 """Loads the catalog and the care content, runs the pure decision, shapes the answer."""
 
+from dataclasses import dataclass
+
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
 from app.care import service as care_service
+from app.care.errors import ArticleNotLoaded
+from app.care.schemas import ReferralPublic
+from app.core.content import PerVersion
 from app.core.enums import Area, ExerciseKind, Position, Relevance
 from app.exercises.models import Exercise
 from app.exercises.service import dose_of
@@ -49,7 +55,11 @@ def list_screening_questions() -> ScreeningQuestionList:
 
 def load_catalog(session: Session) -> list[CatalogMove]:
     """Every move in article order, reduced to what the decision needs."""
-    rows = session.exec(select(Exercise).order_by(col(Exercise.sort_order), col(Exercise.id)))
+    rows = session.exec(
+        select(Exercise)
+        .options(selectinload(Exercise.targets))  # type: ignore[arg-type]
+        .order_by(col(Exercise.sort_order), col(Exercise.id))
+    )
     return [
         CatalogMove(
             slug=row.slug,
@@ -64,6 +74,32 @@ def load_catalog(session: Session) -> list[CatalogMove]:
     ]
 
 
+@dataclass(frozen=True)
+class Content:
+    """What a recommendation is made from besides the answers; built once per content
+    version."""
+
+    catalog: list[CatalogMove]
+    referral: ReferralPublic | None
+    disclaimer: str | None
+    """None when the article is not loaded: emergency guidance is given all the same."""
+
+
+def _load_content(session: Session) -> Content:
+    try:
+        disclaimer: str | None = care_service.get_disclaimer(session)
+    except ArticleNotLoaded:
+        disclaimer = None
+    return Content(
+        catalog=load_catalog(session),
+        referral=care_service.find_default_referral(session),
+        disclaimer=disclaimer,
+    )
+
+
+CONTENT_FOR_RECOMMENDATIONS = PerVersion(_load_content)
+
+
 def create_recommendation(session: Session, body: RecommendationCreate) -> RecommendationPublic:
     answers = Answers(
         area=body.area,
@@ -74,13 +110,15 @@ def create_recommendation(session: Session, body: RecommendationCreate) -> Recom
         duration_weeks=body.duration_weeks,
         age=body.age,
     )
-    result = recommend(answers, load_catalog(session))
-    return to_public(session, result)
+    content = CONTENT_FOR_RECOMMENDATIONS.get(session)
+    return to_public(content, recommend(answers, content.catalog))
 
 
-def to_public(session: Session, result: Recommendation) -> RecommendationPublic:
-    referral = care_service.find_default_referral(session) if result.offer_referral else None
-    disclaimer = care_service.get_disclaimer(session) if result.show_disclaimer else None
+def to_public(content: Content, result: Recommendation) -> RecommendationPublic:
+    referral = content.referral if result.offer_referral else None
+    disclaimer = content.disclaimer if result.show_disclaimer else None
+    if result.show_disclaimer and disclaimer is None:
+        raise ArticleNotLoaded()
     return RecommendationPublic(
         triage=Triage(
             level=result.triage.level,

@@ -11,6 +11,7 @@ from app.core.enums import Area
 from app.core.errors import problem_responses
 from app.core.openapi import located
 from app.core.params import ChangedSince, Cursor, Limit, Offset
+from app.core.replay import ReplayableDep, anonymous_replayable
 from app.core.sync import SyncTokenExpired
 from app.core.versioning import with_deprecated_fields
 from app.exercises.errors import UnknownExercise
@@ -21,7 +22,9 @@ from app.routines.schemas import RoutineCreate, RoutineList, RoutinePublic, Rout
 
 router = APIRouter(tags=["routines"])
 # Curated routines by slug are the same for everyone: cacheable like the catalog.
-curated_router = APIRouter(route_class=CachedRoute, responses=NOT_MODIFIED)
+curated_router = APIRouter(
+    route_class=CachedRoute, responses=NOT_MODIFIED, dependencies=[ReplayableDep]
+)
 CuratedSlug = Annotated[
     str,
     Path(
@@ -41,7 +44,9 @@ OLD_NAMES = [with_deprecated_fields()]
     response_model=RoutineList,
     summary="List routines",
     responses=problem_responses(401, 422, SyncTokenExpired, ArticleNotLoaded),
-    dependencies=VARY_ON_TOKEN,
+    # Anonymous callers see curated routines only, which change with the content; the sync
+    # token carries its issue time, so a kept answer is sent again for a few seconds only.
+    dependencies=[*VARY_ON_TOKEN, anonymous_replayable(ttl_seconds=10)],
 )
 def list_routines(
     session: SessionDep,
