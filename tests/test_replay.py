@@ -71,7 +71,7 @@ def test_a_replayed_answer_revalidates_and_serves_head(
 ) -> None:
     from app.exercises import service
 
-    calls = routes_run(monkeypatch, service, "exercise_detail")
+    calls = routes_run(monkeypatch, service, "find_exercise")
     first = client.get("/v1/exercises/knee-rolls")
     etag = first.headers["etag"]
     not_modified = client.get("/v1/exercises/knee-rolls", headers={"If-None-Match": etag})
