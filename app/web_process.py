@@ -13,6 +13,7 @@ import sys
 
 SUPERVISOR_PID_ENV = "BACKPAIN_SUPERVISOR_PID"
 PR_SET_PDEATHSIG = 1
+M_ARENA_MAX = -8
 
 
 def exit_with_supervisor() -> None:
@@ -25,7 +26,21 @@ def exit_with_supervisor() -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
+def limit_malloc_arenas() -> None:
+    """Requests run on up to 40 threads; glibc gives threads their own malloc arenas (up to
+    8 per core), each keeping what it once held, so a worker's memory grows with its thread
+    count rather than its work. Two arenas serve a process that holds the GIL anyway."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt(M_ARENA_MAX, 2)
+    except (OSError, AttributeError):  # not glibc
+        return
+
+
 exit_with_supervisor()
+limit_malloc_arenas()
 
 from app.main import app  # noqa: E402  (after the guard, which must come first)
 

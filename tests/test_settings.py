@@ -52,7 +52,12 @@ def test_weak_signing_keys_are_refused_in_production(secret: str | None, complai
     assert len(problems) == 1 and complaint in problems[0] and "JWT_SECRET" in problems[0]
 
 
-@pytest.mark.parametrize("secret", [STRONG, secrets.token_hex(32), secrets.token_hex(16)])
+# Ids name the kind of key, so that every test worker collects the same tests.
+@pytest.mark.parametrize(
+    "secret",
+    [STRONG, secrets.token_hex(32), secrets.token_hex(16)],
+    ids=["urlsafe-48", "hex-32", "hex-16"],
+)
 def test_random_keys_are_accepted(secret: str) -> None:
     assert secret_problem(secret) is None
     assert startup_problems(production(jwt_secret=secret)) == []

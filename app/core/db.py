@@ -74,6 +74,9 @@ def make_engine(url: str, settings: Settings | None = None) -> Engine:
     return engine
 
 
+SQLITE_CACHE_KIB = 512
+
+
 def _sqlite_connect(dbapi_connection: Any, busy_ms: int) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin, so that
     # SAVEPOINTs and transactional DDL behave as they do on PostgreSQL.
@@ -84,6 +87,9 @@ def _sqlite_connect(dbapi_connection: Any, busy_ms: int) -> None:
     # and in WAL mode readers and the writer never block each other.
     cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # Each pooled connection keeps its own page cache (2 MiB by default, times up to 40
+    # connections); the operating system caches the file for all of them anyway.
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
 
 
