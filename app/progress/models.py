@@ -31,7 +31,8 @@ class ProgressSession(SQLModel, table=True):
         CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before"),
         CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after"),
         CheckConstraint("completed_at >= started_at", name="completed_after_started"),
-        Index("ix_progress_session_user_completed", "user_id", "completed_at"),
+        # Newest first and the keyset walk through pages (completed_at, id) read it in order.
+        Index("ix_progress_session_user_completed", "user_id", "completed_at", "id"),
         Index("ix_progress_session_user_local_date", "user_id", "local_date"),
         Index("ix_progress_session_user_change", "user_id", "change_seq"),
     )

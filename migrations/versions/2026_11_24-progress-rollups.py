@@ -5,6 +5,7 @@ a few rows whatever the length of a person's history.
 - progress_day: per person and local day with sessions, the same for that day.
 - progress_exercise_count: per person and move, sessions that included it and sets done.
 - progress_streak: runs of consecutive local days with sessions.
+- ix_progress_session_user_completed gains the id, the session list's last sort key.
 
 Filled from the existing sessions (the pain rules are those of app.progress.pain: improved is
 a drop of 2 points or 30%, a flare-up a rise of 2 points or any rise to 7 or more).
@@ -90,6 +91,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_progress_streak_user_days", "progress_streak", ["user_id", "days"])
     op.create_index("ix_progress_streak_user_last_day", "progress_streak", ["user_id", "last_day"])
+    # The session list's order in full, so a page after a cursor starts in the index.
+    op.drop_index("ix_progress_session_user_completed", table_name="progress_session")
+    op.create_index(
+        "ix_progress_session_user_completed",
+        "progress_session",
+        ["user_id", "completed_at", "id"],
+    )
     _backfill()
 
 
@@ -164,6 +172,10 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_progress_session_user_completed", table_name="progress_session")
+    op.create_index(
+        "ix_progress_session_user_completed", "progress_session", ["user_id", "completed_at"]
+    )
     op.drop_index("ix_progress_streak_user_last_day", table_name="progress_streak")
     op.drop_index("ix_progress_streak_user_days", table_name="progress_streak")
     op.drop_table("progress_streak")
