@@ -59,11 +59,11 @@ def _upsert(
     return None
 
 
-def _signs(before: int, after: int) -> tuple[int, int]:
+def signs(before: int, after: int) -> tuple[int, int]:
     return int(pain.is_meaningful_improvement(before, after)), int(pain.is_flare_up(before, after))
 
 
-def _move_rows(moves: Iterable[tuple[int, int]]) -> dict[int, int]:
+def sets_per_move(moves: Iterable[tuple[int, int]]) -> dict[int, int]:
     """Sets per move id (a move done twice in a session counts once for `sessions`)."""
     sets: dict[int, int] = {}
     for exercise_id, done in moves:
@@ -82,7 +82,7 @@ def count_session(
 ) -> None:
     """Add (sign 1) or take away (sign -1) one session: its day, pain scores and (move id,
     sets) pairs."""
-    improved, flare_up = _signs(before, after)
+    improved, flare_up = signs(before, after)
     _upsert(
         session,
         TOTALS,
@@ -116,7 +116,7 @@ def count_session(
         ["sessions", "pain_before_sum", "pain_after_sum", "flare_ups"],
         returning=DAYS.c.sessions,
     )
-    sets = _move_rows(moves)
+    sets = sets_per_move(moves)
     if sets:
         _upsert(
             session,
@@ -129,13 +129,13 @@ def count_session(
             ["sessions", "sets"],
         )
     if sign > 0 and on_day == 1:
-        _day_filled(session, user_id, day)
+        day_filled(session, user_id, day)
     elif sign < 0 and on_day == 0:
         session.execute(sa.delete(DAYS).where(DAYS.c.user_id == user_id, DAYS.c.local_date == day))
         _day_emptied(session, user_id, day)
 
 
-def _day_filled(session: Session, user_id: uuid.UUID, day: date) -> None:
+def day_filled(session: Session, user_id: uuid.UUID, day: date) -> None:
     """`day` has its first session: extend, join or start a run."""
     neighbours = session.execute(
         sa.select(RUNS.c.first_day, RUNS.c.last_day).where(

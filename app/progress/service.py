@@ -4,10 +4,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, desc, func, update
+from sqlalchemy import delete, desc, func, text, update
 from sqlalchemy import insert as sql_insert
 from sqlalchemy import select as sql_select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as lite_insert
 from sqlmodel import Session, col, select
 
@@ -168,55 +167,25 @@ def log_session(session: Session, user: User, payload: SessionCreate, now: datet
         notes=payload.notes or None,
         fingerprint=digest,
         created_at=utcnow(),
-        change_seq=sync.tick(session, sync.user_scope(user.id)),
     )
-    # Core statements rather than the unit of work: the row is written once and never read
-    # back, and a lost race for the id is seen as "nothing inserted", with no savepoint.
-    values = {c.name: getattr(row, c.name) for c in SESSIONS.columns}
-    insert = (
-        pg_insert(SESSIONS)
-        if session.get_bind().dialect.name == "postgresql"
-        else lite_insert(SESSIONS)
-    )
-    stored = session.execute(
-        insert.values(values).on_conflict_do_nothing(index_elements=["id"]).returning(SESSIONS.c.id)
-    ).first()
-    if stored is None:
+    move_rows = [
+        {
+            "session_id": session_id,
+            "position": index,
+            "exercise_id": move.id,
+            "sets": done.sets,
+            "reps": done.reps,
+            "hold_seconds": done.hold_seconds,
+        }
+        for index, (done, move) in enumerate(zip(payload.exercises, moves, strict=True), 1)
+    ]
+    store = _store_postgresql if session.get_bind().dialect.name == "postgresql" else _store
+    if not store(session, row, move_rows, reused_id=payload.id is not None):
         # Another request stored this id between our look-up and our insert.
         existing = find_session(session, session_id)
         if existing is None:  # pragma: no cover - the conflict was on the id
             raise RuntimeError("a session id conflicted but no session holds it")
         return _repeat(existing, user.id, digest)
-    session.execute(
-        sql_insert(SESSION_MOVES),
-        [
-            {
-                "session_id": session_id,
-                "position": index,
-                "exercise_id": move.id,
-                "sets": done.sets,
-                "reps": done.reps,
-                "hold_seconds": done.hold_seconds,
-            }
-            for index, (done, move) in enumerate(zip(payload.exercises, moves, strict=True), 1)
-        ],
-    )
-    if payload.id is not None:
-        # A deleted session's id may come back: it is no longer deleted.
-        session.execute(
-            delete(SessionTombstone).where(
-                col(SessionTombstone.user_id) == user.id,
-                col(SessionTombstone.id) == session_id,
-            )
-        )
-    rollups.count_session(
-        session,
-        user.id,
-        row.local_date,
-        row.pain_before,
-        row.pain_after,
-        [(move.id, done.sets) for done, move in zip(payload.exercises, moves, strict=True)],
-    )
     exercises = [
         SessionExercisePublic(
             order=index,
@@ -230,6 +199,141 @@ def log_session(session: Session, user: User, payload: SessionCreate, now: datet
         for index, (done, move) in enumerate(zip(payload.exercises, moves, strict=True), 1)
     ]
     return Logged(_public(row, exercises, row.created_at), created=True)
+
+
+def _store(
+    session: Session, row: ProgressSession, moves: list[dict[str, Any]], *, reused_id: bool
+) -> bool:
+    """Write a new session, its moves and the summary's figures, one statement each; False
+    when the id is taken. Core statements rather than the unit of work: the rows are written
+    once and never read back, and a lost race for the id is "nothing inserted", with no
+    savepoint to roll back."""
+    row.change_seq = sync.tick(session, sync.user_scope(row.user_id))
+    values = {c.name: getattr(row, c.name) for c in SESSIONS.columns}
+    stored = session.execute(
+        lite_insert(SESSIONS)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["id"])
+        .returning(SESSIONS.c.id)
+    ).first()
+    if stored is None:
+        return False
+    session.execute(sql_insert(SESSION_MOVES), moves)
+    if reused_id:
+        # A deleted session's id may come back: it is no longer deleted.
+        session.execute(
+            delete(SessionTombstone).where(
+                col(SessionTombstone.user_id) == row.user_id,
+                col(SessionTombstone.id) == row.id,
+            )
+        )
+    rollups.count_session(
+        session,
+        row.user_id,
+        row.local_date,
+        row.pain_before,
+        row.pain_after,
+        [(m["exercise_id"], m["sets"]) for m in moves],
+    )
+    return True
+
+
+UNBURY = """unburied AS (
+  DELETE FROM progress_session_tombstone
+  WHERE user_id = :user_id AND id IN (SELECT id FROM stored)
+), """
+
+STORE_POSTGRESQL = """
+WITH clock AS (
+  INSERT INTO sync_clock (scope, value) VALUES (:scope, 1)
+  ON CONFLICT (scope) DO UPDATE SET value = sync_clock.value + 1
+  RETURNING value
+), stored AS (
+  INSERT INTO progress_session (id, user_id, routine_id, area, started_at, completed_at,
+    local_date, pain_before, pain_after, notes, fingerprint, created_at, change_seq)
+  SELECT :id, :user_id, :routine_id, :area, :started_at, :completed_at, :local_date,
+    :pain_before, :pain_after, :notes, :fingerprint, :created_at, clock.value
+  FROM clock
+  ON CONFLICT (id) DO NOTHING
+  RETURNING id, change_seq
+), moves AS (
+  INSERT INTO progress_session_exercise (session_id, position, exercise_id, sets, reps,
+    hold_seconds)
+  SELECT stored.id, m.position, m.exercise_id, m.sets, m.reps, m.hold_seconds
+  FROM stored, (VALUES {moves}) AS m(position, exercise_id, sets, reps, hold_seconds)
+), {unbury}totals AS (
+  INSERT INTO progress_totals (user_id, sessions, pain_before_sum, pain_after_sum, improved,
+    flare_ups)
+  SELECT :user_id, 1, :pain_before, :pain_after, :improved, :flare_up FROM stored
+  ON CONFLICT (user_id) DO UPDATE SET
+    sessions = progress_totals.sessions + 1,
+    pain_before_sum = progress_totals.pain_before_sum + excluded.pain_before_sum,
+    pain_after_sum = progress_totals.pain_after_sum + excluded.pain_after_sum,
+    improved = progress_totals.improved + excluded.improved,
+    flare_ups = progress_totals.flare_ups + excluded.flare_ups
+), counts AS (
+  INSERT INTO progress_exercise_count (user_id, exercise_id, sessions, sets)
+  SELECT :user_id, c.exercise_id, 1, c.sets
+  FROM stored, (VALUES {counts}) AS c(exercise_id, sets)
+  ON CONFLICT (user_id, exercise_id) DO UPDATE SET
+    sessions = progress_exercise_count.sessions + 1,
+    sets = progress_exercise_count.sets + excluded.sets
+), day AS (
+  INSERT INTO progress_day (user_id, local_date, sessions, pain_before_sum, pain_after_sum,
+    flare_ups)
+  SELECT :user_id, :local_date, 1, :pain_before, :pain_after, :flare_up FROM stored
+  ON CONFLICT (user_id, local_date) DO UPDATE SET
+    sessions = progress_day.sessions + 1,
+    pain_before_sum = progress_day.pain_before_sum + excluded.pain_before_sum,
+    pain_after_sum = progress_day.pain_after_sum + excluded.pain_after_sum,
+    flare_ups = progress_day.flare_ups + excluded.flare_ups
+  RETURNING sessions
+)
+SELECT (SELECT change_seq FROM stored), (SELECT sessions FROM day)
+"""
+
+
+def _store_postgresql(
+    session: Session, row: ProgressSession, moves: list[dict[str, Any]], *, reused_id: bool
+) -> bool:
+    """What `_store` does, in one statement: the owner's clock row, locked from the tick to
+    the commit, serialises one person's writes, so every round trip made while holding it
+    limits how fast one account can log sessions."""
+    params: dict[str, Any] = {
+        c.name: getattr(row, c.name) for c in SESSIONS.columns if c.name != "change_seq"
+    }
+    improved, flare_up = rollups.signs(row.pain_before, row.pain_after)
+    params |= {"scope": sync.user_scope(row.user_id), "improved": improved, "flare_up": flare_up}
+    move_values = []
+    for i, move in enumerate(moves):
+        move_values.append(
+            f"(CAST(:p{i} AS INTEGER), CAST(:e{i} AS INTEGER), CAST(:s{i} AS INTEGER), "
+            f"CAST(:r{i} AS INTEGER), CAST(:h{i} AS INTEGER))"
+        )
+        params |= {
+            f"p{i}": move["position"],
+            f"e{i}": move["exercise_id"],
+            f"s{i}": move["sets"],
+            f"r{i}": move["reps"],
+            f"h{i}": move["hold_seconds"],
+        }
+    per_move = rollups.sets_per_move((m["exercise_id"], m["sets"]) for m in moves)
+    count_values = []
+    for i, (exercise_id, sets) in enumerate(sorted(per_move.items())):
+        count_values.append(f"(CAST(:ce{i} AS INTEGER), CAST(:cs{i} AS INTEGER))")
+        params |= {f"ce{i}": exercise_id, f"cs{i}": sets}
+    statement = STORE_POSTGRESQL.format(
+        moves=", ".join(move_values),
+        counts=", ".join(count_values),
+        unbury=UNBURY if reused_id else "",
+    )
+    change_seq, on_day = session.execute(text(statement), params).one()
+    if change_seq is None:
+        return False
+    row.change_seq = change_seq
+    if on_day == 1:
+        rollups.day_filled(session, row.user_id, row.local_date)
+    return True
 
 
 def get_owned_session(
