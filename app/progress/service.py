@@ -179,13 +179,6 @@ def log_session(session: Session, user: User, payload: SessionCreate, now: datet
         }
         for index, (done, move) in enumerate(zip(payload.exercises, moves, strict=True), 1)
     ]
-    store = _store_postgresql if session.get_bind().dialect.name == "postgresql" else _store
-    if not store(session, row, move_rows, reused_id=payload.id is not None):
-        # Another request stored this id between our look-up and our insert.
-        existing = find_session(session, session_id)
-        if existing is None:  # pragma: no cover - the conflict was on the id
-            raise RuntimeError("a session id conflicted but no session holds it")
-        return _repeat(existing, user.id, digest)
     exercises = [
         SessionExercisePublic(
             order=index,
@@ -198,7 +191,16 @@ def log_session(session: Session, user: User, payload: SessionCreate, now: datet
         )
         for index, (done, move) in enumerate(zip(payload.exercises, moves, strict=True), 1)
     ]
-    return Logged(_public(row, exercises, row.created_at), created=True)
+    # Built before the writes: from the first write to the commit the owner's clock is locked.
+    public = _public(row, exercises, row.created_at)
+    store = _store_postgresql if session.get_bind().dialect.name == "postgresql" else _store
+    if not store(session, row, move_rows, reused_id=payload.id is not None):
+        # Another request stored this id between our look-up and our insert.
+        existing = find_session(session, session_id)
+        if existing is None:  # pragma: no cover - the conflict was on the id
+            raise RuntimeError("a session id conflicted but no session holds it")
+        return _repeat(existing, user.id, digest)
+    return Logged(public, created=True)
 
 
 def _store(
