@@ -18,7 +18,7 @@ from sqlmodel import Session
 from app.accounts.models import User
 from app.progress import pain, rollups
 from app.progress.streaks import streaks
-from tests.factories import AuthUser, freeze_now, register_user, session_payload
+from tests.factories import AuthUser, freeze_now, register_user, session_payload, set_timezone
 from tests.support import BACKEND
 
 NOW = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
@@ -179,6 +179,41 @@ def test_summary_equals_a_recomputation_after_logging_retrying_and_deleting(
     ] == expected["daily_pain"]
     _assert_figures_match_rebuild(connection, user_id)
     _assert_figures_match_rebuild(connection, uuid.UUID(other.id))
+
+
+@pytest.mark.parametrize(
+    ("days_logged", "longest", "current"),
+    [
+        # Days as logged east of the date line, read from west of it: "today" there is
+        # 2026-11-19, so the day after is ignored and the run is cut at today.
+        (["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20"], 4, 4),
+        # The longest run lies wholly after today: only the run up to today counts.
+        (["2026-11-10", "2026-11-11", "2026-11-20", "2026-11-21", "2026-11-22"], 2, 0),
+    ],
+)
+def test_streaks_ignore_days_after_today(
+    client: TestClient, days_logged: list[str], longest: int, current: int
+) -> None:
+    user = register_user(client)
+    set_timezone(client, user, "Pacific/Kiritimati")  # UTC+14
+    for day in days_logged:
+        assert (
+            client.post(
+                "/v1/progress/sessions",
+                json=session_payload(
+                    started_at=f"{day}T10:00:00+14:00", completed_at=f"{day}T10:10:00+14:00"
+                ),
+                headers=user.headers,
+            ).status_code
+            == 201
+        )
+    set_timezone(client, user, "Pacific/Pago_Pago")  # UTC-11
+    freeze_now(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))  # 2026-11-19 in Pago Pago
+    body = client.get("/v1/progress/summary", headers=user.headers).json()
+    assert body["today"] == "2026-11-19"
+    expected = streaks([date.fromisoformat(d) for d in days_logged], date(2026, 11, 19))
+    assert (body["longest_streak_days"], body["current_streak_days"]) == (longest, current)
+    assert (expected.longest, expected.current) == (longest, current)
 
 
 def test_recent_flare_ups_are_the_latest_by_completion(
