@@ -126,6 +126,17 @@ class Seeder:
                 conn.execute(sa.insert(moves_table), moves)
                 if numbered:
                     self._set_clock(conn, user_id, seq)
+        self._refresh_figures(user_id)
+
+    def _refresh_figures(self, user_id: uuid.UUID) -> None:
+        """The service keeps the summary's figures as sessions are logged; rows loaded in bulk
+        bypass that, so recompute them from the rows, as the migration that added them did."""
+        try:
+            from app.progress import rollups
+        except ImportError:  # code from before the figures were kept
+            return
+        with self.engine.begin() as conn:
+            rollups.rebuild(conn, user_id)
 
     def _clock(self, user_id: uuid.UUID) -> int:
         clock = _table(SyncClock.__tablename__)

@@ -46,7 +46,13 @@ def after(order: Sequence[SortKey], key: Sequence[Any]) -> ColumnElement[bool]:
         equal = [order[i].expression == key[i] for i in range(index)]
         beyond = part.expression < key[index] if part.descending else part.expression > key[index]
         branches.append(and_(*equal, beyond))
-    return or_(false(), *branches)
+    if not order:
+        return false()
+    # The same rows, with a plain range on the first key that an index can start from (the
+    # alternatives alone make engines read every row before the key and filter them).
+    first, start = order[0].expression, key[0]
+    bound = first <= start if order[0].descending else first >= start
+    return and_(bound, or_(false(), *branches))
 
 
 def fetch_keyset(

@@ -9,6 +9,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     Uuid,
 )
 from sqlmodel import Field, Relationship, SQLModel
@@ -30,7 +31,8 @@ class ProgressSession(SQLModel, table=True):
         CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before"),
         CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after"),
         CheckConstraint("completed_at >= started_at", name="completed_after_started"),
-        Index("ix_progress_session_user_completed", "user_id", "completed_at"),
+        # Newest first and the keyset walk through pages (completed_at, id) read it in order.
+        Index("ix_progress_session_user_completed", "user_id", "completed_at", "id"),
         Index("ix_progress_session_user_local_date", "user_id", "local_date"),
         Index("ix_progress_session_user_change", "user_id", "change_seq"),
     )
@@ -113,3 +115,71 @@ class SessionTombstone(SQLModel, table=True):
     id: uuid.UUID = Field(sa_column=Column(Uuid, primary_key=True))
     deleted_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     change_seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+# Figures the summary reads, kept up to date in the transaction that logs or deletes a session
+# (app.progress.rollups), so reading them costs the same whatever the length of the history.
+# Every write to them happens after the owner's sync clock is ticked, whose row lock serialises
+# one person's writes.
+
+
+def _owner() -> Column:
+    return Column(
+        Uuid,
+        ForeignKey(f"{User.__tablename__}.id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+
+
+class ProgressTotals(SQLModel, table=True):
+    """One row per person with sessions: counts and pain sums over every logged session."""
+
+    __tablename__ = "progress_totals"
+
+    user_id: uuid.UUID = Field(sa_column=_owner())
+    sessions: int = Field(sa_column=Column(BigInteger, nullable=False))
+    pain_before_sum: int = Field(sa_column=Column(BigInteger, nullable=False))
+    pain_after_sum: int = Field(sa_column=Column(BigInteger, nullable=False))
+    improved: int = Field(sa_column=Column(BigInteger, nullable=False))
+    flare_ups: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class ProgressDay(SQLModel, table=True):
+    """One row per person and local day with at least one session (rows at zero are deleted)."""
+
+    __tablename__ = "progress_day"
+
+    user_id: uuid.UUID = Field(sa_column=_owner())
+    local_date: date = Field(sa_column=Column(Date, primary_key=True))
+    sessions: int
+    pain_before_sum: int
+    pain_after_sum: int
+    flare_ups: int
+
+
+class ProgressExerciseCount(SQLModel, table=True):
+    """Per person and move: sessions that included it, and sets done."""
+
+    __tablename__ = "progress_exercise_count"
+
+    user_id: uuid.UUID = Field(sa_column=_owner())
+    exercise_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("exercise.id", ondelete="CASCADE"), primary_key=True)
+    )
+    sessions: int
+    sets: int
+
+
+class ProgressStreak(SQLModel, table=True):
+    """A run of consecutive local days with sessions, first to last day, both included."""
+
+    __tablename__ = "progress_streak"
+    __table_args__ = (
+        Index("ix_progress_streak_user_last_day", "user_id", "last_day"),
+        Index("ix_progress_streak_user_days", "user_id", "days"),
+    )
+
+    user_id: uuid.UUID = Field(sa_column=_owner())
+    first_day: date = Field(sa_column=Column(Date, primary_key=True))
+    last_day: date = Field(sa_column=Column(Date, nullable=False))
+    days: int

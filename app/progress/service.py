@@ -4,35 +4,27 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    SQLColumnExpression,
-    and_,
-    case,
-    delete,
-    desc,
-    distinct,
-    func,
-    or_,
-    update,
-)
+from sqlalchemy import delete, desc, func, text, update
+from sqlalchemy import insert as sql_insert
 from sqlalchemy import select as sql_select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.sqlite import insert as lite_insert
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.core import sync
 from app.core.clock import as_utc, utcnow
+from app.core.content import PerVersion
 from app.core.enums import Area
 from app.core.errors import InvalidInput
 from app.core.pagination import SortKey, count, fetch_keyset, merge_keyset
 from app.core.sync import Tombstone
+from app.exercises.errors import UnknownExercise
 from app.exercises.models import Exercise
-from app.exercises.service import moves_for
-from app.progress import pain
+from app.progress import pain, rollups
 from app.progress.errors import SessionIdConflict, SessionInFuture, SessionNotFound, UnknownRoutine
 from app.progress.fingerprint import canonical_content, fingerprint
-from app.progress.models import ProgressSession, SessionExercise, SessionTombstone
+from app.progress.models import ProgressSession, SessionTombstone
+from app.progress.rollups import SESSION_MOVES, SESSIONS, flare_up_sql, improved_sql
 from app.progress.schemas import (
     CLOCK_SKEW,
     DailyPain,
@@ -44,13 +36,17 @@ from app.progress.schemas import (
     SessionExercisePublic,
     SessionPublic,
 )
-from app.progress.streaks import local_date, streaks
+from app.progress.streaks import ONE_DAY, Streaks, local_date
 from app.routines import service as routines
+
+__all__ = ["flare_up_sql", "improved_sql"]  # the pain rules as SQL, for callers of this module
 
 RECENT_FLARE_UPS = 5
 
 
-def to_public(row: ProgressSession) -> SessionPublic:
+def _public(
+    row: ProgressSession, exercises: list[SessionExercisePublic], created_at: datetime
+) -> SessionPublic:
     started, completed = as_utc(row.started_at), as_utc(row.completed_at)
     return SessionPublic(
         id=row.id,
@@ -66,7 +62,16 @@ def to_public(row: ProgressSession) -> SessionPublic:
         improved=pain.is_meaningful_improvement(row.pain_before, row.pain_after),
         flare_up=pain.is_flare_up(row.pain_before, row.pain_after),
         advice=pain.session_advice(row.pain_before, row.pain_after),
-        exercises=[
+        exercises=exercises,
+        notes=row.notes,
+        created_at=created_at,
+    )
+
+
+def to_public(row: ProgressSession) -> SessionPublic:
+    return _public(
+        row,
+        [
             SessionExercisePublic(
                 order=e.position,
                 position=e.position,
@@ -78,9 +83,39 @@ def to_public(row: ProgressSession) -> SessionPublic:
             )
             for e in row.exercises
         ],
-        notes=row.notes,
-        created_at=row.created_at,
+        row.created_at,
     )
+
+
+@dataclass(frozen=True)
+class Move:
+    """What a logged session needs of a catalog move."""
+
+    id: int
+    name: str
+
+
+def _catalog_moves(session: Session) -> dict[str, Move]:
+    rows = session.execute(
+        sql_select(col(Exercise.id), col(Exercise.slug), col(Exercise.name))
+    ).all()
+    return {slug: Move(id=move_id, name=name) for move_id, slug, name in rows}
+
+
+# The catalog's moves by slug, rebuilt when the seed content changes (app.core.content).
+CATALOG_MOVES = PerVersion(_catalog_moves)
+
+
+def _moves(session: Session, slugs: list[str]) -> list[Move]:
+    """The catalog move for each slug; an unknown slug is a 422 naming its place."""
+    catalog = CATALOG_MOVES.get(session)
+    moves = []
+    for index, slug in enumerate(slugs):
+        move = catalog.get(slug)
+        if move is None:
+            raise UnknownExercise(slug, ["body", "exercises", index, "exercise_slug"])
+        moves.append(move)
+    return moves
 
 
 @dataclass(frozen=True)
@@ -118,21 +153,7 @@ def log_session(session: Session, user: User, payload: SessionCreate, now: datet
     ):
         raise UnknownRoutine()
     session_id = payload.id or uuid.uuid4()
-    moves = moves_for(session, [e.exercise_slug for e in payload.exercises], "exercises")
-    exercises = []
-    for index, (done, move) in enumerate(zip(payload.exercises, moves, strict=True)):
-        assert move.id is not None  # a stored row
-        row_exercise = SessionExercise(
-            session_id=session_id,
-            position=index + 1,
-            exercise_id=move.id,
-            sets=done.sets,
-            reps=done.reps,
-            hold_seconds=done.hold_seconds,
-        )
-        row_exercise.exercise = move
-        exercises.append(row_exercise)
-
+    moves = _moves(session, [e.exercise_slug for e in payload.exercises])
     row = ProgressSession(
         id=session_id,
         user_id=user.id,
@@ -145,28 +166,176 @@ def log_session(session: Session, user: User, payload: SessionCreate, now: datet
         pain_after=payload.pain_after,
         notes=payload.notes or None,
         fingerprint=digest,
-        change_seq=sync.tick(session, sync.user_scope(user.id)),
+        created_at=utcnow(),
     )
-    row.exercises = exercises
-    try:
-        # A savepoint, so that losing a race for the id leaves the request's transaction usable.
-        with session.begin_nested():
-            session.add(row)
-            # A deleted session's id may come back: it is no longer deleted.
-            session.execute(
-                delete(SessionTombstone).where(
-                    col(SessionTombstone.user_id) == user.id,
-                    col(SessionTombstone.id) == session_id,
-                )
-            )
-            session.flush()
-    except IntegrityError:
+    move_rows = [
+        {
+            "session_id": session_id,
+            "position": index,
+            "exercise_id": move.id,
+            "sets": done.sets,
+            "reps": done.reps,
+            "hold_seconds": done.hold_seconds,
+        }
+        for index, (done, move) in enumerate(zip(payload.exercises, moves, strict=True), 1)
+    ]
+    exercises = [
+        SessionExercisePublic(
+            order=index,
+            position=index,
+            exercise_slug=done.exercise_slug,
+            exercise_name=move.name,
+            sets=done.sets,
+            reps=done.reps,
+            hold_seconds=done.hold_seconds,
+        )
+        for index, (done, move) in enumerate(zip(payload.exercises, moves, strict=True), 1)
+    ]
+    # Built before the writes: from the first write to the commit the owner's clock is locked.
+    public = _public(row, exercises, row.created_at)
+    store = _store_postgresql if session.get_bind().dialect.name == "postgresql" else _store
+    if not store(session, row, move_rows, reused_id=payload.id is not None):
         # Another request stored this id between our look-up and our insert.
         existing = find_session(session, session_id)
-        if existing is None:
-            raise
+        if existing is None:  # pragma: no cover - the conflict was on the id
+            raise RuntimeError("a session id conflicted but no session holds it")
         return _repeat(existing, user.id, digest)
-    return Logged(to_public(row), created=True)
+    return Logged(public, created=True)
+
+
+def _store(
+    session: Session, row: ProgressSession, moves: list[dict[str, Any]], *, reused_id: bool
+) -> bool:
+    """Write a new session, its moves and the summary's figures, one statement each; False
+    when the id is taken. Core statements rather than the unit of work: the rows are written
+    once and never read back, and a lost race for the id is "nothing inserted", with no
+    savepoint to roll back."""
+    row.change_seq = sync.tick(session, sync.user_scope(row.user_id))
+    values = {c.name: getattr(row, c.name) for c in SESSIONS.columns}
+    stored = session.execute(
+        lite_insert(SESSIONS)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["id"])
+        .returning(SESSIONS.c.id)
+    ).first()
+    if stored is None:
+        return False
+    session.execute(sql_insert(SESSION_MOVES), moves)
+    if reused_id:
+        # A deleted session's id may come back: it is no longer deleted.
+        session.execute(
+            delete(SessionTombstone).where(
+                col(SessionTombstone.user_id) == row.user_id,
+                col(SessionTombstone.id) == row.id,
+            )
+        )
+    rollups.count_session(
+        session,
+        row.user_id,
+        row.local_date,
+        row.pain_before,
+        row.pain_after,
+        [(m["exercise_id"], m["sets"]) for m in moves],
+    )
+    return True
+
+
+UNBURY = """unburied AS (
+  DELETE FROM progress_session_tombstone
+  WHERE user_id = :user_id AND id IN (SELECT id FROM stored)
+), """
+
+STORE_POSTGRESQL = """
+WITH clock AS (
+  INSERT INTO sync_clock (scope, value) VALUES (:scope, 1)
+  ON CONFLICT (scope) DO UPDATE SET value = sync_clock.value + 1
+  RETURNING value
+), stored AS (
+  INSERT INTO progress_session (id, user_id, routine_id, area, started_at, completed_at,
+    local_date, pain_before, pain_after, notes, fingerprint, created_at, change_seq)
+  SELECT :id, :user_id, :routine_id, :area, :started_at, :completed_at, :local_date,
+    :pain_before, :pain_after, :notes, :fingerprint, :created_at, clock.value
+  FROM clock
+  ON CONFLICT (id) DO NOTHING
+  RETURNING id, change_seq
+), moves AS (
+  INSERT INTO progress_session_exercise (session_id, position, exercise_id, sets, reps,
+    hold_seconds)
+  SELECT stored.id, m.position, m.exercise_id, m.sets, m.reps, m.hold_seconds
+  FROM stored, (VALUES {moves}) AS m(position, exercise_id, sets, reps, hold_seconds)
+), {unbury}totals AS (
+  INSERT INTO progress_totals (user_id, sessions, pain_before_sum, pain_after_sum, improved,
+    flare_ups)
+  SELECT :user_id, 1, :pain_before, :pain_after, :improved, :flare_up FROM stored
+  ON CONFLICT (user_id) DO UPDATE SET
+    sessions = progress_totals.sessions + 1,
+    pain_before_sum = progress_totals.pain_before_sum + excluded.pain_before_sum,
+    pain_after_sum = progress_totals.pain_after_sum + excluded.pain_after_sum,
+    improved = progress_totals.improved + excluded.improved,
+    flare_ups = progress_totals.flare_ups + excluded.flare_ups
+), counts AS (
+  INSERT INTO progress_exercise_count (user_id, exercise_id, sessions, sets)
+  SELECT :user_id, c.exercise_id, 1, c.sets
+  FROM stored, (VALUES {counts}) AS c(exercise_id, sets)
+  ON CONFLICT (user_id, exercise_id) DO UPDATE SET
+    sessions = progress_exercise_count.sessions + 1,
+    sets = progress_exercise_count.sets + excluded.sets
+), day AS (
+  INSERT INTO progress_day (user_id, local_date, sessions, pain_before_sum, pain_after_sum,
+    flare_ups)
+  SELECT :user_id, :local_date, 1, :pain_before, :pain_after, :flare_up FROM stored
+  ON CONFLICT (user_id, local_date) DO UPDATE SET
+    sessions = progress_day.sessions + 1,
+    pain_before_sum = progress_day.pain_before_sum + excluded.pain_before_sum,
+    pain_after_sum = progress_day.pain_after_sum + excluded.pain_after_sum,
+    flare_ups = progress_day.flare_ups + excluded.flare_ups
+  RETURNING sessions
+)
+SELECT (SELECT change_seq FROM stored), (SELECT sessions FROM day)
+"""
+
+
+def _store_postgresql(
+    session: Session, row: ProgressSession, moves: list[dict[str, Any]], *, reused_id: bool
+) -> bool:
+    """What `_store` does, in one statement: the owner's clock row, locked from the tick to
+    the commit, serialises one person's writes, so every round trip made while holding it
+    limits how fast one account can log sessions."""
+    params: dict[str, Any] = {
+        c.name: getattr(row, c.name) for c in SESSIONS.columns if c.name != "change_seq"
+    }
+    improved, flare_up = rollups.signs(row.pain_before, row.pain_after)
+    params |= {"scope": sync.user_scope(row.user_id), "improved": improved, "flare_up": flare_up}
+    move_values = []
+    for i, move in enumerate(moves):
+        move_values.append(
+            f"(CAST(:p{i} AS INTEGER), CAST(:e{i} AS INTEGER), CAST(:s{i} AS INTEGER), "
+            f"CAST(:r{i} AS INTEGER), CAST(:h{i} AS INTEGER))"
+        )
+        params |= {
+            f"p{i}": move["position"],
+            f"e{i}": move["exercise_id"],
+            f"s{i}": move["sets"],
+            f"r{i}": move["reps"],
+            f"h{i}": move["hold_seconds"],
+        }
+    per_move = rollups.sets_per_move((m["exercise_id"], m["sets"]) for m in moves)
+    count_values = []
+    for i, (exercise_id, sets) in enumerate(sorted(per_move.items())):
+        count_values.append(f"(CAST(:ce{i} AS INTEGER), CAST(:cs{i} AS INTEGER))")
+        params |= {f"ce{i}": exercise_id, f"cs{i}": sets}
+    statement = STORE_POSTGRESQL.format(
+        moves=", ".join(move_values),
+        counts=", ".join(count_values),
+        unbury=UNBURY if reused_id else "",
+    )
+    change_seq, on_day = session.execute(text(statement), params).one()
+    if change_seq is None:
+        return False
+    row.change_seq = change_seq
+    if on_day == 1:
+        rollups.day_filled(session, row.user_id, row.local_date)
+    return True
 
 
 def get_owned_session(
@@ -255,7 +424,7 @@ def list_sessions(
             limit=limit,
             offset=offset,
         )
-        total = count(session, query)
+        total = _count_listed(session, user_id, query, date_from, date_to, area)
     else:
         since = walk.since.marks.get("own", 0)
         live = select(ProgressSession).where(mine, col(ProgressSession.change_seq) > since)
@@ -281,6 +450,33 @@ def list_sessions(
         next_cursor=walk.next_cursor(next_key),
         sync_token=walk.token,
     )
+
+
+def _count_listed(
+    session: Session,
+    user_id: uuid.UUID,
+    query: Any,
+    date_from: date | None,
+    date_to: date | None,
+    area: Area | None,
+) -> int:
+    """The sessions a listing matches, from the maintained figures unless `area` filters."""
+    if area is not None:
+        return count(session, query)
+    if date_from is None and date_to is None:
+        total = session.execute(
+            sql_select(rollups.TOTALS.c.sessions).where(rollups.TOTALS.c.user_id == user_id)
+        ).scalar()
+        return int(total or 0)
+    days = rollups.DAYS
+    matched = sql_select(func.coalesce(func.sum(days.c.sessions), 0)).where(
+        days.c.user_id == user_id
+    )
+    if date_from is not None:
+        matched = matched.where(days.c.local_date >= date_from)
+    if date_to is not None:
+        matched = matched.where(days.c.local_date <= date_to)
+    return int(session.execute(matched).scalar_one())
 
 
 def list_all_sessions(session: Session, user_id: uuid.UUID) -> list[SessionPublic]:
@@ -309,6 +505,15 @@ def delete_session(session: Session, row: ProgressSession) -> None:
             col(SessionTombstone.deleted_at) < now - sync.TOMBSTONE_RETENTION,
         )
     )
+    rollups.count_session(
+        session,
+        row.user_id,
+        row.local_date,
+        row.pain_before,
+        row.pain_after,
+        [(e.exercise_id, e.sets) for e in row.exercises],
+        sign=-1,
+    )
     session.delete(row)
     session.flush()
 
@@ -334,31 +539,6 @@ def _unlink_routine(session: Session, routine_id: uuid.UUID) -> None:
 sync.on_delete("routine", _unlink_routine)
 
 
-# The same rules as app.progress.pain, as SQL over the two pain columns.
-def improved_sql(
-    before: SQLColumnExpression[int], after: SQLColumnExpression[int]
-) -> ColumnElement[bool]:
-    drop = before - after
-    return and_(
-        drop > 0,
-        or_(
-            drop >= pain.MEANINGFUL_DROP_POINTS,
-            drop * 100 >= pain.MEANINGFUL_DROP_PERCENT * before,
-        ),
-    )
-
-
-def flare_up_sql(
-    before: SQLColumnExpression[int], after: SQLColumnExpression[int]
-) -> ColumnElement[bool]:
-    rise = after - before
-    return or_(rise >= pain.FLARE_UP_RISE_POINTS, and_(rise > 0, after >= pain.SEVERE_FROM))
-
-
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
 def _number(value: float | Decimal | None) -> float | None:
     return None if value is None else round(float(value), 2)
 
@@ -367,53 +547,111 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def summarize(session: Session, user: User, now: datetime, days: int) -> ProgressSummary:
-    today = local_date(now, user.timezone)
+def _recent_flare_ups(session: Session, user_id: uuid.UUID) -> list[FlareUpPublic]:
+    """The latest flare-ups, newest first, reading only the days that hold them: the days with
+    a flare-up give a first day D such that at least RECENT_FLARE_UPS of them fall on D or
+    later. A session two or more local days before D ended more than 22 hours before any of
+    those (UTC offsets span 26 hours), so it cannot be among the latest."""
+    days = rollups.DAYS
+    flare_days = (
+        session.execute(
+            sql_select(days.c.local_date)
+            .where(days.c.user_id == user_id, days.c.flare_ups > 0)
+            .order_by(days.c.local_date.desc())
+            .limit(RECENT_FLARE_UPS)
+        )
+        .scalars()
+        .all()
+    )
+    if not flare_days:
+        return []
     before = col(ProgressSession.pain_before)
     after = col(ProgressSession.pain_after)
     day = col(ProgressSession.local_date)
-    mine = col(ProgressSession.user_id) == user.id
-
-    totals = session.execute(
-        sql_select(
-            func.count(),
-            _count_if(day >= today - timedelta(days=6)),
-            _count_if(day >= today - timedelta(days=29)),
-            func.avg(before),
-            func.avg(after),
-            func.avg(after - before),
-            _count_if(improved_sql(before, after)),
-            _count_if(flare_up_sql(before, after)),
-        ).where(mine)
-    ).one()
-    total, last_7, last_30, avg_before, avg_after, avg_change, improved, flare_ups = totals
-
-    recent_flare_ups = session.exec(
+    rows = session.exec(
         select(ProgressSession.id, day, before, after)
-        .where(mine, flare_up_sql(before, after))
+        .where(
+            col(ProgressSession.user_id) == user_id,
+            day >= min(flare_days) - timedelta(days=2),
+            flare_up_sql(before, after),
+        )
         .order_by(desc(col(ProgressSession.completed_at)), desc(col(ProgressSession.id)))
         .limit(RECENT_FLARE_UPS)
     ).all()
+    return [FlareUpPublic(id=i, local_date=d, pain_before=b, pain_after=a) for i, d, b, a in rows]
 
-    sessions_with_move = func.count(distinct(col(SessionExercise.session_id)))
-    per_exercise = session.exec(
-        select(Exercise.slug, Exercise.name, sessions_with_move, func.sum(SessionExercise.sets))
-        .join(SessionExercise, col(SessionExercise.exercise_id) == Exercise.id)
-        .join(ProgressSession, col(ProgressSession.id) == SessionExercise.session_id)
-        .where(mine)
-        .group_by(col(Exercise.id), col(Exercise.slug), col(Exercise.name))
-        .order_by(desc(sessions_with_move), func.min(Exercise.sort_order))
+
+def _streaks(session: Session, user_id: uuid.UUID, today: date) -> Streaks:
+    """The current and longest run of days (ignoring days after today), from the maintained
+    runs: two index look-ups, whatever the length of the history."""
+    runs = rollups.RUNS
+    mine = runs.c.user_id == user_id
+    latest = session.execute(
+        sql_select(runs.c.first_day, runs.c.last_day)
+        .where(mine, runs.c.first_day <= today)
+        .order_by(runs.c.first_day.desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        return Streaks(current=0, longest=0)
+    end = min(latest.last_day, today)
+    current = (end - latest.first_day).days + 1 if today - end <= ONE_DAY else 0
+    longest_run = session.execute(
+        sql_select(runs.c.last_day, runs.c.days).where(mine).order_by(runs.c.days.desc()).limit(1)
+    ).one()
+    if longest_run.last_day <= today:
+        return Streaks(current=current, longest=int(longest_run.days))
+    # Days logged after today (a timezone moved east): cut each run at today.
+    held = session.execute(
+        sql_select(runs.c.first_day, runs.c.last_day).where(mine, runs.c.first_day <= today)
+    ).all()
+    longest = max((min(last, today) - first).days + 1 for first, last in held)
+    return Streaks(current=current, longest=longest)
+
+
+def summarize(session: Session, user: User, now: datetime, days: int) -> ProgressSummary:
+    """From the maintained figures (app.progress.rollups): the totals row, the day rows of the
+    window, the per-move rows, the runs of days and the days holding the latest flare-ups."""
+    today = local_date(now, user.timezone)
+    totals = session.execute(
+        sql_select(
+            rollups.TOTALS.c.sessions,
+            rollups.TOTALS.c.pain_before_sum,
+            rollups.TOTALS.c.pain_after_sum,
+            rollups.TOTALS.c.improved,
+            rollups.TOTALS.c.flare_ups,
+        ).where(rollups.TOTALS.c.user_id == user.id)
+    ).first()
+    total, before_sum, after_sum, improved, flare_ups = totals or (0, 0, 0, 0, 0)
+
+    window_start = today - timedelta(days=max(days, 30) - 1)
+    day_rows = rollups.DAYS
+    window = session.execute(
+        sql_select(
+            day_rows.c.local_date,
+            day_rows.c.sessions,
+            day_rows.c.pain_before_sum,
+            day_rows.c.pain_after_sum,
+        )
+        .where(day_rows.c.user_id == user.id, day_rows.c.local_date >= window_start)
+        .order_by(day_rows.c.local_date)
+    ).all()
+    last_7 = sum(n for d, n, _, _ in window if d >= today - timedelta(days=6))
+    last_30 = sum(n for d, n, _, _ in window if d >= today - timedelta(days=29))
+    daily_from = today - timedelta(days=days - 1)
+
+    moves = rollups.MOVES
+    per_exercise = session.execute(
+        sql_select(col(Exercise.slug), col(Exercise.name), moves.c.sessions, moves.c.sets)
+        .join(moves, moves.c.exercise_id == col(Exercise.id))
+        .where(moves.c.user_id == user.id, moves.c.sessions > 0)
+        .order_by(moves.c.sessions.desc(), col(Exercise.sort_order))
     ).all()
 
-    daily = session.exec(
-        select(day, func.count(), func.avg(before), func.avg(after))
-        .where(mine, day >= today - timedelta(days=days - 1))
-        .group_by(day)
-        .order_by(day)
-    ).all()
+    streak = _streaks(session, user.id, today)
 
-    session_days = session.exec(select(day).where(mine).distinct()).all()
-    streak = streaks(session_days, today)
+    def average(part: int) -> float | None:
+        return round(part / total, 2) if total else None
 
     return ProgressSummary(
         timezone=user.timezone,
@@ -423,18 +661,15 @@ def summarize(session: Session, user: User, now: datetime, days: int) -> Progres
         sessions_last_30_days=last_30,
         current_streak_days=streak.current,
         longest_streak_days=streak.longest,
-        average_pain_before=_number(avg_before),
-        average_pain_after=_number(avg_after),
-        average_pain_change=_number(avg_change),
+        average_pain_before=average(before_sum),
+        average_pain_after=average(after_sum),
+        average_pain_change=average(after_sum - before_sum),
         improved_sessions=improved,
         improvement_share=_share(improved, total),
         flare_ups=FlareUps(
             count=flare_ups,
             share=_share(flare_ups, total),
-            recent=[
-                FlareUpPublic(id=i, local_date=d, pain_before=b, pain_after=a)
-                for i, d, b, a in recent_flare_ups
-            ],
+            recent=_recent_flare_ups(session, user.id) if flare_ups else [],
         ),
         exercises=[
             ExerciseCount(exercise_slug=slug, exercise_name=name, sessions=n, sets=sets)
@@ -444,9 +679,10 @@ def summarize(session: Session, user: User, now: datetime, days: int) -> Progres
             DailyPain(
                 date=d,
                 sessions=n,
-                average_pain_before=round(float(b), 2),
-                average_pain_after=round(float(a), 2),
+                average_pain_before=round(b / n, 2),
+                average_pain_after=round(a / n, 2),
             )
-            for d, n, b, a in daily
+            for d, n, b, a in window
+            if d >= daily_from
         ],
     )

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from app.care import service as care_service
 from app.core import sync
 from app.core.clock import utcnow
+from app.core.content import PerVersion
 from app.core.enums import Area
 from app.core.pagination import SortKey, count, fetch_keyset, merge_keyset
 from app.core.sync import SyncToken, Tombstone
@@ -138,6 +139,32 @@ def _changed(owner: Any, seq: Any, user_id: uuid.UUID | None, since: SyncToken) 
     return or_(curated, and_(owner == user_id, seq > since.marks.get("own", 0)))
 
 
+@dataclass(frozen=True)
+class CuratedEntry:
+    """A curated routine as listed, with its sort key and areas for filtering."""
+
+    key: tuple[Any, ...]
+    areas: frozenset[str]
+    public: RoutinePublic
+
+
+def _curated(session: Session) -> list[CuratedEntry]:
+    rows = session.exec(
+        select(Routine)
+        .where(col(Routine.owner_id).is_(None))
+        .order_by(*(part.clause() for part in LIST_ORDER))
+    ).all()
+    disclaimer = care_service.get_disclaimer(session)
+    return [
+        CuratedEntry(_list_key(r), frozenset(a.area for a in r.areas), to_public(r, disclaimer))
+        for r in rows
+    ]
+
+
+# Curated routines change only when the seed content does (app.core.content).
+CURATED = PerVersion(_curated)
+
+
 def list_routines(
     session: Session,
     *,
@@ -163,6 +190,18 @@ def list_routines(
         marks=lambda: _marks(session, user_id),
     )
     deleted: list[Tombstone] = []
+    if user_id is None and walk.since is None and walk.start is None:
+        # Anonymous first pages: curated routines only, from this process's snapshot.
+        entries = [e for e in CURATED.get(session) if area is None or area.value in e.areas]
+        shown = entries[offset : offset + limit]
+        more = len(entries) > offset + limit
+        return Listing(
+            data=[e.public for e in shown],
+            deleted=[],
+            count=len(entries),
+            next_cursor=walk.next_cursor(shown[-1].key if shown and more else None),
+            sync_token=walk.token,
+        )
     if walk.since is None:
         query = select(Routine).where(visible_to(user_id))
         if area is not None:
