@@ -28,14 +28,15 @@ Weekdays = Annotated[
         min_length=1,
         max_length=7,
         description="Days of the week the routine is due on, each at most once.",
+        json_schema_extra={"uniqueItems": True},
     ),
 ]
 
 PLAN_EXAMPLE: dict[str, Any] = {
-    "routine_id": "0b1c8f0e-5d0a-5f63-9a4e-2f3c1d2b4a10",
+    "routine_id": "606f439d-4995-5d35-8605-6b0a16a6db54",
     "weekdays": ["mon", "wed", "fri"],
     "local_time": "07:30",
-    "start_date": "2026-11-30",
+    "start_date": "2026-11-16",
     "end_date": None,
 }
 
