@@ -2,14 +2,14 @@
 
 The service is started in-process on a fresh SQLite database, migrated and seeded, and used as
 an app would: browse the catalog and the screen, ask for a recommendation with the documented
-request example, sign up, plan a routine, log sessions, sync, schedule it, register a phone, read the summary
-and export. Each
-answer becomes the example of its response model, and the values inside it the examples of the
-models they are made of, so every example is real seed content and internally consistent.
-The result is `app/openapi_examples.json`, which the document builder merges into every
-component that declares no example of its own (app.core.openapi). Run it after changing a
-response model or the seed, then `python -m app.openapi_export`; tests/test_openapi_examples.py
-fails while an example no longer matches the schema or the seed content.
+request example, sign up, plan a routine, log sessions, sync, schedule the routine, register a
+phone, read the summary and export. Each answer becomes the example of its response model, and
+the values inside it the examples of the models they are made of, so every example is real seed
+content and internally consistent. The result is `app/openapi_examples.json`, which the
+document builder merges into every component that declares no example of its own
+(app.core.openapi). Run it after changing a response model or the seed, then `python -m
+app.openapi_export`; tests/test_openapi_examples.py fails while an example no longer matches
+the schema or the seed content.
 """
 
 import json
@@ -80,8 +80,8 @@ def record() -> dict[str, Any]:
     from app.main import create_app
     from app.plans.schemas import PLAN_EXAMPLE
     from app.progress.schemas import SESSION_EXAMPLE
-    from app.reminders.schemas import DEVICE_EXAMPLE
     from app.recommendations.schemas import CAUTION_EXAMPLE, SELF_CARE_EXAMPLE
+    from app.reminders.schemas import DEVICE_EXAMPLE
     from app.routines.schemas import RoutineCreate
     from seed.loader import load_all
 
