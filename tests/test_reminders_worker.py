@@ -300,3 +300,82 @@ def test_a_worker_that_was_down_catches_up_but_not_forever(
     run_worker_at(engine, datetime(2026, 6, 4, 5, 50, tzinfo=UTC), sender)  # 20 minutes late
     assert [str(r.local_date) for r in reminder_rows(engine, person)] == ["2026-06-04"]
     assert len(sender.for_users({person.device_id})) == 1
+
+
+# --- the job queue: two huey consumers on one queue -------------------------------------
+
+
+def redis_available() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis(socket_connect_timeout=1).ping())
+    except Exception:
+        return False
+
+
+@pytest.fixture(params=["redis", "sqlite"])
+def queue_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    if request.param == "redis":
+        if not redis_available():
+            pytest.skip("no Redis at 127.0.0.1:6379")
+        return "redis://127.0.0.1:6379/0"
+    return f"sqlite:///{tmp_path / 'jobs.db'}"
+
+
+@pytest.fixture()
+def keep_signal_handlers() -> Iterator[None]:
+    """A consumer installs handlers for the process it runs in; put pytest's back."""
+    import signal
+
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
+
+
+def test_two_consumers_on_one_queue_send_each_reminder_once(
+    committing_client: TestClient,
+    engine: sa.Engine,
+    people: list[Person],
+    queue_url: str,
+    keep_signal_handlers: None,
+) -> None:
+    from app.worker.jobs import make_queue, register_jobs
+
+    crowd = [make_person(committing_client, people, "Europe/Berlin") for _ in range(3)]
+    mine = {p.device_id for p in crowd}
+    now = datetime(2026, 6, 5, 5, 30, 10, tzinfo=UTC)
+    sender = RecordingSender(pause=0.01)
+    name = f"backpain-test-{uuid.uuid4().hex[:12]}"  # a queue (and key prefix) of its own
+    # Two workers: two queue objects on the same storage, as two processes would have.
+    workers = [
+        register_jobs(make_queue(queue_url, name), lambda: engine, sender, POLICY, 1, lambda: now)
+        for _ in range(2)
+    ]
+    consumers = [w.queue.create_consumer(workers=2, periodic=False) for w in workers]
+    try:
+        for consumer in consumers:
+            consumer.start()
+        # Both schedulers fire the periodic scan (as after a lock was flushed), and a send
+        # task is queued twice, as a retry racing the scan would.
+        for w in workers:
+            w.scan()
+        ids = service.schedule_due(engine, now, POLICY)
+        for w in workers:
+            for reminder_id in ids:
+                w.send(str(reminder_id))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            finished = all([r.status for r in reminder_rows(engine, p)] == ["sent"] for p in crowd)
+            if finished and workers[0].queue.pending_count() == 0:
+                break
+            time.sleep(0.1)
+    finally:
+        for consumer in consumers:
+            consumer.stop(graceful=True)
+        workers[0].queue.storage.flush_all()
+    assert sorted(str(n.device_id) for n in sender.for_users(mine)) == sorted(mine)
+    for person in crowd:
+        assert [r.status for r in reminder_rows(engine, person)] == ["sent"]
+        assert deliveries(engine, person) == [("delivered", 1)]
