@@ -6,12 +6,13 @@ and `WORKER_THREADS` threads that send. Stop with SIGINT or SIGTERM: tasks in fl
 
 import inspect
 import logging
+import signal
 import sys
 
 from huey.consumer import Consumer
 from pydantic import ValidationError
 
-from app.core.config import describe_validation_error, get_settings, startup_problems
+from app.core.config import database_problem, describe_validation_error, get_settings
 from app.core.db import get_engine
 from app.core.observability import configure_logging
 from app.worker.jobs import make_queue, make_sender, policy_of, register_jobs
@@ -24,9 +25,10 @@ def main() -> None:
     try:
         settings = get_settings()
         worker = get_worker_settings()
-        problems = startup_problems(settings) + worker_problems(
-            worker, production=not settings.is_development
-        )
+        production = not settings.is_development
+        problems = worker_problems(worker, production=production)
+        if production and (problem := database_problem(settings.database_url)):
+            problems.insert(0, problem)
     except ValidationError as exc:
         problems = [describe_validation_error(exc)]
     if problems:
@@ -53,8 +55,15 @@ def main() -> None:
         # stop at once, and a reminder cut off mid-send is taken over when its lease ends.
         options["graceful_signal"] = "TERM"
     consumer = queue.create_consumer(**options)
+    # Until the consumer has put its own handlers in place, a stop request ends the process
+    # at once: nothing has been claimed yet (and anything claimed is taken over later).
+    signal.signal(signal.SIGTERM, _exit_now)
     logger.info("worker starting", extra={"threads": worker.worker_threads})
     consumer.run()
+
+
+def _exit_now(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 if __name__ == "__main__":
