@@ -315,3 +315,10 @@ def test_deleting_the_routine_deletes_its_plans(client: TestClient, berliner: Au
 def test_unknown_plan_is_404(client: TestClient, berliner: AuthUser) -> None:
     response = client.get(f"/v1/plans/{uuid.uuid4()}", headers=berliner.headers)
     assert response.status_code == 404
+
+
+def test_today_is_never_taken_for_a_plan_id(client: TestClient, berliner: AuthUser) -> None:
+    for method in ("patch", "delete"):
+        response = getattr(client, method)("/v1/plans/today", headers=berliner.headers)
+        assert response.status_code == 405
+        assert response.headers["Allow"] == "GET, HEAD, OPTIONS"

@@ -15,6 +15,8 @@ from app.plans.schedule import local_date
 from app.plans.schemas import DuePlans, PlanCreate, PlanList, PlanPublic, PlanUpdate
 
 router = APIRouter(tags=["plans"])
+# `{plan_id:uuid}`: only UUIDs reach the plan routes, so `/plans/today` is never taken for a
+# plan id and answers other methods with 405.
 
 
 @router.post(
@@ -72,7 +74,7 @@ def list_due_plans(
 
 
 @router.get(
-    "/plans/{plan_id}",
+    "/plans/{plan_id:uuid}",
     response_model=PlanPublic,
     summary="Get one plan",
     responses=problem_responses(401, 404, 422),
@@ -83,7 +85,7 @@ def get_plan(session: SessionDep, plan: OwnedPlan) -> PlanPublic:
 
 
 @router.patch(
-    "/plans/{plan_id}",
+    "/plans/{plan_id:uuid}",
     response_model=PlanPublic,
     summary="Change, pause or resume a plan",
     responses=problem_responses(401, 404, EndBeforeStart, 422),
@@ -97,7 +99,7 @@ def update_plan(
 
 
 @router.delete(
-    "/plans/{plan_id}",
+    "/plans/{plan_id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a plan",
     responses=problem_responses(401, 404, 422),
