@@ -31,9 +31,12 @@ from app.core.replay import Replayer
 from app.core.versioning import API_VERSION
 from app.exercises.router import router as exercises_router
 from app.health.router import router as health_router
+from app.plans.router import router as plans_router
 from app.progress.router import router as progress_router
 from app.recommendations.router import router as recommendations_router
+from app.reminders.router import router as devices_router
 from app.routines.router import router as routines_router
+from app.summary.router import router as summary_router
 
 API_PREFIX = "/v1"
 
@@ -58,7 +61,17 @@ TAGS = [
     },
     {
         "name": "progress",
-        "description": "Logged sessions with pain before and after, streaks and trends.",
+        "description": "Logged sessions with pain before and after, streaks and trends, and "
+        "adherence to plans.",
+    },
+    {
+        "name": "plans",
+        "description": "Routines scheduled on weekdays at a local time, what is due today and "
+        "whether it is done.",
+    },
+    {
+        "name": "devices",
+        "description": "Push tokens of the signed-in person's devices, where plan reminders go.",
     },
     {"name": "health", "description": "Liveness and readiness probes for operators."},
 ]
@@ -180,6 +193,9 @@ def create_app(settings: Settings | None = None) -> BackPainAPI:
     app.include_router(accounts_router, prefix=API_PREFIX)
     app.include_router(routines_router, prefix=API_PREFIX)
     app.include_router(progress_router, prefix=API_PREFIX)
+    app.include_router(summary_router, prefix=API_PREFIX)
+    app.include_router(plans_router, prefix=API_PREFIX)
+    app.include_router(devices_router, prefix=API_PREFIX)
     app.include_router(health_router)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     app.replayer = Replayer(observability)

@@ -2,13 +2,14 @@
 
 The service is started in-process on a fresh SQLite database, migrated and seeded, and used as
 an app would: browse the catalog and the screen, ask for a recommendation with the documented
-request example, sign up, plan a routine, log sessions, sync, read the summary and export. Each
-answer becomes the example of its response model, and the values inside it the examples of the
-models they are made of, so every example is real seed content and internally consistent.
-The result is `app/openapi_examples.json`, which the document builder merges into every
-component that declares no example of its own (app.core.openapi). Run it after changing a
-response model or the seed, then `python -m app.openapi_export`; tests/test_openapi_examples.py
-fails while an example no longer matches the schema or the seed content.
+request example, sign up, plan a routine, log sessions, sync, schedule the routine, register a
+phone, read the summary and export. Each answer becomes the example of its response model, and
+the values inside it the examples of the models they are made of, so every example is real seed
+content and internally consistent. The result is `app/openapi_examples.json`, which the
+document builder merges into every component that declares no example of its own
+(app.core.openapi). Run it after changing a response model or the seed, then `python -m
+app.openapi_export`; tests/test_openapi_examples.py fails while an example no longer matches
+the schema or the seed content.
 """
 
 import json
@@ -77,8 +78,10 @@ def record() -> dict[str, Any]:
     from app.core.config import get_settings
     from app.core.migrations import alembic_config
     from app.main import create_app
+    from app.plans.schemas import PLAN_EXAMPLE
     from app.progress.schemas import SESSION_EXAMPLE
     from app.recommendations.schemas import CAUTION_EXAMPLE, SELF_CARE_EXAMPLE
+    from app.reminders.schemas import DEVICE_EXAMPLE
     from app.routines.schemas import RoutineCreate
     from seed.loader import load_all
 
@@ -158,6 +161,15 @@ def record() -> dict[str, Any]:
                     "/v1/progress/sessions", params={"changed_since": first_sync}, headers=auth
                 ),
             )
+            # A plan of the session's routine, and a phone to remind.
+            keep("PlanPublic", http.post("/v1/plans", json=PLAN_EXAMPLE, headers=auth))
+            keep("PlanList", http.get("/v1/plans", headers=auth))
+            keep(
+                "DuePlans",
+                http.get("/v1/plans/today", params={"date": "2026-11-23"}, headers=auth),
+            )
+            keep("DevicePublic", http.post("/v1/me/devices", json=DEVICE_EXAMPLE, headers=auth))
+            keep("DeviceList", http.get("/v1/me/devices", headers=auth))
             keep(
                 "ProgressSummary",
                 http.get("/v1/progress/summary", params={"days": 7}, headers=auth),

@@ -15,11 +15,17 @@ K8S = ROOT / "deploy" / "kubernetes"
 
 
 def manifests() -> dict[str, dict[str, Any]]:
+    """Each manifest under "Kind/name", and the API's under its kind alone."""
     docs = {}
     for path in sorted(K8S.glob("*.yaml")):
         for doc in yaml.safe_load_all(path.read_text()):
-            docs[doc["kind"]] = doc
+            docs[f"{doc['kind']}/{doc['metadata']['name']}"] = doc
+            if doc["metadata"]["name"] != WORKER:
+                docs[doc["kind"]] = doc
     return docs
+
+
+WORKER = "backpain-worker"
 
 
 def seconds(value: str) -> int:
@@ -30,7 +36,7 @@ def seconds(value: str) -> int:
 def test_compose_runs_two_replicas_after_migrating_once_with_healthy_backends() -> None:
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", "migrate", "app"}
+    assert set(services) == {"postgres", "redis", "migrate", "app", "worker"}
     app, migrate = services["app"], services["migrate"]
     assert app["deploy"]["replicas"] == 2
     assert app["depends_on"] == {
@@ -48,6 +54,41 @@ def test_compose_runs_two_replicas_after_migrating_once_with_healthy_backends() 
     assert env["RATE_LIMIT_STORAGE_URL"].startswith("redis://redis:")
     assert "${JWT_SECRET:?" in env["JWT_SECRET"]  # required, never a default
     assert seconds(app["stop_grace_period"]) > int(env["SHUTDOWN_GRACE_SECONDS"])
+
+
+def test_compose_runs_the_reminder_worker_on_the_same_database_and_a_redis_queue() -> None:
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    worker, app = services["worker"], services["app"]
+    assert worker["command"] == ["backpain-worker"]
+    assert worker["image"] == app["image"]
+    assert worker["environment"]["DATABASE_URL"] == app["environment"]["DATABASE_URL"]
+    queue = worker["environment"]["JOB_QUEUE_URL"]
+    assert queue.startswith("redis://redis:")
+    # Not the rate limiter's database: the two never share keys.
+    assert queue != app["environment"]["RATE_LIMIT_STORAGE_URL"]
+    assert worker["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    assert "ports" not in worker and "healthcheck" not in worker
+
+
+def test_the_worker_deployment_runs_the_api_image_with_its_settings() -> None:
+    docs = manifests()
+    worker = docs[f"Deployment/{WORKER}"]
+    pod = worker["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    (api,) = docs["Deployment"]["spec"]["template"]["spec"]["containers"]
+    assert container["command"] == ["backpain-worker"]
+    assert container["image"] == api["image"]
+    assert container["envFrom"] == api["envFrom"]
+    assert "ports" not in container
+    labels = worker["spec"]["template"]["metadata"]["labels"]
+    # No Service, budget or autoscaler of the API's takes the workers for API pods.
+    assert not docs["Service"]["spec"]["selector"].items() <= labels.items()
+    assert (
+        not docs["PodDisruptionBudget"]["spec"]["selector"]["matchLabels"].items() <= labels.items()
+    )
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert {"cpu", "memory"} <= set(container["resources"]["limits"])
 
 
 def test_the_deployment_probes_secrets_and_resources() -> None:
@@ -105,7 +146,9 @@ def test_the_cluster_fits_postgresqls_default_connection_limit() -> None:
     assert isinstance(pool, QueuePool)
     per_worker = pool.size() + pool._max_overflow  # nothing connects: only the sizes are read
     replicas = docs["HorizontalPodAutoscaler"]["spec"]["maxReplicas"]
-    assert replicas * int(config["WEB_CONCURRENCY"]) * per_worker <= 90
+    # Each reminder worker is one process with the same pool.
+    workers = docs[f"Deployment/{WORKER}"]["spec"]["replicas"]
+    assert (replicas * int(config["WEB_CONCURRENCY"]) + workers) * per_worker <= 90
 
 
 def test_every_setting_is_in_the_readme_table() -> None:

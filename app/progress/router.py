@@ -16,7 +16,7 @@ from app.exercises.errors import UnknownExercise
 from app.progress import service
 from app.progress.dependencies import OwnedSession
 from app.progress.errors import SessionIdConflict, SessionInFuture, UnknownRoutine
-from app.progress.schemas import ProgressSummary, SessionCreate, SessionList, SessionPublic
+from app.progress.schemas import SessionCreate, SessionList, SessionPublic
 
 router = APIRouter(tags=["progress"])
 OLD_NAMES = [with_deprecated_fields()]
@@ -132,23 +132,3 @@ def get_session(logged: OwnedSession) -> SessionPublic:
 def delete_session(session: SessionDep, logged: OwnedSession) -> None:
     """Delete one of the caller's sessions. Its id can then be used again."""
     service.delete_session(session, logged)
-
-
-@router.get(
-    "/progress/summary",
-    response_model=ProgressSummary,
-    summary="Progress summary",
-    responses=problem_responses(401, 422),
-)
-def get_summary(
-    session: SessionDep,
-    user: CurrentUser,
-    now: NowDep,
-    days: Annotated[
-        int,
-        Query(ge=1, le=366, description="Days of daily pain to return, ending today (1-366)."),
-    ] = 30,
-) -> ProgressSummary:
-    """Totals, streaks (days counted in your timezone), pain trends, flare-ups and how often
-    each move was done, all from your logged sessions."""
-    return service.summarize(session, user, now, days)

@@ -5,7 +5,8 @@
   run out.
 - Some rules cannot be said in JSON Schema, so the contract says them in words: a time zone
   from the tz database (which changes with tzdata releases), moves and routines that exist,
-  reps or a hold on each routine step, a session that ends after it starts, a cursor or sync
+  reps or a hold on each routine step, a session that ends after it starts, a plan that does
+  not end before it starts, a cursor or sync
   token the server issued to the same caller, a sync without filters. Generated values
   that meet the schema but break such a rule are adjusted to follow it (`before_call`), so a
   refusal the contract announces is not reported as the server rejecting valid data.
@@ -129,6 +130,20 @@ def _follow_documented_rules(body: dict[str, Any]) -> None:
             body["completed_at"] = completed.isoformat()
         if not timedelta(0) <= completed - started <= MAX_SESSION:
             body["started_at"] = (completed - timedelta(minutes=10)).isoformat()
+    _plan_ends_after_it_starts(body)
+
+
+def _plan_ends_after_it_starts(body: dict[str, Any]) -> None:
+    """A plan's end_date is not before its start_date, which is today (in the account's
+    timezone, a day either side of UTC's) when left out."""
+    end = body.get("end_date")
+    if not isinstance(end, str) or not end.startswith("20"):
+        return
+    start = body.get("start_date")
+    if "start_date" not in body:
+        start = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+    if isinstance(start, str) and start.startswith("20") and end < start:
+        body["end_date"] = start
 
 
 def _negative(case: Any) -> bool:

@@ -1,0 +1,22 @@
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Path
+
+from app.accounts.dependencies import CurrentUser
+from app.core.db import SessionDep
+from app.core.errors import raises
+from app.reminders import devices
+from app.reminders.errors import DeviceNotFound
+from app.reminders.models import Device
+
+DeviceId = Annotated[uuid.UUID, Path(description="Id of the device (a UUID).")]
+
+
+@raises(DeviceNotFound)
+def owned_device(user: CurrentUser, db: SessionDep, device_id: DeviceId) -> Device:
+    """One of the caller's devices; anyone else's is a 404."""
+    return devices.get_owned_device(db, device_id, user.id)
+
+
+OwnedDevice = Annotated[Device, Depends(owned_device)]

@@ -1,0 +1,45 @@
+"""The person's devices and reminder history in the account export and deletion."""
+
+import uuid
+
+from sqlalchemy import delete
+from sqlmodel import Session, col
+
+from app.core.personal_data import PersonalDataSource, register
+from app.reminders import devices, history
+from app.reminders.models import Device, Reminder, ReminderDelivery
+
+
+def _delete_devices(session: Session, user_id: uuid.UUID) -> None:
+    session.execute(
+        delete(Device)
+        .where(col(Device.user_id) == user_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _delete_reminders(session: Session, user_id: uuid.UUID) -> None:
+    # Deliveries go with their reminder (ON DELETE CASCADE).
+    session.execute(
+        delete(Reminder)
+        .where(col(Reminder.user_id) == user_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+DEVICES = register(
+    PersonalDataSource(
+        section="devices",
+        tables=(Device,),
+        export=lambda session, user_id: devices.list_devices(session, user_id).data,
+        delete=_delete_devices,
+    )
+)
+REMINDERS = register(
+    PersonalDataSource(
+        section="reminders",
+        tables=(Reminder, ReminderDelivery),
+        export=history.export_reminders,
+        delete=_delete_reminders,
+    )
+)

@@ -1,0 +1,1 @@
+"""The reminder worker, a process of its own: `python -m app.worker`."""

@@ -1,0 +1,70 @@
+"""`python -m app.worker`: runs the reminder jobs against the server's database.
+
+Start one or more beside the web server (the README says how many); each runs the schedule
+and `WORKER_THREADS` threads that send. Stop with SIGINT or SIGTERM: tasks in flight finish.
+"""
+
+import inspect
+import logging
+import signal
+import sys
+
+from huey.consumer import Consumer
+from pydantic import ValidationError
+
+from app.core.config import database_problem, describe_validation_error, get_settings
+from app.core.db import get_engine
+from app.core.observability import configure_logging
+from app.worker.jobs import make_queue, make_sender, policy_of, register_jobs
+from app.worker.settings import get_worker_settings, worker_problems
+
+logger = logging.getLogger("app.worker")
+
+
+def main() -> None:
+    try:
+        settings = get_settings()
+        worker = get_worker_settings()
+        production = not settings.is_development
+        problems = worker_problems(worker, production=production)
+        if production and (problem := database_problem(settings.database_url)):
+            problems.insert(0, problem)
+    except ValidationError as exc:
+        problems = [describe_validation_error(exc)]
+    if problems:
+        print("configuration error: " + "; ".join(problems), file=sys.stderr, flush=True)
+        raise SystemExit(78)  # EX_CONFIG
+    configure_logging(settings.log_level, settings.log_json)
+    queue = make_queue(worker.job_queue_url, worker.job_queue_name)
+    register_jobs(
+        queue,
+        get_engine,
+        make_sender(worker),
+        policy_of(worker),
+        worker.reminder_retry_delay_seconds,
+    )
+    options: dict[str, object] = {
+        "workers": worker.worker_threads,
+        "worker_type": "thread",
+        "periodic": True,
+        # A lock left by a worker that died would stop every later scan.
+        "flush_locks": True,
+    }
+    if "graceful_signal" in inspect.signature(Consumer.__init__).parameters:
+        # SIGTERM (Kubernetes, compose) then lets running tasks finish; older huey releases
+        # stop at once, and a reminder cut off mid-send is taken over when its lease ends.
+        options["graceful_signal"] = "TERM"
+    consumer = queue.create_consumer(**options)
+    # Until the consumer has put its own handlers in place, a stop request ends the process
+    # at once: nothing has been claimed yet (and anything claimed is taken over later).
+    signal.signal(signal.SIGTERM, _exit_now)
+    logger.info("worker starting", extra={"threads": worker.worker_threads})
+    consumer.run()
+
+
+def _exit_now(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
+if __name__ == "__main__":
+    main()

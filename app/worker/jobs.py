@@ -1,0 +1,100 @@
+"""The reminder jobs on huey: a periodic scan and one task per reminder.
+
+huey gives the schedule (the scan runs every minute in whichever worker runs the scheduler),
+retries (a reminder some device could not get is tried again after a delay) and a lock (one
+scan at a time across workers). Exactly-once comes from the database (app.reminders.service):
+a scan run twice or a task delivered twice finds the reminder claimed or finished.
+"""
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey.exceptions import TaskLockedException
+from sqlalchemy import Engine
+
+from app.core.clock import utcnow
+from app.reminders import service
+from app.reminders.senders import HttpSender, LogSender, Sender
+from app.worker.settings import SenderKind, WorkerSettings
+
+logger = logging.getLogger("app.worker")
+
+SCAN_LOCK = "scan-reminders"
+
+
+def make_queue(url: str, name: str) -> Huey:
+    """The huey instance for JOB_QUEUE_URL: Redis, a SQLite file, or memory (tests)."""
+    if url.startswith(("redis://", "rediss://")):
+        return RedisHuey(name, url=url)
+    if url.startswith("sqlite:///"):
+        return SqliteHuey(name, filename=url.removeprefix("sqlite:///"))
+    if url == "memory://":
+        return MemoryHuey(name)
+    raise ValueError("JOB_QUEUE_URL must be redis://..., sqlite:///... or memory://")
+
+
+def make_sender(settings: WorkerSettings) -> Sender:
+    if settings.push_sender == SenderKind.HTTP and settings.push_gateway_url:
+        return HttpSender(
+            settings.push_gateway_url,
+            timeout_seconds=settings.push_gateway_timeout_seconds,
+            attempts=settings.push_gateway_attempts,
+            backoff_seconds=settings.push_gateway_backoff_seconds,
+        )
+    return LogSender()
+
+
+def policy_of(settings: WorkerSettings) -> service.Policy:
+    from datetime import timedelta
+
+    return service.Policy(
+        catch_up=timedelta(minutes=settings.reminder_catch_up_minutes),
+        give_up=timedelta(minutes=settings.reminder_give_up_minutes),
+        lease=timedelta(seconds=settings.reminder_lease_seconds),
+        max_attempts=settings.reminder_max_attempts,
+    )
+
+
+@dataclass(frozen=True)
+class Jobs:
+    queue: Huey
+    scan: Any
+    """Periodic: finds what came due and queues a send per reminder."""
+    send: Any
+    """Sends one reminder (its id as text)."""
+
+
+def register_jobs(
+    queue: Huey,
+    engine: Callable[[], Engine],
+    sender: Sender,
+    policy: service.Policy,
+    retry_delay_seconds: int,
+    clock: Callable[[], datetime] = utcnow,
+) -> Jobs:
+    @queue.task(retries=policy.max_attempts, retry_delay=retry_delay_seconds, name="send_reminder")
+    def send_reminder(reminder_id: str) -> str:
+        result = service.process(engine(), uuid.UUID(reminder_id), sender, policy, clock)
+        logger.info("reminder", extra={"reminder_id": reminder_id, "result": result.value})
+        if result == service.Result.RETRY:
+            # huey tries again after the delay; the reminder is pending meanwhile.
+            raise service.RetryLater(reminder_id)
+        return result.value
+
+    @queue.periodic_task(crontab(minute="*"), name="scan_reminders")
+    def scan_reminders() -> int:
+        try:
+            with queue.lock_task(SCAN_LOCK):
+                ids = service.schedule_due(engine(), clock(), policy)
+        except TaskLockedException:
+            return 0  # another worker is scanning right now
+        for reminder_id in ids:
+            send_reminder(str(reminder_id))
+        return len(ids)
+
+    return Jobs(queue=queue, scan=scan_reminders, send=send_reminder)

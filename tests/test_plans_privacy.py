@@ -1,0 +1,117 @@
+"""Plans, devices and reminder history belong to the person: in the registry the account
+export and deletion walk, and gone when the account is deleted."""
+
+import uuid
+from datetime import UTC, date, datetime
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+import app.plans.privacy
+import app.reminders.privacy  # noqa: F401 (registers the sources)
+from app.core import personal_data
+from app.plans.models import Plan, PlanPause
+from app.reminders.models import Device, Reminder, ReminderDelivery
+from app.routines.models import curated_routine_id
+from tests.factories import AuthUser, register_user
+
+CURATED = str(curated_routine_id("mid-back-mobility"))
+
+
+def setup_person(client: TestClient, session: Session) -> tuple[AuthUser, str, str]:
+    user = register_user(client)
+    plan = client.post(
+        "/v1/plans",
+        json={
+            "routine_id": CURATED,
+            "weekdays": ["mon"],
+            "local_time": "07:30",
+            "start_date": "2026-06-01",
+            "paused": True,
+        },
+        headers=user.headers,
+    ).json()
+    device = client.post(
+        "/v1/me/devices",
+        json={
+            "token": f"tok-{uuid.uuid4().hex}",
+            "platform": "web",
+            "app_version": "1",
+            "locale": "en",
+        },
+        headers=user.headers,
+    ).json()
+    reminder = Reminder(
+        plan_id=uuid.UUID(plan["id"]),
+        user_id=uuid.UUID(user.id),
+        local_date=date(2026, 6, 1),
+        due_at=datetime(2026, 6, 1, 7, 30, tzinfo=UTC),
+        status="sent",
+        attempts=1,
+    )
+    session.add(reminder)
+    session.flush()
+    session.add(
+        ReminderDelivery(
+            reminder_id=reminder.id,
+            device_id=uuid.UUID(device["id"]),
+            platform="web",
+            status="delivered",
+            attempts=1,
+        )
+    )
+    session.flush()
+    return user, plan["id"], device["id"]
+
+
+def test_every_source_exports_the_persons_rows(client: TestClient, session: Session) -> None:
+    user, plan_id, device_id = setup_person(client, session)
+    sections = {s.section: s for s in personal_data.sources()}
+    assert {"plans", "devices", "reminders"} <= set(sections)
+    owner = uuid.UUID(user.id)
+    (plan,) = sections["plans"].export(session, owner)
+    assert (str(plan.id), plan.paused) == (plan_id, True)
+    (device,) = sections["devices"].export(session, owner)
+    assert str(device.id) == device_id
+    (reminder,) = sections["reminders"].export(session, owner)
+    assert str(reminder.plan_id) == plan_id
+    assert [(str(d.device_id), d.status.value) for d in reminder.deliveries] == [
+        (device_id, "delivered")
+    ]
+    tables = {t for s in sections.values() for t in s.tables}
+    assert {Plan, PlanPause, Device, Reminder, ReminderDelivery} <= tables
+
+
+def test_every_source_deletes_the_persons_rows(client: TestClient, session: Session) -> None:
+    user, _, _ = setup_person(client, session)
+    other, _, _ = setup_person(client, session)
+    for source in personal_data.sources():
+        if source.section in ("plans", "devices", "reminders"):
+            source.delete(session, uuid.UUID(user.id))
+    session.flush()
+    assert rows_of(session, user) == {"plan": 0, "device": 0, "reminder": 0}
+    assert rows_of(session, other) == {"plan": 1, "device": 1, "reminder": 1}
+
+
+def rows_of(session: Session, user: AuthUser) -> dict[str, int]:
+    owner = uuid.UUID(user.id)
+    return {
+        "plan": len(session.exec(select(Plan).where(col(Plan.user_id) == owner)).all()),
+        "device": len(session.exec(select(Device).where(col(Device.user_id) == owner)).all()),
+        "reminder": len(session.exec(select(Reminder).where(col(Reminder.user_id) == owner)).all()),
+    }
+
+
+def test_deleting_the_account_removes_plans_devices_and_reminders(
+    client: TestClient, session: Session
+) -> None:
+    user, _, _ = setup_person(client, session)
+    owner = uuid.UUID(user.id)
+    (reminder_id,) = session.exec(select(Reminder.id).where(col(Reminder.user_id) == owner)).all()
+    assert client.delete("/v1/me", headers=user.headers).status_code == 204
+    session.expire_all()
+    assert rows_of(session, user) == {"plan": 0, "device": 0, "reminder": 0}
+    left = session.exec(
+        select(ReminderDelivery).where(col(ReminderDelivery.reminder_id) == reminder_id)
+    ).all()
+    assert left == []
