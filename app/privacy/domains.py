@@ -10,6 +10,8 @@ DOMAINS = (
     "app.accounts.privacy",
     "app.routines.privacy",
     "app.progress.privacy",
+    "app.plans.privacy",
+    "app.reminders.privacy",
 )
 
 

@@ -2,7 +2,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.accounts.schemas import ConsentRecordPublic, EmailRecord, SignInRecord, UserPublic
 from app.core.clock import UtcDatetime
+from app.plans.schemas import PlanPublic
 from app.progress.schemas import SessionPublic
+from app.reminders.schemas import DevicePublic, ReminderPublic
 from app.routines.schemas import RoutinePublic
 
 
@@ -26,3 +28,8 @@ class AccountExport(BaseModel):
         description="Routines the person created, oldest first (curated ones are not theirs)."
     )
     sessions: list[SessionPublic] = Field(description="Every logged session, oldest first.")
+    plans: list[PlanPublic] = Field(description="Routines the person scheduled.")
+    devices: list[DevicePublic] = Field(description="Devices registered for reminders.")
+    reminders: list[ReminderPublic] = Field(
+        description="Reminders of the person's plans, oldest first, with each device's outcome."
+    )

@@ -10,7 +10,7 @@ Accounts that exist before this have given no recorded health-data consent, so t
 for it before their next session is stored. The policy versions are seed data.
 
 Revision ID: 20261124_account_recovery
-Revises: 20261124_content_version
+Revises: 20261124_plans_reminders
 Create Date: 2026-11-24 13:47:20.673235
 """
 
@@ -21,7 +21,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "20261124_account_recovery"
-down_revision: str | None = "20261124_content_version"
+down_revision: str | None = "20261124_plans_reminders"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
