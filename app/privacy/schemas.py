@@ -4,13 +4,15 @@ from app.accounts.schemas import ConsentRecordPublic, EmailRecord, SignInRecord,
 from app.core.clock import UtcDatetime
 from app.plans.schemas import PlanPublic
 from app.progress.schemas import SessionPublic
-from app.reminders.schemas import DevicePublic, ReminderPublic
+from app.reminders.schemas import DevicePublic
 from app.routines.schemas import RoutinePublic
 
 
 class AccountExport(BaseModel):
     """Everything stored about the account, for the person to keep or take elsewhere: one
-    section per kind of data. A section a newer part of the service adds appears here too."""
+    section per kind of data. Sections not named here (`reminders`: each reminder of the
+    person's plans with each device's outcome, and those newer parts of the service add) are
+    there too."""
 
     # Sections registered by domains this model does not name yet still reach the person.
     model_config = ConfigDict(extra="allow")
@@ -30,6 +32,3 @@ class AccountExport(BaseModel):
     sessions: list[SessionPublic] = Field(description="Every logged session, oldest first.")
     plans: list[PlanPublic] = Field(description="Routines the person scheduled.")
     devices: list[DevicePublic] = Field(description="Devices registered for reminders.")
-    reminders: list[ReminderPublic] = Field(
-        description="Reminders of the person's plans, oldest first, with each device's outcome."
-    )
