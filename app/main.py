@@ -32,6 +32,7 @@ from app.core.versioning import API_VERSION
 from app.exercises.router import router as exercises_router
 from app.health.router import router as health_router
 from app.plans.router import router as plans_router
+from app.privacy.router import router as privacy_router
 from app.progress.router import router as progress_router
 from app.recommendations.router import router as recommendations_router
 from app.reminders.router import router as devices_router
@@ -52,8 +53,9 @@ TAGS = [
     },
     {
         "name": "accounts",
-        "description": "Sign-up, sign-in with OAuth2 password flow and token refresh, and the "
-        "signed-in person's profile, export and deletion.",
+        "description": "Sign-up, sign-in with OAuth2 password flow and token refresh, "
+        "passwords and their reset by email, address verification, consents, sign-ins, and "
+        "the signed-in person's profile, export and deletion.",
     },
     {
         "name": "routines",
@@ -191,6 +193,7 @@ def create_app(settings: Settings | None = None) -> BackPainAPI:
     app.include_router(recommendations_router, prefix=API_PREFIX)
     app.include_router(care_router, prefix=API_PREFIX)
     app.include_router(accounts_router, prefix=API_PREFIX)
+    app.include_router(privacy_router, prefix=API_PREFIX)
     app.include_router(routines_router, prefix=API_PREFIX)
     app.include_router(progress_router, prefix=API_PREFIX)
     app.include_router(summary_router, prefix=API_PREFIX)

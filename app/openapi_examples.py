@@ -74,6 +74,7 @@ def record() -> dict[str, Any]:
     from alembic import command
     from fastapi.testclient import TestClient
 
+    from app.accounts.schemas import UserCreate
     from app.core import db
     from app.core.config import get_settings
     from app.core.migrations import alembic_config
@@ -118,21 +119,38 @@ def record() -> dict[str, Any]:
             problem = http.post("/v1/recommendations", json={"area": "lower", "pain_level": 4})
             answers.append(("Problem", problem.json()))
             account = {"email": "ana@example.com", "password": "correct horse battery"}
+            keep("PolicyList", http.get("/v1/policies"))
+            consents = UserCreate.model_json_schema()["examples"][0]["consents"]
             keep(
                 "UserPublic",
                 http.post(
                     "/v1/auth/register",
-                    json={**account, "display_name": "Ana", "timezone": "America/Chicago"},
+                    json={
+                        **account,
+                        "display_name": "Ana",
+                        "timezone": "America/Chicago",
+                        "consents": consents,
+                    },
                 ),
             )
             tokens = keep(
                 "TokenPair",
                 http.post(
                     "/v1/auth/token",
-                    data={"username": account["email"], "password": account["password"]},
+                    data={
+                        "username": account["email"],
+                        "password": account["password"],
+                        "device": "Ana's phone",
+                    },
                 ),
             )
             auth = {"Authorization": f"Bearer {tokens['access_token']}"}
+            keep(
+                "Accepted",
+                http.post("/v1/auth/password-reset", json={"email": account["email"]}),
+            )
+            keep("ConsentOverview", http.get("/v1/me/consents", headers=auth))
+            keep("SignInList", http.get("/v1/me/sign-ins", headers=auth))
             mine = RoutineCreate.model_json_schema()["examples"][0]
             keep("RoutineList", http.post("/v1/routines", json=mine, headers=auth))
             answers.pop()  # a single routine, not a list: only to have one of one's own

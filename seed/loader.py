@@ -9,6 +9,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,9 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, col, select
 
+from app.accounts.models import PolicyDocument
 from app.care.models import CareReferral, SourceArticle
-from app.core.clock import utcnow
+from app.core.clock import as_utc, utcnow
 from app.core.content import CONTENT, ContentVersion
 from app.core.db import get_engine
 from app.core.enums import Relevance
@@ -209,10 +211,47 @@ def load_referrals(session: Session) -> Counts:
     return counts
 
 
+def read_policies() -> Any:
+    return json.loads((SEED_DIR / "policies.json").read_text(encoding="utf-8"))
+
+
+def load_policies(session: Session) -> Counts:
+    """The published versions of the terms and the privacy notice, keyed by kind and
+    version; a version is never changed once people may have accepted it, only added."""
+    counts = _new_counts()
+    for item in read_policies()["policies"]:
+        values = {
+            "title": item["title"],
+            "url": item["url"],
+            "published_at": datetime.fromisoformat(item["published_at"]),
+        }
+        row = session.exec(
+            select(PolicyDocument).where(
+                PolicyDocument.kind == item["kind"], PolicyDocument.version == item["version"]
+            )
+        ).first()
+        if row is None:
+            session.add(PolicyDocument(kind=item["kind"], version=item["version"], **values))
+            counts["created"] += 1
+        else:
+            changed = any(
+                (as_utc(v) if isinstance(v, datetime) else v)
+                != (as_utc(getattr(row, k)) if k == "published_at" else getattr(row, k))
+                for k, v in values.items()
+            )
+            if changed:
+                for key, value in values.items():
+                    setattr(row, key, value)
+            counts["updated" if changed else "unchanged"] += 1
+    session.flush()
+    return counts
+
+
 # Each loader reads its own seed file; order matters when later sections refer to rows
 # created by earlier ones.
 LOADERS: dict[str, Callable[[Session], Counts]] = {
     "exercises": load_catalog,
+    "policies": load_policies,
     "referrals": load_referrals,
     "routines": load_routines,
 }
@@ -220,7 +259,11 @@ LOADERS: dict[str, Callable[[Session], Counts]] = {
 
 def content_digest() -> str:
     """A digest of the content the loaders read: what the database holds once it is loaded."""
-    content = [read_json("catalog.json"), routines_seed.read_routines()]
+    content = [
+        read_json("catalog.json"),
+        routines_seed.read_routines(),
+        read_policies(),
+    ]
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(canonical).hexdigest()[:32]
 

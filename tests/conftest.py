@@ -1,3 +1,4 @@
+import contextlib
 import os
 import re
 from collections.abc import Iterator
@@ -78,8 +79,10 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture()
 def client(session: Session) -> Iterator[TestClient]:
+    from app.accounts.outbox import Delivery, get_delivery
     from app.core.config import get_settings
     from app.core.db import get_read_session, get_session
+    from app.core.mail import mailer_from_settings
     from app.core.ratelimit import install_rate_limiting
     from app.main import app
 
@@ -96,6 +99,11 @@ def client(session: Session) -> Iterator[TestClient]:
 
     app.dependency_overrides[get_session] = session_override
     app.dependency_overrides[get_read_session] = session_override
+    # Emails queued by a request are delivered after it, in the test's transaction (a
+    # connection of its own would wait behind the test's write lock on SQLite).
+    app.dependency_overrides[get_delivery] = lambda: Delivery(
+        lambda: contextlib.nullcontext(session), mailer_from_settings(get_settings())
+    )
     with TestClient(app, raise_server_exceptions=False) as test_client:
         test_client.event_hooks = {"response": [problems_sent.record]}
         yield test_client
@@ -180,3 +188,26 @@ def alice(client: TestClient) -> AuthUser:
 def bob(client: TestClient) -> AuthUser:
     """A second person, who must never see or change alice's things."""
     return register_user(client)
+
+
+@pytest.fixture()
+def mailbox(client: TestClient, session: Session) -> Iterator[Any]:
+    """Emails the service sends go to a real SMTP server in the test process."""
+    from app.accounts.outbox import Delivery, get_delivery
+    from app.core.config import SmtpSecurity
+    from app.core.mail import SmtpMailer
+    from app.main import app
+    from tests.mailbox import smtp_server
+
+    with smtp_server() as box:
+        mailer = SmtpMailer(
+            host="127.0.0.1",
+            port=box.port,
+            sender="Back Pain Relief <no-reply@backpain.example>",
+            security=SmtpSecurity.NONE,
+            timeout=5,
+        )
+        app.dependency_overrides[get_delivery] = lambda: Delivery(
+            lambda: contextlib.nullcontext(session), mailer
+        )
+        yield box

@@ -11,6 +11,13 @@ from limits import RateLimitItemPerSecond
 from app.core.ratelimit import AUTH_BUCKET, Limiter, PrunedMemoryStorage
 
 DEFAULT_PASSWORD = "correct horse battery"
+# The versions in seed/policies.json that people accept now.
+POLICY_VERSION = "2026-11-24"
+ALL_CONSENTS = [
+    {"purpose": "terms", "version": POLICY_VERSION},
+    {"purpose": "privacy_notice", "version": POLICY_VERSION},
+    {"purpose": "health_data", "version": POLICY_VERSION},
+]
 
 
 @dataclass
@@ -36,9 +43,13 @@ def register_user(
     email: str | None = None,
     password: str = DEFAULT_PASSWORD,
     timezone: str | None = None,
+    health_data_consent: bool = True,
 ) -> AuthUser:
+    """Sign up (accepting the terms and privacy notice, and by default giving health-data
+    consent) and sign in."""
     email = email or f"user-{uuid.uuid4().hex[:12]}@example.com"
-    body: dict[str, str] = {"email": email, "password": password}
+    consents = [c for c in ALL_CONSENTS if health_data_consent or c["purpose"] != "health_data"]
+    body: dict[str, Any] = {"email": email, "password": password, "consents": consents}
     if timezone is not None:
         body["timezone"] = timezone
     response = client.post("/v1/auth/register", json=body)

@@ -391,6 +391,8 @@ def test_get_me(client: TestClient) -> None:
         "timezone": "Asia/Tokyo",
         "usual_areas": [],
         "created_at": body["created_at"],
+        "email_verified": False,
+        "health_data_consent": True,
     }
 
 

@@ -5,6 +5,7 @@ import random
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from app.accounts.models import User
@@ -25,7 +26,9 @@ def _figures(conn: sa.Connection, user_id: uuid.UUID) -> dict[str, set[tuple[obj
     }
 
 
-def test_figures_are_filled_from_existing_sessions() -> None:
+def test_figures_are_filled_from_existing_sessions(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The policies table comes in a later revision than the one this test starts from.
+    monkeypatch.delitem(loader.LOADERS, "policies")
     with fresh_database() as url:
         migrate(url, BEFORE)
         engine = make_engine(url)

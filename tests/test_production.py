@@ -174,7 +174,12 @@ def test_concurrent_migrations_take_turns(database_url: str, tmp_path: Path) -> 
             assert "another migration is running; waiting for it to finish" in messages
             schema = [line for line in lines if "migrated" in line]
             seeds = {line["seed"]: line for line in lines if "seed" in line}
-            assert len(schema) == 1 and set(seeds) == {"exercises", "referrals", "routines"}
+            assert len(schema) == 1 and set(seeds) == {
+                "exercises",
+                "policies",
+                "referrals",
+                "routines",
+            }
             outcomes.append((schema[0]["migrated"], sum(s["created"] for s in seeds.values())))
     holder.dispose()
     first, second = sorted(outcomes, reverse=True)

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.factories import ALL_CONSENTS
 from tests.live_server import ServerProcess
 from tests.support import fresh_database
 
@@ -65,7 +66,8 @@ def sign_up(base: str, n: int) -> list[Account]:
         for _ in range(n):
             email = f"load-{uuid.uuid4().hex[:10]}@example.com"
             password = "correct horse battery"
-            created = http.post("/v1/auth/register", json={"email": email, "password": password})
+            body = {"email": email, "password": password, "consents": ALL_CONSENTS}
+            created = http.post("/v1/auth/register", json=body)
             assert created.status_code == 201, created.text
             tokens = http.post("/v1/auth/token", data={"username": email, "password": password})
             assert tokens.status_code == 200, tokens.text

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.factories import ALL_CONSENTS
 from tests.live_server import ROOT, live_server
 
 PACKAGE = "backpain_client"
@@ -105,7 +106,13 @@ def test_generated_client_drives_the_api(sdk: ModuleType, base_url: str) -> None
 
     email = f"sdk-{uuid.uuid4().hex[:10]}@example.com"
     password = "correct horse battery"
-    user = register_user.sync(client=client, body=m.UserCreate(email=email, password=password))
+    consents = [
+        m.ConsentGrant(purpose=m.ConsentPurpose(c["purpose"]), version=c["version"])
+        for c in ALL_CONSENTS
+    ]
+    user = register_user.sync(
+        client=client, body=m.UserCreate(email=email, password=password, consents=consents)
+    )
     assert isinstance(user, m.UserPublic) and user.email == email
 
     tokens = login.sync(client=client, body=m.LoginForm(username=email, password=password))
@@ -198,8 +205,13 @@ def test_anonymous_calls_head_a_304_and_the_sync_loop(sdk: ModuleType, base_url:
 
     email = f"sdk-sync-{uuid.uuid4().hex[:10]}@example.com"
     register = endpoint("accounts", "register_user")
+    consents = [
+        m.ConsentGrant(purpose=m.ConsentPurpose(c["purpose"]), version=c["version"])
+        for c in ALL_CONSENTS
+    ]
     register.sync(
-        client=anonymous, body=m.UserCreate(email=email, password="correct horse battery")
+        client=anonymous,
+        body=m.UserCreate(email=email, password="correct horse battery", consents=consents),
     )
     tokens = endpoint("accounts", "login").sync(
         client=anonymous, body=m.LoginForm(username=email, password="correct horse battery")

@@ -1,10 +1,11 @@
+import uuid
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from app.accounts import security, service
-from app.accounts.errors import InvalidAccessToken, NotAuthenticated
+from app.accounts.errors import ConsentRequired, InvalidAccessToken, NotAuthenticated
 from app.accounts.models import User
 from app.core.config import get_settings
 from app.core.db import SessionDep
@@ -63,3 +64,30 @@ def get_optional_user(
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
+def get_current_sign_in(token: Annotated[str | None, Depends(oauth2_scheme)]) -> uuid.UUID | None:
+    """The sign-in (refresh token family) the caller's access token came from, if it says.
+    Use beside `CurrentUser`, which has already checked the token."""
+    if not token:
+        return None
+    try:
+        return security.decode_access_claims(token, secret=get_settings().signing_key)[1]
+    except security.InvalidTokenError:
+        return None
+
+
+CurrentSignIn = Annotated[uuid.UUID | None, Depends(get_current_sign_in)]
+
+
+@raises(ConsentRequired)
+def require_health_data_consent(user: CurrentUser) -> User:
+    """The signed-in person, if they have given explicit consent to store health data;
+    otherwise a 403 `consent-required` problem. Guards every write of health data (reads and
+    deletions stay open, so people can see and remove what is stored after withdrawing)."""
+    if user.health_data_consent_at is None:
+        raise ConsentRequired()
+    return user
+
+
+HealthDataUser = Annotated[User, Depends(require_health_data_consent)]

@@ -1,6 +1,12 @@
 from typing import ClassVar
 
-from app.core.errors import Conflict, Unauthorized
+from app.core.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unauthorized,
+)
 
 
 class EmailTaken(Conflict):
@@ -45,3 +51,60 @@ class InvalidRefreshToken(Unauthorized):
 
     def __init__(self) -> None:
         super().__init__("The refresh token is invalid, expired or revoked. Sign in again.")
+
+
+class ConsentRequired(Forbidden):
+    """Health data is special-category data: nothing of it is stored without explicit
+    consent."""
+
+    title = "Consent required"
+    slug = "consent-required"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Storing health data needs your explicit consent. Give it with POST "
+            "/v1/me/consents (purpose `health_data`) and try again."
+        )
+
+
+class WrongPassword(Forbidden):
+    title = "Wrong password"
+    slug = "wrong-password"
+
+    def __init__(self) -> None:
+        super().__init__("The current password is incorrect.")
+
+
+class InvalidEmailToken(Forbidden):
+    """The link's token is unknown, used, expired, or for something else: it grants nothing."""
+
+    title = "Invalid or used link"
+    slug = "invalid-email-token"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This link is invalid, has expired or was already used. Ask for a new one."
+        )
+
+
+class PolicyVersionNotCurrent(InvalidInput):
+    """A consent names a version of the terms or privacy notice that is not the current one:
+    a 422 naming the field, so the app shows the current text first."""
+
+    example_detail = "Version '2020-01-01' is not the current privacy notice (2026-11-24)."
+
+
+class ConsentNotWithdrawable(InvalidInput):
+    """Only health-data consent can be withdrawn: a 422 naming `granted`."""
+
+    example_detail = (
+        "Only health-data consent can be withdrawn; to stop using the service, delete the account."
+    )
+
+
+class SignInNotFound(NotFound):
+    title = "Sign-in not found"
+    slug = "sign-in-not-found"
+
+    def __init__(self) -> None:
+        super().__init__("No active sign-in of yours has this id.")

@@ -1,29 +1,46 @@
 """Accounts routes. They are plain `def` functions on purpose: FastAPI runs those in its
 thread pool, so Argon2 hashing and verification never block the event loop."""
 
+import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Response, status
+from fastapi import APIRouter, BackgroundTasks, Form, Header, Path, Response, status
 
 from app.accounts import service
-from app.accounts.dependencies import CurrentUser
-from app.accounts.errors import EmailTaken, InvalidCredentials, InvalidRefreshToken
+from app.accounts.dependencies import CurrentSignIn, CurrentUser
+from app.accounts.errors import (
+    ConsentNotWithdrawable,
+    EmailTaken,
+    InvalidCredentials,
+    InvalidEmailToken,
+    InvalidRefreshToken,
+    PolicyVersionNotCurrent,
+    SignInNotFound,
+    WrongPassword,
+)
+from app.accounts.outbox import DeliveryDep
 from app.accounts.schemas import (
-    AccountExport,
+    Accepted,
+    ConsentChange,
+    ConsentOverview,
+    EmailVerificationConfirm,
     LoginForm,
+    PasswordChange,
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    PolicyList,
     RefreshTokenRequest,
+    SignInList,
     TokenPair,
     UserCreate,
     UserPublic,
     UserUpdate,
 )
-from app.care.errors import ArticleNotLoaded
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.openapi import located
 from app.core.ratelimit import rate_limited
-from app.core.versioning import with_deprecated_fields
 
 router = APIRouter(tags=["accounts"])
 
@@ -42,13 +59,23 @@ def _no_store(response: Response) -> None:
     dependencies=[rate_limited(account_field="email")],
     responses={
         201: located("The account was created.", "the account: `/v1/me`"),
-        **problem_responses(EmailTaken, 422),
+        **problem_responses(EmailTaken, PolicyVersionNotCurrent, 422),
     },
 )
-def register_user(session: SessionDep, payload: UserCreate, response: Response) -> UserPublic:
-    """Sign up with an email (letter case ignored) and a password of at least 10 characters.
-    Then sign in at `/v1/auth/token`; `Location` names the account's own resource."""
-    created = service.register(session, payload)
+def register_user(
+    session: SessionDep,
+    now: NowDep,
+    payload: UserCreate,
+    response: Response,
+    background: BackgroundTasks,
+    delivery: DeliveryDep,
+) -> UserPublic:
+    """Sign up with an email (letter case ignored) and a password of at least 10 characters,
+    and optionally the consents given on the sign-up screen (each for the current version of
+    its document, from `/v1/policies`). A link to verify the address is emailed. Then sign
+    in at `/v1/auth/token`; `Location` names the account's own resource."""
+    created = service.register(session, payload, now)
+    background.add_task(delivery)
     response.headers["Location"] = "/v1/me"
     return created
 
@@ -65,11 +92,13 @@ def login(
     now: NowDep,
     form: Annotated[LoginForm, Form()],
     response: Response,
+    user_agent: Annotated[str | None, Header(max_length=500, include_in_schema=False)] = None,
 ) -> TokenPair:
-    """OAuth2 password flow: form fields `username` (the email) and `password`. Returns a
-    short-lived access token and a refresh token."""
+    """OAuth2 password flow: form fields `username` (the email) and `password`, and
+    optionally `device`, a name for the sign-in list. Returns a short-lived access token and
+    a refresh token."""
     _no_store(response)
-    return service.login(session, form.username, form.password, now)
+    return service.login(session, form.username, form.password, now, form.device or user_agent)
 
 
 @router.post(
@@ -118,25 +147,176 @@ def update_me(session: SessionDep, user: CurrentUser, payload: UserUpdate) -> Us
     return service.update_me(session, user, payload)
 
 
-@router.delete(
-    "/me",
+@router.post(
+    "/me/password",
     status_code=status.HTTP_204_NO_CONTENT,
-    summary="Delete my account",
+    summary="Change my password",
+    dependencies=[rate_limited()],
+    responses=problem_responses(401, WrongPassword, 422),
+)
+def change_password(
+    session: SessionDep,
+    user: CurrentUser,
+    sign_in: CurrentSignIn,
+    now: NowDep,
+    payload: PasswordChange,
+    background: BackgroundTasks,
+    delivery: DeliveryDep,
+) -> None:
+    """Set a new password, giving the current one. Every other sign-in ends (their refresh
+    tokens stop working; access tokens they hold run out within minutes); the sign-in making
+    the request stays. The person is told by email."""
+    service.change_password(
+        session, user, payload.current_password, payload.new_password, now, sign_in
+    )
+    background.add_task(delivery)
+
+
+@router.post(
+    "/auth/password-reset",
+    response_model=Accepted,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Ask for a password reset email",
+    dependencies=[rate_limited(account_field="email")],
+    responses=problem_responses(422),
+)
+def request_password_reset(
+    session: SessionDep,
+    now: NowDep,
+    payload: PasswordResetRequest,
+    background: BackgroundTasks,
+    delivery: DeliveryDep,
+) -> Accepted:
+    """If an account has this address, a link valid for 30 minutes is emailed to it. The
+    answer is the same whether or not it exists, so nobody can probe for accounts. Limited
+    per client and per address."""
+    service.request_password_reset(session, payload.email, now)
+    background.add_task(delivery)
+    return Accepted(
+        message="If an account uses this address, a link to reset its password is on its way."
+    )
+
+
+@router.post(
+    "/auth/password-reset/confirm",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Set a new password from a reset email",
+    dependencies=[rate_limited()],
+    responses=problem_responses(InvalidEmailToken, 422),
+)
+def confirm_password_reset(session: SessionDep, now: NowDep, payload: PasswordResetConfirm) -> None:
+    """The token from the emailed link and a new password. The link works once, for 30
+    minutes; every sign-in ends, so sign in again with the new password."""
+    service.confirm_password_reset(session, payload.token, payload.new_password, now)
+
+
+@router.post(
+    "/me/email-verification",
+    response_model=Accepted,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Send the address verification email again",
     responses=problem_responses(401),
 )
-def delete_me(session: SessionDep, user: CurrentUser) -> None:
-    """Delete the account with all its tokens, routines and logged sessions. This cannot be
-    undone."""
-    service.delete_account(session, user)
+def resend_verification(
+    session: SessionDep,
+    user: CurrentUser,
+    now: NowDep,
+    background: BackgroundTasks,
+    delivery: DeliveryDep,
+) -> Accepted:
+    """A new link to verify the account's address (earlier links keep working until they
+    expire). Nothing is sent when the address is already verified."""
+    if service.resend_verification(session, user, now):
+        background.add_task(delivery)
+        return Accepted(message="A verification link is on its way.")
+    return Accepted(message="This address is already verified.")
+
+
+@router.post(
+    "/auth/verify-email",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Verify an email address",
+    responses=problem_responses(InvalidEmailToken, 422),
+)
+def verify_email(session: SessionDep, now: NowDep, payload: EmailVerificationConfirm) -> None:
+    """The token from the verification link; `email_verified` on the profile becomes true.
+    Each link works once, for 48 hours."""
+    service.verify_email(session, payload.token, now)
 
 
 @router.get(
-    "/me/export",
-    response_model=AccountExport,
-    summary="Export my data",
-    responses=problem_responses(401, ArticleNotLoaded),
-    dependencies=[with_deprecated_fields()],
+    "/policies",
+    response_model=PolicyList,
+    summary="The current terms and privacy notice",
+    responses=problem_responses(),
 )
-def export_me(session: SessionDep, user: CurrentUser, now: NowDep) -> AccountExport:
-    """Everything stored about the account, as one JSON document."""
-    return service.export_account(session, user, now)
+def list_policies(session: SessionDep) -> PolicyList:
+    """The versions to show and accept now, one per kind (`terms`, `privacy_notice`).
+    Health-data consent is given under the privacy notice's version."""
+    rows = [service.policy_public(p) for p in service.current_policies(session)]
+    return PolicyList(data=rows, count=len(rows))
+
+
+@router.get(
+    "/me/consents",
+    response_model=ConsentOverview,
+    summary="My consents",
+    responses=problem_responses(401),
+)
+def get_consents(session: SessionDep, user: CurrentUser) -> ConsentOverview:
+    """What the person has agreed to now, the versions to accept now, and every consent
+    given or withdrawn, newest first."""
+    return service.consent_overview(session, user)
+
+
+@router.post(
+    "/me/consents",
+    response_model=ConsentOverview,
+    status_code=status.HTTP_201_CREATED,
+    summary="Give or withdraw a consent",
+    responses={
+        201: located("The consent was recorded.", "the consents: `/v1/me/consents`"),
+        **problem_responses(401, PolicyVersionNotCurrent, ConsentNotWithdrawable, 422),
+    },
+)
+def change_consent(
+    session: SessionDep, user: CurrentUser, now: NowDep, payload: ConsentChange, response: Response
+) -> ConsentOverview:
+    """Give a consent for the current version of its document, or withdraw health-data
+    consent with `granted: false`. Without health-data consent, logging sessions and other
+    health data is refused with `consent-required`; what is already stored stays until the
+    person takes it (`your_data.export`) or deletes it (`your_data.delete`)."""
+    overview = service.change_consent(session, user, payload, now)
+    response.headers["Location"] = "/v1/me/consents"
+    return overview
+
+
+@router.get(
+    "/me/sign-ins",
+    response_model=SignInList,
+    summary="My sign-ins",
+    responses=problem_responses(401),
+)
+def list_sign_ins(
+    session: SessionDep, user: CurrentUser, sign_in: CurrentSignIn, now: NowDep
+) -> SignInList:
+    """Every device or app still signed in (holding a refresh token that works): what it
+    is, when it signed in and last renewed its tokens, and which one is making the request."""
+    return service.list_sign_ins(session, user, now, sign_in)
+
+
+@router.delete(
+    "/me/sign-ins/{sign_in_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="End a sign-in",
+    responses=problem_responses(401, SignInNotFound, 422),
+)
+def end_sign_in(
+    session: SessionDep,
+    user: CurrentUser,
+    now: NowDep,
+    sign_in_id: Annotated[uuid.UUID, Path(description="The sign-in's `id` from the list.")],
+) -> None:
+    """Its refresh token stops working at once; an access token it holds runs out within
+    minutes."""
+    service.end_sign_in(session, user, sign_in_id, now)

@@ -12,11 +12,10 @@ from pydantic import (
     field_validator,
 )
 
+from app.accounts.models import ConsentPurpose, PolicyKind
 from app.core.clock import UtcDatetime
 from app.core.enums import Area
-from app.core.types import omittable, text
-from app.progress.schemas import SessionPublic
-from app.routines.schemas import RoutinePublic
+from app.core.types import StrictBoolean, omittable, text
 
 MIN_PASSWORD_LENGTH = 10
 # Argon2 pre-hashes long input, but there is no reason to accept megabytes of password.
@@ -68,8 +67,52 @@ UsualAreas = Annotated[
 ]
 
 
+PolicyVersion = Annotated[
+    Annotated[str, text(32, min_length=1)],
+    Field(
+        description="The version of the document the person was shown: the current one, "
+        "from `GET /v1/policies` (health-data consent is given under the privacy notice's).",
+        examples=["2026-11-24"],
+    ),
+]
+SingleUseToken = Annotated[
+    Annotated[str, text(256, min_length=1)],
+    Field(description="The token from the link in the email."),
+]
+
+
+class ConsentGrant(BaseModel):
+    """One consent the person gives: what for, and the version of the document they read."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"purpose": "health_data", "version": "2026-11-24"}]}
+    )
+
+    purpose: ConsentPurpose = Field(
+        description="`terms`, `privacy_notice`, or `health_data`: explicit consent to store "
+        "pain scores, sessions and other health data."
+    )
+    version: PolicyVersion
+
+
+class ConsentChange(ConsentGrant):
+    """Give a consent, or withdraw health-data consent (`granted: false`)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"purpose": "health_data", "version": "2026-11-24", "granted": True}]
+        }
+    )
+
+    granted: StrictBoolean = Field(
+        default=True,
+        description="`false` withdraws it; only health-data consent can be withdrawn (to stop "
+        "using the service altogether, delete the account).",
+    )
+
+
 class UserCreate(BaseModel):
-    """Sign-up details."""
+    """Sign-up details, optionally with the consents given on the sign-up screen."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -80,6 +123,11 @@ class UserCreate(BaseModel):
                     "display_name": "Ana",
                     "timezone": "Europe/Lisbon",
                     "usual_areas": ["lower"],
+                    "consents": [
+                        {"purpose": "terms", "version": "2026-11-24"},
+                        {"purpose": "privacy_notice", "version": "2026-11-24"},
+                        {"purpose": "health_data", "version": "2026-11-24"},
+                    ],
                 }
             ]
         }
@@ -90,6 +138,12 @@ class UserCreate(BaseModel):
     display_name: DisplayName | None = None
     timezone: Timezone = "UTC"
     usual_areas: UsualAreas = Field(default_factory=list)
+    consents: list[ConsentGrant] = Field(
+        default_factory=list,
+        max_length=len(ConsentPurpose),
+        description="Consents given while signing up, recorded with the account (a purpose "
+        "given twice is recorded once).",
+    )
 
 
 class UserUpdate(BaseModel):
@@ -140,6 +194,11 @@ class LoginForm(BaseModel):
     scope: Annotated[str, text(200)] = Field(
         default="", description="Ignored: every token grants the account's own data."
     )
+    device: Annotated[str, text(200)] | None = Field(
+        default=None,
+        description="A name for this device or app (`Ana's phone`), shown in the list of "
+        "sign-ins; the User-Agent is used when it is left out.",
+    )
 
 
 class UserPublic(BaseModel):
@@ -151,6 +210,13 @@ class UserPublic(BaseModel):
     timezone: str = Field(description="IANA time zone name.")
     usual_areas: list[Area]
     created_at: UtcDatetime
+    email_verified: bool = Field(
+        description="Whether the person followed the verification link sent to this address."
+    )
+    health_data_consent: bool = Field(
+        description="Whether explicit consent to store health data is given; without it, "
+        "logging sessions is refused (`consent-required`)."
+    )
 
 
 class TokenPair(BaseModel):
@@ -176,6 +242,123 @@ class RefreshTokenRequest(BaseModel):
     )
 
 
+class PasswordChange(BaseModel):
+    """The current password, to prove it is the person, and the new one."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"current_password": "correct horse battery", "new_password": "battery staple 42"}
+            ]
+        }
+    )
+
+    current_password: Annotated[str, text(MAX_PASSWORD_LENGTH, min_length=1)] = Field(
+        json_schema_extra={"format": "password"}
+    )
+    new_password: Password
+
+
+class PasswordResetRequest(BaseModel):
+    """The address of the account whose password was forgotten."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"email": "ana@example.com"}]})
+
+    email: Email
+
+
+class PasswordResetConfirm(BaseModel):
+    """The token from the reset email and the new password."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"token": "Vb1x...from-the-email", "new_password": "battery staple 42"}]
+        }
+    )
+
+    token: SingleUseToken
+    new_password: Password
+
+
+class EmailVerificationConfirm(BaseModel):
+    """The token from the verification email."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"token": "Vb1x...from-the-email"}]})
+
+    token: SingleUseToken
+
+
+class Accepted(BaseModel):
+    """The request was taken; what happens next happens by email."""
+
+    message: str
+
+
+class PolicyPublic(BaseModel):
+    """A published version of the terms or the privacy notice."""
+
+    kind: PolicyKind
+    version: str
+    title: str
+    url: str = Field(description="Where the full text is published.")
+    published_at: UtcDatetime
+
+
+class PolicyList(BaseModel):
+    """The versions people accept now, one per kind."""
+
+    data: list[PolicyPublic]
+    count: int
+
+
+class ConsentRecordPublic(BaseModel):
+    """One consent given or withdrawn."""
+
+    id: uuid.UUID
+    purpose: ConsentPurpose
+    version: str = Field(description="Version of the document it was given under.")
+    granted: bool = Field(description="`false` for a withdrawal.")
+    recorded_at: UtcDatetime
+
+
+class DataRights(BaseModel):
+    """Where the person can take their data or erase it."""
+
+    export: str = Field(description="Download everything stored: `GET` this path.")
+    delete: str = Field(description="Delete the account and all its data: `DELETE` this path.")
+
+
+class ConsentOverview(BaseModel):
+    """What the person has agreed to now, and every consent given or withdrawn, newest first."""
+
+    terms_version: str | None = Field(description="Version of the terms accepted, if any.")
+    privacy_notice_version: str | None = Field(
+        description="Version of the privacy notice accepted, if any."
+    )
+    health_data: bool = Field(description="Whether health-data consent is given now.")
+    current_policies: list[PolicyPublic] = Field(description="The versions to accept now.")
+    history: list[ConsentRecordPublic]
+    your_data: DataRights
+
+
+class SignInPublic(BaseModel):
+    """A sign-in that can still be renewed: one device or app that holds a refresh token."""
+
+    id: uuid.UUID = Field(description="The sign-in's id, for ending it.")
+    device: str | None = Field(description="What it signed in on, as the app said.")
+    created_at: UtcDatetime = Field(description="When it signed in.")
+    last_used_at: UtcDatetime = Field(description="When it last renewed its tokens.")
+    expires_at: UtcDatetime = Field(description="When it ends unless renewed.")
+    current: bool = Field(description="Whether this is the sign-in making the request.")
+
+
+class SignInList(BaseModel):
+    """Active sign-ins, most recently used first."""
+
+    data: list[SignInPublic]
+    count: int
+
+
 class SignInRecord(BaseModel):
     """One refresh token issued to the account (the token itself is never stored)."""
 
@@ -185,13 +368,11 @@ class SignInRecord(BaseModel):
     revoked_at: UtcDatetime | None = Field(description="When log-out or reuse revoked it.")
 
 
-class AccountExport(BaseModel):
-    """Everything stored about the account, for the person to keep or take elsewhere."""
+class EmailRecord(BaseModel):
+    """An email sent (or to be sent) to the person; its content is not kept once sent."""
 
-    exported_at: UtcDatetime
-    user: UserPublic
-    sign_ins: list[SignInRecord] = Field(description="Refresh tokens issued, oldest first.")
-    routines: list[RoutinePublic] = Field(
-        description="Routines the person created, oldest first (curated ones are not theirs)."
-    )
-    sessions: list[SessionPublic] = Field(description="Every logged session, oldest first.")
+    template: str
+    to_address: str
+    status: str
+    created_at: UtcDatetime
+    sent_at: UtcDatetime | None

@@ -59,7 +59,12 @@ def burn_password_check(password: str) -> None:
 
 
 def create_access_token(
-    user_id: uuid.UUID, *, secret: str, now: datetime, lifetime: timedelta
+    user_id: uuid.UUID,
+    *,
+    secret: str,
+    now: datetime,
+    lifetime: timedelta,
+    sign_in: uuid.UUID | None = None,
 ) -> str:
     claims: dict[str, Any] = {
         "sub": str(user_id),
@@ -68,12 +73,21 @@ def create_access_token(
         "iat": int(now.timestamp()),
         "exp": int((now + lifetime).timestamp()),
     }
+    if sign_in is not None:
+        # The sign-in (refresh token family) the token came from, so "every sign-in but this
+        # one" can be ended.
+        claims["sid"] = str(sign_in)
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
 def decode_access_token(token: str, *, secret: str) -> uuid.UUID:
     """The user id the token was issued to. Only HS256 is accepted, so `alg: none` and tokens
     signed with a public-key algorithm are rejected before their signature is even read."""
+    return decode_access_claims(token, secret=secret)[0]
+
+
+def decode_access_claims(token: str, *, secret: str) -> tuple[uuid.UUID, uuid.UUID | None]:
+    """The user id and, when the token names one, the sign-in it was issued to."""
     try:
         claims = jwt.decode(
             token, secret, algorithms=[ALGORITHM], options={"require": REQUIRED_CLAIMS}
@@ -83,9 +97,16 @@ def decode_access_token(token: str, *, secret: str) -> uuid.UUID:
     if claims.get("typ") != ACCESS_TOKEN_TYPE:
         raise InvalidTokenError("not an access token")
     try:
-        return uuid.UUID(str(claims["sub"]))
+        user_id = uuid.UUID(str(claims["sub"]))
+        sign_in = uuid.UUID(str(claims["sid"])) if "sid" in claims else None
     except ValueError as exc:
         raise InvalidTokenError("malformed subject") from exc
+    return user_id, sign_in
+
+
+def new_single_use_token() -> str:
+    """For links sent by email: as random as a refresh token, stored only as its hash."""
+    return secrets.token_urlsafe(32)
 
 
 def new_refresh_token() -> str:

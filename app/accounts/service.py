@@ -1,17 +1,46 @@
-"""Accounts: sign-up, sign-in, token rotation, the profile, deletion and export."""
+"""Accounts: sign-up, sign-in, token rotation, passwords, email verification, consents,
+sign-ins and the profile. Export and deletion live above every domain, in `app.privacy`."""
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.accounts import security
-from app.accounts.errors import EmailTaken, InvalidCredentials, InvalidRefreshToken
-from app.accounts.models import RefreshToken, User
+from app.accounts import outbox, security
+from app.accounts.errors import (
+    ConsentNotWithdrawable,
+    EmailTaken,
+    InvalidCredentials,
+    InvalidEmailToken,
+    InvalidRefreshToken,
+    PolicyVersionNotCurrent,
+    SignInNotFound,
+    WrongPassword,
+)
+from app.accounts.models import (
+    AccountToken,
+    AccountTokenPurpose,
+    ConsentPurpose,
+    ConsentRecord,
+    EmailOutbox,
+    PolicyDocument,
+    PolicyKind,
+    RefreshToken,
+    User,
+)
 from app.accounts.schemas import (
-    AccountExport,
+    ConsentChange,
+    ConsentGrant,
+    ConsentOverview,
+    ConsentRecordPublic,
+    DataRights,
+    EmailRecord,
+    PolicyPublic,
+    SignInList,
+    SignInPublic,
     SignInRecord,
     TokenPair,
     UserCreate,
@@ -22,8 +51,15 @@ from app.core import sync
 from app.core.clock import as_utc
 from app.core.config import get_settings
 from app.core.enums import Area
-from app.progress import service as progress_service
-from app.routines import service as routines_service
+
+PASSWORD_RESET_LIFETIME = timedelta(minutes=30)
+EMAIL_VERIFICATION_LIFETIME = timedelta(hours=48)
+# Health-data consent is given under the privacy notice, which says what is done with it.
+POLICY_OF = {
+    ConsentPurpose.TERMS: PolicyKind.TERMS,
+    ConsentPurpose.PRIVACY_NOTICE: PolicyKind.PRIVACY_NOTICE,
+    ConsentPurpose.HEALTH_DATA: PolicyKind.PRIVACY_NOTICE,
+}
 
 
 def to_public(user: User) -> UserPublic:
@@ -34,6 +70,8 @@ def to_public(user: User) -> UserPublic:
         timezone=user.timezone,
         usual_areas=[Area(a) for a in user.usual_areas],
         created_at=user.created_at,
+        email_verified=user.email_verified_at is not None,
+        health_data_consent=user.health_data_consent_at is not None,
     )
 
 
@@ -41,12 +79,17 @@ def _find_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == email.strip().lower())).first()
 
 
-def register(session: Session, data: UserCreate) -> UserPublic:
+def register(session: Session, data: UserCreate, now: datetime) -> UserPublic:
+    """Create the account with the consents given on the way, and queue the email that
+    verifies the address."""
     # Hash before the first query: on SQLite a writing request holds the write lock from its
     # first statement, and hashing is the slow part.
     password_hash = security.hash_password(data.password)
     if _find_by_email(session, data.email) is not None:
         raise EmailTaken()
+    current = _current_versions(session)
+    for index, grant in enumerate(data.consents):
+        _check_version(current, grant, ["body", "consents", index, "version"])
     user = User(
         email=data.email,
         password_hash=password_hash,
@@ -60,6 +103,9 @@ def register(session: Session, data: UserCreate) -> UserPublic:
             session.add(user)
     except IntegrityError as exc:
         raise EmailTaken() from exc
+    for purpose, version in {g.purpose: g.version for g in data.consents}.items():
+        _record_consent(session, user, purpose, version, True, now)
+    _send_verification(session, user, now)
     return to_public(user)
 
 
@@ -83,13 +129,20 @@ def authenticate(session: Session, email: str, password: str) -> User:
     return user
 
 
-def login(session: Session, email: str, password: str, now: datetime) -> TokenPair:
+def login(
+    session: Session, email: str, password: str, now: datetime, device: str | None = None
+) -> TokenPair:
     user = authenticate(session, email, password)
-    return _issue_tokens(session, user.id, now, family_id=uuid.uuid4())
+    return _issue_tokens(session, user.id, now, family_id=uuid.uuid4(), device=device)
 
 
 def _issue_tokens(
-    session: Session, user_id: uuid.UUID, now: datetime, *, family_id: uuid.UUID
+    session: Session,
+    user_id: uuid.UUID,
+    now: datetime,
+    *,
+    family_id: uuid.UUID,
+    device: str | None = None,
 ) -> TokenPair:
     settings = get_settings()
     access_lifetime = timedelta(minutes=settings.access_token_minutes)
@@ -102,12 +155,17 @@ def _issue_tokens(
             token_hash=security.hash_refresh_token(raw_refresh),
             created_at=now,
             expires_at=now + refresh_lifetime,
+            device=device[:200] if device else None,
         )
     )
     session.flush()
     return TokenPair(
         access_token=security.create_access_token(
-            user_id, secret=settings.signing_key, now=now, lifetime=access_lifetime
+            user_id,
+            secret=settings.signing_key,
+            now=now,
+            lifetime=access_lifetime,
+            sign_in=family_id,
         ),
         expires_in=int(access_lifetime.total_seconds()),
         refresh_token=raw_refresh,
@@ -153,7 +211,9 @@ def refresh(session: Session, raw_token: str, now: datetime) -> TokenPair:
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         _reject_reuse(session, token.family_id, now)
-    return _issue_tokens(session, token.user_id, now, family_id=token.family_id)
+    return _issue_tokens(
+        session, token.user_id, now, family_id=token.family_id, device=token.device
+    )
 
 
 def _reject_reuse(session: Session, family_id: uuid.UUID, now: datetime) -> None:
@@ -188,14 +248,8 @@ def update_me(session: Session, user: User, data: UserUpdate) -> UserPublic:
     return to_public(user)
 
 
-def delete_account(session: Session, user: User) -> None:
-    """Delete the account in SQL; the database's ON DELETE CASCADE removes everything that
-    belongs to it (tokens, routines, sessions) without loading any of it."""
-    session.execute(
-        delete(RefreshToken)
-        .where(col(RefreshToken.user_id) == user.id)
-        .execution_options(synchronize_session=False)
-    )
+def delete_user(session: Session, user: User) -> None:
+    """Delete the account row itself, after every domain removed its data (`app.privacy`)."""
     session.execute(
         delete(User).where(col(User.id) == user.id).execution_options(synchronize_session=False)
     )
@@ -203,10 +257,365 @@ def delete_account(session: Session, user: User) -> None:
     session.expunge(user)
 
 
-def _sign_ins(session: Session, user: User) -> list[SignInRecord]:
+# --- passwords ---------------------------------------------------------------------------
+
+
+def _revoke_sign_ins(
+    session: Session, user_id: uuid.UUID, now: datetime, *, keep: uuid.UUID | None = None
+) -> None:
+    conditions = [col(RefreshToken.user_id) == user_id, col(RefreshToken.revoked_at).is_(None)]
+    if keep is not None:
+        conditions.append(col(RefreshToken.family_id) != keep)
+    session.execute(
+        update(RefreshToken)
+        .where(*conditions)
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def change_password(
+    session: Session,
+    user: User,
+    current_password: str,
+    new_password: str,
+    now: datetime,
+    sign_in: uuid.UUID | None,
+) -> None:
+    """Set a new password after checking the current one; every other sign-in ends, the
+    caller's stays, and the person is told by email."""
+    user_id, stored_hash = user.id, user.password_hash
+    new_hash = security.hash_password(new_password)
+    session.rollback()  # no transaction held while Argon2 runs
+    valid, _ = security.verify_and_update_password(current_password, stored_hash)
+    if not valid:
+        raise WrongPassword()
+    user_row = session.get(User, user_id)
+    if user_row is None:
+        raise InvalidCredentials()
+    user_row.password_hash = new_hash
+    _revoke_sign_ins(session, user_id, now, keep=sign_in)
+    outbox.enqueue(
+        session,
+        user_id=user_id,
+        to=user_row.email,
+        template="password_changed",
+        context={"name": user_row.display_name},
+        now=now,
+    )
+    session.flush()
+
+
+def _link(path: str, token: str) -> str:
+    return f"{get_settings().app_link_base_url.rstrip('/')}/{path}?token={token}"
+
+
+def _new_account_token(
+    session: Session, user: User, purpose: AccountTokenPurpose, now: datetime, lifetime: timedelta
+) -> str:
+    raw = security.new_single_use_token()
+    session.add(
+        AccountToken(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=security.hash_refresh_token(raw),
+            email=user.email,
+            created_at=now,
+            expires_at=now + lifetime,
+        )
+    )
+    return raw
+
+
+def request_password_reset(session: Session, email: str, now: datetime) -> None:
+    """Email a reset link if the account exists; the caller answers the same either way."""
+    user = _find_by_email(session, email)
+    if user is None:
+        return
+    raw = _new_account_token(
+        session, user, AccountTokenPurpose.PASSWORD_RESET, now, PASSWORD_RESET_LIFETIME
+    )
+    outbox.enqueue(
+        session,
+        user_id=user.id,
+        to=user.email,
+        template="password_reset",
+        context={
+            "name": user.display_name,
+            "link": _link("reset-password", raw),
+            "minutes": int(PASSWORD_RESET_LIFETIME.total_seconds() // 60),
+        },
+        now=now,
+    )
+    session.flush()
+
+
+def _use_account_token(
+    session: Session, raw: str, purpose: AccountTokenPurpose, now: datetime
+) -> AccountToken:
+    """Claim a single-use token in one conditional UPDATE, so it works exactly once."""
+    token = session.exec(
+        select(AccountToken).where(
+            AccountToken.token_hash == security.hash_refresh_token(raw),
+            AccountToken.purpose == purpose,
+        )
+    ).first()
+    if token is None or token.used_at is not None or as_utc(token.expires_at) <= now:
+        raise InvalidEmailToken()
+    claimed = session.execute(
+        update(AccountToken)
+        .where(col(AccountToken.id) == token.id, col(AccountToken.used_at).is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise InvalidEmailToken()
+    return token
+
+
+def confirm_password_reset(session: Session, raw: str, new_password: str, now: datetime) -> None:
+    """Set the password from a reset link and end every sign-in."""
+    new_hash = security.hash_password(new_password)
+    token = _use_account_token(session, raw, AccountTokenPurpose.PASSWORD_RESET, now)
+    user = session.get(User, token.user_id)
+    if user is None:
+        raise InvalidEmailToken()
+    user.password_hash = new_hash
+    # Following the link proves the address too, if it is still the one the link went to.
+    if user.email_verified_at is None and user.email == token.email:
+        user.email_verified_at = now
+    _revoke_sign_ins(session, user.id, now)
+    # Any other reset link sent earlier stops working.
+    session.execute(
+        update(AccountToken)
+        .where(
+            col(AccountToken.user_id) == user.id,
+            col(AccountToken.purpose) == AccountTokenPurpose.PASSWORD_RESET,
+            col(AccountToken.used_at).is_(None),
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+
+
+# --- email verification ------------------------------------------------------------------
+
+
+def _send_verification(session: Session, user: User, now: datetime) -> None:
+    raw = _new_account_token(
+        session, user, AccountTokenPurpose.EMAIL_VERIFICATION, now, EMAIL_VERIFICATION_LIFETIME
+    )
+    outbox.enqueue(
+        session,
+        user_id=user.id,
+        to=user.email,
+        template="verify_email",
+        context={
+            "name": user.display_name,
+            "link": _link("verify-email", raw),
+            "hours": int(EMAIL_VERIFICATION_LIFETIME.total_seconds() // 3600),
+        },
+        now=now,
+    )
+    session.flush()
+
+
+def resend_verification(session: Session, user: User, now: datetime) -> bool:
+    """Send a new link unless the address is already verified; whether one was sent."""
+    if user.email_verified_at is not None:
+        return False
+    _send_verification(session, user, now)
+    return True
+
+
+def verify_email(session: Session, raw: str, now: datetime) -> None:
+    token = _use_account_token(session, raw, AccountTokenPurpose.EMAIL_VERIFICATION, now)
+    user = session.get(User, token.user_id)
+    if user is None or user.email != token.email:
+        raise InvalidEmailToken()
+    if user.email_verified_at is None:
+        user.email_verified_at = now
+    session.flush()
+
+
+# --- policies and consents ---------------------------------------------------------------
+
+
+def current_policies(session: Session) -> list[PolicyDocument]:
+    """The newest published version of each kind of document."""
+    rows = session.exec(
+        select(PolicyDocument).order_by(
+            col(PolicyDocument.kind), col(PolicyDocument.published_at).desc()
+        )
+    ).all()
+    newest: dict[str, PolicyDocument] = {}
+    for row in rows:
+        newest.setdefault(row.kind, row)
+    return [newest[k] for k in PolicyKind if k in newest]
+
+
+def policy_public(row: PolicyDocument) -> PolicyPublic:
+    return PolicyPublic(
+        kind=PolicyKind(row.kind),
+        version=row.version,
+        title=row.title,
+        url=row.url,
+        published_at=row.published_at,
+    )
+
+
+def _current_versions(session: Session) -> dict[str, str]:
+    return {row.kind: row.version for row in current_policies(session)}
+
+
+def _check_version(current: dict[str, str], grant: ConsentGrant, loc: list[str | int]) -> None:
+    kind = POLICY_OF[grant.purpose]
+    wanted = current.get(kind)
+    if grant.version != wanted:
+        name = kind.replace("_", " ")
+        raise PolicyVersionNotCurrent(
+            f"Version '{grant.version}' is not the current {name} ({wanted or 'none published'}).",
+            loc=loc,
+        )
+
+
+def _record_consent(
+    session: Session,
+    user: User,
+    purpose: ConsentPurpose,
+    version: str,
+    granted: bool,
+    now: datetime,
+) -> None:
+    session.add(
+        ConsentRecord(
+            user_id=user.id, purpose=purpose, version=version, granted=granted, recorded_at=now
+        )
+    )
+    if purpose == ConsentPurpose.HEALTH_DATA:
+        user.health_data_consent_at = now if granted else None
+        session.add(user)
+
+
+def change_consent(
+    session: Session, user: User, change: ConsentChange, now: datetime
+) -> ConsentOverview:
+    """Give a consent (for the current version of its document) or withdraw health-data
+    consent, which stops new health data from being stored; what is stored stays until the
+    person exports or deletes it."""
+    if not change.granted and change.purpose != ConsentPurpose.HEALTH_DATA:
+        raise ConsentNotWithdrawable(ConsentNotWithdrawable.example_detail, ["body", "granted"])
+    if change.granted:
+        _check_version(_current_versions(session), change, ["body", "version"])
+    _record_consent(session, user, change.purpose, change.version, change.granted, now)
+    session.flush()
+    return consent_overview(session, user)
+
+
+def consent_history(session: Session, user_id: uuid.UUID) -> list[ConsentRecordPublic]:
+    """Every consent given or withdrawn, oldest first."""
+    rows = session.exec(
+        select(ConsentRecord)
+        .where(ConsentRecord.user_id == user_id)
+        .order_by(col(ConsentRecord.recorded_at), col(ConsentRecord.id))
+    ).all()
+    return [
+        ConsentRecordPublic(
+            id=r.id,
+            purpose=ConsentPurpose(r.purpose),
+            version=r.version,
+            granted=r.granted,
+            recorded_at=r.recorded_at,
+        )
+        for r in rows
+    ]
+
+
+def consent_overview(session: Session, user: User) -> ConsentOverview:
+    history = consent_history(session, user.id)
+    accepted: dict[str, str] = {}
+    for record in history:
+        if record.granted:
+            accepted[record.purpose] = record.version
+    return ConsentOverview(
+        terms_version=accepted.get(ConsentPurpose.TERMS),
+        privacy_notice_version=accepted.get(ConsentPurpose.PRIVACY_NOTICE),
+        health_data=user.health_data_consent_at is not None,
+        current_policies=[policy_public(p) for p in current_policies(session)],
+        history=list(reversed(history)),
+        your_data=DataRights(export="/v1/me/export", delete="/v1/me"),
+    )
+
+
+# --- sign-ins ----------------------------------------------------------------------------
+
+
+def _active(now: datetime) -> list[Any]:
+    return [
+        col(RefreshToken.used_at).is_(None),
+        col(RefreshToken.revoked_at).is_(None),
+        col(RefreshToken.expires_at) > now,
+    ]
+
+
+def list_sign_ins(
+    session: Session, user: User, now: datetime, current: uuid.UUID | None
+) -> SignInList:
+    """One entry per sign-in that can still be renewed: its live token says when it was last
+    used (each renewal issues one) and when it ends; its first token when it began."""
+    live = session.exec(
+        select(RefreshToken).where(RefreshToken.user_id == user.id, *_active(now))
+    ).all()
+    families = [t.family_id for t in live]
+    began: dict[uuid.UUID, datetime] = {}
+    if families:
+        began = {
+            family: first
+            for family, first in session.execute(
+                select(RefreshToken.family_id, func.min(RefreshToken.created_at))
+                .where(col(RefreshToken.family_id).in_(families))
+                .group_by(col(RefreshToken.family_id))
+            ).all()
+        }
+    data = [
+        SignInPublic(
+            id=t.family_id,
+            device=t.device,
+            created_at=began.get(t.family_id, t.created_at),
+            last_used_at=t.created_at,
+            expires_at=t.expires_at,
+            current=t.family_id == current,
+        )
+        for t in live
+    ]
+    data.sort(key=lambda s: (as_utc(s.last_used_at), s.id), reverse=True)
+    return SignInList(data=data, count=len(data))
+
+
+def end_sign_in(session: Session, user: User, family_id: uuid.UUID, now: datetime) -> None:
+    ended = session.execute(
+        update(RefreshToken)
+        .where(
+            col(RefreshToken.user_id) == user.id,
+            col(RefreshToken.family_id) == family_id,
+            *_active(now),
+        )
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if ended.rowcount == 0:  # type: ignore[attr-defined]
+        raise SignInNotFound()
+    _revoke_family(session, family_id, now)
+
+
+# --- export and deletion of what accounts keep (registered in app.accounts.privacy) -----
+
+
+def sign_in_records(session: Session, user_id: uuid.UUID) -> list[SignInRecord]:
     rows = session.exec(
         select(RefreshToken)
-        .where(RefreshToken.user_id == user.id)
+        .where(RefreshToken.user_id == user_id)
         .order_by(col(RefreshToken.created_at), col(RefreshToken.id))
     ).all()
     return [
@@ -220,12 +629,28 @@ def _sign_ins(session: Session, user: User) -> list[SignInRecord]:
     ]
 
 
-def export_account(session: Session, user: User, now: datetime) -> AccountExport:
-    """One section per kind of data the account owns; each comes from its own query."""
-    return AccountExport(
-        exported_at=now,
-        user=to_public(user),
-        sign_ins=_sign_ins(session, user),
-        routines=routines_service.list_owned_routines(session, user.id),
-        sessions=progress_service.list_all_sessions(session, user.id),
-    )
+def email_records(session: Session, user_id: uuid.UUID) -> list[EmailRecord]:
+    rows = session.exec(
+        select(EmailOutbox)
+        .where(EmailOutbox.user_id == user_id)
+        .order_by(col(EmailOutbox.created_at), col(EmailOutbox.id))
+    ).all()
+    return [
+        EmailRecord(
+            template=r.template,
+            to_address=r.to_address,
+            status=r.status,
+            created_at=r.created_at,
+            sent_at=r.sent_at,
+        )
+        for r in rows
+    ]
+
+
+def delete_rows(session: Session, user_id: uuid.UUID, *tables: Any) -> None:
+    for table in tables:
+        session.execute(
+            delete(table)
+            .where(table.user_id == user_id)
+            .execution_options(synchronize_session=False)
+        )

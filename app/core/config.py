@@ -31,6 +31,12 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class SmtpSecurity(StrEnum):
+    STARTTLS = "starttls"
+    TLS = "tls"
+    NONE = "none"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
@@ -80,6 +86,21 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     # Origins allowed to call the API from a browser, comma-separated. Empty: none.
     cors_origins: str = ""
+
+    # Email (password reset, address verification) goes out over SMTP. With no host set,
+    # development writes each message to the log instead, and production keeps them in the
+    # outbox until a host is configured.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65_535)
+    # starttls: upgrade a plain connection (port 587); tls: TLS from the start (port 465);
+    # none: plain, for a relay on the same host or network only.
+    smtp_security: SmtpSecurity = SmtpSecurity.STARTTLS
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    mail_from: str = "Back Pain Relief <no-reply@backpain.example>"
+    # Links in emails open the app at this address (`/reset-password?token=...`).
+    app_link_base_url: str = "https://app.backpain.example"
 
     # The production server (`backpain-serve`): where it listens, how many worker processes
     # it runs, and how long in-flight requests may take to finish after SIGTERM.

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.accounts.dependencies import CurrentUser
+from app.accounts.dependencies import CurrentUser, HealthDataUser
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
@@ -30,10 +30,11 @@ router = APIRouter(tags=["plans"])
     },
 )
 def create_plan(
-    session: SessionDep, user: CurrentUser, now: NowDep, payload: PlanCreate, response: Response
+    session: SessionDep, user: HealthDataUser, now: NowDep, payload: PlanCreate, response: Response
 ) -> PlanPublic:
     """Schedule a curated routine or one of your own on some weekdays at a local time. The
-    time is in your timezone (the one in your profile), before and after DST changes alike."""
+    time is in your timezone (the one in your profile), before and after DST changes alike.
+    Needs health-data consent (`403 consent-required` without it)."""
     created = service.create_plan(session, user, payload, now)
     response.headers["Location"] = f"/v1/plans/{created.id}"
     return created
@@ -91,10 +92,11 @@ def get_plan(session: SessionDep, plan: OwnedPlan) -> PlanPublic:
     responses=problem_responses(401, 404, EndBeforeStart, 422),
 )
 def update_plan(
-    session: SessionDep, user: CurrentUser, now: NowDep, plan: OwnedPlan, payload: PlanUpdate
+    session: SessionDep, user: HealthDataUser, now: NowDep, plan: OwnedPlan, payload: PlanUpdate
 ) -> PlanPublic:
     """Change a plan's days, time or dates, or pause (`paused: true`) and resume it. While
-    paused it sends no reminders and its days count neither as planned nor as missed."""
+    paused it sends no reminders and its days count neither as planned nor as missed. Needs
+    health-data consent (`403 consent-required` without it)."""
     return service.update_plan(session, user, plan, payload, now)
 
 

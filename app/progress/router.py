@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.accounts.dependencies import CurrentUser
+from app.accounts.dependencies import CurrentUser, HealthDataUser
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.enums import Area
@@ -43,11 +43,16 @@ OLD_NAMES = [with_deprecated_fields()]
     dependencies=OLD_NAMES,
 )
 def create_session(
-    session: SessionDep, user: CurrentUser, now: NowDep, payload: SessionCreate, response: Response
+    session: SessionDep,
+    user: HealthDataUser,
+    now: NowDep,
+    payload: SessionCreate,
+    response: Response,
 ) -> SessionPublic:
     """Log a session. Safe to retry: the same `id` with the same content returns the stored
     session (200); the same `id` with different content is a 409. A flare-up comes back with
-    `flare_up: true` and `advice`."""
+    `flare_up: true` and `advice`. Needs health-data consent (`403 consent-required`
+    without it, see `/v1/me/consents`)."""
     logged = service.log_session(session, user, payload, now)
     if not logged.created:
         response.status_code = status.HTTP_200_OK

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.live_server import ROOT, ServerProcess
+from tests.live_server import ROOT, ServerProcess, free_port
 from tests.support import BACKEND, fresh_database
 
 HERE = Path(__file__).resolve().parent
@@ -18,10 +18,15 @@ REPORTS = ROOT / "test-artifacts"
 def main() -> int:
     os.environ.setdefault("ENVIRONMENT", "development")
     REPORTS.mkdir(exist_ok=True)
+    # The hooks run an SMTP server on this port and read the links the service emails.
+    smtp_port = free_port()
     with fresh_database() as url:
         server = ServerProcess(
             url,
             {
+                "SMTP_HOST": "127.0.0.1",
+                "SMTP_PORT": str(smtp_port),
+                "SMTP_SECURITY": "none",
                 # The fuzzer signs in thousands of times; the limit itself is tested elsewhere.
                 "AUTH_RATE_LIMIT": "1000000",
                 "JWT_SECRET": secrets.token_urlsafe(48),
@@ -48,6 +53,7 @@ def main() -> int:
                 **os.environ,
                 "SCHEMATHESIS_HOOKS": "tests.fuzz.hooks",
                 "FUZZ_BASE_URL": server.base,
+                "FUZZ_SMTP_PORT": str(smtp_port),
                 "PYTHONPATH": str(ROOT),
             }
             result = subprocess.run(command, env=env, cwd=ROOT, check=False)

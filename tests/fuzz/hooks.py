@@ -1,8 +1,12 @@
 """Schemathesis hooks: real bearer tokens, and time zones from the tz database.
 
-- Protected operations get the token of an account made for the run. `DELETE /v1/me` gets a
-  throwaway account of its own each time, so deleting an account never logs the rest of the
-  run out.
+- Protected operations get the token of an account made for the run, which has given every
+  consent (so health-data writes are exercised). `DELETE /v1/me`, password changes and
+  consent changes get a throwaway account of their own each time, so deleting an account,
+  withdrawing consent or changing the password never locks the rest of the run out.
+- Half the address verification and password reset cases send the token of a link the service
+  really emailed (to an SMTP server these hooks run), so those operations are exercised past
+  their 403.
 - Some rules cannot be said in JSON Schema, so the contract says them in words: a time zone
   from the tz database (which changes with tzdata releases), moves and routines that exist,
   reps or a hold on each routine step, a session that ends after it starts, a plan that does
@@ -14,6 +18,7 @@
 
 import os
 import secrets
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -22,9 +27,37 @@ from zoneinfo import available_timezones
 
 import httpx
 import schemathesis
+from aiosmtpd.controller import Controller
+
+from tests.mailbox import Mailbox
 
 BASE_URL = os.environ["FUZZ_BASE_URL"]
 PASSWORD = "correct horse battery staple"
+SMTP_PORT = int(os.environ.get("FUZZ_SMTP_PORT", "0"))
+EMAIL_WAIT_SECONDS = 15.0
+
+
+@lru_cache
+def mailbox() -> Mailbox | None:
+    """The SMTP server the service sends to during the run (started once, left to end with
+    the process)."""
+    if not SMTP_PORT:
+        return None
+    box = Mailbox(SMTP_PORT)
+    Controller(box, hostname="127.0.0.1", port=SMTP_PORT).start()
+    return box
+
+
+def emailed_token(address: str, subject_word: str) -> str | None:
+    """The token of the newest link emailed to `address` whose subject has the word."""
+    box = mailbox()
+    deadline = time.monotonic() + EMAIL_WAIT_SECONDS
+    while box is not None and time.monotonic() < deadline:
+        found = [m for m in box.to(address) if subject_word in m["Subject"]]
+        if found:
+            return box.token(found[-1])
+        time.sleep(0.1)
+    return None
 
 
 def sign_in(email: str) -> dict[str, Any]:
@@ -34,10 +67,21 @@ def sign_in(email: str) -> dict[str, Any]:
         return dict(tokens.json())
 
 
+@lru_cache
+def policy_versions() -> dict[str, str]:
+    """The current version of each document, by consent purpose."""
+    with httpx.Client(base_url=BASE_URL, timeout=30) as http:
+        policies = http.get("/v1/policies").json()["data"]
+    versions = {p["kind"]: p["version"] for p in policies}
+    return versions | {"health_data": versions["privacy_notice"]}
+
+
 def new_account() -> str:
     email = f"fuzz-{uuid.uuid4().hex[:12]}@example.com"
+    consents = [{"purpose": k, "version": v} for k, v in policy_versions().items()]
+    body = {"email": email, "password": PASSWORD, "consents": consents}
     with httpx.Client(base_url=BASE_URL, timeout=30) as http:
-        created = http.post("/v1/auth/register", json={"email": email, "password": PASSWORD})
+        created = http.post("/v1/auth/register", json=body)
         created.raise_for_status()
     return email
 
@@ -53,13 +97,21 @@ def known_account() -> str:
     return new_account()
 
 
+# Operations that could lock the run's account out: each gets an account of its own.
+THROWAWAY = {
+    ("DELETE", "/v1/me"),
+    ("POST", "/v1/me/password"),
+    ("POST", "/v1/me/consents"),
+}
+
+
 @schemathesis.auth(refresh_interval=None)
 class AccountToken:
     def __init__(self) -> None:
         self.token: str | None = None
 
     def get(self, case: Any, context: Any) -> str:
-        if case.operation.method.upper() == "DELETE" and case.operation.path == "/v1/me":
+        if (case.operation.method.upper(), case.operation.path) in THROWAWAY:
             return new_account_token()
         if self.token is None:
             self.token = new_account_token()
@@ -119,6 +171,20 @@ def _follow_documented_rules(body: dict[str, Any]) -> None:
                 item["exercise_slug"] = secrets.choice(slugs)
             if key == "steps" and item.get("reps") is None and item.get("hold_seconds") is None:
                 item["reps"] = 5
+    consents = body.get("consents")
+    if isinstance(consents, list):
+        # Each purpose once, for the current version of its document.
+        seen: set[str] = set()
+        kept = []
+        for consent in consents:
+            if isinstance(consent, dict) and consent.get("purpose") in policy_versions():
+                if consent["purpose"] in seen:
+                    continue
+                seen.add(consent["purpose"])
+                if _documented_string(consent.get("version"), 32):
+                    consent["version"] = policy_versions()[consent["purpose"]]
+            kept.append(consent)
+        body["consents"] = kept
     routine_id = body.get("routine_id")
     if isinstance(routine_id, str) and routine_id not in routines:
         body["routine_id"] = secrets.choice(routines)
@@ -157,10 +223,32 @@ def _negative(case: Any) -> bool:
 
 
 def _real_credentials(case: Any) -> None:
-    """Half the sign-in and refresh cases present real credentials, the rest stay random."""
+    """Half the sign-in, refresh and password change cases present real credentials, the
+    rest stay random; consents name the current version (the rule the contract states)."""
     path, body = case.operation.path, case.body
+    if isinstance(body, dict) and path == "/v1/me/consents" and body.get("granted") is False:
+        # Only health-data consent can be withdrawn (stated in words on `granted`).
+        body["purpose"] = "health_data"
+    if path == "/v1/me/consents" and isinstance(body, dict):
+        purpose = body.get("purpose")
+        if purpose in policy_versions() and _documented_string(body.get("version"), 32):
+            body["version"] = policy_versions()[purpose]
     if not isinstance(body, dict) or secrets.randbelow(2):
         return
+    if path == "/v1/me/password":
+        body["current_password"] = PASSWORD
+    elif path == "/v1/auth/verify-email":
+        # A fresh account's emailed link, so verification is exercised past its 403.
+        token = emailed_token(new_account(), "Confirm")
+        if token:
+            body["token"] = token
+    elif path == "/v1/auth/password-reset/confirm":
+        email = new_account()
+        with httpx.Client(base_url=BASE_URL, timeout=30) as http:
+            http.post("/v1/auth/password-reset", json={"email": email})
+        token = emailed_token(email, "Reset")
+        if token:
+            body["token"] = token
     if path == "/v1/auth/token":
         body["username"], body["password"] = known_account(), PASSWORD
     elif path == "/v1/auth/refresh":
@@ -206,3 +294,7 @@ def _server_issued_only(case: Any, query: dict[str, Any]) -> None:
         query["changed_since"] = walk.json()["sync_token"]
     else:
         query.pop("changed_since")
+
+
+# Listening before the first account is made, so its verification email is delivered at once.
+mailbox()

@@ -53,7 +53,17 @@ export async function recommend(api: Api, painLevel: number): Promise<string[]> 
 }
 
 export async function signUpAndSignIn(api: Api, email: string, password: string) {
-  const created = await api.POST("/v1/auth/register", { body: { email, password } });
+  // The sign-up screen shows the current terms and privacy notice; the person accepts both
+  // and, separately, consents to their health data being stored.
+  const policies = await api.GET("/v1/policies");
+  if (policies.error) throw new ApiError(policies.error);
+  const version = (kind: string) => policies.data.data.find((p) => p.kind === kind)?.version ?? "";
+  const consents = [
+    { purpose: "terms" as const, version: version("terms") },
+    { purpose: "privacy_notice" as const, version: version("privacy_notice") },
+    { purpose: "health_data" as const, version: version("privacy_notice") },
+  ];
+  const created = await api.POST("/v1/auth/register", { body: { email, password, consents } });
   if (created.error) throw new ApiError(created.error);
   const signedIn = await api.POST("/v1/auth/token", {
     body: { username: email, password, grant_type: "password" },

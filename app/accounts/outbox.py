@@ -1,0 +1,212 @@
+"""The email outbox: messages written in the transaction of the change they tell about, and
+delivered after it commits.
+
+`enqueue` renders the message and adds its row; the route schedules `Delivery` to run after
+the response (so after the commit), and `python -m app.accounts.outbox` delivers whatever is
+still pending (a send that failed, a process that stopped first), for a scheduler to run.
+
+Each row is claimed with a conditional UPDATE before it is sent, so two deliverers never
+send the same row, and a row marked sent is never sent again. A failed send goes back to
+pending with a growing delay, up to `MAX_ATTEMPTS`. Only a process that dies between the
+SMTP server accepting a message and the row being marked sent can repeat it: a claim older
+than `CLAIM_TIMEOUT` is taken over, since losing a reset link is worse than a second copy.
+"""
+
+import contextlib
+import logging
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends
+from sqlalchemy import and_, or_, update
+from sqlmodel import Session, col, select
+
+from app.accounts.models import EmailOutbox, OutboxStatus
+from app.core.clock import utcnow
+from app.core.config import get_settings
+from app.core.db import get_writing_engine
+from app.core.mail import Mailer, Message, Templates, mailer_from_settings
+
+log = logging.getLogger("app.outbox")
+
+TEMPLATES = Templates(Path(__file__).resolve().parent / "templates" / "email")
+MAX_ATTEMPTS = 8
+CLAIM_TIMEOUT = timedelta(minutes=15)
+BATCH = 100
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4 ... minutes after each failed attempt, at most 2 hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 120))
+
+
+def enqueue(
+    session: Session,
+    *,
+    user_id: uuid.UUID | None,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    now: datetime,
+) -> EmailOutbox:
+    message = TEMPLATES.render(template, to, context)
+    row = EmailOutbox(
+        user_id=user_id,
+        to_address=to,
+        template=template,
+        subject=message.subject,
+        text_body=message.text,
+        html_body=message.html,
+        created_at=now,
+        next_attempt_at=now,
+    )
+    session.add(row)
+    return row
+
+
+def _claimable(now: datetime) -> Any:
+    return or_(
+        and_(
+            col(EmailOutbox.status) == OutboxStatus.PENDING,
+            col(EmailOutbox.next_attempt_at) <= now,
+        ),
+        and_(
+            col(EmailOutbox.status) == OutboxStatus.SENDING,
+            col(EmailOutbox.claimed_at) < now - CLAIM_TIMEOUT,
+        ),
+    )
+
+
+def deliver_pending(
+    sessions: Callable[[], AbstractContextManager[Session]],
+    mailer: Mailer | None,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    limit: int = BATCH,
+) -> int:
+    """Send what is due, one row at a time, never inside a transaction; returns how many
+    were sent."""
+    if mailer is None:
+        log.warning("email outbox: no SMTP_HOST configured, messages stay pending")
+        return 0
+    sent = 0
+    with sessions() as session:
+        ids = session.exec(
+            select(EmailOutbox.id)
+            .where(_claimable(clock()))
+            .order_by(col(EmailOutbox.created_at))
+            .limit(limit)
+        ).all()
+        session.commit()
+        for row_id in ids:
+            now = clock()
+            claimed = session.execute(
+                update(EmailOutbox)
+                .where(col(EmailOutbox.id) == row_id, _claimable(now))
+                .values(
+                    status=OutboxStatus.SENDING,
+                    claimed_at=now,
+                    attempts=col(EmailOutbox.attempts) + 1,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            session.commit()
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                continue  # another deliverer has it
+            row = session.get(EmailOutbox, row_id, populate_existing=True)
+            if row is None:  # the account was deleted meanwhile
+                continue
+            message = Message(row.to_address, row.subject, row.text_body, row.html_body)
+            session.commit()
+            try:
+                mailer.send(message)
+            except Exception as exc:
+                _failed(session, row_id, row.attempts, exc, clock())
+                continue
+            _sent(session, row_id, clock())
+            sent += 1
+    return sent
+
+
+def _sent(session: Session, row_id: uuid.UUID, now: datetime) -> None:
+    session.execute(
+        update(EmailOutbox)
+        .where(col(EmailOutbox.id) == row_id)
+        .values(status=OutboxStatus.SENT, sent_at=now, text_body="", html_body="")
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+def _failed(
+    session: Session, row_id: uuid.UUID, attempts: int, exc: Exception, now: datetime
+) -> None:
+    # The error's class only: SMTP replies can quote addresses.
+    log.warning("email outbox: sending %s failed (%s)", row_id, type(exc).__name__)
+    gave_up = attempts >= MAX_ATTEMPTS
+    session.execute(
+        update(EmailOutbox)
+        .where(col(EmailOutbox.id) == row_id, col(EmailOutbox.status) == OutboxStatus.SENDING)
+        .values(
+            status=OutboxStatus.FAILED if gave_up else OutboxStatus.PENDING,
+            next_attempt_at=now + retry_delay(attempts),
+            last_error=type(exc).__name__[:500],
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+@contextlib.contextmanager
+def _own_session() -> Iterator[Session]:
+    with Session(get_writing_engine()) as session:
+        yield session
+
+
+@dataclass
+class Delivery:
+    """Delivers the outbox; scheduled by routes to run once their response is sent."""
+
+    sessions: Callable[[], AbstractContextManager[Session]]
+    mailer: Mailer | None
+
+    def __call__(self) -> int:
+        try:
+            return deliver_pending(self.sessions, self.mailer)
+        except Exception:
+            # The rows stay pending; the scheduled run picks them up.
+            log.exception("email outbox delivery failed")
+            return 0
+
+
+def get_delivery() -> Delivery:
+    return Delivery(_own_session, mailer_from_settings(get_settings()))
+
+
+DeliveryDep = Annotated[Delivery, Depends(get_delivery)]
+
+
+def main() -> int:
+    """`python -m app.accounts.outbox`: deliver every due message, then exit."""
+    from app.core.observability import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    total = 0
+    while True:
+        sent = deliver_pending(_own_session, mailer_from_settings(settings))
+        total += sent
+        if sent < BATCH:
+            break
+    log.info("email outbox: %d sent", total)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

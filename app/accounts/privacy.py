@@ -1,0 +1,48 @@
+"""What accounts keep about a person, for export and deletion (`app.privacy`)."""
+
+import uuid
+
+from sqlmodel import Session
+
+from app.accounts import service
+from app.accounts.models import AccountToken, ConsentRecord, EmailOutbox, RefreshToken, User
+from app.accounts.schemas import UserPublic
+from app.core.personal_data import PersonalDataSource, register
+
+
+def _user(session: Session, user_id: uuid.UUID) -> UserPublic:
+    user = session.get(User, user_id)
+    assert user is not None
+    return service.to_public(user)
+
+
+def _nothing(session: Session, user_id: uuid.UUID) -> None:
+    """The account row itself goes last, after every domain removed its data."""
+
+
+register(PersonalDataSource("user", (User,), _user, _nothing))
+register(
+    PersonalDataSource(
+        "sign_ins",
+        (RefreshToken,),
+        service.sign_in_records,
+        lambda session, user_id: service.delete_rows(session, user_id, RefreshToken),
+    )
+)
+register(
+    PersonalDataSource(
+        "consents",
+        (ConsentRecord,),
+        service.consent_history,
+        lambda session, user_id: service.delete_rows(session, user_id, ConsentRecord),
+    )
+)
+# Single-use links are only their hashes; the emails that carried them are listed.
+register(
+    PersonalDataSource(
+        "emails",
+        (EmailOutbox, AccountToken),
+        service.email_records,
+        lambda session, user_id: service.delete_rows(session, user_id, EmailOutbox, AccountToken),
+    )
+)

@@ -1,0 +1,120 @@
+"""Email: messages rendered from templates (plain text and HTML) and sent over SMTP.
+
+Nothing here touches the database. Messages are written to an outbox in the transaction of
+the change they tell about and handed to a `Mailer` after the commit (see
+`app.accounts.outbox`), so a failed send never loses or repeats the change.
+"""
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+from typing import Any, Protocol
+
+import aiosmtplib
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from app.core.config import Settings, SmtpSecurity
+
+log = logging.getLogger("app.mail")
+
+
+@dataclass(frozen=True)
+class Message:
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+class Mailer(Protocol):
+    def send(self, message: Message) -> None:
+        """Deliver the message or raise."""
+
+
+@dataclass(frozen=True)
+class SmtpMailer:
+    """Sends through an SMTP server with aiosmtplib (each call in its own event loop: the
+    outbox delivers from worker threads and command-line runs alike)."""
+
+    host: str
+    port: int
+    sender: str
+    security: SmtpSecurity = SmtpSecurity.STARTTLS
+    username: str | None = None
+    password: str | None = None
+    timeout: float = 10.0
+
+    def build(self, message: Message) -> EmailMessage:
+        email = EmailMessage()
+        email["From"] = self.sender
+        email["To"] = message.to
+        email["Subject"] = message.subject
+        email["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2].strip("> ") or None)
+        email.set_content(message.text)
+        email.add_alternative(message.html, subtype="html")
+        return email
+
+    def send(self, message: Message) -> None:
+        asyncio.run(
+            aiosmtplib.send(
+                self.build(message),
+                hostname=self.host,
+                port=self.port,
+                username=self.username,
+                password=self.password,
+                use_tls=self.security == SmtpSecurity.TLS,
+                start_tls=self.security == SmtpSecurity.STARTTLS,
+                timeout=self.timeout,
+            )
+        )
+
+
+class LogMailer:
+    """Development without an SMTP server: each message is logged, not sent."""
+
+    def send(self, message: Message) -> None:
+        log.info("email not sent (no SMTP_HOST): to=%s subject=%s", message.to, message.subject)
+        log.debug("email body:\n%s", message.text)
+
+
+def mailer_from_settings(settings: Settings) -> Mailer | None:
+    """The SMTP mailer the settings describe; in development without a host the log; in
+    production without a host none, so messages wait in the outbox."""
+    if settings.smtp_host:
+        return SmtpMailer(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.mail_from,
+            security=settings.smtp_security,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            timeout=settings.smtp_timeout_seconds,
+        )
+    if settings.is_development:
+        return LogMailer()
+    return None
+
+
+class Templates:
+    """`<name>.subject.txt`, `<name>.txt` and `<name>.html` in one folder; the HTML is
+    autoescaped, and a variable the template names but the caller left out is an error."""
+
+    def __init__(self, folder: Path) -> None:
+        self.env = Environment(
+            loader=FileSystemLoader(folder),
+            autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+            undefined=StrictUndefined,
+            keep_trailing_newline=True,
+        )
+
+    def render(self, name: str, to: str, context: dict[str, Any]) -> Message:
+        subject = self.env.get_template(f"{name}.subject.txt").render(context).strip()
+        return Message(
+            to=to,
+            subject=" ".join(subject.split()),
+            text=self.env.get_template(f"{name}.txt").render(context),
+            html=self.env.get_template(f"{name}.html").render(context),
+        )

@@ -1,0 +1,36 @@
+from fastapi import APIRouter, status
+
+from app.accounts.dependencies import CurrentUser
+from app.care.errors import ArticleNotLoaded
+from app.core.clock import NowDep
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.versioning import with_deprecated_fields
+from app.privacy import service
+from app.privacy.schemas import AccountExport
+
+router = APIRouter(tags=["accounts"])
+
+
+@router.delete(
+    "/me",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete my account",
+    responses=problem_responses(401),
+)
+def delete_me(session: SessionDep, user: CurrentUser) -> None:
+    """Delete the account with everything that belongs to it: tokens, consents, emails,
+    routines, logged sessions. This cannot be undone."""
+    service.delete_account(session, user)
+
+
+@router.get(
+    "/me/export",
+    response_model=AccountExport,
+    summary="Export my data",
+    responses=problem_responses(401, ArticleNotLoaded),
+    dependencies=[with_deprecated_fields()],
+)
+def export_me(session: SessionDep, user: CurrentUser, now: NowDep) -> AccountExport:
+    """Everything stored about the account, as one JSON document."""
+    return service.export_account(session, user, now)

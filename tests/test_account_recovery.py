@@ -1,0 +1,258 @@
+"""Password change and reset, address verification, and the email outbox, through the API
+with the messages read from a real SMTP server."""
+
+from datetime import timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.accounts.models import EmailOutbox, OutboxStatus
+from app.accounts.outbox import deliver_pending, enqueue
+from app.core.clock import utcnow
+from app.core.mail import Message
+from tests.factories import DEFAULT_PASSWORD, AuthUser, freeze_now, login, register_user
+from tests.mailbox import Mailbox
+
+NEW_PASSWORD = "a different passphrase"
+PROBLEM = "https://backpain.example/problems/"
+
+
+def _sign_in_status(client: TestClient, email: str, password: str) -> int:
+    response = client.post("/v1/auth/token", data={"username": email, "password": password})
+    return response.status_code
+
+
+def _refresh_status(client: TestClient, token: str) -> int:
+    return client.post("/v1/auth/refresh", json={"refresh_token": token}).status_code
+
+
+# --- password change -------------------------------------------------------------------
+
+
+def test_changing_the_password_keeps_this_sign_in_and_ends_the_others(
+    client: TestClient, mailbox: Mailbox
+) -> None:
+    user = register_user(client)
+    other = login(client, user.email)
+    response = client.post(
+        "/v1/me/password",
+        json={"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD},
+        headers=user.headers,
+    )
+    assert response.status_code == 204, response.text
+    assert _sign_in_status(client, user.email, DEFAULT_PASSWORD) == 401
+    assert _sign_in_status(client, user.email, NEW_PASSWORD) == 200
+    assert _refresh_status(client, other["refresh_token"]) == 401
+    assert _refresh_status(client, user.refresh_token) == 200
+    told = [m for m in mailbox.to(user.email) if "password was changed" in m["Subject"]]
+    assert len(told) == 1
+
+
+def test_a_wrong_current_password_changes_nothing(client: TestClient, alice: AuthUser) -> None:
+    response = client.post(
+        "/v1/me/password",
+        json={"current_password": "not my password", "new_password": NEW_PASSWORD},
+        headers=alice.headers,
+    )
+    assert response.status_code == 403
+    assert response.json()["type"] == PROBLEM + "wrong-password"
+    assert _sign_in_status(client, alice.email, DEFAULT_PASSWORD) == 200
+
+
+def test_a_short_new_password_is_a_422_naming_it(client: TestClient, alice: AuthUser) -> None:
+    response = client.post(
+        "/v1/me/password",
+        json={"current_password": DEFAULT_PASSWORD, "new_password": "short"},
+        headers=alice.headers,
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "body.new_password"
+
+
+def test_changing_the_password_needs_a_sign_in(client: TestClient) -> None:
+    response = client.post(
+        "/v1/me/password", json={"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD}
+    )
+    assert response.status_code == 401
+
+
+# --- password reset --------------------------------------------------------------------
+
+
+def _ask_reset(client: TestClient, email: str) -> Any:
+    return client.post("/v1/auth/password-reset", json={"email": email})
+
+
+def test_reset_link_sets_the_password_once_and_ends_every_sign_in(
+    client: TestClient, mailbox: Mailbox
+) -> None:
+    user = register_user(client, email="reset-me@example.com")
+    asked = _ask_reset(client, "Reset-Me@example.com ")
+    assert asked.status_code == 202
+    [message] = [m for m in mailbox.to(user.email) if "Reset" in m["Subject"]]
+    assert "30 minutes" in mailbox.text(message)
+    token = mailbox.token(message)
+
+    confirm = {"token": token, "new_password": NEW_PASSWORD}
+    done = client.post("/v1/auth/password-reset/confirm", json=confirm)
+    assert done.status_code == 204, done.text
+    assert _refresh_status(client, user.refresh_token) == 401
+    assert _sign_in_status(client, user.email, DEFAULT_PASSWORD) == 401
+    assert _sign_in_status(client, user.email, NEW_PASSWORD) == 200
+
+    again = client.post(
+        "/v1/auth/password-reset/confirm", json={"token": token, "new_password": "third one here"}
+    )
+    assert again.status_code == 403
+    assert again.json()["type"] == PROBLEM + "invalid-email-token"
+    assert _sign_in_status(client, user.email, NEW_PASSWORD) == 200
+
+
+def test_reset_answers_the_same_for_an_unknown_address(
+    client: TestClient, mailbox: Mailbox
+) -> None:
+    user = register_user(client)
+    known = _ask_reset(client, user.email)
+    unknown = _ask_reset(client, "nobody-here@example.com")
+    assert (known.status_code, known.json()) == (unknown.status_code, unknown.json())
+    assert mailbox.to("nobody-here@example.com") == []
+
+
+def test_a_reset_link_expires_after_30_minutes(client: TestClient, mailbox: Mailbox) -> None:
+    user = register_user(client)
+    _ask_reset(client, user.email)
+    [message] = [m for m in mailbox.to(user.email) if "Reset" in m["Subject"]]
+    freeze_now(utcnow() + timedelta(minutes=31))
+    response = client.post(
+        "/v1/auth/password-reset/confirm",
+        json={"token": mailbox.token(message), "new_password": NEW_PASSWORD},
+    )
+    assert response.status_code == 403
+
+
+def test_a_made_up_reset_token_is_refused(client: TestClient) -> None:
+    response = client.post(
+        "/v1/auth/password-reset/confirm", json={"token": "made-up", "new_password": NEW_PASSWORD}
+    )
+    assert response.status_code == 403
+    assert response.json()["type"] == PROBLEM + "invalid-email-token"
+
+
+def test_reset_requests_are_rate_limited_per_address(client: TestClient) -> None:
+    from app.main import app
+    from tests.factories import small_limiter
+
+    app.state.rate_limiter = small_limiter(2, 60)
+    statuses = [_ask_reset(client, "limited@example.com").status_code for _ in range(3)]
+    assert statuses == [202, 202, 429]
+
+
+def test_the_reset_token_is_stored_only_as_a_hash(
+    client: TestClient, session: Session, mailbox: Mailbox
+) -> None:
+    from app.accounts.models import AccountToken
+
+    user = register_user(client)
+    _ask_reset(client, user.email)
+    [message] = [m for m in mailbox.to(user.email) if "Reset" in m["Subject"]]
+    token = mailbox.token(message)
+    hashes = session.exec(select(AccountToken.token_hash)).all()
+    assert token not in hashes and hashes
+    # Once sent, the outbox keeps no copy of the link either.
+    bodies = session.exec(select(EmailOutbox.text_body).where(EmailOutbox.to_address == user.email))
+    assert all(token not in body for body in bodies)
+
+
+# --- address verification --------------------------------------------------------------
+
+
+def test_the_sign_up_email_verifies_the_address_once(client: TestClient, mailbox: Mailbox) -> None:
+    user = register_user(client)
+    assert client.get("/v1/me", headers=user.headers).json()["email_verified"] is False
+    [message] = mailbox.to(user.email)
+    assert "Confirm" in message["Subject"]
+    token = mailbox.token(message)
+    assert client.post("/v1/auth/verify-email", json={"token": token}).status_code == 204
+    assert client.get("/v1/me", headers=user.headers).json()["email_verified"] is True
+    again = client.post("/v1/auth/verify-email", json={"token": token})
+    assert again.status_code == 403
+
+
+def test_a_new_verification_link_on_request(client: TestClient, mailbox: Mailbox) -> None:
+    user = register_user(client)
+    response = client.post("/v1/me/email-verification", headers=user.headers)
+    assert response.status_code == 202
+    messages = mailbox.to(user.email)
+    assert len(messages) == 2
+    assert client.post("/v1/auth/verify-email", json={"token": mailbox.token(messages[1])})
+    assert client.get("/v1/me", headers=user.headers).json()["email_verified"] is True
+    after = client.post("/v1/me/email-verification", headers=user.headers)
+    assert after.json()["message"] == "This address is already verified."
+    assert len(mailbox.to(user.email)) == 2
+
+
+# --- the outbox ------------------------------------------------------------------------
+
+
+class FlakyMailer:
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.sent: list[Message] = []
+
+    def send(self, message: Message) -> None:
+        if self.failures > 0:
+            self.failures -= 1
+            raise ConnectionRefusedError("SMTP server down")
+        self.sent.append(message)
+
+
+def _queued(session: Session) -> EmailOutbox:
+    now = utcnow()
+    row = enqueue(
+        session,
+        user_id=None,
+        to="queued@example.com",
+        template="password_changed",
+        context={"name": None},
+        now=now - timedelta(seconds=1),
+    )
+    session.commit()
+    return row
+
+
+def test_a_failed_send_is_retried_and_a_sent_row_never_goes_twice(
+    client: TestClient, session: Session
+) -> None:
+    import contextlib
+
+    row = _queued(session)
+    mailer = FlakyMailer(failures=1)
+
+    def sessions() -> Any:
+        return contextlib.nullcontext(session)
+
+    assert deliver_pending(sessions, mailer) == 0
+    session.refresh(row)
+    assert (row.status, row.attempts, row.last_error) == (
+        OutboxStatus.PENDING,
+        1,
+        "ConnectionRefusedError",
+    )
+    # Due again after the retry delay.
+    later = row.next_attempt_at + timedelta(seconds=1)
+    assert deliver_pending(sessions, mailer, clock=lambda: later) == 1
+    assert deliver_pending(sessions, mailer, clock=lambda: later + timedelta(hours=1)) == 0
+    assert [m.to for m in mailer.sent] == ["queued@example.com"]
+    session.refresh(row)
+    assert (row.status, row.text_body, row.html_body) == (OutboxStatus.SENT, "", "")
+
+
+def test_a_failed_request_queues_no_email(client: TestClient, mailbox: Mailbox) -> None:
+    register_user(client, email="taken@example.com")
+    before = len(mailbox.messages)
+    again = client.post(
+        "/v1/auth/register", json={"email": "taken@example.com", "password": DEFAULT_PASSWORD}
+    )
+    assert again.status_code == 409
+    assert len(mailbox.messages) == before
