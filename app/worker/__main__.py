@@ -14,8 +14,15 @@ from pydantic import ValidationError
 
 from app.core.config import database_problem, describe_validation_error, get_settings
 from app.core.db import get_engine
+from app.core.mail import mailer_from_settings
 from app.core.observability import configure_logging
-from app.worker.jobs import make_queue, make_sender, policy_of, register_jobs
+from app.worker.jobs import (
+    make_queue,
+    make_sender,
+    policy_of,
+    register_account_upkeep,
+    register_jobs,
+)
 from app.worker.settings import get_worker_settings, worker_problems
 
 logger = logging.getLogger("app.worker")
@@ -43,6 +50,7 @@ def main() -> None:
         policy_of(worker),
         worker.reminder_retry_delay_seconds,
     )
+    register_account_upkeep(queue, get_engine, lambda: mailer_from_settings(settings))
     options: dict[str, object] = {
         "workers": worker.worker_threads,
         "worker_type": "thread",

@@ -1,4 +1,5 @@
-"""The reminder jobs on huey: a periodic scan and one task per reminder.
+"""The worker's jobs on huey: reminders (a periodic scan and one task per reminder), and the
+accounts' upkeep (the email outbox's retries, the purge of used-up tokens).
 
 huey gives the schedule (the scan runs every minute in whichever worker runs the scheduler),
 retries (a reminder some device could not get is tried again after a delay) and a lock (one
@@ -16,8 +17,13 @@ from typing import Any
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.exceptions import TaskLockedException
 from sqlalchemy import Engine
+from sqlmodel import Session
 
+from app.accounts import outbox
+from app.accounts.purge import purge_expired
 from app.core.clock import utcnow
+from app.core.db import writing
+from app.core.mail import Mailer
 from app.reminders import service
 from app.reminders.senders import HttpSender, LogSender, Sender
 from app.worker.settings import SenderKind, WorkerSettings
@@ -98,3 +104,38 @@ def register_jobs(
         return len(ids)
 
     return Jobs(queue=queue, scan=scan_reminders, send=send_reminder)
+
+
+@dataclass(frozen=True)
+class Upkeep:
+    deliver_email: Any
+    """Periodic: sends outbox messages whose delivery after their request failed."""
+    purge: Any
+    """Periodic: removes expired and used-up sign-in and email tokens, and old sent mail."""
+
+
+def register_account_upkeep(
+    queue: Huey,
+    engine: Callable[[], Engine],
+    mailer: Callable[[], Mailer | None],
+    clock: Callable[[], datetime] = utcnow,
+) -> Upkeep:
+    """The account jobs every deployment needs once a worker runs; both are safe to run in
+    several workers at once (outbox rows are claimed one by one; a purge deletes by rule)."""
+
+    @queue.periodic_task(crontab(minute="*"), name="deliver_email")
+    def deliver_email() -> int:
+        sent = outbox.deliver_pending(lambda: Session(writing(engine())), mailer(), clock=clock)
+        if sent:
+            logger.info("email outbox: %d sent", sent)
+        return sent
+
+    @queue.periodic_task(crontab(minute="17"), name="purge_accounts")
+    def purge_accounts() -> dict[str, int]:
+        with Session(writing(engine())) as session:
+            counts = purge_expired(session, clock())
+            session.commit()
+        logger.info("purged %s", ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+        return counts
+
+    return Upkeep(deliver_email=deliver_email, purge=purge_accounts)
