@@ -62,6 +62,7 @@ class ReportData:
     generated_at: datetime
     checkin_pain: dict[date, int] = field(default_factory=dict)
     checkin_areas: dict[date, str] = field(default_factory=dict)
+    checkin_notes: dict[date, str] = field(default_factory=dict)
     sessions: list[SessionLine] = field(default_factory=list)
     peg: list[PegLine] = field(default_factory=list)
     peg_baseline: float | None = None
@@ -116,6 +117,8 @@ def gather(
             data.checkin_areas[checkin.local_date] = ", ".join(
                 f"{a['area']} {a['pain']}" for a in checkin.areas
             )
+        if checkin.notes:
+            data.checkin_notes[checkin.local_date] = checkin.notes
         for answer in [*checkin.red_flags, *checkin.cautions]:
             data.screen_answers.append(
                 ScreenAnswer(checkin.local_date, answer, question_text(answer))

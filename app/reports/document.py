@@ -84,7 +84,8 @@ def pdf_bytes(data: ReportData) -> bytes:
             f"PEG score (0-10): baseline {data.peg_baseline:.2f}, latest {last.score:.2f}"
             f"{change}; a change of {data.peg_meaningful_percent or 30}% or more is meaningful.",
         )
-    _line(pdf, f"Flare-ups: {len(data.flare_up_days)} days.")
+    flare_ups = len(data.flare_up_days)
+    _line(pdf, f"Flare-ups: {flare_ups} day{'' if flare_ups == 1 else 's'}.")
 
     _heading(pdf, "Charts")
     pdf.image(io.BytesIO(charts.pain_chart(data)), w=pdf.epw)
@@ -146,6 +147,7 @@ CSV_COLUMNS = [
     "flare_up",
     "peg_score",
     "safety_screen_yes",
+    "notes",
 ]
 
 
@@ -179,6 +181,7 @@ def csv_text(data: ReportData) -> str:
                     "yes" if day in flare else "no",
                     peg.get(day),
                     " ".join(answers),
+                    data.checkin_notes.get(day),
                 )
             ]
         )
