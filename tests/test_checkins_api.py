@@ -25,7 +25,7 @@ def checkin_payload(**changes: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "recorded_at": "2026-11-23T21:15:00-05:00",
         "pain": 4,
-        "areas": [{"area": "lower", "pain": 4}, {"area": "mid", "pain": 2}],
+        "areas": {"lower": 4, "mid": 2},
         "notes": "Long day at the desk.",
     }
     return body | changes
@@ -44,7 +44,7 @@ def test_record_a_checkin(client: TestClient, alice: AuthUser) -> None:
     # alice counts days in UTC: 21:15 in New York is already the 24th there.
     assert stored["local_date"] == "2026-11-24"
     assert (stored["pain"], stored["pain_band"]) == (4, "moderate")
-    assert stored["areas"] == [{"area": "lower", "pain": 4}, {"area": "mid", "pain": 2}]
+    assert stored["areas"] == {"upper": None, "mid": 2, "lower": 4}
     assert stored["triage"] is None and stored["referral"] is None
     assert stored["replaced"] is None
     got = client.get(f"/v1/checkins/{stored['id']}", headers=alice.headers)
@@ -126,7 +126,8 @@ def test_future_checkins_are_refused(client: TestClient, alice: AuthUser) -> Non
     [
         ({"pain": 11}, "pain"),
         ({"pain": 3.5}, "pain"),
-        ({"areas": [{"area": "lower", "pain": 2}, {"area": "lower", "pain": 3}]}, "areas"),
+        ({"areas": {"lower": 2, "hips": 3}}, "areas"),
+        ({"areas": {"lower": 12}}, "areas"),
         ({"red_flags": ["not_a_question"]}, "red_flags"),
         ({"recorded_at": "2026-11-23T21:15:00"}, "recorded_at"),
     ],

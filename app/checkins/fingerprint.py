@@ -13,7 +13,7 @@ def canonical_content(payload: CheckinCreate) -> dict[str, Any]:
     return {
         "recorded_at": as_utc(payload.recorded_at).isoformat(),
         "pain": payload.pain,
-        "areas": sorted((a.area.value, a.pain) for a in payload.areas),
+        "areas": {area.value: level for area, level in payload.areas.rated().items()},
         "notes": payload.notes or None,
         "red_flags": sorted({f.value for f in payload.red_flags}),
         "cautions": sorted({c.value for c in payload.cautions}),

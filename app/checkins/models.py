@@ -1,6 +1,5 @@
 import uuid
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Uuid
 from sqlmodel import Field, SQLModel
@@ -31,10 +30,8 @@ class Checkin(SQLModel, table=True):
     # recorded_at's date in the person's timezone when it was stored.
     local_date: date = Field(sa_column=Column(Date, nullable=False))
     pain: int
-    # [{"area": "lower", "pain": 5}, ...]
-    areas: list[dict[str, Any]] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
-    )
+    # {"lower": 5, "mid": 2}: the parts of the back rated.
+    areas: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     notes: str | None = Field(default=None, max_length=2000)
     # Ids of the safety-screen questions answered yes with this check-in.
     red_flags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

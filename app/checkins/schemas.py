@@ -2,7 +2,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.care.schemas import ReferralPublic
 from app.core.clock import UtcDatetime
@@ -20,20 +20,28 @@ CHECKIN_EXAMPLE: dict[str, Any] = {
     "id": "5b1d7a3e-2c4f-4e8a-9b61-0f3c2d1e4a57",
     "recorded_at": "2026-11-23T21:15:00-06:00",
     "pain": 4,
-    "areas": [{"area": "lower", "pain": 4}, {"area": "mid", "pain": 2}],
+    "areas": {"lower": 4, "mid": 2},
     "notes": "Long day at the desk.",
     "red_flags": [],
     "cautions": [],
 }
 
 
-class AreaPain(BaseModel):
-    """Pain now in one part of the back."""
+class AreaPains(BaseModel):
+    """Pain now per part of the back, 0 (none) to 10 (worst imaginable); leave out the parts
+    that were not rated."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [CHECKIN_EXAMPLE["areas"]]}
+    )
 
-    area: Area
-    pain: Pain = Field(description="0 (none) to 10 (worst imaginable).")
+    upper: Pain | None = None
+    mid: Pain | None = None
+    lower: Pain | None = None
+
+    def rated(self) -> dict[Area, int]:
+        """The rated parts, in the order of `Area`."""
+        return {a: getattr(self, a.value) for a in Area if getattr(self, a.value) is not None}
 
 
 class CheckinCreate(BaseModel):
@@ -57,10 +65,8 @@ class CheckinCreate(BaseModel):
         description="Pain now, 0 (none) to 10 (worst imaginable), on the same scale as "
         "everywhere else: 0 none, 1-3 mild, 4-6 moderate, 7-10 severe."
     )
-    areas: list[AreaPain] = Field(
-        default_factory=list,
-        max_length=len(Area),
-        description="Optionally, pain now per part of the back, each area at most once.",
+    areas: AreaPains = Field(
+        default_factory=AreaPains, description="Optionally, pain now per part of the back."
     )
     notes: Notes | None = Field(
         default=None, description=f"Free text, up to {MAX_NOTES} characters."
@@ -78,14 +84,6 @@ class CheckinCreate(BaseModel):
         description="Ids of the caution questions now answered yes.",
     )
 
-    @field_validator("areas")
-    @classmethod
-    def _each_area_once(cls, areas: list[AreaPain]) -> list[AreaPain]:
-        seen = [a.area for a in areas]
-        if len(set(seen)) != len(seen):
-            raise ValueError("each area at most once")
-        return areas
-
 
 class CheckinPublic(BaseModel):
     """A stored check-in."""
@@ -95,15 +93,15 @@ class CheckinPublic(BaseModel):
     local_date: date = Field(description="The day it counts for: recorded_at in your timezone.")
     pain: int
     pain_band: PainBand
-    areas: list[AreaPain]
+    areas: AreaPains
     notes: str | None
     red_flags: list[RedFlag]
     cautions: list[Caution]
     triage: Triage | None = Field(
         description="With any safety-screen answer yes: exactly the triage POST "
-        "/v1/recommendations gives for this pain and these answers (for the most painful area "
-        "of the check-in, else your first usual area, else the lower back). An `urgent_care` "
-        "triage means emergency care now. Null when nothing was answered yes."
+        "/v1/recommendations gives for this pain and these answers (for the most painful "
+        "part of the back in `areas`, else your first usual area, else the lower back). An "
+        "`urgent_care` triage means emergency care now. Null when nothing was answered yes."
     )
     referral: ReferralPublic | None = Field(
         description="Where to get in-person care, when that triage offers it (as the "

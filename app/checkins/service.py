@@ -12,7 +12,7 @@ from app.accounts.models import User
 from app.checkins.errors import CheckinIdConflict, CheckinInFuture, CheckinNotFound
 from app.checkins.fingerprint import canonical_content, fingerprint
 from app.checkins.models import Checkin
-from app.checkins.schemas import AreaPain, CheckinCreate, CheckinPublic
+from app.checkins.schemas import AreaPains, CheckinCreate, CheckinPublic
 from app.core import pain as pain_scale
 from app.core.clock import as_utc
 from app.core.enums import Area
@@ -35,10 +35,11 @@ WRITE_ATTEMPTS = 3
 
 
 def triage_area(row: Checkin, usual_areas: list[str]) -> Area:
-    """The area the triage is asked for: the check-in's most painful area (the first listed
+    """The area the triage is asked for: the check-in's most painful area (upper, mid, lower
     on a tie), else the person's first usual area, else the lower back."""
     if row.areas:
-        return Area(max(row.areas, key=lambda a: a["pain"])["area"])
+        rated = AreaPains(**row.areas).rated()
+        return max(rated, key=lambda area: rated[area])
     if usual_areas:
         return Area(usual_areas[0])
     return Area.LOWER
@@ -68,7 +69,7 @@ def to_public(
         local_date=row.local_date,
         pain=row.pain,
         pain_band=pain_scale.band(row.pain),
-        areas=[AreaPain(area=Area(a["area"]), pain=a["pain"]) for a in row.areas],
+        areas=AreaPains(**row.areas),
         notes=row.notes,
         red_flags=[RedFlag(f) for f in row.red_flags],
         cautions=[Caution(c) for c in row.cautions],
@@ -117,7 +118,7 @@ def record_checkin(session: Session, user: User, payload: CheckinCreate, now: da
         "recorded_at": as_utc(payload.recorded_at),
         "local_date": day,
         "pain": payload.pain,
-        "areas": [{"area": a.area.value, "pain": a.pain} for a in payload.areas],
+        "areas": {area.value: level for area, level in payload.areas.rated().items()},
         "notes": payload.notes or None,
         "red_flags": sorted({f.value for f in payload.red_flags}),
         "cautions": sorted({c.value for c in payload.cautions}),

@@ -115,7 +115,7 @@ def gather(
         data.checkin_pain[checkin.local_date] = checkin.pain
         if checkin.areas:
             data.checkin_areas[checkin.local_date] = ", ".join(
-                f"{a['area']} {a['pain']}" for a in checkin.areas
+                f"{area} {level}" for area, level in checkin.areas.items()
             )
         if checkin.notes:
             data.checkin_notes[checkin.local_date] = checkin.notes

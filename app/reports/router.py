@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from app.accounts.dependencies import CurrentUser
 from app.care.errors import ArticleNotLoaded
@@ -39,6 +39,7 @@ REPORT_CONTENT = {
     },
 )
 def get_report(
+    request: Request,
     session: SessionDep,
     user: CurrentUser,
     now: NowDep,
@@ -62,14 +63,13 @@ def get_report(
         ReportFormat | None,
         Query(alias="format", description="`pdf` or `csv`; without it, `Accept` decides."),
     ] = None,
-    accept: Annotated[str | None, Header(max_length=1000)] = None,
 ) -> Response:
     """Your diary for a period, to take to a doctor or physiotherapist: the pain chart (daily
     check-ins, with sessions' pain before and after) and the PEG chart with its baseline,
     drawn as plots; adherence (days with check-ins and sessions); flare-ups; the safety-screen
     questions answered yes and when; the moves done with their doses; attention items; and the
     article's disclaimer. As CSV: one row per day. Rendered in a worker thread."""
-    fmt = service.negotiate(report_format, accept)
+    fmt = service.negotiate(report_format, request.headers.get("accept"))
     body, media_type, name = service.render(session, user, now, fmt, date_from, date_to)
     return Response(
         content=body,

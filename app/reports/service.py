@@ -33,7 +33,8 @@ def negotiate(requested: ReportFormat | None, accept: str | None) -> ReportForma
         return requested
     if not accept or not accept.strip():
         return ReportFormat.PDF
-    for media_range in accept.split(","):
+    # A header of a few media ranges; anything past the first thousand characters is noise.
+    for media_range in accept[:1000].split(","):
         media, *params = (part.strip().lower() for part in media_range.split(";"))
         if any(p.replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000") for p in params):
             continue
