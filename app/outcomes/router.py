@@ -10,6 +10,7 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses, raises
 from app.core.openapi import located
 from app.core.params import Cursor, Limit
+from app.core.replay import ReplayableDep
 from app.outcomes import (
     privacy,  # noqa: F401  (registers the personal data)
     service,
@@ -30,7 +31,9 @@ from app.outcomes.schemas import (
 
 router = APIRouter(tags=["outcomes"])
 # The questionnaire is fixed content: cacheable like the screen.
-questionnaire_router = APIRouter(route_class=CachedRoute, responses=NOT_MODIFIED)
+questionnaire_router = APIRouter(
+    route_class=CachedRoute, responses=NOT_MODIFIED, dependencies=[ReplayableDep]
+)
 
 ResponseId = Annotated[uuid.UUID, Path(description="Id of the PEG response (a UUID).")]
 
