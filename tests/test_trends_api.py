@@ -56,7 +56,7 @@ def test_trends_over_the_window(client: TestClient, alice: AuthUser) -> None:
     peg = trends["peg"]
     assert (peg["baseline_date"], peg["baseline_score"]) == ("2026-11-02", 6.0)
     assert peg["weekly"] == [
-        {"week_start": "2026-11-16", "score": 4.0, "responses": 1, "change_percent": -33.3}
+        {"week_start": "2026-11-16", "score": 4.0, "count": 1, "change_percent": -33.3}
     ]
 
     wide = client.get("/v1/progress/summary", params={"days": 30}, headers=alice.headers).json()

@@ -20,7 +20,7 @@ class PegWeek(BaseModel):
 
     week_start: date = Field(description="The Monday the week begins on.")
     score: float = Field(description="The score of the week's latest response, 0 to 10.")
-    responses: int = Field(description="Responses that week.")
+    count: int = Field(description="Responses that week.")
     change_percent: float | None = Field(
         description="Change from the baseline, in percent of it; negative is better. Null when "
         "the baseline score was 0."

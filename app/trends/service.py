@@ -63,7 +63,7 @@ def peg_trend(session: Session, user_id: uuid.UUID, date_from: date, date_to: da
             PegWeek(
                 week_start=start,
                 score=round(totals[-1] / 3, 2),
-                responses=len(totals),
+                count=len(totals),
                 change_percent=scoring.change_percent(outcomes.total(baseline), totals[-1]),
             )
             for start, totals in sorted(weeks.items())
