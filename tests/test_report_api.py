@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -33,18 +34,18 @@ def diary(client: TestClient, alice: AuthUser) -> AuthUser:
     set_timezone(client, alice, "America/Chicago")
     pains = [5, 5, 4, 4, 5, 3, 4, 4, 3, 3, 3, 2, 3, 2, 2, 3, 2, 2, 2]
     for day, pain in enumerate(pains, start=1):
-        body = {"recorded_at": f"2026-11-{day:02d}T20:00:00-06:00", "pain": pain}
+        body: dict[str, Any] = {"recorded_at": f"2026-11-{day:02d}T20:00:00-06:00", "pain": pain}
         if day == 9:
             body |= {"red_flags": ["night_pain"], "notes": "=cmd|' /C calc'!A0"}
         assert client.post("/v1/checkins", json=body, headers=alice.headers).status_code == 201
-    for day, score in [("2026-11-02", 6), ("2026-11-16", 4)]:
-        body = {
-            "answered_at": f"{day}T18:00:00Z",
+    for when, score in [("2026-11-02", 6), ("2026-11-16", 4)]:
+        peg = {
+            "answered_at": f"{when}T18:00:00Z",
             "pain": score,
             "enjoyment": score,
             "activity": score,
         }
-        client.post("/v1/outcomes/peg/responses", json=body, headers=alice.headers)
+        client.post("/v1/outcomes/peg/responses", json=peg, headers=alice.headers)
     log_session(client, alice)
     log_session(
         client,
