@@ -9,8 +9,8 @@ def import_all_models() -> None:
     import app.core.content
     import app.core.sync
     import app.exercises.models
-    import app.plans.models
     import app.outcomes.models
+    import app.plans.models
     import app.progress.models
     import app.reminders.models
     import app.routines.models  # noqa: F401

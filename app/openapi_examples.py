@@ -80,8 +80,8 @@ def record() -> dict[str, Any]:
     from app.core.config import get_settings
     from app.core.migrations import alembic_config
     from app.main import create_app
-    from app.plans.schemas import PLAN_EXAMPLE
     from app.outcomes.schemas import PEG_RESPONSE_EXAMPLE
+    from app.plans.schemas import PLAN_EXAMPLE
     from app.progress.schemas import SESSION_EXAMPLE
     from app.recommendations.schemas import CAUTION_EXAMPLE, SELF_CARE_EXAMPLE
     from app.reminders.schemas import DEVICE_EXAMPLE
