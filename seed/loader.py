@@ -245,6 +245,9 @@ def load_policies(session: Session) -> Counts:
                     setattr(row, key, value)
             counts["updated" if changed else "unchanged"] += 1
     session.flush()
+    return counts
+
+
 OUTCOME_ITEM_KEYS = {"id", "text", "anchor_low", "anchor_high"}
 
 

@@ -214,3 +214,22 @@ def test_account_deletion_removes_checkins(
     post(client, alice, checkin_payload())
     assert client.delete("/v1/me", headers=alice.headers).status_code == 204
     assert session.exec(select(Checkin).where(Checkin.user_id == uuid.UUID(alice.id))).all() == []
+
+
+def test_writes_need_health_data_consent(client: TestClient) -> None:
+    from tests.factories import register_user
+
+    from app.core.clock import request_time
+    from app.main import app
+
+    # Signed in on the real clock, like alice and bob, then the clock is frozen again.
+    app.dependency_overrides.pop(request_time)
+    nobody = register_user(client, health_data_consent=False)
+    freeze_now(NOW)
+    refused = post(client, nobody, checkin_payload())
+    assert refused.status_code == 403
+    assert refused.json()["type"].endswith("/consent-required")
+    peg = {"answered_at": "2026-11-20T12:00:00Z", "pain": 5, "enjoyment": 4, "activity": 6}
+    answer = client.post("/v1/outcomes/peg/responses", json=peg, headers=nobody.headers)
+    assert answer.status_code == 403
+    assert client.get("/v1/checkins", headers=nobody.headers).status_code == 200

@@ -10,11 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-import app.main  # noqa: F401  (the routers import the privacy modules)
 from app.attention.models import AttentionAcknowledgement
 from app.checkins.models import Checkin
-from app.core.personal_data import sources
 from app.outcomes.models import PegResponse
+from app.privacy.domains import all_sources as sources
 from tests.factories import AuthUser, freeze_now
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.accounts.dependencies import CurrentUser
+from app.accounts.dependencies import CurrentUser, HealthDataUser
 from app.care.errors import ArticleNotLoaded
 from app.checkins import (
     privacy,  # noqa: F401  (registers the personal data)
@@ -39,7 +39,11 @@ router = APIRouter(tags=["checkins"])
     },
 )
 def create_checkin(
-    session: SessionDep, user: CurrentUser, now: NowDep, payload: CheckinCreate, response: Response
+    session: SessionDep,
+    user: HealthDataUser,
+    now: NowDep,
+    payload: CheckinCreate,
+    response: Response,
 ) -> CheckinPublic:
     """Record pain now (0-10), optionally per area, notes and any safety-screen questions now
     answered yes. One check-in per day in your timezone: a second one that day replaces the

@@ -3,7 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response, status
 
-from app.accounts.dependencies import CurrentUser
+from app.accounts.dependencies import CurrentUser, HealthDataUser
 from app.core.caching import NOT_MODIFIED, CachedRoute
 from app.core.clock import NowDep
 from app.core.db import SessionDep
@@ -81,7 +81,7 @@ def get_peg(session: SessionDep) -> QuestionnairePublic:
 )
 def create_peg_response(
     session: SessionDep,
-    user: CurrentUser,
+    user: HealthDataUser,
     now: NowDep,
     payload: PegResponseCreate,
     response: Response,

@@ -3,7 +3,7 @@ attention items (the items themselves are derived from the diary, never stored).
 comes from the seed; this migration only creates the tables.
 
 Revision ID: 20261124_pain_diary
-Revises: 20261124_plans_reminders
+Revises: 20261124_account_recovery
 Create Date: 2026-11-24 14:00:00.000000
 """
 
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "20261124_pain_diary"
-down_revision: str | None = "20261124_plans_reminders"
+down_revision: str | None = "20261124_account_recovery"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
