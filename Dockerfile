@@ -25,12 +25,15 @@ RUN uv sync --frozen --no-dev \
     && python -m compileall -q app seed migrations
 
 FROM ${PYTHON_IMAGE} AS runtime
+# MPLCONFIGDIR: matplotlib (the report's charts) keeps its font cache under /tmp, as the home
+# directory does not exist and the root filesystem is read-only.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH=/app/.venv/bin:$PATH \
     ENVIRONMENT=production \
     HOST=0.0.0.0 \
-    PORT=8000
+    PORT=8000 \
+    MPLCONFIGDIR=/tmp/matplotlib
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --no-create-home --home-dir /nonexistent \
        --shell /usr/sbin/nologin app

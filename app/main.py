@@ -6,7 +6,9 @@ from pydantic import ValidationError
 from starlette.types import Receive, Scope, Send
 
 from app.accounts.router import router as accounts_router
+from app.attention.router import router as attention_router
 from app.care.router import router as care_router
+from app.checkins.router import router as checkins_router
 from app.core.config import (
     Settings,
     describe_validation_error,
@@ -31,11 +33,13 @@ from app.core.replay import Replayer
 from app.core.versioning import API_VERSION
 from app.exercises.router import router as exercises_router
 from app.health.router import router as health_router
+from app.outcomes.router import router as outcomes_router
 from app.plans.router import router as plans_router
 from app.privacy.router import router as privacy_router
 from app.progress.router import router as progress_router
 from app.recommendations.router import router as recommendations_router
 from app.reminders.router import router as devices_router
+from app.reports.router import router as reports_router
 from app.routines.router import router as routines_router
 from app.summary.router import router as summary_router
 
@@ -63,8 +67,8 @@ TAGS = [
     },
     {
         "name": "progress",
-        "description": "Logged sessions with pain before and after, streaks and trends, and "
-        "adherence to plans.",
+        "description": "Logged sessions with pain before and after, streaks and trends, "
+        "adherence to plans, and the attention items the diary raises.",
     },
     {
         "name": "plans",
@@ -74,6 +78,20 @@ TAGS = [
     {
         "name": "devices",
         "description": "Push tokens of the signed-in person's devices, where plan reminders go.",
+    },
+    {
+        "name": "checkins",
+        "description": "The daily pain diary: pain now, by area, notes and new safety-screen "
+        "answers, one check-in per day.",
+    },
+    {
+        "name": "outcomes",
+        "description": "The PEG, a validated three-item pain scale, answered at the start and "
+        "weekly.",
+    },
+    {
+        "name": "reports",
+        "description": "A report of the diary to take to a clinician, as PDF or CSV.",
     },
     {"name": "health", "description": "Liveness and readiness probes for operators."},
 ]
@@ -199,6 +217,10 @@ def create_app(settings: Settings | None = None) -> BackPainAPI:
     app.include_router(summary_router, prefix=API_PREFIX)
     app.include_router(plans_router, prefix=API_PREFIX)
     app.include_router(devices_router, prefix=API_PREFIX)
+    app.include_router(attention_router, prefix=API_PREFIX)
+    app.include_router(checkins_router, prefix=API_PREFIX)
+    app.include_router(outcomes_router, prefix=API_PREFIX)
+    app.include_router(reports_router, prefix=API_PREFIX)
     app.include_router(health_router)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     app.replayer = Replayer(observability)

@@ -3,10 +3,13 @@
 
 def import_all_models() -> None:
     import app.accounts.models
+    import app.attention.models
     import app.care.models
+    import app.checkins.models
     import app.core.content
     import app.core.sync
     import app.exercises.models
+    import app.outcomes.models
     import app.plans.models
     import app.progress.models
     import app.reminders.models

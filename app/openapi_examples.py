@@ -75,10 +75,12 @@ def record() -> dict[str, Any]:
     from fastapi.testclient import TestClient
 
     from app.accounts.schemas import UserCreate
+    from app.checkins.schemas import CHECKIN_EXAMPLE
     from app.core import db
     from app.core.config import get_settings
     from app.core.migrations import alembic_config
     from app.main import create_app
+    from app.outcomes.schemas import PEG_RESPONSE_EXAMPLE
     from app.plans.schemas import PLAN_EXAMPLE
     from app.progress.schemas import SESSION_EXAMPLE
     from app.recommendations.schemas import CAUTION_EXAMPLE, SELF_CARE_EXAMPLE
@@ -188,6 +190,56 @@ def record() -> dict[str, Any]:
             )
             keep("DevicePublic", http.post("/v1/me/devices", json=DEVICE_EXAMPLE, headers=auth))
             keep("DeviceList", http.get("/v1/me/devices", headers=auth))
+            keep("QuestionnairePublic", http.get("/v1/outcomes/peg"))
+            keep(
+                "CheckinPublic",
+                http.post("/v1/checkins", json=CHECKIN_EXAMPLE, headers=auth),
+            )
+            screened = {
+                **CHECKIN_EXAMPLE,
+                "id": "0e8b4c2d-7f61-4a3b-9d25-6c1a8e3f5b70",
+                "recorded_at": "2026-11-22T20:30:00-06:00",
+                "pain": 5,
+                "areas": {"lower": 5},
+                "notes": None,
+                "red_flags": ["night_pain"],
+            }
+            assert http.post("/v1/checkins", json=screened, headers=auth).status_code == 201
+            keep("CheckinList", http.get("/v1/checkins", params={"limit": 1}, headers=auth))
+            baseline = {
+                **PEG_RESPONSE_EXAMPLE,
+                "id": "2c7d9e14-5a3b-4f60-8e21-b4d0c6a9f385",
+                "answered_at": "2026-11-16T20:00:00-06:00",
+                "pain": 7,
+                "enjoyment": 7,
+                "activity": 8,
+            }
+            first = http.post("/v1/outcomes/peg/responses", json=baseline, headers=auth)
+            assert first.status_code == 201, first.text
+            keep(
+                "PegResponsePublic",
+                http.post("/v1/outcomes/peg/responses", json=PEG_RESPONSE_EXAMPLE, headers=auth),
+            )
+            keep(
+                "PegResponseList",
+                http.get("/v1/outcomes/peg/responses", params={"limit": 2}, headers=auth),
+            )
+            attention = keep(
+                "AttentionList",
+                http.get("/v1/progress/attention", params={"status": "open"}, headers=auth),
+            )
+            # Values sent as query parameters are examples of their enums too.
+            answers.append(("AttentionFilter", "open"))
+            report = http.get("/v1/me/report", params={"format": "csv"}, headers=auth)
+            assert report.status_code == 200, report.text
+            answers.append(("ReportFormat", "csv"))
+            keep(
+                "AttentionItemPublic",
+                http.post(
+                    f"/v1/progress/attention/{attention['data'][0]['id']}/acknowledge",
+                    headers=auth,
+                ),
+            )
             keep(
                 "ProgressSummary",
                 http.get("/v1/progress/summary", params={"days": 7}, headers=auth),

@@ -25,6 +25,7 @@ from app.core.db import get_engine
 from app.core.enums import Relevance
 from app.exercises.models import AREA_ORDER, Exercise, ExerciseTarget
 from app.exercises.schemas import Basis, Provenance
+from app.outcomes.models import OutcomeQuestionnaire
 from seed import routines as routines_seed
 from seed.routines import load_routines
 
@@ -247,6 +248,22 @@ def load_policies(session: Session) -> Counts:
     return counts
 
 
+OUTCOME_ITEM_KEYS = {"id", "text", "anchor_low", "anchor_high"}
+
+
+def load_outcomes(session: Session) -> Counts:
+    """The outcome questionnaires (the PEG), their text and citation as the file states them."""
+    counts = _new_counts()
+    for item in read_json("outcomes.json")["questionnaires"]:
+        for question in item["items"]:
+            if set(question) != OUTCOME_ITEM_KEYS:
+                raise CatalogError(f"{item['slug']}: each item has exactly {OUTCOME_ITEM_KEYS}")
+        values = {k: v for k, v in item.items() if k != "slug"}
+        _, status = _upsert(session, OutcomeQuestionnaire, item["slug"], values)
+        counts[status] += 1
+    return counts
+
+
 # Each loader reads its own seed file; order matters when later sections refer to rows
 # created by earlier ones.
 LOADERS: dict[str, Callable[[Session], Counts]] = {
@@ -254,6 +271,7 @@ LOADERS: dict[str, Callable[[Session], Counts]] = {
     "policies": load_policies,
     "referrals": load_referrals,
     "routines": load_routines,
+    "outcomes": load_outcomes,
 }
 
 
@@ -263,6 +281,7 @@ def content_digest() -> str:
         read_json("catalog.json"),
         routines_seed.read_routines(),
         read_policies(),
+        read_json("outcomes.json"),
     ]
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(canonical).hexdigest()[:32]

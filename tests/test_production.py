@@ -179,6 +179,7 @@ def test_concurrent_migrations_take_turns(database_url: str, tmp_path: Path) -> 
                 "policies",
                 "referrals",
                 "routines",
+                "outcomes",
             }
             outcomes.append((schema[0]["migrated"], sum(s["created"] for s in seeds.values())))
     holder.dispose()

@@ -50,7 +50,10 @@ def test_editing_the_data_file_updates_rows_in_place(
     knee = next(e for e in data["exercises"] if e["slug"] == "knee-rolls")
     knee["reps"] = {"min": 5, "max": 9}
     knee["targets"] = [t for t in knee["targets"] if t["area"] != "mid"]
-    monkeypatch.setattr(loader, "read_json", lambda name: data)
+    read_json = loader.read_json
+    monkeypatch.setattr(
+        loader, "read_json", lambda name: data if name == "catalog.json" else read_json(name)
+    )
     # Unlinking knee rolls from the mid back breaks the curated mid-back routine, which the
     # routines loader rightly refuses (tests/test_routines_seed.py); this test is about moves.
     monkeypatch.delitem(loader.LOADERS, "routines")

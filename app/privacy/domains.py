@@ -12,6 +12,9 @@ DOMAINS = (
     "app.progress.privacy",
     "app.plans.privacy",
     "app.reminders.privacy",
+    "app.checkins.privacy",
+    "app.outcomes.privacy",
+    "app.attention.privacy",
 )
 
 

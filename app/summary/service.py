@@ -1,16 +1,23 @@
-"""The progress summary with adherence: progress and plans composed above both, so neither
-domain imports the other's summary."""
+"""The progress summary with adherence and the diary's trends: progress, plans and trends
+composed above all three, so none imports another's summary."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
 from app.accounts.models import User
 from app.plans import service as plans
 from app.progress import service as progress
+from app.progress.streaks import local_date
 from app.summary.schemas import ProgressSummary
+from app.trends import service as trends
 
 
 def summarize(session: Session, user: User, now: datetime, days: int) -> ProgressSummary:
     base = progress.summarize(session, user, now, days)
-    return ProgressSummary(**dict(base), adherence=plans.adherence(session, user, now))
+    today = local_date(now, user.timezone)
+    return ProgressSummary(
+        **dict(base),
+        adherence=plans.adherence(session, user, now),
+        trends=trends.trends(session, user, today - timedelta(days=days - 1), today),
+    )

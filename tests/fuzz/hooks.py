@@ -10,8 +10,9 @@
 - Some rules cannot be said in JSON Schema, so the contract says them in words: a time zone
   from the tz database (which changes with tzdata releases), moves and routines that exist,
   reps or a hold on each routine step, a session that ends after it starts, a plan that does
-  not end before it starts, a cursor or sync
-  token the server issued to the same caller, a sync without filters. Generated values
+  not end before it starts, a check-in or PEG response that is not in the future, a report of
+  at most 366 days, a cursor or sync token the server issued to the same caller, a sync
+  without filters. Generated values
   that meet the schema but break such a rule are adjusted to follow it (`before_call`), so a
   refusal the contract announces is not reported as the server rejecting valid data.
 """
@@ -20,7 +21,7 @@ import os
 import secrets
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import available_timezones
@@ -188,6 +189,10 @@ def _follow_documented_rules(body: dict[str, Any]) -> None:
     routine_id = body.get("routine_id")
     if isinstance(routine_id, str) and routine_id not in routines:
         body["routine_id"] = secrets.choice(routines)
+    for key in ("recorded_at", "answered_at"):
+        moment = _moment(body.get(key))
+        if moment and moment > datetime.now(UTC):
+            body[key] = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
     started, completed = _moment(body.get("started_at")), _moment(body.get("completed_at"))
     if started and completed:
         now = datetime.now(UTC)
@@ -273,6 +278,24 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
         and query["to"] < query["from"]
     ):
         query["from"], query["to"] = query["to"], query["from"]
+    if isinstance(query, dict) and case.operation.path == "/v1/me/report":
+        _report_period(query)
+
+
+REPORT_DAYS = 366
+
+
+def _report_period(query: dict[str, Any]) -> None:
+    """A report covers at most 366 days; `to` left out is today, so a `from` alone gets a `to`."""
+    try:
+        start = date.fromisoformat(query["from"]) if isinstance(query.get("from"), str) else None
+        end = date.fromisoformat(query["to"]) if isinstance(query.get("to"), str) else None
+    except ValueError:
+        return
+    if start is not None and end is None:
+        query["to"] = start.isoformat()
+    elif start is not None and end is not None and (end - start).days >= REPORT_DAYS:
+        query["from"] = (end - timedelta(days=REPORT_DAYS - 1)).isoformat()
 
 
 SYNC_FILTERS = ("area", "from", "to")

@@ -1,0 +1,28 @@
+"""Attention items are derived from check-ins, PEG responses and sessions; what is stored is
+when the person acknowledged each. Both are in the export; the acknowledgements go with the
+account."""
+
+import uuid
+
+from sqlalchemy import delete
+from sqlmodel import Session, col
+
+from app.attention import service
+from app.attention.models import AttentionAcknowledgement
+from app.core.personal_data import PersonalDataSource, register
+
+
+def _delete(session: Session, user_id: uuid.UUID) -> None:
+    session.execute(
+        delete(AttentionAcknowledgement).where(col(AttentionAcknowledgement.user_id) == user_id)
+    )
+
+
+SOURCE = register(
+    PersonalDataSource(
+        section="attention",
+        tables=(AttentionAcknowledgement,),
+        export=service.export_items,
+        delete=_delete,
+    )
+)

@@ -1,0 +1,54 @@
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from app.accounts.dependencies import CurrentUser
+from app.attention import (
+    privacy,  # noqa: F401  (registers the personal data)
+    service,
+)
+from app.attention.errors import AttentionItemNotFound
+from app.attention.schemas import AttentionFilter, AttentionItemPublic, AttentionList
+from app.core.clock import NowDep
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+
+router = APIRouter(tags=["progress"])
+
+ItemId = Annotated[uuid.UUID, Path(description="Id of the attention item (a UUID).")]
+
+
+@router.get(
+    "/progress/attention",
+    response_model=AttentionList,
+    summary="List attention items",
+    responses=problem_responses(401, 422),
+)
+def list_attention(
+    session: SessionDep,
+    user: CurrentUser,
+    status: Annotated[
+        AttentionFilter, Query(description="`open` (the default), `acknowledged` or `all`.")
+    ] = AttentionFilter.OPEN,
+) -> AttentionList:
+    """What in your diary calls for a review, newest first: a warning sign answered yes in a
+    check-in, pain 2 or more above your first week's on 3 check-ins in a row, no meaningful
+    PEG improvement after 6 weeks, or 3 flare-ups within 14 days. Each comes with the reason,
+    what to do and, unless it needs emergency or same-day care, the referral. The README
+    gives the rules and their sources."""
+    items = service.list_items(session, user, status)
+    return AttentionList(data=items, count=len(items))
+
+
+@router.post(
+    "/progress/attention/{item_id}/acknowledge",
+    response_model=AttentionItemPublic,
+    summary="Acknowledge an attention item",
+    responses=problem_responses(401, AttentionItemNotFound, 422),
+)
+def acknowledge_attention(
+    session: SessionDep, user: CurrentUser, now: NowDep, item_id: ItemId
+) -> AttentionItemPublic:
+    """Mark an item as seen; it leaves the open list. Acknowledging it again changes nothing."""
+    return service.acknowledge(session, user, item_id, now)

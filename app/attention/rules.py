@@ -1,0 +1,272 @@
+"""When a person's diary says they should be reviewed, as plain functions over plain data.
+
+Each rule reads the whole history and returns every episode it finds, each with a stable key,
+so the same history always raises the same items (an acknowledged item stays acknowledged)
+and deleting the data an item rests on withdraws it. The thresholds and their sources:
+
+- Warning signs: a check-in that answers a safety-screen warning-sign question yes raises an
+  item with the triage `POST /v1/recommendations` gives (app.recommendations.logic): NICE NG59
+  and CKS list these signs as reasons to be assessed, urgently for some.
+- Pain above baseline: pain at least `RISE_POINTS` (2) above the mean of the person's first
+  week of check-ins on `RUN_LENGTH` (3) check-ins in a row. Two points is the usual smallest
+  important change on the 0-10 scale (the same threshold as a session's flare-up,
+  app.progress.pain); NICE NG59 asks for a review when pain is getting worse.
+- PEG not improving: no meaningful improvement (30%, from the seed) in the PEG score
+  `LONG_DURATION_WEEKS` (6) weeks after the first response, and every 6 weeks after: NICE NG59
+  and the recommendation's own rule (app.recommendations.rules) expect back pain that is not
+  getting better after about six weeks to be looked at.
+- Flare-ups: `FLARE_UPS` (3) days with a flare-up within `FLARE_UP_WINDOW_DAYS` (14) days.
+  A flare-up is a session whose pain rose by the progress rule (app.progress.pain), or a
+  check-in whose pain rose by the same rule from the check-in of the day before.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from app.core.enums import Area
+from app.progress.pain import is_flare_up
+from app.recommendations.logic import (
+    SAME_DAY_MESSAGE,
+    SEE_DOCTOR_MESSAGE,
+    URGENT_MESSAGE,
+    Answers,
+    escalation,
+)
+from app.recommendations.rules import LONG_DURATION_WEEKS
+from app.recommendations.schemas import CareTimeframe, RedFlag, TriageLevel
+
+BASELINE_DAYS = 7
+RISE_POINTS = 2
+RUN_LENGTH = 3
+PEG_REVIEW_DAYS = LONG_DURATION_WEEKS * 7
+FLARE_UPS = 3
+FLARE_UP_WINDOW_DAYS = 14
+
+REVIEW_ADVICE = (
+    "Please have your back pain reviewed: book an appointment with your doctor or a back pain "
+    "specialist, and take your pain diary report along. "
+    "If you develop any of the warning signs of the safety screen, get care at once as it "
+    "advises."
+)
+PAIN_ABOVE_BASELINE_REASON = (
+    "Your pain has been at least {points} points above where it was in your first week "
+    "({baseline} out of 10 on average) on {run} check-ins in a row, up to {last} out of 10."
+)
+PEG_NOT_IMPROVING_REASON = (
+    "{weeks} weeks after your first PEG questionnaire your score is {score} out of 10, against "
+    "{baseline} at the start: not the improvement of {percent}% or more that would count as "
+    "meaningful."
+)
+FLARE_UPS_REASON = "You had {count} flare-ups within {days} days: on {dates}."
+TRIAGE_MESSAGES: dict[CareTimeframe, str] = {
+    CareTimeframe.NOW: URGENT_MESSAGE,
+    CareTimeframe.TODAY: SAME_DAY_MESSAGE,
+    CareTimeframe.SOON: SEE_DOCTOR_MESSAGE,
+}
+
+
+class AttentionKind(StrEnum):
+    """Why an attention item was raised: `warning_sign` (a safety-screen warning sign answered
+    yes in a check-in), `pain_above_baseline` (pain 2 or more above the first week's on 3
+    check-ins in a row), `peg_not_improving` (no meaningful PEG improvement after 6 weeks) or
+    `flare_ups` (3 flare-ups within 14 days)."""
+
+    WARNING_SIGN = "warning_sign"
+    PAIN_ABOVE_BASELINE = "pain_above_baseline"
+    PEG_NOT_IMPROVING = "peg_not_improving"
+    FLARE_UPS = "flare_ups"
+
+
+@dataclass(frozen=True)
+class DayPain:
+    """A check-in: its local day and pain now."""
+
+    day: date
+    pain: int
+
+
+@dataclass(frozen=True)
+class ScreenedDay:
+    """A check-in's day, pain and safety-screen warning signs answered yes."""
+
+    day: date
+    pain: int
+    red_flags: frozenset[RedFlag]
+
+
+@dataclass(frozen=True)
+class PegPoint:
+    """A PEG response: its local day and the sum of its three answers."""
+
+    day: date
+    total: int
+
+
+@dataclass(frozen=True)
+class Raised:
+    """One episode a rule found."""
+
+    kind: AttentionKind
+    key: str
+    """Stable within the person's history: the same episode always has the same key."""
+    raised_on: date
+    reason: str
+    advice: str
+    timeframe: CareTimeframe
+    referral: bool
+    """Whether the answer should offer the in-person referral (never in an emergency or for a
+    same-day review)."""
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def warning_signs(days: Iterable[ScreenedDay]) -> list[Raised]:
+    """An item for each check-in whose warning signs send the person to be seen, with the
+    recommendation's own escalation (the area does not change it)."""
+    out = []
+    for checkin in days:
+        if not checkin.red_flags:
+            continue
+        answers = Answers(area=Area.LOWER, pain_level=checkin.pain, red_flags=checkin.red_flags)
+        level, timeframe, reasons = escalation(answers)
+        if level is TriageLevel.SELF_CARE or timeframe is None:
+            continue
+        out.append(
+            Raised(
+                kind=AttentionKind.WARNING_SIGN,
+                key=checkin.day.isoformat(),
+                raised_on=checkin.day,
+                reason=" ".join(reasons),
+                advice=TRIAGE_MESSAGES[timeframe],
+                timeframe=timeframe,
+                referral=timeframe is CareTimeframe.SOON,
+            )
+        )
+    return out
+
+
+def pain_baseline(checkins: Sequence[DayPain]) -> float | None:
+    """The mean pain of the check-ins in the first `BASELINE_DAYS` days from the first one;
+    None with no check-ins."""
+    if not checkins:
+        return None
+    first = min(c.day for c in checkins)
+    week = [c.pain for c in checkins if c.day < first + timedelta(days=BASELINE_DAYS)]
+    return sum(week) / len(week)
+
+
+def pain_above_baseline(checkins: Sequence[DayPain]) -> list[Raised]:
+    """An item each time `RUN_LENGTH` check-ins in a row after the first week are each at
+    least `RISE_POINTS` above the baseline; one item per run, however long it lasts."""
+    ordered = sorted(checkins, key=lambda c: c.day)
+    baseline = pain_baseline(ordered)
+    if baseline is None:
+        return []
+    after_week = ordered[0].day + timedelta(days=BASELINE_DAYS)
+    out = []
+    run: list[DayPain] = []
+    for checkin in ordered:
+        if checkin.day < after_week:
+            continue
+        if checkin.pain >= baseline + RISE_POINTS:
+            run.append(checkin)
+        else:
+            run = []
+        if len(run) == RUN_LENGTH:
+            out.append(
+                Raised(
+                    kind=AttentionKind.PAIN_ABOVE_BASELINE,
+                    key=run[0].day.isoformat(),
+                    raised_on=checkin.day,
+                    reason=PAIN_ABOVE_BASELINE_REASON.format(
+                        points=RISE_POINTS,
+                        baseline=_number(baseline),
+                        run=RUN_LENGTH,
+                        last=checkin.pain,
+                    ),
+                    advice=REVIEW_ADVICE,
+                    timeframe=CareTimeframe.ROUTINE,
+                    referral=True,
+                )
+            )
+    return out
+
+
+def peg_not_improving(responses: Sequence[PegPoint], percent: int) -> list[Raised]:
+    """For each `PEG_REVIEW_DAYS` period after the first response (6 weeks, 12 weeks, ...),
+    the first response in it, if its score has not improved by `percent` or more. A first
+    score of 0 leaves nothing to improve, so no item."""
+    ordered = sorted(responses, key=lambda r: r.day)
+    if not ordered or ordered[0].total == 0:
+        return []
+    baseline = ordered[0]
+    out = []
+    seen_periods: set[int] = set()
+    for response in ordered[1:]:
+        period = (response.day - baseline.day).days // PEG_REVIEW_DAYS
+        if period < 1 or period in seen_periods:
+            continue
+        seen_periods.add(period)
+        drop = baseline.total - response.total
+        if drop > 0 and drop * 100 >= percent * baseline.total:
+            continue
+        out.append(
+            Raised(
+                kind=AttentionKind.PEG_NOT_IMPROVING,
+                key=f"{baseline.day.isoformat()}/{period}",
+                raised_on=response.day,
+                reason=PEG_NOT_IMPROVING_REASON.format(
+                    weeks=(response.day - baseline.day).days // 7,
+                    score=_number(round(response.total / 3, 2)),
+                    baseline=_number(round(baseline.total / 3, 2)),
+                    percent=percent,
+                ),
+                advice=REVIEW_ADVICE,
+                timeframe=CareTimeframe.ROUTINE,
+                referral=True,
+            )
+        )
+    return out
+
+
+def flare_up_days(session_flare_ups: Iterable[date], checkins: Sequence[DayPain]) -> list[date]:
+    """The days with a flare-up, oldest first: days with a session that flared up, and days
+    whose check-in rose by the flare-up rule from the check-in of the day before."""
+    days = set(session_flare_ups)
+    by_day = {c.day: c.pain for c in checkins}
+    for day, now in by_day.items():
+        before = by_day.get(day - timedelta(days=1))
+        if before is not None and is_flare_up(before, now):
+            days.add(day)
+    return sorted(days)
+
+
+def flare_up_clusters(days: Sequence[date]) -> list[Raised]:
+    """An item when `FLARE_UPS` flare-up days fall within `FLARE_UP_WINDOW_DAYS` days; counting
+    starts afresh after each item, so one cluster raises one item."""
+    out = []
+    window: list[date] = []
+    for day in sorted(set(days)):
+        window = [d for d in window if (day - d).days < FLARE_UP_WINDOW_DAYS] + [day]
+        if len(window) == FLARE_UPS:
+            out.append(
+                Raised(
+                    kind=AttentionKind.FLARE_UPS,
+                    key=window[0].isoformat(),
+                    raised_on=day,
+                    reason=FLARE_UPS_REASON.format(
+                        count=FLARE_UPS,
+                        days=FLARE_UP_WINDOW_DAYS,
+                        dates=", ".join(d.isoformat() for d in window),
+                    ),
+                    advice=REVIEW_ADVICE,
+                    timeframe=CareTimeframe.ROUTINE,
+                    referral=True,
+                )
+            )
+            window = []
+    return out

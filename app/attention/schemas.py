@@ -1,0 +1,53 @@
+import uuid
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from app.attention.rules import AttentionKind
+from app.care.schemas import ReferralPublic
+from app.core.clock import UtcDatetime
+from app.recommendations.schemas import CareTimeframe
+
+
+class AttentionStatus(StrEnum):
+    """`open` (not acknowledged yet) or `acknowledged`."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+
+
+class AttentionFilter(StrEnum):
+    """Which items to list: `open`, `acknowledged` or `all`."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    ALL = "all"
+
+
+class AttentionItemPublic(BaseModel):
+    """Something in the diary that calls for a review, with what to do about it."""
+
+    id: uuid.UUID = Field(description="Stable: the same episode always has the same id.")
+    kind: AttentionKind
+    status: AttentionStatus
+    raised_on: date = Field(description="The day (in your timezone) the rule was met.")
+    reason: str = Field(description="What in the diary raised it, in plain words.")
+    advice: str = Field(
+        description="What to do: be reviewed, or, for a warning sign, the care it needs."
+    )
+    timeframe: CareTimeframe = Field(
+        description="How soon to be seen: `now`, `today` or `soon` for warning signs, as the "
+        "recommendation's triage says; `routine` (book a review) otherwise."
+    )
+    referral: ReferralPublic | None = Field(
+        description="Where to get in-person care; never with emergency or same-day advice."
+    )
+    acknowledged_at: UtcDatetime | None
+
+
+class AttentionList(BaseModel):
+    """Attention items, newest first."""
+
+    data: list[AttentionItemPublic]
+    count: int

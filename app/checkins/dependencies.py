@@ -1,0 +1,22 @@
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Path
+
+from app.accounts.dependencies import CurrentUser
+from app.checkins import service
+from app.checkins.errors import CheckinNotFound
+from app.checkins.models import Checkin
+from app.core.db import SessionDep
+from app.core.errors import raises
+
+CheckinId = Annotated[uuid.UUID, Path(description="Id of the check-in (a UUID).")]
+
+
+@raises(CheckinNotFound)
+def owned_checkin(user: CurrentUser, db: SessionDep, checkin_id: CheckinId) -> Checkin:
+    """One of the caller's check-ins; anyone else's is a 404."""
+    return service.get_owned_checkin(db, checkin_id, user.id)
+
+
+OwnedCheckin = Annotated[Checkin, Depends(owned_checkin)]

@@ -1,0 +1,21 @@
+"""Check-ins are personal health data: in the account export, removed with the account."""
+
+import uuid
+
+from sqlalchemy import delete
+from sqlmodel import Session, col
+
+from app.checkins import service
+from app.checkins.models import Checkin
+from app.core.personal_data import PersonalDataSource, register
+
+
+def _delete(session: Session, user_id: uuid.UUID) -> None:
+    session.execute(delete(Checkin).where(col(Checkin.user_id) == user_id))
+
+
+SOURCE = register(
+    PersonalDataSource(
+        section="checkins", tables=(Checkin,), export=service.export_checkins, delete=_delete
+    )
+)

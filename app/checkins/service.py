@@ -1,0 +1,245 @@
+"""Daily check-ins: pain now, by area, notes and new safety-screen answers, one per local day."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.accounts.models import User
+from app.checkins.errors import CheckinIdConflict, CheckinInFuture, CheckinNotFound
+from app.checkins.fingerprint import canonical_content, fingerprint
+from app.checkins.models import Checkin
+from app.checkins.schemas import AreaPains, CheckinCreate, CheckinPublic
+from app.core import pain as pain_scale
+from app.core.clock import as_utc
+from app.core.enums import Area
+from app.core.errors import InvalidInput
+from app.core.pagination import SortKey, count, fetch_keyset
+from app.core.sync import Cursor
+from app.progress.streaks import local_date
+from app.recommendations import service as recommendations
+from app.recommendations.schemas import (
+    Caution,
+    RecommendationCreate,
+    RecommendationPublic,
+    RedFlag,
+)
+
+# A phone's clock may run a little ahead of ours (as for sessions).
+CLOCK_SKEW = timedelta(minutes=5)
+# Losing the race for a day to another request this many times in a row is not a race.
+WRITE_ATTEMPTS = 3
+
+
+def triage_area(row: Checkin, usual_areas: list[str]) -> Area:
+    """The area the triage is asked for: the check-in's most painful area (upper, mid, lower
+    on a tie), else the person's first usual area, else the lower back."""
+    if row.areas:
+        rated = AreaPains(**row.areas).rated()
+        return max(rated, key=lambda area: rated[area])
+    if usual_areas:
+        return Area(usual_areas[0])
+    return Area.LOWER
+
+
+def screen_answers(session: Session, row: Checkin, user: User) -> RecommendationPublic | None:
+    """What POST /v1/recommendations answers for this check-in's pain and screen answers, or
+    None when no screen question was answered yes."""
+    if not row.red_flags and not row.cautions:
+        return None
+    request = RecommendationCreate(
+        area=triage_area(row, user.usual_areas),
+        pain_level=row.pain,
+        red_flags=[RedFlag(f) for f in row.red_flags],
+        cautions=[Caution(c) for c in row.cautions],
+    )
+    return recommendations.create_recommendation(session, request)
+
+
+def to_public(
+    session: Session, row: Checkin, user: User, replaced: uuid.UUID | None = None
+) -> CheckinPublic:
+    answer = screen_answers(session, row, user)
+    return CheckinPublic(
+        id=row.id,
+        recorded_at=as_utc(row.recorded_at),
+        local_date=row.local_date,
+        pain=row.pain,
+        pain_band=pain_scale.band(row.pain),
+        areas=AreaPains(**row.areas),
+        notes=row.notes,
+        red_flags=[RedFlag(f) for f in row.red_flags],
+        cautions=[Caution(c) for c in row.cautions],
+        triage=answer.triage if answer else None,
+        referral=answer.referral if answer else None,
+        replaced=replaced,
+        created_at=as_utc(row.created_at),
+    )
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The stored check-in, and whether this request stored it (False: a repeat)."""
+
+    checkin: CheckinPublic
+    created: bool
+
+
+def _repeat(session: Session, existing: Checkin, user: User, digest: str) -> Recorded:
+    if existing.user_id != user.id or existing.fingerprint != digest:
+        raise CheckinIdConflict(existing.id)
+    return Recorded(to_public(session, existing, user), created=False)
+
+
+def _same_day(session: Session, user_id: uuid.UUID, day: date) -> Checkin | None:
+    return session.exec(
+        select(Checkin).where(Checkin.user_id == user_id, Checkin.local_date == day)
+    ).first()
+
+
+def record_checkin(session: Session, user: User, payload: CheckinCreate, now: datetime) -> Recorded:
+    """Store a check-in once. A repeat with the same id and content returns the stored one;
+    other content under that id is a conflict. A check-in on a day that already has one
+    replaces it."""
+    digest = fingerprint(canonical_content(payload))
+    checkin_id = payload.id or uuid.uuid4()
+    if payload.id is not None:
+        existing = session.get(Checkin, payload.id)
+        if existing is not None:
+            return _repeat(session, existing, user, digest)
+    if as_utc(payload.recorded_at) > now + CLOCK_SKEW:
+        raise CheckinInFuture()
+    day = local_date(payload.recorded_at, user.timezone)
+    values: dict[str, Any] = {
+        "user_id": user.id,
+        "recorded_at": as_utc(payload.recorded_at),
+        "local_date": day,
+        "pain": payload.pain,
+        "areas": {area.value: level for area, level in payload.areas.rated().items()},
+        "notes": payload.notes or None,
+        "red_flags": sorted({f.value for f in payload.red_flags}),
+        "cautions": sorted({c.value for c in payload.cautions}),
+        "fingerprint": digest,
+    }
+    for attempt in range(WRITE_ATTEMPTS):
+        row = Checkin(id=checkin_id, **values)
+        try:
+            # A savepoint, so that losing a race leaves the request's transaction usable.
+            with session.begin_nested():
+                earlier = _same_day(session, user.id, day)
+                replaced = earlier.id if earlier is not None else None
+                if earlier is not None:
+                    session.delete(earlier)
+                    session.flush()
+                session.add(row)
+                session.flush()
+        except IntegrityError:
+            # Another request stored this id, or a check-in for this day, since we looked.
+            existing = session.get(Checkin, checkin_id)
+            if existing is not None:
+                return _repeat(session, existing, user, digest)
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
+            continue
+        return Recorded(to_public(session, row, user, replaced), created=True)
+    raise AssertionError("unreachable")
+
+
+def get_owned_checkin(session: Session, checkin_id: uuid.UUID, user_id: uuid.UUID) -> Checkin:
+    row = session.exec(
+        select(Checkin).where(Checkin.id == checkin_id, Checkin.user_id == user_id)
+    ).first()
+    if row is None:
+        raise CheckinNotFound(checkin_id)
+    return row
+
+
+def delete_checkin(session: Session, row: Checkin) -> None:
+    session.delete(row)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class Listing:
+    data: list[CheckinPublic]
+    count: int
+    next_cursor: str | None
+
+
+LIST_ORDER = (
+    SortKey(col(Checkin.local_date), descending=True),
+    SortKey(col(Checkin.id), descending=True),
+)
+CURSOR_LOC: list[str | int] = ["query", "cursor"]
+
+
+def _decode_cursor(text: str) -> tuple[date, uuid.UUID]:
+    key = Cursor.decode(text, CURSOR_LOC, sync=False, width=2).key
+    try:
+        return date.fromisoformat(key[0]), uuid.UUID(key[1])
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput("`cursor` is not a cursor this service issued.", loc=CURSOR_LOC) from exc
+
+
+def list_checkins(
+    session: Session,
+    user: User,
+    *,
+    date_from: date | None,
+    date_to: date | None,
+    limit: int,
+    cursor: str | None,
+) -> Listing:
+    """Newest day first, keyset paged."""
+    if date_from is not None and date_to is not None and date_to < date_from:
+        raise InvalidInput("`to` must not be before `from`.", loc=["query", "to"])
+    start = _decode_cursor(cursor) if cursor is not None else None
+    query = select(Checkin).where(Checkin.user_id == user.id)
+    if date_from is not None:
+        query = query.where(col(Checkin.local_date) >= date_from)
+    if date_to is not None:
+        query = query.where(col(Checkin.local_date) <= date_to)
+    rows, next_key = fetch_keyset(
+        session, query, LIST_ORDER, lambda r: (r.local_date, r.id), start=start, limit=limit
+    )
+    next_cursor = None
+    if next_key is not None:
+        next_cursor = Cursor((next_key[0].isoformat(), str(next_key[1])), False, "").encode()
+    return Listing(
+        data=[to_public(session, r, user) for r in rows],
+        count=count(session, query),
+        next_cursor=next_cursor,
+    )
+
+
+def checkins_between(
+    session: Session, user_id: uuid.UUID, date_from: date | None = None, date_to: date | None = None
+) -> list[Checkin]:
+    """The person's check-ins, oldest day first, optionally within a range of local days."""
+    query = select(Checkin).where(Checkin.user_id == user_id)
+    if date_from is not None:
+        query = query.where(col(Checkin.local_date) >= date_from)
+    if date_to is not None:
+        query = query.where(col(Checkin.local_date) <= date_to)
+    return list(session.exec(query.order_by(col(Checkin.local_date))).all())
+
+
+def export_checkins(session: Session, user_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Every check-in as stored, oldest first, for the account export."""
+    return [
+        {
+            "id": str(r.id),
+            "recorded_at": as_utc(r.recorded_at).isoformat(),
+            "local_date": r.local_date.isoformat(),
+            "pain": r.pain,
+            "areas": r.areas,
+            "notes": r.notes,
+            "red_flags": r.red_flags,
+            "cautions": r.cautions,
+            "created_at": as_utc(r.created_at).isoformat(),
+        }
+        for r in checkins_between(session, user_id)
+    ]

@@ -1,0 +1,141 @@
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Response, status
+
+from app.accounts.dependencies import CurrentUser, HealthDataUser
+from app.core.caching import NOT_MODIFIED, CachedRoute
+from app.core.clock import NowDep
+from app.core.db import SessionDep
+from app.core.errors import problem_responses, raises
+from app.core.openapi import located
+from app.core.params import Cursor, Limit
+from app.core.replay import ReplayableDep
+from app.outcomes import (
+    privacy,  # noqa: F401  (registers the personal data)
+    service,
+)
+from app.outcomes.errors import (
+    PegResponseIdConflict,
+    PegResponseInFuture,
+    PegResponseNotFound,
+    QuestionnaireNotLoaded,
+)
+from app.outcomes.models import PegResponse
+from app.outcomes.schemas import (
+    PegResponseCreate,
+    PegResponseList,
+    PegResponsePublic,
+    QuestionnairePublic,
+)
+
+router = APIRouter(tags=["outcomes"])
+# The questionnaire is fixed content: cacheable like the screen.
+questionnaire_router = APIRouter(
+    route_class=CachedRoute, responses=NOT_MODIFIED, dependencies=[ReplayableDep]
+)
+
+ResponseId = Annotated[uuid.UUID, Path(description="Id of the PEG response (a UUID).")]
+
+
+@raises(PegResponseNotFound)
+def owned_response(user: CurrentUser, db: SessionDep, response_id: ResponseId) -> PegResponse:
+    """One of the caller's PEG responses; anyone else's is a 404."""
+    return service.get_owned_response(db, response_id, user.id)
+
+
+OwnedResponse = Annotated[PegResponse, Depends(owned_response)]
+
+
+@questionnaire_router.get(
+    "/outcomes/peg",
+    response_model=QuestionnairePublic,
+    summary="Get the PEG questionnaire",
+    responses=problem_responses(QuestionnaireNotLoaded),
+)
+def get_peg(session: SessionDep) -> QuestionnairePublic:
+    """The PEG three-item scale (pain, interference with enjoyment of life, interference with
+    general activity, each 0-10 over the past week), with its anchors, scoring, schedule and
+    citation. Public domain."""
+    return service.get_questionnaire(session)
+
+
+@router.post(
+    "/outcomes/peg/responses",
+    response_model=PegResponsePublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Answer the PEG",
+    responses={
+        200: {
+            "model": PegResponsePublic,
+            **located(
+                "This response (same id, same content) was already stored; nothing changed.",
+                "the stored response",
+            ),
+        },
+        201: located("The response was stored.", "the stored response"),
+        **problem_responses(
+            401, PegResponseIdConflict, PegResponseInFuture, QuestionnaireNotLoaded, 422
+        ),
+    },
+)
+def create_peg_response(
+    session: SessionDep,
+    user: HealthDataUser,
+    now: NowDep,
+    payload: PegResponseCreate,
+    response: Response,
+) -> PegResponsePublic:
+    """Store the three answers; the answer is scored (the mean of the three) and compared with
+    the first response, the baseline: a change of 30% or more is meaningful. Answer at the
+    start, then weekly. Safe to retry with the same `id`."""
+    recorded = service.record_response(session, user, payload, now)
+    if not recorded.created:
+        response.status_code = status.HTTP_200_OK
+    response.headers["Location"] = f"/v1/outcomes/peg/responses/{recorded.response.id}"
+    return recorded.response
+
+
+@router.get(
+    "/outcomes/peg/responses",
+    response_model=PegResponseList,
+    summary="List PEG responses",
+    responses=problem_responses(401, 422, QuestionnaireNotLoaded),
+)
+def list_peg_responses(
+    session: SessionDep, user: CurrentUser, now: NowDep, limit: Limit = 50, cursor: Cursor = None
+) -> PegResponseList:
+    """The caller's responses, newest first, each scored against the baseline, and when the
+    next one is due."""
+    page = service.list_responses(session, user, limit=limit, cursor=cursor, now=now)
+    return PegResponseList(
+        data=page.data,
+        count=page.count,
+        next_cursor=page.next_cursor,
+        next_due_on=page.next_due_on,
+    )
+
+
+@router.get(
+    "/outcomes/peg/responses/{response_id}",
+    response_model=PegResponsePublic,
+    summary="Get one PEG response",
+    responses=problem_responses(401, 404, 422, QuestionnaireNotLoaded),
+)
+def get_peg_response(session: SessionDep, row: OwnedResponse) -> PegResponsePublic:
+    """One of the caller's responses."""
+    return service.public_response(session, row)
+
+
+@router.delete(
+    "/outcomes/peg/responses/{response_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a PEG response",
+    responses=problem_responses(401, 404, 422),
+)
+def delete_peg_response(session: SessionDep, row: OwnedResponse) -> None:
+    """Delete one of the caller's responses (deleting the first makes the next the baseline)."""
+    service.delete_response(session, row)
+
+
+router.include_router(questionnaire_router)

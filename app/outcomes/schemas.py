@@ -1,0 +1,114 @@
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.core.clock import UtcDatetime
+from app.core.pain import PAIN_MAX, PAIN_MIN
+from app.core.types import WHOLE_NUMBER, BoundedDatetime
+
+Answer = Annotated[int, Field(ge=PAIN_MIN, le=PAIN_MAX), WHOLE_NUMBER]
+
+PEG_RESPONSE_EXAMPLE: dict[str, Any] = {
+    "id": "9a3e2f71-6c0d-4b8e-a5f2-1d7c3b9e0a64",
+    "answered_at": "2026-11-23T20:00:00-06:00",
+    "pain": 6,
+    "enjoyment": 5,
+    "activity": 7,
+}
+
+
+class QuestionnaireItem(BaseModel):
+    """One question, answered with a whole number between `min` and `max`."""
+
+    id: str = Field(description="The field the answer goes in.")
+    text: str
+    min: int
+    max: int
+    anchor_low: str = Field(description="What `min` means.")
+    anchor_high: str = Field(description="What `max` means.")
+
+
+class QuestionnairePublic(BaseModel):
+    """A validated outcome measure, with its items, scoring and source."""
+
+    slug: str
+    name: str
+    title: str
+    instructions: str
+    recall: str = Field(description="The period the answers are about.")
+    items: list[QuestionnaireItem]
+    scoring: str
+    schedule: str = Field(description="When to answer it.")
+    meaningful_change_percent: int = Field(
+        description="A change of at least this many percent of the first score is reported as "
+        "meaningful."
+    )
+    meaningful_change_source: str
+    citation: str
+    license: str
+
+
+class PegResponseCreate(BaseModel):
+    """The three PEG answers. Send the same `id` again and the stored response comes back
+    with 200."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [PEG_RESPONSE_EXAMPLE]}
+    )
+
+    id: uuid.UUID | None = Field(
+        default=None,
+        description="Client-generated UUID, so retries are safe. Omit it and the server picks one.",
+    )
+    answered_at: BoundedDatetime = Field(
+        description="When it was answered, with UTC offset; not in the future (5 minutes of "
+        "clock skew allowed)."
+    )
+    pain: Answer = Field(description="Pain on average in the past week, 0 to 10.")
+    enjoyment: Answer = Field(
+        description="How much pain interfered with enjoyment of life in the past week, 0 to 10."
+    )
+    activity: Answer = Field(
+        description="How much pain interfered with general activity in the past week, 0 to 10."
+    )
+
+
+class PegResponsePublic(BaseModel):
+    """A stored PEG response, scored against the first one (the baseline)."""
+
+    id: uuid.UUID
+    answered_at: UtcDatetime
+    local_date: date = Field(description="answered_at's day in your timezone.")
+    pain: int
+    enjoyment: int
+    activity: int
+    score: float = Field(description="Mean of the three answers, 0 to 10; higher is worse.")
+    baseline: bool = Field(description="This is the first response: the baseline.")
+    baseline_score: float
+    change_percent: float | None = Field(
+        description="Change of the score from the baseline, in percent of it; negative is "
+        "better. Null when the baseline score was 0."
+    )
+    meaningful_improvement: bool = Field(
+        description="The score fell by the meaningful-change threshold (30%) or more."
+    )
+    meaningful_worsening: bool = Field(
+        description="The score rose by the meaningful-change threshold (30%) or more."
+    )
+    created_at: UtcDatetime
+
+
+class PegResponseList(BaseModel):
+    """The caller's PEG responses, newest first."""
+
+    data: list[PegResponsePublic]
+    count: int = Field(description="Responses across all pages.")
+    next_cursor: str | None = Field(
+        description="Send it as `cursor` for the next page; null on the last page."
+    )
+    next_due_on: date = Field(
+        description="When the next response is due, in your timezone: today with none yet, "
+        "else a week after the latest."
+    )

@@ -1,0 +1,253 @@
+"""The PEG: the questionnaire from the seed, and people's responses scored against their
+first one."""
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.accounts.models import User
+from app.core.clock import as_utc
+from app.core.errors import InvalidInput
+from app.core.pagination import SortKey, count, fetch_keyset
+from app.core.sync import Cursor
+from app.outcomes import scoring
+from app.outcomes.errors import (
+    PegResponseIdConflict,
+    PegResponseInFuture,
+    PegResponseNotFound,
+    QuestionnaireNotLoaded,
+)
+from app.outcomes.models import OutcomeQuestionnaire, PegResponse
+from app.outcomes.schemas import (
+    PegResponseCreate,
+    PegResponsePublic,
+    QuestionnaireItem,
+    QuestionnairePublic,
+)
+from app.progress.streaks import local_date
+
+PEG = "peg"
+CLOCK_SKEW = timedelta(minutes=5)
+# Answered at the start, then weekly.
+INTERVAL = timedelta(days=7)
+CURSOR_LOC: list[str | int] = ["query", "cursor"]
+
+
+def get_questionnaire_row(session: Session, slug: str = PEG) -> OutcomeQuestionnaire:
+    row = session.exec(
+        select(OutcomeQuestionnaire).where(OutcomeQuestionnaire.slug == slug)
+    ).first()
+    if row is None:
+        raise QuestionnaireNotLoaded()
+    return row
+
+
+def get_questionnaire(session: Session) -> QuestionnairePublic:
+    row = get_questionnaire_row(session)
+    return QuestionnairePublic(
+        slug=row.slug,
+        name=row.name,
+        title=row.title,
+        instructions=row.instructions,
+        recall=row.recall,
+        items=[QuestionnaireItem(min=0, max=10, **item) for item in row.items],
+        scoring=row.scoring,
+        schedule=row.schedule,
+        meaningful_change_percent=row.meaningful_change_percent,
+        meaningful_change_source=row.meaningful_change_source,
+        citation=row.citation,
+        license=row.license,
+    )
+
+
+def meaningful_change_percent(session: Session) -> int:
+    return get_questionnaire_row(session).meaningful_change_percent
+
+
+def total(row: PegResponse) -> int:
+    return row.pain + row.enjoyment + row.activity
+
+
+def to_public(row: PegResponse, baseline: PegResponse, percent: int) -> PegResponsePublic:
+    change = scoring.meaningful_change(total(baseline), total(row), percent)
+    return PegResponsePublic(
+        id=row.id,
+        answered_at=as_utc(row.answered_at),
+        local_date=row.local_date,
+        pain=row.pain,
+        enjoyment=row.enjoyment,
+        activity=row.activity,
+        score=scoring.score([row.pain, row.enjoyment, row.activity]),
+        baseline=row.id == baseline.id,
+        baseline_score=scoring.score([baseline.pain, baseline.enjoyment, baseline.activity]),
+        change_percent=scoring.change_percent(total(baseline), total(row)),
+        meaningful_improvement=change.improved,
+        meaningful_worsening=change.worsened,
+        created_at=as_utc(row.created_at),
+    )
+
+
+def responses(session: Session, user_id: uuid.UUID) -> list[PegResponse]:
+    """Every response of the person, oldest first (the first is the baseline)."""
+    return list(
+        session.exec(
+            select(PegResponse)
+            .where(PegResponse.user_id == user_id)
+            .order_by(col(PegResponse.answered_at), col(PegResponse.id))
+        ).all()
+    )
+
+
+def baseline_of(session: Session, user_id: uuid.UUID) -> PegResponse | None:
+    return session.exec(
+        select(PegResponse)
+        .where(PegResponse.user_id == user_id)
+        .order_by(col(PegResponse.answered_at), col(PegResponse.id))
+        .limit(1)
+    ).first()
+
+
+def _digest(payload: PegResponseCreate) -> str:
+    content = {
+        "answered_at": as_utc(payload.answered_at).isoformat(),
+        "pain": payload.pain,
+        "enjoyment": payload.enjoyment,
+        "activity": payload.activity,
+    }
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Recorded:
+    response: PegResponsePublic
+    created: bool
+
+
+def _repeat(session: Session, existing: PegResponse, user: User, digest: str) -> Recorded:
+    if existing.user_id != user.id or existing.fingerprint != digest:
+        raise PegResponseIdConflict(existing.id)
+    baseline = baseline_of(session, user.id) or existing
+    percent = meaningful_change_percent(session)
+    return Recorded(to_public(existing, baseline, percent), created=False)
+
+
+def record_response(
+    session: Session, user: User, payload: PegResponseCreate, now: datetime
+) -> Recorded:
+    digest = _digest(payload)
+    if payload.id is not None:
+        existing = session.get(PegResponse, payload.id)
+        if existing is not None:
+            return _repeat(session, existing, user, digest)
+    if as_utc(payload.answered_at) > now + CLOCK_SKEW:
+        raise PegResponseInFuture()
+    percent = meaningful_change_percent(session)
+    row = PegResponse(
+        id=payload.id or uuid.uuid4(),
+        user_id=user.id,
+        answered_at=as_utc(payload.answered_at),
+        local_date=local_date(payload.answered_at, user.timezone),
+        pain=payload.pain,
+        enjoyment=payload.enjoyment,
+        activity=payload.activity,
+        fingerprint=digest,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        existing = session.get(PegResponse, row.id)
+        if existing is None:
+            raise
+        return _repeat(session, existing, user, digest)
+    baseline = baseline_of(session, user.id) or row
+    return Recorded(to_public(row, baseline, percent), created=True)
+
+
+def get_owned_response(session: Session, response_id: uuid.UUID, user_id: uuid.UUID) -> PegResponse:
+    row = session.exec(
+        select(PegResponse).where(PegResponse.id == response_id, PegResponse.user_id == user_id)
+    ).first()
+    if row is None:
+        raise PegResponseNotFound(response_id)
+    return row
+
+
+def public_response(session: Session, row: PegResponse) -> PegResponsePublic:
+    baseline = baseline_of(session, row.user_id) or row
+    return to_public(row, baseline, meaningful_change_percent(session))
+
+
+def delete_response(session: Session, row: PegResponse) -> None:
+    session.delete(row)
+    session.flush()
+
+
+LIST_ORDER = (
+    SortKey(col(PegResponse.answered_at), descending=True),
+    SortKey(col(PegResponse.id), descending=True),
+)
+
+
+@dataclass(frozen=True)
+class Listing:
+    data: list[PegResponsePublic]
+    count: int
+    next_cursor: str | None
+    next_due_on: date
+
+
+def list_responses(
+    session: Session, user: User, *, limit: int, cursor: str | None, now: datetime
+) -> Listing:
+    start = None
+    if cursor is not None:
+        start = Cursor.decode(cursor, CURSOR_LOC, sync=False, width=2).key
+        if not isinstance(start[0], datetime) or not isinstance(start[1], uuid.UUID):
+            raise InvalidInput("`cursor` is not a cursor this service issued.", loc=CURSOR_LOC)
+    query = select(PegResponse).where(PegResponse.user_id == user.id)
+    rows, next_key = fetch_keyset(
+        session,
+        query,
+        LIST_ORDER,
+        lambda r: (as_utc(r.answered_at), r.id),
+        start=start,
+        limit=limit,
+    )
+    baseline = baseline_of(session, user.id)
+    percent = meaningful_change_percent(session) if baseline is not None else 0
+    latest = session.exec(
+        query.order_by(col(PegResponse.answered_at).desc(), col(PegResponse.id).desc()).limit(1)
+    ).first()
+    today = local_date(now, user.timezone)
+    next_due = today if latest is None else latest.local_date + INTERVAL
+    return Listing(
+        data=[to_public(r, baseline or r, percent) for r in rows],
+        count=count(session, query),
+        next_cursor=None if next_key is None else Cursor(next_key, False, "").encode(),
+        next_due_on=next_due,
+    )
+
+
+def export_responses(session: Session, user_id: uuid.UUID) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": str(r.id),
+            "answered_at": as_utc(r.answered_at).isoformat(),
+            "local_date": r.local_date.isoformat(),
+            "pain": r.pain,
+            "enjoyment": r.enjoyment,
+            "activity": r.activity,
+            "score": scoring.score([r.pain, r.enjoyment, r.activity]),
+            "created_at": as_utc(r.created_at).isoformat(),
+        }
+        for r in responses(session, user_id)
+    ]

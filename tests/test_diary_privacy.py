@@ -1,0 +1,76 @@
+"""The diary's personal data is declared in the registry the account export and deletion walk:
+each source exports the person's rows and deletes them, and the account's deletion removes
+them all (ON DELETE CASCADE)."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.attention.models import AttentionAcknowledgement
+from app.checkins.models import Checkin
+from app.outcomes.models import PegResponse
+from app.privacy.domains import all_sources as sources
+from tests.factories import AuthUser, freeze_now
+
+NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
+TABLES: dict[str, type[Any]] = {
+    "checkins": Checkin,
+    "peg_responses": PegResponse,
+    "attention": AttentionAcknowledgement,
+}
+
+
+@pytest.fixture()
+def diary(client: TestClient, alice: AuthUser) -> AuthUser:
+    freeze_now(NOW)
+    checkin = {"recorded_at": "2026-11-20T12:00:00Z", "pain": 4, "red_flags": ["night_pain"]}
+    assert client.post("/v1/checkins", json=checkin, headers=alice.headers).status_code == 201
+    peg = {"answered_at": "2026-11-20T12:00:00Z", "pain": 5, "enjoyment": 4, "activity": 6}
+    assert (
+        client.post("/v1/outcomes/peg/responses", json=peg, headers=alice.headers).status_code
+        == 201
+    )
+    (item,) = client.get("/v1/progress/attention", headers=alice.headers).json()["data"]
+    client.post(f"/v1/progress/attention/{item['id']}/acknowledge", headers=alice.headers)
+    return alice
+
+
+def test_each_source_exports_and_deletes(diary: AuthUser, session: Session) -> None:
+    user_id = uuid.UUID(diary.id)
+    registered = {s.section: s for s in sources()}
+    for section, table in TABLES.items():
+        source = registered[section]
+        assert source.tables == (table,)
+        assert len(source.export(session, user_id)) == 1, section
+    for section, table in TABLES.items():
+        registered[section].delete(session, user_id)
+        session.flush()
+        assert session.exec(select(table).where(table.user_id == user_id)).all() == []
+
+
+def test_the_export_holds_the_figures(diary: AuthUser, session: Session) -> None:
+    registered = {s.section: s for s in sources()}
+    user_id = uuid.UUID(diary.id)
+    (checkin,) = registered["checkins"].export(session, user_id)
+    assert (checkin["local_date"], checkin["pain"], checkin["red_flags"]) == (
+        "2026-11-20",
+        4,
+        ["night_pain"],
+    )
+    (peg,) = registered["peg_responses"].export(session, user_id)
+    assert peg["score"] == 5.0
+    (item,) = registered["attention"].export(session, user_id)
+    assert item["kind"] == "warning_sign" and item["status"] == "acknowledged"
+
+
+def test_account_deletion_removes_the_diary(
+    client: TestClient, diary: AuthUser, session: Session
+) -> None:
+    assert client.delete("/v1/me", headers=diary.headers).status_code == 204
+    user_id = uuid.UUID(diary.id)
+    for table in TABLES.values():
+        assert session.exec(select(table).where(table.user_id == user_id)).all() == []
