@@ -217,10 +217,9 @@ def test_account_deletion_removes_checkins(
 
 
 def test_writes_need_health_data_consent(client: TestClient) -> None:
-    from tests.factories import register_user
-
     from app.core.clock import request_time
     from app.main import app
+    from tests.factories import register_user
 
     # Signed in on the real clock, like alice and bob, then the clock is frozen again.
     app.dependency_overrides.pop(request_time)
