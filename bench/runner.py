@@ -138,7 +138,20 @@ class Account:
     @classmethod
     def register(cls, port: int, label: str, timezone: str) -> "Account":
         email = f"bench-{label}-{secrets.token_hex(4)}@example.com"
-        body = json.dumps({"email": email, "password": PASSWORD, "timezone": timezone})
+        # Signed up as the app does: accepting the current terms and privacy notice, and
+        # consenting to keeping health data (under the privacy notice), which logging needs.
+        policies = expect(
+            _retrying(lambda: httpc.call(port, "GET", "/v1/policies")), 200, "policies"
+        ).json()["data"]
+        versions = {p["kind"]: p["version"] for p in policies}
+        consents = [
+            {"purpose": "terms", "version": versions["terms"]},
+            {"purpose": "privacy_notice", "version": versions["privacy_notice"]},
+            {"purpose": "health_data", "version": versions["privacy_notice"]},
+        ]
+        body = json.dumps(
+            {"email": email, "password": PASSWORD, "timezone": timezone, "consents": consents}
+        )
         response = _retrying(
             lambda: httpc.call(
                 port,
