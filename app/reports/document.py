@@ -15,8 +15,6 @@ from app.reports.data import ReportData
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
-MIME_PDF = "application/pdf"
-MIME_CSV = "text/csv"
 
 
 class _Report(FPDF):

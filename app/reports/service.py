@@ -8,9 +8,9 @@ from sqlmodel import Session
 from app.accounts.models import User
 from app.core.errors import InvalidInput
 from app.progress.streaks import local_date
-from app.reports import document
 from app.reports.data import gather
 from app.reports.errors import ReportNotAcceptable, ReportPeriodTooLong
+from app.reports.media import MIME_CSV, MIME_PDF
 
 MAX_DAYS = 366
 DEFAULT_DAYS = 30
@@ -23,7 +23,7 @@ class ReportFormat(StrEnum):
     CSV = "csv"
 
 
-MEDIA_TYPES = {ReportFormat.PDF: document.MIME_PDF, ReportFormat.CSV: document.MIME_CSV}
+MEDIA_TYPES = {ReportFormat.PDF: MIME_PDF, ReportFormat.CSV: MIME_CSV}
 
 
 def negotiate(requested: ReportFormat | None, accept: str | None) -> ReportFormat:
@@ -68,9 +68,13 @@ def render(
     date_to: date | None,
 ) -> tuple[bytes, str, str]:
     """The document, its media type and a file name."""
+    # Loaded on the first report, not at start-up: matplotlib and fpdf2 take memory and time
+    # that every worker would otherwise pay for a rarely used endpoint.
+    from app.reports import document
+
     start, end = period(user, now, date_from, date_to)
     data = gather(session, user, start, end, now)
     name = f"back-pain-report-{start.isoformat()}-to-{end.isoformat()}.{fmt.value}"
     if fmt is ReportFormat.CSV:
-        return document.csv_text(data).encode("utf-8"), document.MIME_CSV + "; charset=utf-8", name
-    return document.pdf_bytes(data), document.MIME_PDF, name
+        return document.csv_text(data).encode("utf-8"), MIME_CSV + "; charset=utf-8", name
+    return document.pdf_bytes(data), MIME_PDF, name
