@@ -66,7 +66,9 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 
 
-def get_current_sign_in(token: Annotated[str | None, Depends(oauth2_scheme)]) -> uuid.UUID | None:
+async def get_current_sign_in(
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> uuid.UUID | None:
     """The sign-in (refresh token family) the caller's access token came from, if it says.
     Use beside `CurrentUser`, which has already checked the token."""
     if not token:
@@ -81,7 +83,7 @@ CurrentSignIn = Annotated[uuid.UUID | None, Depends(get_current_sign_in)]
 
 
 @raises(ConsentRequired)
-def require_health_data_consent(user: CurrentUser) -> User:
+async def require_health_data_consent(user: CurrentUser) -> User:
     """The signed-in person, if they have given explicit consent to store health data;
     otherwise a 403 `consent-required` problem. Guards every write of health data (reads and
     deletions stay open, so people can see and remove what is stored after withdrawing)."""

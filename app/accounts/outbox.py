@@ -185,7 +185,7 @@ class Delivery:
             return 0
 
 
-def get_delivery() -> Delivery:
+async def get_delivery() -> Delivery:
     return Delivery(_own_session, mailer_from_settings(get_settings()))
 
 

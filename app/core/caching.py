@@ -67,7 +67,7 @@ class CachedRoute(APIRoute):
         return cached_handler
 
 
-def vary_on_authorization(response: Response) -> None:
+async def vary_on_authorization(response: Response) -> None:
     """For routes whose answer depends on who asks: a cache must not hand one person's
     answer (or the anonymous one) to another."""
     response.headers["Vary"] = "Authorization"

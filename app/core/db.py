@@ -1,12 +1,13 @@
 import math
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import CheckConstraint, Engine, MetaData, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
+from starlette.concurrency import run_in_threadpool
 
 from app.core.config import Settings, get_settings
 
@@ -32,6 +33,7 @@ def check_one_of(column: str, values: type[Enum]) -> CheckConstraint:
 # Execution option that makes a SQLite transaction take the write lock when it begins.
 SQLITE_BEGIN = "sqlite_begin"
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+T = TypeVar("T")
 
 
 def make_engine(url: str, settings: Settings | None = None) -> Engine:
@@ -126,27 +128,68 @@ def get_writing_engine() -> Engine:
     return _writing_engine
 
 
-def get_session(request: Request) -> Iterator[Session]:
+def _commit(session: Session) -> None:
+    with session:
+        session.commit()
+
+
+def _roll_back(session: Session) -> None:
+    with session:
+        session.rollback()
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """One session and one transaction per request: commit on success, roll back on error.
-    Requests with a method that writes take SQLite's write lock when they begin."""
+    Requests with a method that writes take SQLite's write lock when they begin.
+
+    A coroutine, so that opening the session (which does no I/O: the connection is taken at
+    the first statement) costs no trip to a worker thread; the commit, which waits for the
+    database, goes to one."""
     bind = get_engine() if request.method in READ_ONLY_METHODS else get_writing_engine()
-    with Session(bind) as session:
+    session = Session(bind)
+    try:
+        yield session
+    except BaseException:
+        await _end(session, _roll_back)
+        raise
+    await _end(session, _commit)
+
+
+async def _end(session: Session, end: Callable[[Session], None]) -> None:
+    if session.in_transaction():
+        await run_in_threadpool(end, session)
+    else:
+        # Nothing began, or `in_transaction` below already committed: no connection is held,
+        # so closing does no I/O.
+        session.close()
+
+
+async def in_transaction(session: Session, work: Callable[..., T], *args: Any) -> T:
+    """`work(session, *args)` and the commit, in one trip to a worker thread: for routes whose
+    whole answer is one service call, so the route can be a coroutine and the request pays for
+    one thread hop instead of one for the route, one for validating its answer and one for the
+    commit. Rolls back (and re-raises) when the work fails."""
+
+    def run() -> T:
         try:
-            yield session
+            result = work(session, *args)
             session.commit()
         except BaseException:
             session.rollback()
             raise
+        return result
+
+    return await run_in_threadpool(run)
 
 
-def get_read_session() -> Iterator[Session]:
+async def get_read_session() -> AsyncIterator[Session]:
     """A session for a request that only reads whatever its method: a POST that computes an
     answer (a recommendation) takes no write lock."""
-    with Session(get_engine()) as session:
-        try:
-            yield session
-        finally:
-            session.rollback()
+    session = Session(get_engine())
+    try:
+        yield session
+    finally:
+        await _end(session, _roll_back)
 
 
 # "function" scope commits before the response is sent, so a failed commit is reported

@@ -49,7 +49,7 @@ def deprecated_since(since: date, sunset: date, successor: str | None = None) ->
     if successor:
         headers["Link"] = f'<{successor}>; rel="successor-version"'
 
-    def announce(response: Response) -> None:
+    async def announce(response: Response) -> None:
         response.headers.update(headers)
 
     _ANNOUNCERS.add(announce)
