@@ -151,9 +151,9 @@ class Seeder:
         if updated.rowcount == 0:
             conn.execute(clock.insert().values(scope=scope, value=value))
 
-    def count_sessions(self, user_id: uuid.UUID) -> int:
+    def count_sessions(self, user_ids: list[uuid.UUID]) -> int:
         table = _table(ProgressSession.__tablename__)
-        query = sa.select(sa.func.count()).select_from(table).where(table.c.user_id == user_id)
+        query = sa.select(sa.func.count()).select_from(table).where(table.c.user_id.in_(user_ids))
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
 

@@ -119,28 +119,29 @@ def test_without_an_id_the_server_picks_one_and_each_post_is_new(
 def test_losing_a_race_for_the_id_answers_like_a_retry(
     client: TestClient, alice: AuthUser, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two copies of a session arrive at once: both miss the look-up, one insert wins and the
-    other hits the primary key. The loser answers as a retry would, never with a 500."""
+    """Two copies of a session arrive at once: both insert, one wins and the other hits the
+    primary key. The loser reads the winner and answers as a retry would, never with a 500;
+    a new id is never looked up before its insert."""
     from app.progress import service
 
     body = session_payload(id=str(uuid.uuid4()))
-    winner = post(client, alice, body).json()
     real_find = service.find_session
     lookups: list[uuid.UUID] = []
 
-    def stale_first_lookup(session: Any, session_id: uuid.UUID) -> Any:
+    def counted(session: Any, session_id: uuid.UUID) -> Any:
         lookups.append(session_id)
-        # The first look-up ran before the other copy was stored.
-        return None if len(lookups) % 2 == 1 else real_find(session, session_id)
+        return real_find(session, session_id)
 
-    monkeypatch.setattr(service, "find_session", stale_first_lookup)
+    monkeypatch.setattr(service, "find_session", counted)
+    winner = post(client, alice, body).json()
+    assert lookups == []  # stored without a look-up
     # Requests share the test's database session; forget the winner as another request would.
     session.expunge_all()
     same = post(client, alice, body)
-    assert len(lookups) == 2  # looked up, lost the insert, read the winner
+    assert lookups == [uuid.UUID(body["id"])]  # lost the insert, read the winner
     session.expunge_all()
     different = post(client, alice, body | {"pain_after": 5})
-    assert len(lookups) == 4
+    assert len(lookups) == 2
     assert same.status_code == 200, same.text
     assert same.json() == winner
     assert different.status_code == 409

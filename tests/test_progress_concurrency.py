@@ -34,18 +34,16 @@ def test_simultaneous_copies_store_one_session(
 
     user = register_user(committing_client)
     body = session_payload(id=str(uuid.uuid4()))
-    both_looked = threading.Barrier(2, timeout=10)
-    real_find = service.find_session
-    seen = threading.local()
+    # Both requests pass every check before either inserts: the insert decides.
+    both_checked = threading.Barrier(2, timeout=10)
+    real_moves = service._moves
 
-    def find_then_wait(session: Any, session_id: uuid.UUID) -> Any:
-        found = real_find(session, session_id)
-        if not getattr(seen, "waited", False):
-            seen.waited = True
-            both_looked.wait()  # neither request has inserted yet
+    def moves_then_wait(session: Any, slugs: list[str]) -> Any:
+        found = real_moves(session, slugs)
+        both_checked.wait()  # neither request has inserted yet
         return found
 
-    monkeypatch.setattr(service, "find_session", find_then_wait)
+    monkeypatch.setattr(service, "_moves", moves_then_wait)
     results: list[Any] = [None, None]
 
     def send(slot: int) -> None:

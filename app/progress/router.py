@@ -4,7 +4,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.accounts.dependencies import CurrentUser, HealthDataUser
 from app.core.clock import NowDep
-from app.core.db import SessionDep
+from app.core.db import SessionDep, in_transaction
 from app.core.enums import Area
 from app.core.errors import problem_responses
 from app.core.openapi import located
@@ -42,7 +42,7 @@ OLD_NAMES = [with_deprecated_fields()]
     },
     dependencies=OLD_NAMES,
 )
-def create_session(
+async def create_session(
     session: SessionDep,
     user: HealthDataUser,
     now: NowDep,
@@ -53,7 +53,7 @@ def create_session(
     session (200); the same `id` with different content is a 409. A flare-up comes back with
     `flare_up: true` and `advice`. Needs health-data consent (`403 consent-required`
     without it, see `/v1/me/consents`)."""
-    logged = service.log_session(session, user, payload, now)
+    logged = await in_transaction(session, service.log_session, user, payload, now)
     if not logged.created:
         response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"/v1/progress/sessions/{logged.session.id}"

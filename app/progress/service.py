@@ -1,10 +1,11 @@
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, desc, func, text, update
+from sqlalchemy import TextClause, delete, desc, func, text, update
 from sqlalchemy import insert as sql_insert
 from sqlalchemy import select as sql_select
 from sqlalchemy.dialects.sqlite import insert as lite_insert
@@ -141,19 +142,23 @@ def log_session(session: Session, user: User, payload: SessionCreate, now: datet
     """Store a session once. A repeat with the same id and content returns the stored one
     (even if, say, its routine was deleted since); other content under that id is a conflict."""
     digest = fingerprint(canonical_content(payload))
-    if payload.id is not None:
-        existing = find_session(session, payload.id)
+    # A new id is the common case: no look-up before the insert, whose conflict on the id
+    # says whether it is a repeat. A repeat is recognised before any check that could have
+    # changed since it was first stored (its routine deleted, its moves renamed).
+    try:
+        if as_utc(payload.completed_at) > now + CLOCK_SKEW:
+            raise SessionInFuture()
+        if payload.routine_id is not None and not routines.is_visible(
+            session, payload.routine_id, user.id
+        ):
+            raise UnknownRoutine()
+        moves = _moves(session, [e.exercise_slug for e in payload.exercises])
+    except (SessionInFuture, UnknownRoutine, UnknownExercise):
+        existing = find_session(session, payload.id) if payload.id is not None else None
         if existing is not None:
             return _repeat(existing, user.id, digest)
-
-    if as_utc(payload.completed_at) > now + CLOCK_SKEW:
-        raise SessionInFuture()
-    if payload.routine_id is not None and not routines.is_visible(
-        session, payload.routine_id, user.id
-    ):
-        raise UnknownRoutine()
+        raise
     session_id = payload.id or uuid.uuid4()
-    moves = _moves(session, [e.exercise_slug for e in payload.exercises])
     row = ProgressSession(
         id=session_id,
         user_id=user.id,
@@ -295,6 +300,25 @@ SELECT (SELECT change_seq FROM stored), (SELECT sessions FROM day)
 """
 
 
+@functools.lru_cache(maxsize=256)
+def _store_statement(moves: int, counts: int, reused_id: bool) -> TextClause:
+    """The statement for a session of `moves` moves over `counts` distinct ones, parsed once
+    per shape rather than on every write."""
+    move_values = (
+        f"(CAST(:p{i} AS INTEGER), CAST(:e{i} AS INTEGER), CAST(:s{i} AS INTEGER), "
+        f"CAST(:r{i} AS INTEGER), CAST(:h{i} AS INTEGER))"
+        for i in range(moves)
+    )
+    count_values = (f"(CAST(:ce{i} AS INTEGER), CAST(:cs{i} AS INTEGER))" for i in range(counts))
+    return text(
+        STORE_POSTGRESQL.format(
+            moves=", ".join(move_values),
+            counts=", ".join(count_values),
+            unbury=UNBURY if reused_id else "",
+        )
+    )
+
+
 def _store_postgresql(
     session: Session, row: ProgressSession, moves: list[dict[str, Any]], *, reused_id: bool
 ) -> bool:
@@ -306,12 +330,7 @@ def _store_postgresql(
     }
     improved, flare_up = rollups.signs(row.pain_before, row.pain_after)
     params |= {"scope": sync.user_scope(row.user_id), "improved": improved, "flare_up": flare_up}
-    move_values = []
     for i, move in enumerate(moves):
-        move_values.append(
-            f"(CAST(:p{i} AS INTEGER), CAST(:e{i} AS INTEGER), CAST(:s{i} AS INTEGER), "
-            f"CAST(:r{i} AS INTEGER), CAST(:h{i} AS INTEGER))"
-        )
         params |= {
             f"p{i}": move["position"],
             f"e{i}": move["exercise_id"],
@@ -320,16 +339,10 @@ def _store_postgresql(
             f"h{i}": move["hold_seconds"],
         }
     per_move = rollups.sets_per_move((m["exercise_id"], m["sets"]) for m in moves)
-    count_values = []
     for i, (exercise_id, sets) in enumerate(sorted(per_move.items())):
-        count_values.append(f"(CAST(:ce{i} AS INTEGER), CAST(:cs{i} AS INTEGER))")
         params |= {f"ce{i}": exercise_id, f"cs{i}": sets}
-    statement = STORE_POSTGRESQL.format(
-        moves=", ".join(move_values),
-        counts=", ".join(count_values),
-        unbury=UNBURY if reused_id else "",
-    )
-    change_seq, on_day = session.execute(text(statement), params).one()
+    statement = _store_statement(len(moves), len(per_move), reused_id)
+    change_seq, on_day = session.execute(statement, params).one()
     if change_seq is None:
         return False
     row.change_seq = change_seq
