@@ -172,3 +172,29 @@ def test_nothing_is_replayed_when_content_caching_is_off(
     client.get("/v1/exercises")
     client.get("/v1/exercises")
     assert len(calls) == 2
+
+
+def test_answers_are_kept_even_when_every_caller_only_revalidates(
+    client: TestClient, caching: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Phones hold ETags across a restart of the service, so a fresh process may see nothing
+    but conditional requests: the second of them already asks the route for the whole answer,
+    keeps it and still answers 304; from the third on, nothing is rebuilt."""
+    from app.exercises import service
+
+    etag = client.get("/v1/exercises/cat-camel").headers["etag"]
+    assert app.replayer is not None
+    app.replayer.cache.clear()
+    app.replayer.replayable_paths.clear()
+    calls = routes_run(monkeypatch, service, "find_exercise")
+    answers = [
+        client.get("/v1/exercises/cat-camel", headers={"If-None-Match": etag}) for _ in range(4)
+    ]
+    assert [a.status_code for a in answers] == [304, 304, 304, 304]
+    assert all(a.content == b"" and a.headers["etag"] == etag for a in answers)
+    assert len(calls) == 2
+    assert without_request_id(answers[1].headers) == without_request_id(answers[3].headers)
+    # Another ETag still gets the whole, current answer.
+    other = client.get("/v1/exercises/cat-camel", headers={"If-None-Match": 'W/"other"'})
+    assert other.status_code == 200 and other.json()["slug"] == "cat-camel"
+    assert len(calls) == 2

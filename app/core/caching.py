@@ -16,6 +16,9 @@ from app.core.errors import InvalidInput
 
 # A list of a few dozen ETags at most; anything longer is a client bug, refused as such.
 IF_NONE_MATCH_MAX_LENGTH = 1000
+# The response header a route sets to mark its answer replayable (app.core.replay); never
+# sent to clients.
+REPLAY_MARK_HEADER = "x-replay-version"
 
 
 def etag_for(body: bytes) -> str:
@@ -60,6 +63,11 @@ class CachedRoute(APIRoute):
                 "Vary": "Accept-Encoding",
             }
             if if_none_match_matches(condition, etag):
+                mark = response.headers.get(REPLAY_MARK_HEADER)
+                if mark is not None:
+                    # Tells the replayer this path's answers can be kept, so that it asks for
+                    # the whole answer next time even when every caller revalidates.
+                    headers[REPLAY_MARK_HEADER] = mark
                 return Response(status_code=304, headers=headers)
             response.headers.update(headers)
             return response

@@ -26,7 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import BaseRoute
 from starlette.types import Message, Receive, Scope, Send
 
-from app.core.caching import IF_NONE_MATCH_MAX_LENGTH, if_none_match_matches
+from app.core.caching import IF_NONE_MATCH_MAX_LENGTH, REPLAY_MARK_HEADER, if_none_match_matches
 from app.core.config import get_settings
 from app.core.content import CONTENT
 from app.core.observability import (
@@ -37,9 +37,8 @@ from app.core.observability import (
     route_template,
 )
 
-# The response header a route sets to mark its answer replayable; never sent to clients.
-MARK = b"x-replay-version"
-MARK_HEADER = MARK.decode()
+MARK_HEADER = REPLAY_MARK_HEADER
+MARK = MARK_HEADER.encode()
 # Answers that depend on no content at all (liveness).
 STATIC = "static"
 TTL_SEPARATOR = ";ttl="
@@ -47,6 +46,8 @@ TTL_SEPARATOR = ";ttl="
 MAX_KEYED_BODY_BYTES = 16 * 1024
 MAX_ENTRY_BYTES = 512 * 1024
 MAX_ENTRIES = 2048
+# Paths known to give replayable answers (learned from the answers), at most this many.
+MAX_KNOWN_PATHS = 4096
 MAX_TOTAL_BYTES = 24 * 1024 * 1024
 ROUTE_TEMPLATE_KEY = "route_template"
 REQUEST_ID_KEY = REQUEST_ID_HEADER.lower().encode()
@@ -172,6 +173,10 @@ class Replayer:
         self.cache = cache or ReplayCache()
         self._rechecking: asyncio.Future[str | None] | None = None
         self.post_paths: set[str] = set()
+        # GET paths whose answers were marked replayable, 304s included: a conditional
+        # request for one that is not kept yet asks the route for the whole answer, so that
+        # it can be kept even when every caller only revalidates (phones after a restart).
+        self.replayable_paths: set[str] = set()
         CONTENT.on_change(self.cache.clear)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send, app: ASGICall) -> None:
@@ -222,6 +227,20 @@ class Replayer:
             or (entry.version != STATIC and entry.version != CONTENT.version)
             or (condition is not None and len(condition) > IF_NONE_MATCH_MAX_LENGTH)
         ):
+            if (
+                condition is not None
+                and method == "GET"
+                and len(condition) <= IF_NONE_MATCH_MAX_LENGTH
+                and scope["path"] in self.replayable_paths
+            ):
+                # The whole answer, kept, then compared with the caller's ETag here.
+                unconditional = {
+                    **scope,
+                    "headers": [(n, v) for n, v in scope["headers"] if n != b"if-none-match"],
+                }
+                recorder = self._recorder(unconditional, key, send, condition)
+                await app(unconditional, receive, recorder)
+                return
             await app(scope, receive, self._recorder(scope, key, send))
             return
 
@@ -279,10 +298,14 @@ class Replayer:
     def _rechecked(self, _: "asyncio.Future[str | None]") -> None:
         self._rechecking = None
 
-    def _recorder(self, scope: Scope, key: Key | None, send: Send) -> Send:
+    def _recorder(
+        self, scope: Scope, key: Key | None, send: Send, condition: bytes | None = None
+    ) -> Send:
         """Passes the response on, without the mark; keeps a marked 200 to a GET or POST
-        under `key` (only learns that the path's answers can be kept when there is none)."""
-        state: dict[str, Any] = {"version": None, "chunks": [], "size": 0}
+        under `key` (only learns that the path's answers can be kept when there is none).
+        With `condition` (an If-None-Match the route did not see), a 200 whose ETag it names
+        reaches the caller as the 304 the route would have sent."""
+        state: dict[str, Any] = {"version": None, "chunks": [], "size": 0, "304": False}
         keep = key is not None and scope["method"] != "HEAD"
 
         async def record(message: Message) -> None:
@@ -296,19 +319,38 @@ class Replayer:
                         kept.append((name, value))
                 if version is not None:
                     message = {**message, "headers": kept}
+                    if scope["method"] == "GET" and len(self.replayable_paths) < MAX_KNOWN_PATHS:
+                        self.replayable_paths.add(scope["path"])
                     if keep and message["status"] == 200:
                         state["version"] = version
                         state["headers"] = [(k, v) for k, v in kept if k != REQUEST_ID_KEY]
-            elif message["type"] == "http.response.body" and state["version"] is not None:
-                chunk = message.get("body", b"")
-                state["size"] += len(chunk)
-                if state["size"] > MAX_ENTRY_BYTES:
-                    state["version"] = None
-                else:
-                    state["chunks"].append(chunk)
-                    if not message.get("more_body", False):
-                        assert key is not None
-                        self._keep(scope, key, state)
+                if condition is not None and message["status"] == 200:
+                    etag = next((v for k, v in kept if k == b"etag"), None)
+                    if etag is not None and if_none_match_matches(
+                        condition.decode("latin-1"), etag.decode("latin-1")
+                    ):
+                        state["304"] = True
+                        message = {
+                            "type": "http.response.start",
+                            "status": 304,
+                            "headers": [(k, v) for k, v in kept if k not in _BODY_HEADERS],
+                        }
+            elif message["type"] == "http.response.body":
+                more = message.get("more_body", False)
+                if state["version"] is not None:
+                    chunk = message.get("body", b"")
+                    state["size"] += len(chunk)
+                    if state["size"] > MAX_ENTRY_BYTES:
+                        state["version"] = None
+                    else:
+                        state["chunks"].append(chunk)
+                        if not more:
+                            assert key is not None
+                            self._keep(scope, key, state)
+                if state["304"]:
+                    if more:
+                        return
+                    message = {"type": "http.response.body", "body": b""}
             await send(message)
 
         return record
