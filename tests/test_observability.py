@@ -69,3 +69,34 @@ def test_server_and_app_lines_share_one_json_format() -> None:
     assert lines[0]["message"] == "Started server process [42]"
     assert lines[1] == lines[1] | {"level": "WARNING", "request_id": "trace-9"}
     assert lines[0]["timestamp"].endswith("+00:00")
+
+
+@pytest.mark.parametrize("path", ["/v1/exercises", '/v1/x"y\\z', "/v1/caf\u00e9/\u2603\n"])
+@pytest.mark.parametrize("request_id", [None, "trace-9"])
+def test_access_lines_are_the_json_every_other_line_is(path: str, request_id: str | None) -> None:
+    """The access line is written without building a dict, for speed; it must be exactly
+    what the general formatter writes for the same record, whatever the path holds."""
+    from app.core.observability import request_id_var
+
+    fields = {
+        "method": "GET",
+        "path": path,
+        "route": "unmatched",
+        "status": 404,
+        "duration_ms": 0.12,
+    }
+    record = logging.LogRecord("app.access", logging.INFO, "", 0, "%s %s %s", None, None)
+    record.args = ("GET", path, 404)
+    record.fields = fields
+    formatter = JsonFormatter()
+    token = request_id_var.set(request_id)
+    try:
+        fast = formatter.format(record)
+        record.name = "app.other"
+        slow = formatter.format(record).replace('"logger": "app.other"', '"logger": "app.access"')
+    finally:
+        request_id_var.reset(token)
+    assert fast == slow
+    line = json.loads(fast)
+    assert line["path"] == path and line["status"] == 404 and line["duration_ms"] == 0.12
+    assert ("request_id" in line) == (request_id is not None)

@@ -9,9 +9,11 @@ import os
 import re
 import time
 from datetime import UTC, datetime
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client import values as metric_values
 from prometheus_client.exposition import generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.responses import Response
@@ -22,7 +24,30 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
 )
-access_log = logging.getLogger("app.access")
+access_log = logging.getLogger("app.access")  # ACCESS_LOGGER
+
+# This process's id, kept rather than asked for: os.getpid() is a system call, and both the
+# log records and (with several workers) every metric update asked for it, several times per
+# request. Refreshed in a forked child; a spawned worker imports this module afresh.
+_pid = os.getpid()
+
+
+def _forked() -> None:
+    global _pid
+    _pid = os.getpid()
+
+
+os.register_at_fork(after_in_child=_forked)
+
+
+def current_pid() -> int:
+    return _pid
+
+
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    # File-backed values check the process id on every update, to notice a fork; the same
+    # check, from the kept id. Chosen before any metric is created (Metrics below).
+    metric_values.ValueClass = metric_values.MultiProcessValue(process_identifier=current_pid)
 # One encoder for every line; anything JSON cannot hold is written as its str().
 _ENCODER = json.JSONEncoder(default=str)
 
@@ -45,21 +70,50 @@ class JsonFormatter(logging.Formatter):
         return f"{self._second_text}.{int((created - second) * 1000):03d}+00:00"
 
     def format(self, record: logging.LogRecord) -> str:
+        if record.name == ACCESS_LOGGER and not record.exc_info:
+            return self._access_line(record, getattr(record, "fields", {}))
+        entry = self._entry_fields(record)
+        entry.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            entry["exc_info"] = self.formatException(record.exc_info)
+        return _ENCODER.encode(entry)
+
+    def _access_line(self, record: logging.LogRecord, fields: dict[str, Any]) -> str:
+        """The line `format` would write for an access record, without building and encoding a
+        dict: one per request is the busiest line there is. Same keys, order and separators."""
+        if fields.keys() != ACCESS_FIELDS:
+            return _ENCODER.encode(self._entry_fields(record) | fields)
+        request_id = request_id_var.get()
+        return (
+            f'{{"timestamp": "{self._timestamp(record.created)}", "level": "{record.levelname}", '
+            f'"logger": "{ACCESS_LOGGER}", "message": {_text(record.getMessage())}, '
+            f'"pid": {current_pid()}'
+            + (f', "request_id": {_text(request_id)}' if request_id else "")
+            + f', "method": {_text(fields["method"])}, "path": {_text(fields["path"])}, '
+            f'"route": {_text(fields["route"])}, "status": {int(fields["status"])}, '
+            f'"duration_ms": {float(fields["duration_ms"])!r}}}'
+        )
+
+    def _entry_fields(self, record: logging.LogRecord) -> dict[str, Any]:
         entry: dict[str, Any] = {
             "timestamp": self._timestamp(record.created),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
             # Which worker process wrote it, to tell workers apart and spot restarts.
-            "pid": record.process,
+            "pid": current_pid(),
         }
-        request_id = request_id_var.get()
-        if request_id:
+        if request_id := request_id_var.get():
             entry["request_id"] = request_id
-        entry.update(getattr(record, "fields", {}))
-        if record.exc_info:
-            entry["exc_info"] = self.formatException(record.exc_info)
-        return _ENCODER.encode(entry)
+        return entry
+
+
+ACCESS_LOGGER = "app.access"
+ACCESS_FIELDS = frozenset({"method", "path", "route", "status", "duration_ms"})
+
+
+def _text(value: str) -> str:
+    return encode_basestring_ascii(str(value))
 
 
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -111,6 +165,8 @@ def configure_logging(level: str, json_logs: bool) -> None:
     logging._srcfile = None
     logging.logThreads = False
     logging.logMultiprocessing = False
+    # The JSON lines take the process id from current_pid(), without a system call per record.
+    logging.logProcesses = False
 
 
 class Metrics:
