@@ -372,8 +372,16 @@ def test_two_consumers_on_one_queue_send_each_reminder_once(
                 break
             time.sleep(0.1)
     finally:
-        for consumer in consumers:
-            consumer.stop(graceful=True)
+        # Each graceful stop waits out its workers' blocking reads (a second on Redis): stop
+        # both consumers at once rather than one after the other.
+        stoppers = [
+            threading.Thread(target=consumer.stop, kwargs={"graceful": True})
+            for consumer in consumers
+        ]
+        for stopper in stoppers:
+            stopper.start()
+        for stopper in stoppers:
+            stopper.join()
         workers[0].queue.storage.flush_all()
     assert sorted(str(n.device_id) for n in sender.for_users(mine)) == sorted(mine)
     for person in crowd:
