@@ -36,6 +36,28 @@ def cheap_password_hashing() -> Iterator[None]:
     security.use_password_hash(security.PRODUCTION_PASSWORD_HASH)
 
 
+@pytest.fixture(autouse=True)
+def rate_limit_storages_end_with_the_test(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test's limiter counts in a new in-memory storage, which sweeps itself on a timer
+    thread for as long as it holds anything: a minute after a sign-in. Left to run, a worker
+    would carry hundreds of these threads, each waking every second to start another; the
+    storages a test made are emptied and stopped when it ends."""
+    from app.core.ratelimit import PrunedMemoryStorage
+
+    created: list[PrunedMemoryStorage] = []
+    original = PrunedMemoryStorage.__init__
+
+    def tracked(self: PrunedMemoryStorage, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        created.append(self)
+
+    monkeypatch.setattr(PrunedMemoryStorage, "__init__", tracked)
+    yield
+    for storage in created:
+        storage.reset()
+        storage.timer.cancel()
+
+
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
     """One migrated and seeded database for the whole run; tests roll back their writes."""
