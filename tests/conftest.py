@@ -100,6 +100,20 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture()
+def content_cached(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Content caching on, as served, for a test that builds many answers from seed content it
+    does not change: what is built from that content is built once, not on every call. The
+    version is read afresh when the test starts and again after it."""
+    from app.core.config import get_settings
+    from app.core.content import CONTENT
+
+    monkeypatch.setattr(get_settings(), "content_recheck_seconds", 60.0)
+    CONTENT.forget()
+    yield
+    CONTENT.forget()
+
+
+@pytest.fixture()
 def client(session: Session) -> Iterator[TestClient]:
     from app.accounts.outbox import Delivery, get_delivery
     from app.core.config import get_settings

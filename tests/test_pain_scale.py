@@ -74,7 +74,9 @@ VARIANTS: list[dict[str, Any]] = [
 ]
 
 
-def test_every_recommendation_text_reads_naturally_at_every_pain_level(session: Session) -> None:
+def test_every_recommendation_text_reads_naturally_at_every_pain_level(
+    session: Session, content_cached: None
+) -> None:
     seen = set()
     for level in range(11):
         for variant in VARIANTS:

@@ -59,7 +59,7 @@ def answer(session: Session, body: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize(("question", "field"), ROWS, ids=[f"{f}:{q}" for q, f in ROWS])
 def test_every_answer_goes_to_the_right_place(
-    session: Session, question: str | None, field: str
+    session: Session, content_cached: None, question: str | None, field: str
 ) -> None:
     for pain, area, limitation in itertools.product(range(11), LINKED, LIMITED):
         body: dict[str, Any] = {
