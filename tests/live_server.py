@@ -19,6 +19,8 @@ import pytest
 from tests.support import fresh_database
 
 ROOT = Path(__file__).resolve().parents[1]
+# Its sitecustomize gives a server's processes the suite's cheap password hashing.
+SERVER_SITE = Path(__file__).resolve().parent / "server_site"
 
 
 def in_ci() -> bool:
@@ -42,8 +44,15 @@ class ServerProcess:
     """The service as an operator runs it (`scripts/start.sh`: migrate, seed, serve) on a given
     database and a free local port; it can be killed and started again on the same data."""
 
-    def __init__(self, database_url: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        env: dict[str, str] | None = None,
+        *,
+        cheap_password_hashing: bool = True,
+    ) -> None:
         self.database_url = database_url
+        self.cheap_password_hashing = cheap_password_hashing
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = env or {}
@@ -55,17 +64,22 @@ class ServerProcess:
         return self._log.read().decode(errors="replace")[-5000:]
 
     def start(self, timeout: float = 90) -> None:
+        env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "LOG_JSON": "false",
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+            **self.env,
+        }
+        if self.cheap_password_hashing:
+            env["PYTHONPATH"] = os.pathsep.join(
+                p for p in (str(SERVER_SITE), env.get("PYTHONPATH")) if p
+            )
         self.proc = subprocess.Popen(
             ["sh", str(ROOT / "scripts" / "start.sh")],
-            env={
-                **os.environ,
-                "DATABASE_URL": self.database_url,
-                "HOST": "127.0.0.1",
-                "PORT": str(self.port),
-                "LOG_JSON": "false",
-                "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-                **self.env,
-            },
+            env=env,
             # A file, not a pipe: a pipe nobody reads would block the server once full.
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -79,7 +93,7 @@ class ServerProcess:
             except httpx.TransportError:
                 pass
             assert time.monotonic() < deadline, f"server did not become ready:\n{self.output()}"
-            time.sleep(0.2)
+            time.sleep(0.05)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers, no flushing, as in a crash or an OOM kill."""

@@ -32,6 +32,8 @@ def main() -> int:
                 "JWT_SECRET": secrets.token_urlsafe(48),
                 "LOG_LEVEL": "WARNING",
             },
+            # The server as deployed, production password hashing included.
+            cheap_password_hashing=False,
         )
         try:
             server.start()
