@@ -49,8 +49,10 @@ class Account:
     sent: dict[str, list[Write]] = field(default_factory=lambda: defaultdict(list))
 
 
-@pytest.fixture()
-def server() -> Iterator[ServerProcess]:
+@pytest.fixture(scope="module")
+def module_server() -> Iterator[ServerProcess]:
+    """One server and database for the module: each test signs up accounts of its own and
+    reads back only what those accounts sent, so none depends on what another wrote."""
     with fresh_database() as url:
         process = ServerProcess(url, SERVER_ENV)
         try:
@@ -58,6 +60,15 @@ def server() -> Iterator[ServerProcess]:
             yield process
         finally:
             process.close()
+
+
+@pytest.fixture()
+def server(module_server: ServerProcess) -> ServerProcess:
+    """The module's server, started again if a test before left it down (the crash test
+    restarts it itself, unless it failed before then)."""
+    if module_server.proc is None or module_server.proc.poll() is not None:
+        module_server.start()
+    return module_server
 
 
 def sign_up(base: str, n: int) -> list[Account]:
