@@ -54,7 +54,9 @@ def module_server() -> Iterator[ServerProcess]:
     """One server and database for the module: each test signs up accounts of its own and
     reads back only what those accounts sent, so none depends on what another wrote."""
     with fresh_database() as url:
-        process = ServerProcess(url, SERVER_ENV)
+        # Production password hashing: a sign-up holds SQLite's write lock while it hashes,
+        # and these tests are about how writes queue behind one another as deployed.
+        process = ServerProcess(url, SERVER_ENV, cheap_password_hashing=False)
         try:
             process.start()
             yield process
