@@ -59,10 +59,19 @@ def rate_limit_storages_end_with_the_test(monkeypatch: pytest.MonkeyPatch) -> It
 
 
 @pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
-    """One migrated and seeded database for the whole run; tests roll back their writes."""
+def migrated_template() -> Iterator[str]:
+    """A database migrated to head that nothing connects to: a test that needs an empty
+    migrated database of its own gets a copy, `fresh_database(template=migrated_template)`,
+    instead of running every migration again."""
     with fresh_database() as url:
         migrate(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def database_url(migrated_template: str) -> Iterator[str]:
+    """One migrated and seeded database for the whole run; tests roll back their writes."""
+    with fresh_database(template=migrated_template) as url:
         os.environ["DATABASE_URL"] = url
         from app.core import db
         from app.core.config import get_settings

@@ -14,7 +14,7 @@ from app.core import db
 from app.core.config import Environment, Settings, get_settings
 from app.core.ratelimit import install_rate_limiting
 from app.main import app
-from tests.support import fresh_database, migrate
+from tests.support import fresh_database
 
 FAST = Settings(
     environment=Environment.DEVELOPMENT,
@@ -120,9 +120,10 @@ def test_hanging_database_is_a_503_within_the_connect_timeout(app_on: AppOn) -> 
         silent.close()
 
 
-def test_readyz_is_503_on_a_migrated_but_unseeded_database(app_on: AppOn) -> None:
-    with fresh_database() as url:
-        migrate(url)
+def test_readyz_is_503_on_a_migrated_but_unseeded_database(
+    app_on: AppOn, migrated_template: str
+) -> None:
+    with fresh_database(template=migrated_template) as url:
         client = app_on(url)
         started = time.monotonic()
         response = client.get("/readyz")

@@ -3,7 +3,7 @@ from sqlalchemy import Engine
 
 from app.core.db import get_engine, make_engine
 from app.main import app
-from tests.support import fresh_database, migrate
+from tests.support import fresh_database
 
 
 def test_healthz(client: TestClient) -> None:
@@ -38,9 +38,8 @@ def test_readyz_is_503_on_an_unmigrated_database(client: TestClient) -> None:
     assert "migrated" in body["detail"]
 
 
-def test_readyz_is_503_when_behind_head(client: TestClient) -> None:
-    with fresh_database() as url:
-        migrate(url)
+def test_readyz_is_503_when_behind_head(client: TestClient, migrated_template: str) -> None:
+    with fresh_database(template=migrated_template) as url:
         engine = make_engine(url)
         try:
             with engine.begin() as conn:

@@ -12,13 +12,12 @@ from app.core.db import make_engine
 from app.routines.curation import CuratedRoutineError
 from seed import loader
 from seed import routines as routines_seed
-from tests.support import fresh_database, migrate
+from tests.support import fresh_database
 
 
 @pytest.fixture()
-def empty_engine() -> Iterator[sa.Engine]:
-    with fresh_database() as url:
-        migrate(url)
+def empty_engine(migrated_template: str) -> Iterator[sa.Engine]:
+    with fresh_database(template=migrated_template) as url:
         engine = make_engine(url)
         yield engine
         engine.dispose()

@@ -1,4 +1,5 @@
 import copy
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -6,7 +7,7 @@ import sqlalchemy as sa
 
 from app.core.db import make_engine
 from seed import loader
-from tests.support import fresh_database, migrate
+from tests.support import fresh_database
 
 TABLES = ["exercise", "exercise_target", "source_article", "care_referral"]
 
@@ -19,9 +20,8 @@ def dump(engine: sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 
 @pytest.fixture()
-def empty_engine():
-    with fresh_database() as url:
-        migrate(url)
+def empty_engine(migrated_template: str) -> Iterator[sa.Engine]:
+    with fresh_database(template=migrated_template) as url:
         engine = make_engine(url)
         yield engine
         engine.dispose()
