@@ -87,6 +87,19 @@ def database_url(migrated_template: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def live_base_url() -> Iterator[str]:
+    """One real server per worker (`scripts/start.sh` on a fresh database) for the tests that
+    drive the API from outside: SDKs, a browser, bodies over a socket. None of them depends on
+    a fresh database (each signs up accounts of its own), so they share it rather than each
+    paying for a start. They all sign in from 127.0.0.1, so the sign-in limit is raised; the
+    limit itself is tested in-process."""
+    from tests.live_server import live_server
+
+    with live_server({"AUTH_RATE_LIMIT": "1000"}) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def engine(database_url: str) -> Engine:
     from app.core.db import get_engine
 

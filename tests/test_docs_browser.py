@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.live_server import ROOT, live_server, missing_tool
+from tests.live_server import ROOT, missing_tool
 
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -45,9 +45,8 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    with live_server() as url:
-        yield url
+def base_url(live_base_url: str) -> str:
+    return live_base_url
 
 
 @pytest.fixture(scope="module")

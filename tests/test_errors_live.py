@@ -6,16 +6,14 @@ import httpx
 import pytest
 
 from app.core.versioning import API_VERSION
-from tests.live_server import live_server
 
 PROBLEM = "application/problem+json"
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    with live_server() as url:
-        yield url
+def base_url(live_base_url: str) -> str:
+    return live_base_url
 
 
 def chunks(count: int) -> Iterator[bytes]:

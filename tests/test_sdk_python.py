@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.factories import ALL_CONSENTS
-from tests.live_server import ROOT, live_server
+from tests.live_server import ROOT
 
 PACKAGE = "backpain_client"
 pytestmark = pytest.mark.slow
@@ -57,9 +57,8 @@ def sdk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
 
 
 @pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    with live_server() as url:
-        yield url
+def base_url(live_base_url: str) -> str:
+    return live_base_url
 
 
 def endpoint(tag: str, operation_id: str) -> Any:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live_server import ROOT, in_ci, live_server, missing_tool
+from tests.live_server import ROOT, in_ci, missing_tool
 
 SDK_DIR = ROOT / "tests" / "sdk"
 # What tsconfig.json checks, and a client that drifts from the contract, which must not compile.
@@ -156,20 +156,21 @@ def test_type_check_rejects_code_that_breaks_the_contract(type_check: TypeCheck)
     assert '"/v1/no-such-path"' in output, type_check.printed
 
 
-def test_client_drives_a_live_server(workdir: Path, type_check: TypeCheck) -> None:
+def test_client_drives_a_live_server(
+    workdir: Path, type_check: TypeCheck, live_base_url: str
+) -> None:
     """Optional auth used anonymously, HEAD, a 304, and two devices of one account that
     converge through the sync loop."""
     assert set(type_check.errors) <= {BROKEN_FILE}, type_check.printed
     (workdir / "out" / "package.json").write_text('{"type": "module"}')
-    with live_server() as base_url:
-        result = subprocess.run(
-            ["node", "out/drive.js"],
-            cwd=workdir,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={**os.environ, "BASE_URL": base_url},
-        )
+    result = subprocess.run(
+        ["node", "out/drive.js"],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "BASE_URL": live_base_url},
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert "mid-back-mobility" in seen["curated"]
