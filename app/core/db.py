@@ -1,4 +1,6 @@
+import asyncio
 import math
+import weakref
 from collections.abc import AsyncIterator, Callable
 from enum import Enum
 from typing import Annotated, Any, TypeVar
@@ -146,13 +148,39 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     the first statement) costs no trip to a worker thread; the commit, which waits for the
     database, goes to one."""
     bind = get_engine() if request.method in READ_ONLY_METHODS else get_writing_engine()
-    session = Session(bind)
+    # SQLite has one writer at a time, and a writing request holds its lock from its first
+    # statement over several trips to worker threads. Were the others to wait for the lock in
+    # those threads, enough of them would take every thread, the writer could not get one to
+    # go on, and all would wait until a timeout turned one into a 503. They wait here instead,
+    # on the event loop, holding no thread and no connection.
+    writer = None
+    if bind is not get_engine() and bind.dialect.name == "sqlite":
+        writer = _sqlite_writer()
+        await writer.acquire()
     try:
-        yield session
-    except BaseException:
-        await _end(session, _roll_back)
-        raise
-    await _end(session, _commit)
+        session = Session(bind)
+        try:
+            yield session
+        except BaseException:
+            await _end(session, _roll_back)
+            raise
+        await _end(session, _commit)
+    finally:
+        if writer is not None:
+            writer.release()
+
+
+_SQLITE_WRITERS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _sqlite_writer() -> asyncio.Lock:
+    loop = asyncio.get_running_loop()
+    lock = _SQLITE_WRITERS.get(loop)
+    if lock is None:
+        lock = _SQLITE_WRITERS[loop] = asyncio.Lock()
+    return lock
 
 
 async def _end(session: Session, end: Callable[[Session], None]) -> None:
