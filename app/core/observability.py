@@ -24,7 +24,8 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
 )
-access_log = logging.getLogger("app.access")  # ACCESS_LOGGER
+ACCESS_LOGGER = "app.access"
+access_log = logging.getLogger(ACCESS_LOGGER)
 
 # This process's id, kept rather than asked for: os.getpid() is a system call, and both the
 # log records and (with several workers) every metric update asked for it, several times per
@@ -108,7 +109,6 @@ class JsonFormatter(logging.Formatter):
         return entry
 
 
-ACCESS_LOGGER = "app.access"
 ACCESS_FIELDS = frozenset({"method", "path", "route", "status", "duration_ms"})
 
 
