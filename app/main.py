@@ -33,6 +33,7 @@ from app.core.replay import Replayer
 from app.core.versioning import API_VERSION
 from app.exercises.router import router as exercises_router
 from app.health.router import router as health_router
+from app.media.router import router as media_router
 from app.outcomes.router import router as outcomes_router
 from app.plans.router import router as plans_router
 from app.privacy.router import router as privacy_router
@@ -47,6 +48,11 @@ API_PREFIX = "/v1"
 
 TAGS = [
     {"name": "exercises", "description": "The catalog of moves from the source article."},
+    {
+        "name": "media",
+        "description": "Illustrations this service draws of each move's steps, and animations: "
+        "files at content-addressed URLs, cacheable for good.",
+    },
     {
         "name": "recommendations",
         "description": "The safety screen, and the moves that suit a person's reported pain.",
@@ -208,6 +214,7 @@ def create_app(settings: Settings | None = None) -> BackPainAPI:
     if settings.metrics_enabled:
         app.add_route("/metrics", lambda _request: metrics.render(), include_in_schema=False)
     app.include_router(exercises_router, prefix=API_PREFIX)
+    app.include_router(media_router, prefix=API_PREFIX)
     app.include_router(recommendations_router, prefix=API_PREFIX)
     app.include_router(care_router, prefix=API_PREFIX)
     app.include_router(accounts_router, prefix=API_PREFIX)

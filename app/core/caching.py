@@ -81,6 +81,25 @@ async def vary_on_authorization(response: Response) -> None:
     response.headers["Vary"] = "Authorization"
 
 
+# Files whose URL names their content (`/v1/media/<hash>.svg`): a new version is a new URL,
+# so a cache may keep one for a year without asking again.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def immutable_response(request: Request, body: bytes, media_type: str, etag: str) -> Response:
+    """A content-addressed file with its strong ETag, or 304 when If-None-Match names it."""
+    condition = request.headers.get("if-none-match")
+    if condition is not None and len(condition) > IF_NONE_MATCH_MAX_LENGTH:
+        raise InvalidInput(
+            f"If-None-Match is longer than {IF_NONE_MATCH_MAX_LENGTH} characters.",
+            loc=["header", "If-None-Match"],
+        )
+    headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
+    if if_none_match_matches(condition, etag):
+        return Response(status_code=304, headers=headers)
+    return Response(content=body, media_type=media_type, headers=headers)
+
+
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
     304: {"description": "Not modified: the representation matching If-None-Match is current."}
 }

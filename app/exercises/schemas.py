@@ -3,6 +3,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field, model_validator
 
 from app.core.enums import Area, ExerciseKind, Position, Relevance
+from app.media.schemas import ExerciseMedia
 
 
 class Basis(StrEnum):
@@ -138,6 +139,10 @@ class ExercisePublic(BaseModel):
     provenance: ExerciseProvenance
     source: Source
     disclaimer: str = Field(description=DISCLAIMER_DESCRIPTION)
+    media: ExerciseMedia | None = Field(
+        description="Pictures drawn by this service (the article has none): a still for each "
+        "step, a thumbnail and an animation. Null for a move not drawn yet."
+    )
 
 
 class ExerciseList(BaseModel):

@@ -26,6 +26,7 @@ from app.exercises.schemas import (
     Source,
     TargetArea,
 )
+from app.media import service as media_service
 
 # The article does not describe the parts of the back; these descriptions are added so people
 # can tell which part to choose, and say so in their provenance.
@@ -112,6 +113,7 @@ def to_public(exercise: Exercise, disclaimer: str) -> ExercisePublic:
             heading=exercise.source_heading,
         ),
         disclaimer=disclaimer,
+        media=media_service.exercise_media(exercise.slug, exercise.steps),
     )
 
 

@@ -12,6 +12,7 @@ from app.core.pain import PAIN_MAX, PAIN_MIN, PainBand
 from app.core.types import WHOLE_NUMBER
 from app.core.versioning import renamed
 from app.exercises.schemas import DISCLAIMER_DESCRIPTION, Dose
+from app.media.schemas import MoveMedia
 
 MAX_DURATION_WEEKS = 5200  # a hundred years: anything longer is a typo
 MAX_AGE = 120
@@ -287,6 +288,10 @@ class RecommendedMove(BaseModel):
         "order.",
     )
     estimated_seconds: int = Field(description="Rough time for this move; see the total.")
+    media: MoveMedia | None = Field(
+        description="The move's thumbnail and animation (drawn by this service); null for a "
+        "move not drawn yet."
+    )
 
 
 class ExcludedMove(BaseModel):

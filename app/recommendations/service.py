@@ -12,6 +12,8 @@ from app.core.content import PerVersion
 from app.core.enums import Area, ExerciseKind, Position, Relevance
 from app.exercises.models import Exercise
 from app.exercises.service import dose_of
+from app.media import service as media_service
+from app.media.schemas import MoveMedia
 from app.recommendations.logic import Answers, CatalogMove, Recommendation, recommend
 from app.recommendations.schemas import (
     AnswerField,
@@ -80,6 +82,7 @@ class Content:
     version."""
 
     catalog: list[CatalogMove]
+    media: dict[str, MoveMedia | None]
     referral: ReferralPublic | None
     disclaimer: str | None
     """None when the article is not loaded: emergency guidance is given all the same."""
@@ -90,8 +93,10 @@ def _load_content(session: Session) -> Content:
         disclaimer: str | None = care_service.get_disclaimer(session)
     except ArticleNotLoaded:
         disclaimer = None
+    steps = session.exec(select(Exercise.slug, Exercise.steps)).all()
     return Content(
         catalog=load_catalog(session),
+        media={slug: media_service.move_media(slug, move_steps) for slug, move_steps in steps},
         referral=care_service.find_default_referral(session),
         disclaimer=disclaimer,
     )
@@ -141,6 +146,7 @@ def to_public(content: Content, result: Recommendation) -> RecommendationPublic:
                 order=pick.order,
                 rank=rank,
                 estimated_seconds=pick.estimated_seconds,
+                media=content.media.get(pick.move.slug),
             )
             # In the order they are done; `rank` keeps the best-match order.
             for rank, pick in sorted(enumerate(result.moves, start=1), key=lambda p: p[1].order)

@@ -20,6 +20,7 @@ from app.core.sync import (
 from app.core.types import WHOLE_NUMBER, StrictBoolean, omittable, text
 from app.core.versioning import renamed
 from app.exercises.schemas import DISCLAIMER_DESCRIPTION, Provenance
+from app.media.schemas import MoveMedia
 
 MAX_STEPS = 20
 MAX_SETS = 10
@@ -203,6 +204,10 @@ class RoutineStepPublic(BaseModel):
     provenance: StepProvenance | None = Field(
         description="For curated routines, where each value comes from; null for your own "
         "routines, whose values are your choice."
+    )
+    media: MoveMedia | None = Field(
+        description="The move's thumbnail and animation (drawn by this service); null for a "
+        "move not drawn yet. `GET /v1/exercises/{slug}` has a picture of every step."
     )
 
 

@@ -17,6 +17,7 @@ from app.core.sync import SyncToken, Tombstone
 from app.exercises.duration import dose_seconds, total_seconds
 from app.exercises.models import AREA_ORDER, Exercise
 from app.exercises.service import dose_of, moves_for
+from app.media import service as media_service
 from app.routines.errors import CuratedRoutineReadOnly, RoutineNotFound
 from app.routines.models import Routine, RoutineArea, RoutineStep, RoutineTombstone
 from app.routines.provenance import step_provenance
@@ -64,6 +65,7 @@ def to_public(routine: Routine, disclaimer: str) -> RoutinePublic:
                 estimated_seconds=dose_seconds(step),
                 estimated_duration_seconds=dose_seconds(step),
                 provenance=_provenance(routine, step),
+                media=media_service.move_media(step.exercise.slug, step.exercise.steps),
             )
             for step in routine.steps
         ],

@@ -1,0 +1,9 @@
+from app.core.errors import NotFound
+
+
+class MediaNotFound(NotFound):
+    title = "Media file not found"
+    slug = "media-not-found"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"No media file named '{name}'.")

@@ -1,0 +1,62 @@
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request, Response
+
+from app.core.caching import IMMUTABLE, NOT_MODIFIED, immutable_response
+from app.core.errors import problem_responses
+from app.media import service
+from app.media.errors import MediaNotFound
+
+router = APIRouter(tags=["media"])
+
+MEDIA_CONTENT: dict[str, Any] = {
+    "image/svg+xml": {"schema": {"type": "string", "maxLength": 1_000_000}},
+    "image/png": {"schema": {"type": "string", "format": "binary", "maxLength": 1_000_000}},
+    "application/json": {
+        "schema": {
+            "type": "object",
+            "description": "An animation's keyframes (see `Animation.keyframes`).",
+        }
+    },
+}
+
+
+@router.get(
+    "/media/{name}",
+    response_class=Response,
+    summary="Get an illustration file",
+    responses={
+        200: {
+            "description": "The file. Its name is its content's hash, so it never changes: "
+            "cache it for good.",
+            "content": MEDIA_CONTENT,
+            "headers": {
+                "ETag": {
+                    "description": "Strong validator (weak when the body is gzip-compressed).",
+                    "schema": {"type": "string", "maxLength": 100},
+                },
+                "Cache-Control": {
+                    "description": f"`{IMMUTABLE}`.",
+                    "schema": {"type": "string", "maxLength": 100},
+                },
+            },
+        },
+        **NOT_MODIFIED,
+        **problem_responses(MediaNotFound),
+    },
+)
+def get_media(
+    request: Request,
+    name: Annotated[
+        str,
+        Path(
+            max_length=64,
+            description="The file's name from a `media` object's `url`: its content's hash "
+            "and extension, e.g. `3f0c9a61d2b7e45a18c0.svg`.",
+        ),
+    ],
+) -> Response:
+    """An illustration, animation or keyframes file named in a move's `media`: SVG, PNG or
+    JSON. Send the ETag back in If-None-Match to get `304` instead of the body."""
+    stored = service.find_file(name)
+    return immutable_response(request, stored.body, stored.media_type, stored.etag)
