@@ -95,6 +95,14 @@ def test_generated_client_drives_the_api(sdk: ModuleType, base_url: str) -> None
     one = get_exercise.sync(slug=stretches.data[0].slug, client=client)
     assert isinstance(one, m.ExercisePublic)
     assert one.slug == stretches.data[0].slug and one.steps
+    # The pictures: one still per step with its alt text, PNGs for a phone, an animation.
+    assert isinstance(one.media, m.ExerciseMedia)
+    assert [still.step for still in one.media.steps] == list(range(1, len(one.steps) + 1))
+    assert all(still.alt and still.basis == m.MediaBasis.ILLUSTRATION for still in one.media.steps)
+    assert [png.scale for png in one.media.thumbnail.png] == [1, 2, 3]
+    picture = client.get_httpx_client().get(one.media.thumbnail.png[2].url)
+    assert picture.status_code == 200 and picture.headers["content-type"] == "image/png"
+    assert isinstance(everything.data[0].media, m.ExerciseMedia)
 
     advice = create_recommendation.sync(
         client=client, body=m.RecommendationCreate(area=m.Area.LOWER, pain_level=4, red_flags=[])
@@ -102,6 +110,7 @@ def test_generated_client_drives_the_api(sdk: ModuleType, base_url: str) -> None
     assert isinstance(advice, m.RecommendationPublic)
     assert advice.triage.level == m.TriageLevel.SELF_CARE
     assert advice.moves
+    assert all(isinstance(move.media, m.MoveMedia) for move in advice.moves)
 
     email = f"sdk-{uuid.uuid4().hex[:10]}@example.com"
     password = "correct horse battery"
@@ -132,6 +141,8 @@ def test_generated_client_drives_the_api(sdk: ModuleType, base_url: str) -> None
     )
     assert isinstance(routine, m.RoutinePublic)
     assert [step.exercise_slug for step in routine.steps] == [one.slug]
+    assert isinstance(routine.steps[0].media, m.MoveMedia)
+    assert routine.steps[0].media.thumbnail.url == one.media.thumbnail.url
 
     finished = datetime.now(UTC) - timedelta(minutes=1)
     logged = create_session.sync(

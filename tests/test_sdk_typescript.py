@@ -159,8 +159,8 @@ def test_type_check_rejects_code_that_breaks_the_contract(type_check: TypeCheck)
 def test_client_drives_a_live_server(
     workdir: Path, type_check: TypeCheck, live_base_url: str
 ) -> None:
-    """Optional auth used anonymously, HEAD, a 304, and two devices of one account that
-    converge through the sync loop."""
+    """Optional auth used anonymously, HEAD, a 304, a move's pictures, and two devices of one
+    account that converge through the sync loop."""
     assert set(type_check.errors) <= {BROKEN_FILE}, type_check.printed
     (workdir / "out" / "package.json").write_text('{"type": "module"}')
     result = subprocess.run(
@@ -176,6 +176,10 @@ def test_client_drives_a_live_server(
     assert "mid-back-mobility" in seen["curated"]
     assert seen["head"] == 200 and seen["etag"].startswith('W/"')
     assert seen["steps"] > 0 and seen["revalidated"] == "unchanged"
+    # A still with alt text for every step, the 3x PNG served for good, routine thumbnails.
+    assert seen["stills"] == [[n, True] for n in range(1, seen["steps"] + 1)]
+    assert seen["png"] == [200, "image/png", "public, max-age=31536000, immutable"]
+    assert seen["routineThumbnail"].startswith("/v1/media/")
     # Both devices hold the same sessions: three logged, one deleted on each side.
     assert seen["phone"] == seen["laptop"] and len(seen["phone"]) == 2
     assert not set(seen["deleted"]) & set(seen["phone"])

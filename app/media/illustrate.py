@@ -45,7 +45,8 @@ class _Spec(BaseModel):
 
 class ArrowSpec(_Spec):
     """An arrow along the way `point` goes from pose `from` to the keyframe's pose (or `to`),
-    moved `offset` pixels away from the body. Straight movements are bowed by `bend`;
+    moved `offset` pixels away from the body. Straight movements are bowed by `bend` (or only
+    their rise or fall drawn, when `vertical`);
     turning ones (`around` a world axis through `centre`) follow the arc, `reach` beyond the
     point."""
 
@@ -57,6 +58,7 @@ class ArrowSpec(_Spec):
     around: Literal["x", "y", "z"] | None = None
     centre: str | None = None
     reach: float = 0.0
+    vertical: bool = False
     both_ways: bool = False
 
 
@@ -294,6 +296,9 @@ class MoveDrawing:
         if spec.around is None or spec.centre is None:
             start = self.frame.px(self.view.to_camera(before[spec.point]))
             end = self.frame.px(self.view.to_camera(after[spec.point]))
+            if spec.vertical:
+                middle = (start[0] + end[0]) / 2
+                start, end = (middle, start[1]), (middle, end[1])
             path = draw.curved(
                 (start[0] + dx, start[1] + dy), (end[0] + dx, end[1] + dy), spec.bend, MIN_ARROW
             )

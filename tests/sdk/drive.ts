@@ -5,6 +5,7 @@ import {
   curatedRoutines,
   headStatus,
   logAndDelete,
+  picturesOf,
   planAndLog,
   revalidate,
   SessionMirror,
@@ -21,6 +22,9 @@ const curated = await curatedRoutines(anonymous);
 const [headCode, etag] = await headStatus(baseUrl, "/v1/exercises/knee-rolls");
 const steps = await stepsOf(anonymous, "knee-rolls");
 const unchanged = await revalidate(anonymous, "knee-rolls", etag ?? "");
+const pictures = await picturesOf(anonymous, "knee-rolls", 3);
+const png = await fetch(`${baseUrl}${pictures?.thumbnailPng ?? ""}`);
+const routineThumbnail = curated[0]?.steps[0]?.media?.thumbnail.url ?? null;
 
 const email = `ts-${Date.now()}@example.com`;
 const tokens = await signUpAndSignIn(anonymous, email, "correct horse battery");
@@ -48,6 +52,9 @@ console.log(
     etag,
     steps: steps.length,
     revalidated: unchanged,
+    stills: pictures?.stills.map((still) => [still.step, still.alt.length > 0]) ?? [],
+    png: [png.status, png.headers.get("Content-Type"), png.headers.get("Cache-Control")],
+    routineThumbnail,
     phone: [...onPhone.sessions.keys()].sort(),
     laptop: [...onLaptop.sessions.keys()].sort(),
     deleted: [deleted, first],

@@ -43,6 +43,26 @@ export async function stepsOf(api: Api, slug: string): Promise<string[]> {
   return data.steps;
 }
 
+type Illustration = components["schemas"]["Illustration"];
+
+// The pictures of a move: a still per step (the motion-free way to follow it), a thumbnail
+// and an animation; PNG at the phone's pixel ratio for clients that do not draw SVG.
+export async function picturesOf(
+  api: Api,
+  slug: string,
+  pixelRatio: 1 | 2 | 3,
+): Promise<{ stills: Illustration[]; thumbnailPng: string; animation: string } | null> {
+  const { data, error } = await api.GET("/v1/exercises/{slug}", { params: { path: { slug } } });
+  if (error) throw new ApiError(error);
+  if (data.media === null) return null;
+  const png = data.media.thumbnail.png.find((file) => file.scale === pixelRatio);
+  return {
+    stills: data.media.steps,
+    thumbnailPng: png?.url ?? data.media.thumbnail.url,
+    animation: data.media.animation.url,
+  };
+}
+
 export async function recommend(api: Api, painLevel: number): Promise<string[]> {
   const { data, error } = await api.POST("/v1/recommendations", {
     body: { area: "lower", pain_level: painLevel, red_flags: [], limitations: ["cannot_kneel"] },
