@@ -60,7 +60,9 @@ def moves(live_base_url: str) -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def keyframes(live_base_url: str, moves: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {
-        move["slug"]: httpx.get(live_base_url + move["media"]["animation"]["keyframes"]["url"]).json()
+        move["slug"]: httpx.get(
+            live_base_url + move["media"]["animation"]["keyframes"]["url"]
+        ).json()
         for move in moves
     }
 
