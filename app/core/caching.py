@@ -94,7 +94,7 @@ def immutable_response(request: Request, body: bytes, media_type: str, etag: str
             f"If-None-Match is longer than {IF_NONE_MATCH_MAX_LENGTH} characters.",
             loc=["header", "If-None-Match"],
         )
-    headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
+    headers = {"ETag": etag, "Cache-Control": IMMUTABLE, "Vary": "Accept-Encoding"}
     if if_none_match_matches(condition, etag):
         return Response(status_code=304, headers=headers)
     return Response(content=body, media_type=media_type, headers=headers)

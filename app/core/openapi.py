@@ -360,8 +360,9 @@ def _document_caching(operation: dict[str, Any], facts: RouteFacts) -> None:
     for status, response in responses.items():
         headers = response.setdefault("headers", {})
         if conditional and status in ("200", "304"):
-            headers["ETag"] = _header_ref("ETag")
-            headers["Cache-Control"] = _header_ref("PublicCacheControl")
+            # An operation that caches otherwise (content-addressed files) declares its own.
+            headers.setdefault("ETag", _header_ref("ETag"))
+            headers.setdefault("Cache-Control", _header_ref("PublicCacheControl"))
             headers["Vary"] = _header_ref("VaryEncoding")
         elif auth != "none":
             headers.setdefault("Cache-Control", _header_ref("PrivateCacheControl"))

@@ -2,7 +2,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 
-from app.core.caching import IMMUTABLE, NOT_MODIFIED, immutable_response
+from app.core.caching import IMMUTABLE, immutable_response
 from app.core.errors import problem_responses
 from app.media import service
 from app.media.errors import MediaNotFound
@@ -21,6 +21,20 @@ MEDIA_CONTENT: dict[str, Any] = {
 }
 
 
+FILE_HEADERS: dict[str, Any] = {
+    "ETag": {
+        "description": "The file's hash, strong (`\"3f0c9a61d2b7e45a18c0\"`); weak (`W/`) when "
+        "the body was gzip-compressed. Send it back in `If-None-Match` to get `304`.",
+        "schema": {"type": "string", "maxLength": 80},
+    },
+    "Cache-Control": {
+        "description": f"`{IMMUTABLE}`: the URL names the content, so a cache keeps the file "
+        "for good; a changed drawing has a new URL.",
+        "schema": {"type": "string", "maxLength": 80},
+    },
+}
+
+
 @router.get(
     "/media/{name}",
     response_class=Response,
@@ -30,18 +44,12 @@ MEDIA_CONTENT: dict[str, Any] = {
             "description": "The file. Its name is its content's hash, so it never changes: "
             "cache it for good.",
             "content": MEDIA_CONTENT,
-            "headers": {
-                "ETag": {
-                    "description": "Strong validator (weak when the body is gzip-compressed).",
-                    "schema": {"type": "string", "maxLength": 100},
-                },
-                "Cache-Control": {
-                    "description": f"`{IMMUTABLE}`.",
-                    "schema": {"type": "string", "maxLength": 100},
-                },
-            },
+            "headers": FILE_HEADERS,
         },
-        **NOT_MODIFIED,
+        304: {
+            "description": "Not modified: the file named in If-None-Match is this one.",
+            "headers": FILE_HEADERS,
+        },
         **problem_responses(MediaNotFound),
     },
 )
@@ -50,6 +58,7 @@ def get_media(
     name: Annotated[
         str,
         Path(
+            min_length=1,
             max_length=64,
             description="The file's name from a `media` object's `url`: its content's hash "
             "and extension, e.g. `3f0c9a61d2b7e45a18c0.svg`.",
