@@ -23,7 +23,7 @@ MEDIA_CONTENT: dict[str, Any] = {
 
 FILE_HEADERS: dict[str, Any] = {
     "ETag": {
-        "description": "The file's hash, strong (`\"3f0c9a61d2b7e45a18c0\"`); weak (`W/`) when "
+        "description": 'The file\'s hash, strong (`"3f0c9a61d2b7e45a18c0"`); weak (`W/`) when '
         "the body was gzip-compressed. Send it back in `If-None-Match` to get `304`.",
         "schema": {"type": "string", "maxLength": 80},
     },
