@@ -208,9 +208,13 @@ def test_crunch_lies_on_the_back_knees_up_hands_on_the_chest_then_lifts_the_ches
     lying, lifted = world("abdominal-crunches", "lying"), world("abdominal-crunches", "lifted")
     assert on_floor(lying, *LYING_BACK, "ankle_l", "ankle_r")
     assert knees_up(lying)
-    for hand, shoulder in (("wrist_r", "shoulder_l"), ("wrist_l", "shoulder_r")):
-        gap = math.dist(lying[hand], lying[shoulder])
-        assert gap < 0.12, "hands crossed over the chest"
+    # Hands crossed over the chest: each wrist past the middle of the body, on top of the
+    # chest (above the back, between the lower ribs and the neck).
+    chest = sorted((lying["spine1"][0], lying["neck"][0]))
+    for wrist, side in (("wrist_r", -1), ("wrist_l", 1)):
+        assert side * lying[wrist][2] > 0, f"{wrist} crosses the middle"
+        assert lying[wrist][1] > lying["spine2"][1] + fig.TRUNK_RADIUS
+        assert chest[0] < lying[wrist][0] < chest[1]
     assert on_floor(lifted, "pelvis", "ankle_l", "ankle_r")
     assert 0.03 < fig.height_above_floor(lifted, "spine3") < 0.15  # slightly up
     assert lifted["head"][0] > lying["head"][0]  # chin toward the knees
