@@ -6,7 +6,7 @@ Everything comes from `app/media/manifest.json` and the files beside it, written
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from app.media.assets import FILES_DIR, MANIFEST
@@ -119,6 +119,12 @@ def _animation(entry: dict[str, Any]) -> Animation:
 
 def exercise_media(slug: str, steps: Sequence[str]) -> ExerciseMedia | None:
     """Every picture of a move, its steps' words in the captions; None for a move not drawn."""
+    return _exercise_media(slug, tuple(steps))
+
+
+# Routines and recommendations ask for the same few moves over and over.
+@lru_cache(maxsize=256)
+def _exercise_media(slug: str, steps: tuple[str, ...]) -> ExerciseMedia | None:
     move = manifest()["moves"].get(slug)
     if move is None:
         return None
