@@ -133,12 +133,17 @@ def test_the_disclaimer_is_the_articles_sentence_wherever_it_appears(
 def test_every_quote_is_verbatim_and_every_inference_gives_a_reason(
     everything: dict[str, Any], source_article: str
 ) -> None:
-    checked = {"article": 0, "inferred": 0}
+    checked = {"article": 0, "inferred": 0, "illustration": 0}
     for name, response in everything.items():
         for where, node in walk(response, name):
             if not isinstance(node, dict) or "basis" not in node:
                 continue
             checked[node["basis"]] += 1
+            if node["basis"] == "illustration":
+                # A drawing of this service's, never the article's: it says what it shows and
+                # under which licence.
+                assert node["alt"] and node["license"], where
+                continue
             if node.get("quote") is not None:
                 assert quoted(node["quote"], source_article), where
             if node["basis"] == "article":
@@ -146,7 +151,7 @@ def test_every_quote_is_verbatim_and_every_inference_gives_a_reason(
             else:
                 assert node["basis"] == "inferred", where
                 assert node["reason"] and len(node["reason"]) <= 300, where
-    assert checked["article"] and checked["inferred"]
+    assert checked["article"] and checked["inferred"] and checked["illustration"]
 
 
 def test_what_the_article_does_not_say_is_marked_inferred(

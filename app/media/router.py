@@ -4,6 +4,7 @@ from fastapi import APIRouter, Path, Request, Response
 
 from app.core.caching import IMMUTABLE, immutable_response
 from app.core.errors import problem_responses
+from app.core.types import NO_NUL_PATTERN
 from app.media import service
 from app.media.errors import MediaNotFound
 
@@ -60,6 +61,7 @@ def get_media(
         Path(
             min_length=1,
             max_length=64,
+            pattern=NO_NUL_PATTERN,
             description="The file's name from a `media` object's `url`: its content's hash "
             "and extension, e.g. `3f0c9a61d2b7e45a18c0.svg`.",
         ),
