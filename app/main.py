@@ -42,6 +42,7 @@ from app.recommendations.router import router as recommendations_router
 from app.reminders.router import router as devices_router
 from app.reports.router import router as reports_router
 from app.routines.router import router as routines_router
+from app.safety.router import router as safety_router
 from app.summary.router import router as summary_router
 
 API_PREFIX = "/v1"
@@ -60,6 +61,11 @@ TAGS = [
     {
         "name": "care",
         "description": "Where to get in-person care, with the article's general disclaimer.",
+    },
+    {
+        "name": "safety",
+        "description": "A person's safety state, one for the whole product: the concerns open "
+        "for them, whether exercise is on hold, and closing a concern once they were seen.",
     },
     {
         "name": "accounts",
@@ -219,6 +225,7 @@ def create_app(settings: Settings | None = None) -> BackPainAPI:
     app.include_router(care_router, prefix=API_PREFIX)
     app.include_router(accounts_router, prefix=API_PREFIX)
     app.include_router(privacy_router, prefix=API_PREFIX)
+    app.include_router(safety_router, prefix=API_PREFIX)
     app.include_router(routines_router, prefix=API_PREFIX)
     app.include_router(progress_router, prefix=API_PREFIX)
     app.include_router(summary_router, prefix=API_PREFIX)

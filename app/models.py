@@ -13,4 +13,5 @@ def import_all_models() -> None:
     import app.plans.models
     import app.progress.models
     import app.reminders.models
-    import app.routines.models  # noqa: F401
+    import app.routines.models
+    import app.safety.models  # noqa: F401

@@ -16,10 +16,13 @@ import json
 import os
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 EXAMPLES_FILE = Path(__file__).resolve().parent / "openapi_examples.json"
+# When the summary example is read: the day after the last session and check-in it shows.
+SUMMARY_READ_AT = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
 SCHEMA_REF = "#/components/schemas/"
 
 
@@ -77,6 +80,7 @@ def record() -> dict[str, Any]:
     from app.accounts.schemas import UserCreate
     from app.checkins.schemas import CHECKIN_EXAMPLE
     from app.core import db
+    from app.core.clock import request_time
     from app.core.config import get_settings
     from app.core.migrations import alembic_config
     from app.main import create_app
@@ -86,6 +90,7 @@ def record() -> dict[str, Any]:
     from app.recommendations.schemas import CAUTION_EXAMPLE, SELF_CARE_EXAMPLE
     from app.reminders.schemas import DEVICE_EXAMPLE
     from app.routines.schemas import RoutineCreate
+    from app.safety.schemas import CLOSE_EXAMPLE
     from seed.loader import load_all
 
     with tempfile.TemporaryDirectory(prefix="backpain-examples-") as tmp:
@@ -240,9 +245,25 @@ def record() -> dict[str, Any]:
                     headers=auth,
                 ),
             )
+            # The summary's window ends today: read it on the day the examples are dated.
+            app.dependency_overrides[request_time] = lambda: SUMMARY_READ_AT
             keep(
                 "ProgressSummary",
                 http.get("/v1/progress/summary", params={"days": 7}, headers=auth),
+            )
+            app.dependency_overrides.clear()
+            # The night pain the check-in reported is a concern in the safety state, until
+            # Ana says she was seen.
+            keep("SafetyState", http.get("/v1/me/safety", headers=auth))
+            concerns = keep("ConcernList", http.get("/v1/me/safety/concerns", headers=auth))
+            answers.append(("ConcernFilter", "all"))
+            keep(
+                "ConcernPublic",
+                http.post(
+                    f"/v1/me/safety/concerns/{concerns['data'][0]['id']}/close",
+                    json=CLOSE_EXAMPLE,
+                    headers=auth,
+                ),
             )
             keep("AccountExport", http.get("/v1/me/export", headers=auth))
             assert logged["id"] == SESSION_EXAMPLE["id"]

@@ -139,7 +139,7 @@ def content_cached(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def client(session: Session) -> Iterator[TestClient]:
     from app.accounts.outbox import Delivery, get_delivery
     from app.core.config import get_settings
-    from app.core.db import get_read_session, get_session
+    from app.core.db import get_caller_session, get_read_session, get_session
     from app.core.mail import mailer_from_settings
     from app.core.ratelimit import install_rate_limiting
     from app.main import app
@@ -157,6 +157,7 @@ def client(session: Session) -> Iterator[TestClient]:
 
     app.dependency_overrides[get_session] = session_override
     app.dependency_overrides[get_read_session] = session_override
+    app.dependency_overrides[get_caller_session] = session_override
     # Emails queued by a request are delivered after it, in the test's transaction (a
     # connection of its own would wait behind the test's write lock on SQLite).
     app.dependency_overrides[get_delivery] = lambda: Delivery(

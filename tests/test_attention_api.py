@@ -116,12 +116,32 @@ def test_peg_not_improving_after_six_weeks(client: TestClient, alice: AuthUser) 
     assert item["raised_on"] == "2026-11-12"
 
 
-def test_deleting_the_data_withdraws_the_item(client: TestClient, alice: AuthUser) -> None:
+def test_deleting_the_data_withdraws_a_derived_item(client: TestClient, alice: AuthUser) -> None:
+    for day in range(7):
+        checkin(client, alice, day, 3)
+    for day in (7, 8, 9):
+        checkin(client, alice, day, 6)
+    (item,) = attention(client, alice)
+    assert item["kind"] == "pain_above_baseline"
+    stored = client.get("/v1/checkins", params={"limit": 1}, headers=alice.headers).json()
+    client.delete(f"/v1/checkins/{stored['data'][0]['id']}", headers=alice.headers)
+    assert attention(client, alice, "all") == []
+
+
+def test_a_reported_warning_sign_outlives_its_checkin(client: TestClient, alice: AuthUser) -> None:
     checkin(client, alice, 3, 4, red_flags=["night_pain"])
     assert len(attention(client, alice)) == 1
     (stored,) = client.get("/v1/checkins", headers=alice.headers).json()["data"]
     client.delete(f"/v1/checkins/{stored['id']}", headers=alice.headers)
-    assert attention(client, alice, "all") == []
+    # What was reported to the safety state stays: the diary entry is gone, the sign is not.
+    (item,) = attention(client, alice, "all")
+    assert (item["kind"], item["raised_on"], item["timeframe"]) == (
+        "warning_sign",
+        "2026-11-04",
+        "soon",
+    )
+    safety = client.get("/v1/me/safety", headers=alice.headers).json()
+    assert [c["signs"] for c in safety["concerns"]] == [["night_pain"]]
 
 
 def test_bad_status_and_anonymous(client: TestClient, alice: AuthUser) -> None:

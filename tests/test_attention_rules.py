@@ -6,9 +6,11 @@ import pytest
 
 from app.attention import rules
 from app.attention.rules import AttentionKind, DayPain, PegPoint, ScreenedDay
+from app.outcomes.scoring import Thresholds
 from app.recommendations.schemas import CareTimeframe, RedFlag
 
 START = date(2026, 9, 1)
+PEG_THRESHOLDS = Thresholds.of(1.0, 30)
 
 
 def diary(*pains: int, start: date = START) -> list[DayPain]:
@@ -73,14 +75,14 @@ def test_pain_rise_reason_names_the_figures() -> None:
 )
 def test_peg_not_improving(responses: list[tuple[int, int]], raised_on: list[int]) -> None:
     points = [PegPoint(START + timedelta(days=d), total) for d, total in responses]
-    raised = rules.peg_not_improving(points, 30)
+    raised = rules.peg_not_improving(points, PEG_THRESHOLDS)
     assert [(r.raised_on - START).days for r in raised] == raised_on
     assert len({r.key for r in raised}) == len(raised)
 
 
 def test_peg_reason_names_the_scores() -> None:
     (raised,) = rules.peg_not_improving(
-        [PegPoint(START, 18), PegPoint(START + timedelta(42), 15)], 30
+        [PegPoint(START, 18), PegPoint(START + timedelta(42), 15)], PEG_THRESHOLDS
     )
     assert (
         "6 weeks" in raised.reason

@@ -161,6 +161,11 @@ def test_screen_answers_get_the_recommendations_triage(
         "/v1/recommendations",
         json={"area": "lower", "pain_level": 4, "red_flags": [], **answers},
     ).json()
+    if recommendation["triage"]["level"] == "self_care":
+        # A check-in carries no moves, so its message offers none.
+        assert "suggested order" not in stored["triage"]["message"]
+        assert "normal activities" in stored["triage"]["message"]
+        recommendation["triage"]["message"] = stored["triage"]["message"]
     assert stored["triage"] == recommendation["triage"]
     assert stored["referral"] == recommendation["referral"]
 

@@ -4,6 +4,7 @@ first, meaningful change at 30%, safe retries and privacy."""
 import json
 import uuid
 from datetime import UTC, datetime
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -80,22 +81,72 @@ def test_scores_against_the_baseline(client: TestClient, alice: AuthUser) -> Non
     assert [r["score"] for r in rest["data"]] == [6.0] and rest["next_cursor"] is None
 
 
+THRESHOLDS = scoring.Thresholds.of(1.0, 30)
+
+
 @pytest.mark.parametrize(
     ("baseline", "now", "improved", "worsened"),
     [
-        ((6, 6, 6), (4, 4, 4), True, False),  # -33%
-        ((10, 10, 10), (7, 7, 7), True, False),  # exactly -30%
-        ((10, 10, 10), (8, 7, 7), False, False),  # -26.7%
-        ((5, 5, 5), (7, 7, 6), False, True),  # +33%
-        ((0, 0, 0), (0, 0, 0), False, False),  # nothing to improve
-        ((0, 0, 0), (1, 0, 0), False, True),  # any rise from 0
+        ((6, 6, 6), (4, 4, 4), True, False),  # -2 points, -33%
+        ((10, 10, 10), (7, 7, 7), True, False),  # -3 points, exactly -30%
+        ((10, 10, 10), (8, 7, 7), False, False),  # -2.67 points but only -26.7%
+        ((5, 5, 5), (7, 7, 6), False, True),  # +1.67 points, +33%
+        ((5, 5, 5), (6, 6, 6), False, False),  # +1 point but only +20%
+        ((3, 3, 3), (2, 2, 2), True, False),  # exactly -1 point, -33%
+        ((9, 9, 9), (8, 8, 8), False, False),  # -1 point, only -11%
+        # A small baseline: a large share of it, but under a point, is no change at all.
+        ((1, 0, 0), (0, 0, 0), False, False),  # 0.33 -> 0, -100%
+        ((1, 0, 0), (2, 0, 0), False, False),  # 0.33 -> 0.67, +100%
+        ((1, 0, 0), (2, 1, 1), False, True),  # 0.33 -> 1.33: +1 point
+        # A baseline of 0: nothing to improve; the absolute threshold alone judges a rise.
+        ((0, 0, 0), (0, 0, 0), False, False),
+        ((0, 0, 0), (1, 0, 0), False, False),  # +0.33
+        ((0, 0, 0), (1, 1, 1), False, True),  # +1
+        ((0, 0, 0), (8, 8, 8), False, True),
     ],
 )
 def test_meaningful_change_table(
     baseline: tuple[int, int, int], now: tuple[int, int, int], improved: bool, worsened: bool
 ) -> None:
-    change = scoring.meaningful_change(sum(baseline), sum(now), 30)
+    change = scoring.meaningful_change(sum(baseline), sum(now), THRESHOLDS)
     assert (change.improved, change.worsened) == (improved, worsened)
+
+
+def test_thresholds_are_exact_at_the_boundary() -> None:
+    # 1.75 points is a sum of 5.25: a change of 5 misses it, 6 reaches it, with no float error.
+    wide = scoring.Thresholds.of(1.75, 0)
+    assert not scoring.meaningful_change(15, 20, wide).worsened
+    assert scoring.meaningful_change(15, 21, wide).worsened
+    assert scoring.Thresholds.of(0.1, 0).points == Fraction(1, 10)
+
+
+def test_small_changes_from_a_small_baseline_are_not_meaningful(
+    client: TestClient, alice: AuthUser
+) -> None:
+    base = answer(client, alice, pain=1, enjoyment=0, activity=0).json()
+    assert base["score"] == 0.33
+    gone = answer(
+        client, alice, answered_at="2026-11-09T09:00:00Z", pain=0, enjoyment=0, activity=0
+    ).json()
+    assert gone["change_percent"] == -100.0 and gone["change_points"] == -0.33
+    assert gone["meaningful_improvement"] is False
+    doubled = answer(
+        client, alice, answered_at="2026-11-16T09:00:00Z", pain=2, enjoyment=0, activity=0
+    ).json()
+    assert doubled["change_percent"] == 100.0
+    assert doubled["meaningful_worsening"] is False
+
+
+def test_the_seed_says_what_each_source_says(client: TestClient) -> None:
+    peg = client.get("/v1/outcomes/peg").json()
+    assert (peg["meaningful_change_points"], peg["meaningful_change_percent"]) == (1.0, 30)
+    points, percent = peg["meaningful_change_points_source"], peg["meaningful_change_source"]
+    # The published minimal important differences of the PEG, and which value is chosen.
+    assert "Reed DE" in points and "1.0 to 1.75" in points and "inferred" in points
+    # IMMPACT's 30% is for improvement in pain intensity; the PEG's paper sets no threshold.
+    assert "Dworkin RH" in percent and "pain intensity" in percent and "inference" in percent
+    assert "sets no threshold" in percent
+    assert "which the PEG's authors applied" not in percent
 
 
 def test_next_due_is_today_without_responses(client: TestClient, alice: AuthUser) -> None:

@@ -56,11 +56,19 @@ def test_a_flare_up_comes_back_with_advice(client: TestClient, alice: AuthUser) 
     risen = post(client, alice, session_payload(pain_before=2, pain_after=5)).json()
     assert risen["flare_up"] is True
     assert "went up by 3" in risen["advice"]
+    # A flare-up's advice keeps NICE NG59's first advice rather than telling her to rest.
+    assert "rest" not in risen["advice"]
+    assert risen["general_guidance"]["quote"] == "encouragement to continue with normal activities"
+    eased = post(client, alice, session_payload(pain_before=8, pain_after=6)).json()
+    assert eased["improved"] is True and eased["flare_up"] is False and eased["advice"] is None
     into_severe = post(client, alice, session_payload(pain_before=6, pain_after=7)).json()
     assert into_severe["flare_up"] is True and into_severe["improved"] is False
     assert "severe pain (7 out of 10)" in into_severe["advice"]
-    eased = post(client, alice, session_payload(pain_before=8, pain_after=6)).json()
-    assert eased["improved"] is True and eased["flare_up"] is False and eased["advice"] is None
+    # The same words as a recommendation at severe pain, and no general advice beside them.
+    assert "in the next few days" in into_severe["advice"]
+    assert into_severe["general_guidance"] is None
+    # Ending in severe pain opened a concern, which holds exercise: the next session is stored
+    # and answered with the concern's guidance.
     still_severe = post(client, alice, session_payload(pain_before=8, pain_after=8)).json()
     assert still_severe["flare_up"] is False
     assert "severe pain (8 out of 10)" in still_severe["advice"]

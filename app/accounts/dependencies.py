@@ -8,7 +8,7 @@ from app.accounts import security, service
 from app.accounts.errors import ConsentRequired, InvalidAccessToken, NotAuthenticated
 from app.accounts.models import User
 from app.core.config import get_settings
-from app.core.db import SessionDep
+from app.core.db import CallerSessionDep, SessionDep
 from app.core.errors import raises
 from app.core.openapi import anonymous_welcome
 
@@ -62,8 +62,21 @@ def get_optional_user(
     return _user_for_token(session, token)
 
 
+@anonymous_welcome
+@raises(NotAuthenticated, InvalidAccessToken)
+def get_optional_caller(
+    request: Request,
+    session: CallerSessionDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> User | None:
+    """As `get_optional_user`, for routes that answer anonymous callers without a write lock
+    and record what a signed-in caller asked (`CallerSessionDep`)."""
+    return get_optional_user(request, session, token)
+
+
 CurrentUser = Annotated[User, Depends(get_current_user)]
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+OptionalCaller = Annotated[User | None, Depends(get_optional_caller)]
 
 
 async def get_current_sign_in(

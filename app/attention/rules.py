@@ -4,17 +4,21 @@ Each rule reads the whole history and returns every episode it finds, each with 
 so the same history always raises the same items (an acknowledged item stays acknowledged)
 and deleting the data an item rests on withdraws it. The thresholds and their sources:
 
-- Warning signs: a check-in that answers a safety-screen warning-sign question yes raises an
-  item with the triage `POST /v1/recommendations` gives (app.recommendations.logic): NICE NG59
-  and CKS list these signs as reasons to be assessed, urgently for some.
+- Warning signs: a day on which the person reported a safety-screen warning sign (in a
+  check-in, even one replaced since, or a signed-in recommendation; app.safety keeps each
+  report) raises an item with the triage `POST /v1/recommendations` gives
+  (app.recommendations.logic): NICE NG59 and CKS list these signs as reasons to be assessed,
+  urgently for some.
 - Pain above baseline: pain at least `RISE_POINTS` (2) above the mean of the person's first
   week of check-ins on `RUN_LENGTH` (3) check-ins in a row. Two points is the usual smallest
   important change on the 0-10 scale (the same threshold as a session's flare-up,
   app.progress.pain); NICE NG59 asks for a review when pain is getting worse.
-- PEG not improving: no meaningful improvement (30%, from the seed) in the PEG score
-  `LONG_DURATION_WEEKS` (6) weeks after the first response, and every 6 weeks after: NICE NG59
-  and the recommendation's own rule (app.recommendations.rules) expect back pain that is not
-  getting better after about six weeks to be looked at.
+- PEG not improving: no meaningful improvement (1 point and 30%, from the seed) in the PEG
+  score `LONG_DURATION_WEEKS` (6) weeks after the first response, and every 6 weeks after: NICE
+  NG59 and the recommendation's own rule (app.recommendations.rules) expect back pain that is
+  not getting better after about six weeks to be looked at.
+- Lasting severe pain and a PEG worsening: the concerns the safety state holds for them
+  (app.safety.logic), one item each.
 - Flare-ups: `FLARE_UPS` (3) days with a flare-up within `FLARE_UP_WINDOW_DAYS` (14) days.
   A flare-up is a session whose pain rose by the progress rule (app.progress.pain), or a
   check-in whose pain rose by the same rule from the check-in of the day before.
@@ -26,16 +30,13 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from app.core.enums import Area
+from app.outcomes.scoring import Thresholds, meaningful_change
 from app.progress.pain import is_flare_up
-from app.recommendations.logic import (
-    SAME_DAY_MESSAGE,
-    SEE_DOCTOR_MESSAGE,
-    URGENT_MESSAGE,
-    Answers,
-    escalation,
-)
+from app.recommendations.logic import Answers, escalation
 from app.recommendations.rules import LONG_DURATION_WEEKS
-from app.recommendations.schemas import CareTimeframe, RedFlag, TriageLevel
+from app.recommendations.schemas import RedFlag
+from app.safety import logic as safety
+from app.safety.schemas import CareTimeframe, ConcernSource, TriageLevel
 
 BASELINE_DAYS = 7
 RISE_POINTS = 2
@@ -56,27 +57,31 @@ PAIN_ABOVE_BASELINE_REASON = (
 )
 PEG_NOT_IMPROVING_REASON = (
     "{weeks} weeks after your first PEG questionnaire your score is {score} out of 10, against "
-    "{baseline} at the start: not the improvement of {percent}% or more that would count as "
-    "meaningful."
+    "{baseline} at the start: not the improvement of {points} point{s} and {percent}% or more "
+    "that would count as meaningful."
 )
 FLARE_UPS_REASON = "You had {count} flare-ups within {days} days: on {dates}."
 TRIAGE_MESSAGES: dict[CareTimeframe, str] = {
-    CareTimeframe.NOW: URGENT_MESSAGE,
-    CareTimeframe.TODAY: SAME_DAY_MESSAGE,
-    CareTimeframe.SOON: SEE_DOCTOR_MESSAGE,
+    CareTimeframe.NOW: safety.URGENT_GUIDANCE,
+    CareTimeframe.TODAY: safety.SAME_DAY_GUIDANCE,
+    CareTimeframe.SOON: safety.SEE_DOCTOR_GUIDANCE,
 }
 
 
 class AttentionKind(StrEnum):
     """Why an attention item was raised: `warning_sign` (a safety-screen warning sign answered
-    yes in a check-in), `pain_above_baseline` (pain 2 or more above the first week's on 3
-    check-ins in a row), `peg_not_improving` (no meaningful PEG improvement after 6 weeks) or
-    `flare_ups` (3 flare-ups within 14 days)."""
+    yes in a check-in or a signed-in recommendation), `pain_above_baseline` (pain 2 or more
+    above the first week's on 3 check-ins in a row), `peg_not_improving` (no meaningful PEG
+    improvement after 6 weeks), `flare_ups` (3 flare-ups within 14 days),
+    `lasting_severe_pain` (3 check-ins of 7 or more within 7 days) or `peg_worsening` (the PEG
+    score meaningfully worse than the first)."""
 
     WARNING_SIGN = "warning_sign"
     PAIN_ABOVE_BASELINE = "pain_above_baseline"
     PEG_NOT_IMPROVING = "peg_not_improving"
     FLARE_UPS = "flare_ups"
+    LASTING_SEVERE_PAIN = "lasting_severe_pain"
+    PEG_WORSENING = "peg_worsening"
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,16 @@ class ScreenedDay:
     day: date
     pain: int
     red_flags: frozenset[RedFlag]
+
+
+@dataclass(frozen=True)
+class TrendConcern:
+    """A concern the safety state holds for a trend: its id, source, day and reasons."""
+
+    key: str
+    source: ConcernSource
+    opened_on: date
+    reasons: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -118,6 +133,12 @@ class Raised:
     referral: bool
     """Whether the answer should offer the in-person referral (never in an emergency or for a
     same-day review)."""
+
+    @property
+    def general_guidance(self) -> bool:
+        """Whether NG59's general advice goes with it: not beside emergency, same-day or
+        see-a-doctor-before-exercising advice."""
+        return self.timeframe is CareTimeframe.ROUTINE
 
 
 def _number(value: float) -> str:
@@ -196,10 +217,10 @@ def pain_above_baseline(checkins: Sequence[DayPain]) -> list[Raised]:
     return out
 
 
-def peg_not_improving(responses: Sequence[PegPoint], percent: int) -> list[Raised]:
+def peg_not_improving(responses: Sequence[PegPoint], thresholds: Thresholds) -> list[Raised]:
     """For each `PEG_REVIEW_DAYS` period after the first response (6 weeks, 12 weeks, ...),
-    the first response in it, if its score has not improved by `percent` or more. A first
-    score of 0 leaves nothing to improve, so no item."""
+    the first response in it, if its score has not improved meaningfully (both thresholds). A
+    first score of 0 leaves nothing to improve, so no item."""
     ordered = sorted(responses, key=lambda r: r.day)
     if not ordered or ordered[0].total == 0:
         return []
@@ -211,8 +232,7 @@ def peg_not_improving(responses: Sequence[PegPoint], percent: int) -> list[Raise
         if period < 1 or period in seen_periods:
             continue
         seen_periods.add(period)
-        drop = baseline.total - response.total
-        if drop > 0 and drop * 100 >= percent * baseline.total:
+        if meaningful_change(baseline.total, response.total, thresholds).improved:
             continue
         out.append(
             Raised(
@@ -223,7 +243,9 @@ def peg_not_improving(responses: Sequence[PegPoint], percent: int) -> list[Raise
                     weeks=(response.day - baseline.day).days // 7,
                     score=_number(round(response.total / 3, 2)),
                     baseline=_number(round(baseline.total / 3, 2)),
-                    percent=percent,
+                    points=_number(float(thresholds.points)),
+                    s="" if thresholds.points == 1 else "s",
+                    percent=thresholds.percent,
                 ),
                 advice=REVIEW_ADVICE,
                 timeframe=CareTimeframe.ROUTINE,
@@ -270,3 +292,33 @@ def flare_up_clusters(days: Sequence[date]) -> list[Raised]:
             )
             window = []
     return out
+
+
+TREND_KINDS: dict[ConcernSource, AttentionKind] = {
+    ConcernSource.DIARY_TREND: AttentionKind.LASTING_SEVERE_PAIN,
+    ConcernSource.PEG: AttentionKind.PEG_WORSENING,
+}
+
+
+def trend_concerns(concerns: Iterable[TrendConcern]) -> list[Raised]:
+    """An item for each concern the safety state raised from a trend in the diary (lasting
+    severe pain, a PEG worsening), with the concern's own guidance."""
+    return [
+        Raised(
+            kind=TREND_KINDS[c.source],
+            key=c.key,
+            raised_on=c.opened_on,
+            reason=" ".join(c.reasons),
+            advice=safety.guidance(CareTimeframe.SOON, c.source),
+            timeframe=CareTimeframe.SOON,
+            referral=True,
+        )
+        for c in concerns
+        if c.source in TREND_KINDS
+    ]
+
+
+def most_urgent_first(raised: Iterable[Raised]) -> list[Raised]:
+    """Urgency first (`now`, `today`, `soon`, `routine`), then the newest first."""
+    newest = sorted(raised, key=lambda r: (r.raised_on, r.kind.value, r.key), reverse=True)
+    return sorted(newest, key=lambda r: safety.urgency(r.timeframe))

@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 from app.attention.rules import AttentionKind
 from app.care.schemas import ReferralPublic
 from app.core.clock import UtcDatetime
-from app.recommendations.schemas import CareTimeframe
+from app.safety.schemas import CareTimeframe, GeneralGuidance
 
 
 class AttentionStatus(StrEnum):
@@ -38,16 +38,21 @@ class AttentionItemPublic(BaseModel):
     )
     timeframe: CareTimeframe = Field(
         description="How soon to be seen: `now`, `today` or `soon` for warning signs, as the "
-        "recommendation's triage says; `routine` (book a review) otherwise."
+        "recommendation's triage says, and `soon` for lasting severe pain or a PEG worsening; "
+        "`routine` (book a review) otherwise."
     )
     referral: ReferralPublic | None = Field(
         description="Where to get in-person care; never with emergency or same-day advice."
+    )
+    general_guidance: GeneralGuidance | None = Field(
+        description="NICE NG59's first advice, beside a `routine` review; null beside advice "
+        "to be seen now, today or before exercising."
     )
     acknowledged_at: UtcDatetime | None
 
 
 class AttentionList(BaseModel):
-    """Attention items, newest first."""
+    """Attention items, most urgent first (`now`, `today`, `soon`, `routine`), then newest."""
 
     data: list[AttentionItemPublic]
     count: int

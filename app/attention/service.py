@@ -11,7 +11,7 @@ from app.accounts.models import User
 from app.attention import rules
 from app.attention.errors import AttentionItemNotFound
 from app.attention.models import AttentionAcknowledgement
-from app.attention.rules import DayPain, PegPoint, Raised, ScreenedDay
+from app.attention.rules import DayPain, PegPoint, Raised, ScreenedDay, TrendConcern
 from app.attention.schemas import AttentionFilter, AttentionItemPublic, AttentionStatus
 from app.care import service as care_service
 from app.care.schemas import ReferralPublic
@@ -21,6 +21,8 @@ from app.outcomes.errors import QuestionnaireNotLoaded
 from app.progress.models import ProgressSession
 from app.progress.service import flare_up_sql
 from app.recommendations.schemas import RedFlag
+from app.safety import service as safety
+from app.safety.schemas import ConcernSource
 
 # Ids are derived from the person, the rule and the episode's key.
 ITEM_NAMESPACE = uuid.UUID("6d1f0c9e-4a7b-5e3d-9c2a-8b4e1f7a6d30")
@@ -41,26 +43,50 @@ def session_flare_up_days(session: Session, user_id: uuid.UUID) -> list[date]:
     )
 
 
+def screened_days(session: Session, user_id: uuid.UUID) -> list[ScreenedDay]:
+    """Each day with a warning sign reported to the safety state (a check-in, even one
+    replaced or deleted since, or a signed-in recommendation): the signs of that day together,
+    with the worst pain reported with them."""
+    days: dict[date, ScreenedDay] = {}
+    known = {f.value for f in RedFlag}
+    for report in safety.reports_of(session, user_id):
+        flags = frozenset(RedFlag(f) for f in report.red_flags if f in known)
+        if not flags:
+            continue
+        seen = days.get(report.local_date)
+        pain = max(report.pain or 0, seen.pain if seen else 0)
+        days[report.local_date] = ScreenedDay(
+            report.local_date, pain, flags | (seen.red_flags if seen else frozenset())
+        )
+    return sorted(days.values(), key=lambda d: d.day)
+
+
+def trend_concerns(session: Session, user_id: uuid.UUID) -> list[TrendConcern]:
+    return [
+        TrendConcern(str(c.id), ConcernSource(c.source), c.opened_on, tuple(c.reasons))
+        for c in safety.concerns_of(session, user_id)
+    ]
+
+
 def evaluate(session: Session, user_id: uuid.UUID) -> list[Raised]:
-    """Every episode the rules find in the person's history, newest first."""
+    """Every episode the rules find in the person's history, most urgent first, then newest."""
     rows = checkins.checkins_between(session, user_id)
     days = [DayPain(r.local_date, r.pain) for r in rows]
-    screened = [
-        ScreenedDay(r.local_date, r.pain, frozenset(RedFlag(f) for f in r.red_flags)) for r in rows
-    ]
-    raised = rules.warning_signs(screened) + rules.pain_above_baseline(days)
+    raised = rules.warning_signs(screened_days(session, user_id))
+    raised += rules.trend_concerns(trend_concerns(session, user_id))
+    raised += rules.pain_above_baseline(days)
     try:
-        percent = outcomes.meaningful_change_percent(session)
+        thresholds = outcomes.meaningful_change(session)
     except QuestionnaireNotLoaded:
-        percent = None
-    if percent is not None:
+        thresholds = None
+    if thresholds is not None:
         points = [
             PegPoint(r.local_date, outcomes.total(r)) for r in outcomes.responses(session, user_id)
         ]
-        raised += rules.peg_not_improving(points, percent)
+        raised += rules.peg_not_improving(points, thresholds)
     flare_days = rules.flare_up_days(session_flare_up_days(session, user_id), days)
     raised += rules.flare_up_clusters(flare_days)
-    return sorted(raised, key=lambda r: (r.raised_on, r.kind.value, r.key), reverse=True)
+    return rules.most_urgent_first(raised)
 
 
 def _acknowledgements(session: Session, user_id: uuid.UUID) -> dict[uuid.UUID, datetime]:
@@ -85,6 +111,7 @@ def to_public(
         advice=raised.advice,
         timeframe=raised.timeframe,
         referral=referral if raised.referral else None,
+        general_guidance=safety.GENERAL_GUIDANCE if raised.general_guidance else None,
         acknowledged_at=acknowledged_at,
     )
 

@@ -76,7 +76,9 @@ class CheckinCreate(BaseModel):
         max_length=50,
         description="Ids of the warning-sign questions of the safety screen (GET "
         "/v1/screening/questions) now answered yes. Any yes gets the triage POST "
-        "/v1/recommendations gives for the same answers.",
+        "/v1/recommendations gives for the same answers. Sending the field, even as `[]`, "
+        "says the screen was asked: with no warning sign and pain below 7 it closes the "
+        "`soon` concerns an earlier screen raised.",
     )
     cautions: list[Caution] = Field(
         default_factory=list,
@@ -98,10 +100,12 @@ class CheckinPublic(BaseModel):
     red_flags: list[RedFlag]
     cautions: list[Caution]
     triage: Triage | None = Field(
-        description="With any safety-screen answer yes: exactly the triage POST "
-        "/v1/recommendations gives for this pain and these answers (for the most painful "
-        "part of the back in `areas`, else your first usual area, else the lower back). An "
-        "`urgent_care` triage means emergency care now. Null when nothing was answered yes."
+        description="With any safety-screen answer yes, or severe pain: the triage POST "
+        "/v1/recommendations gives for these answers and the worst of `pain` and the `areas` "
+        "scores (for the most painful part of the back in `areas`, else your first usual "
+        "area, else the lower back). An `urgent_care` triage means emergency care now; severe "
+        "pain (7-10) is `see_doctor`. A check-in carries no moves, so a `self_care` message "
+        "offers none. Null when nothing was answered yes and the pain is below 7."
     )
     referral: ReferralPublic | None = Field(
         description="Where to get in-person care, when that triage offers it (as the "
@@ -109,7 +113,8 @@ class CheckinPublic(BaseModel):
     )
     replaced: uuid.UUID | None = Field(
         description="The id of the check-in of the same day this one replaced, if any; only "
-        "on the answer that replaced it."
+        "on the answer that replaced it. What the replaced check-in reported to your safety "
+        "state (GET /v1/me/safety) stays there."
     )
     created_at: UtcDatetime = Field(description="When the server stored it.")
 

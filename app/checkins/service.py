@@ -15,6 +15,7 @@ from app.checkins.models import Checkin
 from app.checkins.schemas import AreaPains, CheckinCreate, CheckinPublic
 from app.core import pain as pain_scale
 from app.core.clock import as_utc
+from app.core.clock import local_date as local_day
 from app.core.enums import Area
 from app.core.errors import InvalidInput
 from app.core.pagination import SortKey, count, fetch_keyset
@@ -27,11 +28,20 @@ from app.recommendations.schemas import (
     RecommendationPublic,
     RedFlag,
 )
+from app.safety import logic as safety_logic
+from app.safety import service as safety
+from app.safety.schemas import CareTimeframe, ConcernSource, TriageLevel
 
 # A phone's clock may run a little ahead of ours (as for sessions).
 CLOCK_SKEW = timedelta(minutes=5)
 # Losing the race for a day to another request this many times in a row is not a race.
 WRITE_ATTEMPTS = 3
+# A check-in carries no moves, so its self-care answer never offers any.
+SELF_CARE_MESSAGE = (
+    "Nothing in this check-in calls for a doctor first. "
+    + safety_logic.GENERAL_GUIDANCE_TEXT
+    + " If you develop any of the warning signs of the safety screen, get care as it advises."
+)
 
 
 def triage_area(row: Checkin, usual_areas: list[str]) -> Area:
@@ -45,18 +55,28 @@ def triage_area(row: Checkin, usual_areas: list[str]) -> Area:
     return Area.LOWER
 
 
+def worst_pain(row: Checkin) -> int:
+    """The pain the check-in is judged on: the worst of the overall and the area scores."""
+    return safety_logic.worst_pain(row.pain, row.areas.values())
+
+
 def screen_answers(session: Session, row: Checkin, user: User) -> RecommendationPublic | None:
-    """What POST /v1/recommendations answers for this check-in's pain and screen answers, or
-    None when no screen question was answered yes."""
-    if not row.red_flags and not row.cautions:
+    """What POST /v1/recommendations answers for this check-in's worst pain and screen answers
+    (with the message a check-in gives, which offers no moves), or None when no screen
+    question was answered yes and the pain is not severe."""
+    pain = worst_pain(row)
+    if not row.red_flags and not row.cautions and not pain_scale.is_severe(pain):
         return None
     request = RecommendationCreate(
         area=triage_area(row, user.usual_areas),
-        pain_level=row.pain,
+        pain_level=pain,
         red_flags=[RedFlag(f) for f in row.red_flags],
         cautions=[Caution(c) for c in row.cautions],
     )
-    return recommendations.create_recommendation(session, request)
+    answer = recommendations.create_recommendation(session, request)
+    if answer.triage.level is TriageLevel.SELF_CARE:
+        answer.triage.message = SELF_CARE_MESSAGE
+    return answer
 
 
 def to_public(
@@ -144,8 +164,76 @@ def record_checkin(session: Session, user: User, payload: CheckinCreate, now: da
             if attempt == WRITE_ATTEMPTS - 1:
                 raise
             continue
+        screened = "red_flags" in payload.model_fields_set
+        report_to_safety(session, user, row, screened=screened, now=now)
         return Recorded(to_public(session, row, user, replaced), created=True)
     raise AssertionError("unreachable")
+
+
+def report_to_safety(
+    session: Session, user: User, row: Checkin, *, screened: bool, now: datetime
+) -> None:
+    """Tell the safety state what the check-in said: a warning sign or severe pain raises a
+    concern with the check-in's triage; a screen answered with neither (the warning-sign
+    answers sent, even empty) clears what a clear screen closes; and lasting severe pain in
+    the diary raises a concern of its own."""
+    answer = screen_answers(session, row, user)
+    timeframe = answer.triage.timeframe if answer is not None else None
+    raises = timeframe in safety_logic.CONCERN_TIMEFRAMES
+    if raises or screened:
+        safety.report(
+            session,
+            user.id,
+            safety.Report(
+                source=ConcernSource.CHECKIN,
+                source_id=row.id,
+                reported_at=as_utc(row.recorded_at),
+                local_date=row.local_date,
+                timeframe=timeframe if raises else None,
+                reasons=answer.triage.reasons if answer is not None and raises else (),
+                red_flags=row.red_flags,
+                cautions=row.cautions,
+                pain=worst_pain(row),
+                advice=answer.triage.message if answer is not None else "",
+            ),
+            now,
+        )
+    _lasting_severe_pain(session, user, row, now)
+
+
+def _lasting_severe_pain(session: Session, user: User, row: Checkin, now: datetime) -> None:
+    if not pain_scale.is_severe(worst_pain(row)):
+        return
+    if safety.has_open(session, user.id, ConcernSource.DIARY_TREND):
+        return
+    # A run that was looked at already (its concern closed) does not count again.
+    closed = safety.last_closed_at(session, user.id, ConcernSource.DIARY_TREND)
+    after = local_day(closed, user.timezone) if closed is not None else None
+    window = safety_logic.LASTING_SEVERE_WINDOW_DAYS
+    days = [
+        (r.local_date, worst_pain(r))
+        for r in checkins_between(
+            session, user.id, row.local_date - timedelta(days=window - 1), row.local_date
+        )
+        if after is None or r.local_date > after
+    ]
+    severe = safety_logic.lasting_severe_pain(days, row.local_date)
+    if not severe:
+        return
+    safety.report(
+        session,
+        user.id,
+        safety.Report(
+            source=ConcernSource.DIARY_TREND,
+            source_id=row.id,
+            reported_at=as_utc(row.recorded_at),
+            local_date=row.local_date,
+            timeframe=CareTimeframe.SOON,
+            reasons=[safety_logic.lasting_severe_reason(severe)],
+            pain=worst_pain(row),
+        ),
+        now,
+    )
 
 
 def get_owned_checkin(session: Session, checkin_id: uuid.UUID, user_id: uuid.UUID) -> Checkin:

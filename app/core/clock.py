@@ -1,8 +1,9 @@
 """Time in one place: UTC everywhere inside, and a clock requests can depend on (and tests can
 replace)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends
 from pydantic import AfterValidator
@@ -17,6 +18,13 @@ def as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def local_date(moment: datetime, timezone: str) -> date:
+    """The calendar date `moment` falls on for someone living in `timezone` (IANA name)."""
+    if moment.tzinfo is None:
+        raise ValueError("moment must be timezone-aware")
+    return moment.astimezone(ZoneInfo(timezone)).date()
 
 
 async def request_time() -> datetime:

@@ -2,6 +2,7 @@ import asyncio
 import math
 import weakref
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from enum import Enum
 from typing import Annotated, Any, TypeVar
 
@@ -220,8 +221,21 @@ async def get_read_session() -> AsyncIterator[Session]:
         await _end(session, _roll_back)
 
 
+async def get_caller_session(request: Request) -> AsyncIterator[Session]:
+    """For a route that answers anonymous callers from the request alone and records what a
+    signed-in caller asked: a session that writes (as `get_session`) when the request carries
+    credentials, a read-only one (as `get_read_session`, no write lock) when it does not."""
+    if "authorization" in request.headers:
+        context = asynccontextmanager(get_session)(request)
+    else:
+        context = asynccontextmanager(get_read_session)()
+    async with context as session:
+        yield session
+
+
 # "function" scope commits before the response is sent, so a failed commit is reported
 # to the client instead of being swallowed after a 2xx has gone out.
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 ReadSessionDep = Annotated[Session, Depends(get_read_session)]
+CallerSessionDep = Annotated[Session, Depends(get_caller_session, scope="function")]

@@ -102,9 +102,17 @@ async def _mark_static(response: Response) -> None:
         response.headers[MARK_HEADER] = STATIC
 
 
+async def _mark_anonymous_replayable(request: Request, response: Response) -> None:
+    if "authorization" not in request.headers:
+        await _mark_replayable(response)
+
+
 ReplayableDep = Depends(_mark_replayable)
 """For routes whose 200 answer is the same for every caller and depends only on the request
 and the seed content."""
+AnonymousReplayableDep = Depends(_mark_anonymous_replayable)
+"""For routes whose 200 answer to anonymous callers depends only on the request and the seed
+content, and whose answer to a signed-in caller depends on that person (never kept)."""
 StaticReplayableDep = Depends(_mark_static)
 """For routes whose 200 answer never changes while the process runs."""
 
@@ -281,7 +289,10 @@ class Replayer:
                 and path
                 and "POST" in (context.methods or ())
                 and "{" not in path
-                and any(d.dependency is _mark_replayable for d in route.dependencies)
+                and any(
+                    d.dependency in (_mark_replayable, _mark_anonymous_replayable)
+                    for d in route.dependencies
+                )
             ):
                 self.post_paths.add(path)
 

@@ -27,8 +27,13 @@ class OutcomeQuestionnaire(SQLModel, table=True):
     )
     scoring: str = Field(max_length=1000)
     schedule: str = Field(max_length=1000)
+    # A change is meaningful when it reaches both thresholds: `meaningful_change_points` on the
+    # 0-10 score and `meaningful_change_percent` of the first score. Each with what its source
+    # says. Nullable only until the seed, loaded right after the migration, fills them.
     meaningful_change_percent: int
     meaningful_change_source: str = Field(max_length=2000)
+    meaningful_change_points: float | None = None
+    meaningful_change_points_source: str | None = Field(default=None, max_length=2000)
     citation: str = Field(max_length=2000)
     license: str = Field(max_length=500)
 

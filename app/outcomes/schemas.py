@@ -41,11 +41,22 @@ class QuestionnairePublic(BaseModel):
     items: list[QuestionnaireItem]
     scoring: str
     schedule: str = Field(description="When to answer it.")
-    meaningful_change_percent: int = Field(
-        description="A change of at least this many percent of the first score is reported as "
-        "meaningful."
+    meaningful_change_points: float = Field(
+        description="The absolute threshold: a change is meaningful only when the score moves "
+        "by at least this many points (0-10 scale) from the first score, and by the relative "
+        "threshold too."
     )
-    meaningful_change_source: str
+    meaningful_change_points_source: str = Field(
+        description="What the source of the absolute threshold says, and what is inferred."
+    )
+    meaningful_change_percent: int = Field(
+        description="The relative threshold: a change is meaningful only when the score moves "
+        "by at least this many percent of the first score, and by the absolute threshold too. "
+        "Any rise from a first score of 0 passes it."
+    )
+    meaningful_change_source: str = Field(
+        description="What the source of the relative threshold says, and what is inferred."
+    )
     citation: str
     license: str
 
@@ -87,15 +98,22 @@ class PegResponsePublic(BaseModel):
     score: float = Field(description="Mean of the three answers, 0 to 10; higher is worse.")
     baseline: bool = Field(description="This is the first response: the baseline.")
     baseline_score: float
+    change_points: float = Field(
+        description="Change of the score from the baseline, in points; negative is better."
+    )
     change_percent: float | None = Field(
         description="Change of the score from the baseline, in percent of it; negative is "
         "better. Null when the baseline score was 0."
     )
     meaningful_improvement: bool = Field(
-        description="The score fell by the meaningful-change threshold (30%) or more."
+        description="The score fell by both thresholds of the questionnaire: at least "
+        "`meaningful_change_points` (1) points and `meaningful_change_percent` (30%) of the "
+        "baseline."
     )
     meaningful_worsening: bool = Field(
-        description="The score rose by the meaningful-change threshold (30%) or more."
+        description="The score rose by both thresholds (1 point and 30% of the baseline; from "
+        "a baseline of 0, by 1 point). Raises a concern in your safety state (`GET "
+        "/v1/me/safety`)."
     )
     created_at: UtcDatetime
 

@@ -31,6 +31,9 @@ from app.outcomes.schemas import (
     QuestionnairePublic,
 )
 from app.progress.streaks import local_date
+from app.safety import logic as safety_logic
+from app.safety import service as safety
+from app.safety.schemas import CareTimeframe, ConcernSource
 
 PEG = "peg"
 CLOCK_SKEW = timedelta(minutes=5)
@@ -59,6 +62,8 @@ def get_questionnaire(session: Session) -> QuestionnairePublic:
         items=[QuestionnaireItem(min=0, max=10, **item) for item in row.items],
         scoring=row.scoring,
         schedule=row.schedule,
+        meaningful_change_points=thresholds_of(row).points,
+        meaningful_change_points_source=row.meaningful_change_points_source or "",
         meaningful_change_percent=row.meaningful_change_percent,
         meaningful_change_source=row.meaningful_change_source,
         citation=row.citation,
@@ -66,16 +71,26 @@ def get_questionnaire(session: Session) -> QuestionnairePublic:
     )
 
 
-def meaningful_change_percent(session: Session) -> int:
-    return get_questionnaire_row(session).meaningful_change_percent
+def thresholds_of(row: OutcomeQuestionnaire) -> scoring.Thresholds:
+    if row.meaningful_change_points is None:
+        # The migration added the column; the seed, loaded right after it, fills it.
+        raise QuestionnaireNotLoaded()
+    return scoring.Thresholds.of(row.meaningful_change_points, row.meaningful_change_percent)
+
+
+def meaningful_change(session: Session) -> scoring.Thresholds:
+    """What a meaningful change of the PEG score must reach, from the seed."""
+    return thresholds_of(get_questionnaire_row(session))
 
 
 def total(row: PegResponse) -> int:
     return row.pain + row.enjoyment + row.activity
 
 
-def to_public(row: PegResponse, baseline: PegResponse, percent: int) -> PegResponsePublic:
-    change = scoring.meaningful_change(total(baseline), total(row), percent)
+def to_public(
+    row: PegResponse, baseline: PegResponse, thresholds: scoring.Thresholds
+) -> PegResponsePublic:
+    change = scoring.meaningful_change(total(baseline), total(row), thresholds)
     return PegResponsePublic(
         id=row.id,
         answered_at=as_utc(row.answered_at),
@@ -86,6 +101,7 @@ def to_public(row: PegResponse, baseline: PegResponse, percent: int) -> PegRespo
         score=scoring.score([row.pain, row.enjoyment, row.activity]),
         baseline=row.id == baseline.id,
         baseline_score=scoring.score([baseline.pain, baseline.enjoyment, baseline.activity]),
+        change_points=scoring.change_points(total(baseline), total(row)),
         change_percent=scoring.change_percent(total(baseline), total(row)),
         meaningful_improvement=change.improved,
         meaningful_worsening=change.worsened,
@@ -134,8 +150,7 @@ def _repeat(session: Session, existing: PegResponse, user: User, digest: str) ->
     if existing.user_id != user.id or existing.fingerprint != digest:
         raise PegResponseIdConflict(existing.id)
     baseline = baseline_of(session, user.id) or existing
-    percent = meaningful_change_percent(session)
-    return Recorded(to_public(existing, baseline, percent), created=False)
+    return Recorded(to_public(existing, baseline, meaningful_change(session)), created=False)
 
 
 def record_response(
@@ -148,7 +163,7 @@ def record_response(
             return _repeat(session, existing, user, digest)
     if as_utc(payload.answered_at) > now + CLOCK_SKEW:
         raise PegResponseInFuture()
-    percent = meaningful_change_percent(session)
+    thresholds = meaningful_change(session)
     row = PegResponse(
         id=payload.id or uuid.uuid4(),
         user_id=user.id,
@@ -169,7 +184,35 @@ def record_response(
             raise
         return _repeat(session, existing, user, digest)
     baseline = baseline_of(session, user.id) or row
-    return Recorded(to_public(row, baseline, percent), created=True)
+    public = to_public(row, baseline, thresholds)
+    if not public.baseline:
+        _report(session, user, row, public, now)
+    return Recorded(public, created=True)
+
+
+def _report(
+    session: Session, user: User, row: PegResponse, public: PegResponsePublic, now: datetime
+) -> None:
+    """A meaningful worsening raises a concern with the safety state; a response that is not
+    one clears the PEG concern an earlier response raised."""
+    worse = public.meaningful_worsening
+    reason = safety_logic.PEG_WORSENING_REASON.format(
+        baseline=f"{public.baseline_score:g}", score=f"{public.score:g}"
+    )
+    safety.report(
+        session,
+        user.id,
+        safety.Report(
+            source=ConcernSource.PEG,
+            source_id=row.id,
+            reported_at=as_utc(row.answered_at),
+            local_date=row.local_date,
+            timeframe=CareTimeframe.SOON if worse else None,
+            reasons=[reason] if worse else [],
+            pain=row.pain,
+        ),
+        now,
+    )
 
 
 def get_owned_response(session: Session, response_id: uuid.UUID, user_id: uuid.UUID) -> PegResponse:
@@ -183,7 +226,7 @@ def get_owned_response(session: Session, response_id: uuid.UUID, user_id: uuid.U
 
 def public_response(session: Session, row: PegResponse) -> PegResponsePublic:
     baseline = baseline_of(session, row.user_id) or row
-    return to_public(row, baseline, meaningful_change_percent(session))
+    return to_public(row, baseline, meaningful_change(session))
 
 
 def delete_response(session: Session, row: PegResponse) -> None:
@@ -223,14 +266,14 @@ def list_responses(
         limit=limit,
     )
     baseline = baseline_of(session, user.id)
-    percent = meaningful_change_percent(session) if baseline is not None else 0
+    thresholds = meaningful_change(session) if baseline is not None else None
     latest = session.exec(
         query.order_by(col(PegResponse.answered_at).desc(), col(PegResponse.id).desc()).limit(1)
     ).first()
     today = local_date(now, user.timezone)
     next_due = today if latest is None else latest.local_date + INTERVAL
     return Listing(
-        data=[to_public(r, baseline or r, percent) for r in rows],
+        data=[to_public(r, baseline or r, thresholds) for r in rows if thresholds is not None],
         count=count(session, query),
         next_cursor=None if next_key is None else Cursor(next_key, False, "").encode(),
         next_due_on=next_due,

@@ -70,8 +70,10 @@ def list_due_plans(
     ] = None,
 ) -> DuePlans:
     """The plans due on the day in your timezone, earliest first, each with whether it is
-    done: a session with its routine logged for that day."""
-    return service.due_on(session, user, day or local_date(now, user.timezone))
+    done: a session with its routine logged for that day. With your safety state: while a
+    concern in it holds exercise, today and later days list nothing and its guidance comes
+    instead."""
+    return service.due_on(session, user, day or local_date(now, user.timezone), now)
 
 
 @router.get(

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from app.core.clock import UtcDatetime
 from app.core.types import BoundedDate, StrictBoolean, omittable
 from app.plans.schedule import Weekday
+from app.safety.schemas import SafetyState
 
 # Plans a person may keep at once: enough for a morning and an evening routine every day.
 MAX_PLANS = 20
@@ -142,10 +143,16 @@ class DuePlan(BaseModel):
 
 
 class DuePlans(BaseModel):
-    """What is due on one day in your timezone, earliest first. Paused plans are left out."""
+    """What is due on one day in your timezone, earliest first. Paused plans are left out.
+    While a concern in your safety state holds exercise, today and later days list nothing:
+    `safety` says what to do instead."""
 
     date: date
     timezone: str
+    safety: SafetyState = Field(
+        description="Your safety state now (the same as GET /v1/me/safety): show its `message` "
+        "first. With `exercise` `on_hold`, `data` is empty for today and later days."
+    )
     data: list[DuePlan]
     done: int = Field(description="How many of them are done.")
 

@@ -29,6 +29,7 @@ from app.plans.schemas import (
 from app.progress.models import ProgressSession
 from app.routines import service as routines
 from app.routines.models import Routine
+from app.safety import service as safety
 
 WINDOWS = (7, 28)
 
@@ -198,8 +199,14 @@ def sessions_by_day(
     return found
 
 
-def due_on(session: Session, user: User, day: date) -> DuePlans:
-    """The plans due on `day` (a local date), earliest first, with whether each is done."""
+def due_on(session: Session, user: User, day: date, now: datetime) -> DuePlans:
+    """The plans due on `day` (a local date), earliest first, with whether each is done, and
+    the safety state. While a concern holds exercise, today and later days list nothing: the
+    state's guidance comes instead of due moves."""
+    state = safety.current(session, user.id, now)
+    assert state.public is not None
+    if state.on_hold and day >= local_date(now, user.timezone):
+        return DuePlans(date=day, timezone=user.timezone, safety=state.public, data=[], done=0)
     plans = [p for p in _plans_of(session, user.id) if rule_of(p).due_on(day)]
     names = routine_names(session, (p.routine_id for p in plans))
     done = sessions_by_day(session, user.id, (p.routine_id for p in plans), day, day)
@@ -218,7 +225,13 @@ def due_on(session: Session, user: User, day: date) -> DuePlans:
         ),
         key=lambda d: (d.local_time, str(d.plan_id)),
     )
-    return DuePlans(date=day, timezone=user.timezone, data=due, done=sum(1 for d in due if d.done))
+    return DuePlans(
+        date=day,
+        timezone=user.timezone,
+        safety=state.public,
+        data=due,
+        done=sum(1 for d in due if d.done),
+    )
 
 
 def _window(days: int, counted: Tally) -> AdherenceWindow:

@@ -15,6 +15,7 @@ DOMAINS = (
     "app.checkins.privacy",
     "app.outcomes.privacy",
     "app.attention.privacy",
+    "app.safety.privacy",
 )
 
 

@@ -7,15 +7,18 @@ functions.
 
 Both need pain to move, in opposite directions, so a session is never both. A session that
 ends in severe pain gets advice whether or not it was a flare-up: severe pain is no time for
-self-guided moves.
+self-guided moves, and the advice uses the words of the `soon` timeframe (app.safety.logic),
+the same as a recommendation at severe pain. A flare-up's advice keeps NICE NG59's first
+advice, to keep up normal activities, rather than telling the person to rest.
 
 The summary counts the same things in SQL; app.progress.service builds those expressions from
 the constants below, and a test checks both agree on every pair of scores.
 """
 
 from app.core.pain import PAIN_MAX, PAIN_MIN, SEVERE_FROM, describe, is_severe
+from app.safety.logic import SEE_DOCTOR_GUIDANCE
 
-__all__ = ["PAIN_MAX", "PAIN_MIN", "SEVERE_FROM"]
+__all__ = ["PAIN_MAX", "PAIN_MIN", "SEVERE_FROM", "describe", "is_severe"]
 
 MEANINGFUL_DROP_POINTS = 2
 MEANINGFUL_DROP_PERCENT = 30
@@ -23,14 +26,11 @@ FLARE_UP_RISE_POINTS = 2
 
 ROSE = "Your pain went up by {rise} points during this session, to {now}."
 ENDED_SEVERE = "Your pain is {now} after this session."
-REST = (
-    "Stop the moves that made it worse and rest today. If the pain stays up or keeps coming "
-    "back, see a doctor or a back pain specialist."
+EASE_OFF = (
+    "Stop a move that makes it worse, and go more gently next time. If the pain stays up or "
+    "keeps coming back, see a doctor or a back pain specialist."
 )
-STOP_SEVERE = (
-    "The article's moves aren't meant for severe back pain: stop them and rest, and see a "
-    "doctor or a back pain specialist if it doesn't ease."
-)
+STOP_SEVERE = "Severe pain is no time for self-guided moves: stop them. " + SEE_DOCTOR_GUIDANCE
 
 
 def is_meaningful_improvement(before: int, after: int) -> bool:
@@ -45,14 +45,36 @@ def is_flare_up(before: int, after: int) -> bool:
     return rise >= FLARE_UP_RISE_POINTS or (rise > 0 and is_severe(after))
 
 
-def session_advice(before: int, after: int) -> str | None:
-    """What the app should tell someone straight after a flare-up or a session that ends in
-    severe pain; None otherwise."""
+def what_happened(before: int, after: int) -> str | None:
+    """The session's pain in words when it calls for advice: a flare-up, or severe pain at the
+    end; None otherwise."""
     rise = after - before
     now = describe(after)
     if rise >= FLARE_UP_RISE_POINTS:
-        then = STOP_SEVERE if is_severe(after) else REST
-        return f"{ROSE.format(rise=rise, now=now)} {then}"
+        return ROSE.format(rise=rise, now=now)
     if is_severe(after):
-        return f"{ENDED_SEVERE.format(now=now)} {STOP_SEVERE}"
+        return ENDED_SEVERE.format(now=now)
     return None
+
+
+def session_advice(before: int, after: int) -> str | None:
+    """What the app should tell someone straight after a flare-up or a session that ends in
+    severe pain; None otherwise."""
+    happened = what_happened(before, after)
+    if happened is None:
+        return None
+    return f"{happened} {STOP_SEVERE if is_severe(after) else EASE_OFF}"
+
+
+def keeps_general_guidance(before: int, after: int) -> bool:
+    """Whether NG59's general advice goes with the session's advice: with a flare-up's, not
+    beside advice to see a doctor before exercising again."""
+    return session_advice(before, after) is not None and not is_severe(after)
+
+
+def advice_on_hold(before: int, after: int, guidance: str, *, urgent: bool) -> str:
+    """A session logged while a concern holds exercise: the concern's guidance, after what
+    happened in the session unless the concern needs emergency care (then its guidance
+    alone)."""
+    happened = None if urgent else what_happened(before, after)
+    return f"{happened} {guidance}" if happened else guidance

@@ -21,6 +21,7 @@ from app.core.sync import (
 )
 from app.core.types import WHOLE_NUMBER, BoundedDatetime, text
 from app.core.versioning import renamed
+from app.safety.schemas import GeneralGuidance
 
 MAX_EXERCISES = 30
 MAX_NOTES = 2000
@@ -146,7 +147,13 @@ class SessionPublic(BaseModel):
         "true together with `improved`."
     )
     advice: str | None = Field(
-        description="What to do now, when the session was a flare-up or ended in severe pain."
+        description="What to do now, when the session was a flare-up or ended in severe pain. "
+        "On the answer to POST while a concern in your safety state (GET /v1/me/safety) holds "
+        "exercise: that concern's guidance (the session is stored all the same). A session "
+        "that ends in severe pain raises such a concern."
+    )
+    general_guidance: GeneralGuidance | None = Field(
+        description="NICE NG59's first advice, beside a flare-up's advice; null otherwise."
     )
     exercises: list[SessionExercisePublic]
     notes: str | None

@@ -39,6 +39,8 @@ from app.progress.schemas import (
 )
 from app.progress.streaks import ONE_DAY, Streaks, local_date
 from app.routines import service as routines
+from app.safety import service as safety
+from app.safety.schemas import CareTimeframe, ConcernSource
 
 __all__ = ["flare_up_sql", "improved_sql"]  # the pain rules as SQL, for callers of this module
 
@@ -63,6 +65,11 @@ def _public(
         improved=pain.is_meaningful_improvement(row.pain_before, row.pain_after),
         flare_up=pain.is_flare_up(row.pain_before, row.pain_after),
         advice=pain.session_advice(row.pain_before, row.pain_after),
+        general_guidance=(
+            safety.GENERAL_GUIDANCE
+            if pain.keeps_general_guidance(row.pain_before, row.pain_after)
+            else None
+        ),
         exercises=exercises,
         notes=row.notes,
         created_at=created_at,
@@ -127,10 +134,49 @@ class Logged:
     created: bool
 
 
-def _repeat(existing: ProgressSession, user_id: uuid.UUID, digest: str) -> Logged:
-    if existing.user_id != user_id or existing.fingerprint != digest:
+def _repeat(
+    session: Session, existing: ProgressSession, user: User, digest: str, now: datetime
+) -> Logged:
+    if existing.user_id != user.id or existing.fingerprint != digest:
         raise SessionIdConflict(existing.id)
-    return Logged(to_public(existing), created=False)
+    return Logged(with_safety(session, to_public(existing), user), created=False)
+
+
+def with_safety(session: Session, public: SessionPublic, user: User) -> SessionPublic:
+    """The answer to a logged session: while a concern in the person's safety state holds
+    exercise, the advice is that concern's guidance (the session is stored all the same)."""
+    holding = safety.holding(session, user.id)
+    if holding is None:
+        return public
+    advice = pain.advice_on_hold(
+        public.pain_before,
+        public.pain_after,
+        safety.guidance_of(holding),
+        urgent=holding.timeframe == CareTimeframe.NOW.value,
+    )
+    return public.model_copy(update={"advice": advice, "general_guidance": None})
+
+
+def _report_severe(session: Session, user: User, row: ProgressSession, now: datetime) -> None:
+    """A session that ends in severe pain raises a concern: the triage a recommendation at that
+    pain gives (see a doctor in the next few days, no moves meanwhile)."""
+    if not pain.is_severe(row.pain_after):
+        return
+    safety.report(
+        session,
+        user.id,
+        safety.Report(
+            source=ConcernSource.SESSION,
+            source_id=row.id,
+            reported_at=as_utc(row.completed_at),
+            local_date=row.local_date,
+            timeframe=CareTimeframe.SOON,
+            reasons=[pain.ENDED_SEVERE.format(now=pain.describe(row.pain_after))],
+            pain=row.pain_after,
+            advice=pain.session_advice(row.pain_before, row.pain_after) or "",
+        ),
+        now,
+    )
 
 
 def find_session(session: Session, session_id: uuid.UUID) -> ProgressSession | None:
@@ -156,7 +202,7 @@ def log_session(session: Session, user: User, payload: SessionCreate, now: datet
     except (SessionInFuture, UnknownRoutine, UnknownExercise):
         existing = find_session(session, payload.id) if payload.id is not None else None
         if existing is not None:
-            return _repeat(existing, user.id, digest)
+            return _repeat(session, existing, user, digest, now)
         raise
     session_id = payload.id or uuid.uuid4()
     row = ProgressSession(
@@ -204,8 +250,9 @@ def log_session(session: Session, user: User, payload: SessionCreate, now: datet
         existing = find_session(session, session_id)
         if existing is None:  # pragma: no cover - the conflict was on the id
             raise RuntimeError("a session id conflicted but no session holds it")
-        return _repeat(existing, user.id, digest)
-    return Logged(public, created=True)
+        return _repeat(session, existing, user, digest, now)
+    _report_severe(session, user, row, now)
+    return Logged(with_safety(session, public, user), created=True)
 
 
 def _store(

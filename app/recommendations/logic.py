@@ -37,21 +37,13 @@ from app.recommendations.screening import (
     CautionQuestion,
     WarningSign,
 )
+from app.safety.logic import SAME_DAY_GUIDANCE, SEE_DOCTOR_GUIDANCE, URGENT_GUIDANCE
 
-URGENT_MESSAGE = (
-    "Get medical help now: call your local emergency number or go to the nearest emergency "
-    "department."
-)
-SAME_DAY_MESSAGE = (
-    "Please have a doctor check you today. Ask your doctor's practice for a same-day "
-    "appointment, or go to an urgent care or out-of-hours service if they can't see you today. "
-    "If you feel very unwell or get worse, call your local emergency number. Hold off the "
-    "exercises until a doctor has seen you."
-)
-SEE_DOCTOR_MESSAGE = (
-    "Please see a doctor or a back pain specialist in the next few days, before trying these "
-    "exercises. Self-guided exercise isn't the right first step for what you've described."
-)
+# The guidance for each timeframe is the safety state's, so the same level carries the same
+# words wherever it is shown.
+URGENT_MESSAGE = URGENT_GUIDANCE
+SAME_DAY_MESSAGE = SAME_DAY_GUIDANCE
+SEE_DOCTOR_MESSAGE = SEE_DOCTOR_GUIDANCE
 SELF_CARE_MESSAGE = (
     "These moves from the article suit your answers. Do them in the suggested order, go "
     "gently, and stop any move that makes your pain worse."

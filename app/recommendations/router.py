@@ -1,12 +1,14 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Depends
 
+from app.accounts.dependencies import OptionalCaller
 from app.care.errors import ArticleNotLoaded
-from app.core.caching import NOT_MODIFIED, CachedRoute
-from app.core.db import ReadSessionDep
+from app.core.caching import NOT_MODIFIED, CachedRoute, vary_on_authorization
+from app.core.clock import NowDep
+from app.core.db import CallerSessionDep
 from app.core.errors import problem_responses
-from app.core.replay import ReplayableDep
+from app.core.replay import AnonymousReplayableDep, ReplayableDep
 from app.core.versioning import with_deprecated_fields
 from app.recommendations import service
 from app.recommendations.schemas import (
@@ -68,11 +70,18 @@ def list_screening_questions() -> ScreeningQuestionList:
     response_model=RecommendationPublic,
     summary="Recommend moves for reported pain",
     responses=problem_responses(400, 422, ArticleNotLoaded),
-    # The same answers give the same recommendation until the content changes.
-    dependencies=[with_deprecated_fields(), ReplayableDep],
+    # The same answers give anonymous callers the same recommendation until the content
+    # changes; a signed-in person's depends on their safety state too.
+    dependencies=[
+        with_deprecated_fields(),
+        AnonymousReplayableDep,
+        Depends(vary_on_authorization),
+    ],
 )
 def create_recommendation(
-    session: ReadSessionDep,
+    session: CallerSessionDep,
+    user: OptionalCaller,
+    now: NowDep,
     body: Annotated[RecommendationCreate, Body(openapi_examples=REQUEST_EXAMPLES)],
 ) -> RecommendationPublic:
     """Triage the answers first; `red_flags` is required, because the screen comes first.
@@ -81,8 +90,10 @@ def create_recommendation(
     bone, otherwise a doctor in the next few days with the referral. Severe pain (7-10) is
     `see_doctor`. A `self_care` answer gets the article's moves for the area, best match first,
     minus those held back by caution answers or limitations (listed in `excluded`), each with
-    its reason, dose and step in the suggested order."""
-    return service.create_recommendation(session, body)
+    its reason, dose and step in the suggested order. With a token, the answers are recorded
+    in your safety state (`GET /v1/me/safety`), which the answer then obeys: while a concern
+    holds exercise it carries no moves."""
+    return service.create_recommendation(session, body, user, now)
 
 
 router.include_router(screening_router)

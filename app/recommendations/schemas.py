@@ -13,6 +13,7 @@ from app.core.types import WHOLE_NUMBER
 from app.core.versioning import renamed
 from app.exercises.schemas import DISCLAIMER_DESCRIPTION, Dose
 from app.media.schemas import MoveMedia
+from app.safety.schemas import CareTimeframe, GeneralGuidance, SafetyState, TriageLevel
 
 MAX_DURATION_WEEKS = 5200  # a hundred years: anything longer is a typo
 MAX_AGE = 120
@@ -26,18 +27,6 @@ class ScreeningTier(StrEnum):
     URGENT = "urgent"
     SEE_DOCTOR = "see_doctor"
     CAUTION = "caution"
-
-
-class CareTimeframe(StrEnum):
-    """How soon to be seen in person: `now` (call the local emergency number or go to the
-    emergency department), `today` (a same-day medical review), `soon` (see a doctor in the
-    next few days, before exercising) or `routine` (book an appointment to have the pain looked
-    at; the moves are fine meanwhile)."""
-
-    NOW = "now"
-    TODAY = "today"
-    SOON = "soon"
-    ROUTINE = "routine"
 
 
 class RedFlag(StrEnum):
@@ -104,16 +93,6 @@ class Limitation(StrEnum):
     CANNOT_KNEEL = "cannot_kneel"
     CANNOT_LIE_ON_FLOOR = "cannot_lie_on_floor"
     CANNOT_STAND_UNSUPPORTED = "cannot_stand_unsupported"
-
-
-class TriageLevel(StrEnum):
-    """`self_care`: the moves suit you; `see_doctor`: see a doctor first (today or in the
-    next few days, as `timeframe` says), no moves; `urgent_care`: get emergency care now, no
-    moves."""
-
-    SELF_CARE = "self_care"
-    SEE_DOCTOR = "see_doctor"
-    URGENT_CARE = "urgent_care"
 
 
 class ScreeningQuestionPublic(BaseModel):
@@ -335,4 +314,13 @@ class RecommendationPublic(BaseModel):
     disclaimer: str | None = Field(
         description=DISCLAIMER_DESCRIPTION + " Null with `urgent_care` and same-day answers, "
         "which carry nothing but the care they need."
+    )
+    general_guidance: GeneralGuidance | None = Field(
+        description="NICE NG59's first advice, with a `self_care` answer; null otherwise."
+    )
+    safety: SafetyState | None = Field(
+        description="With a token: your safety state once these answers are recorded (the same "
+        "as GET /v1/me/safety). While a concern in it holds exercise, the answer carries no "
+        "moves and its `triage` is that concern's, when it is more urgent than the answers' "
+        "own. Null for anonymous callers."
     )

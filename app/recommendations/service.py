@@ -1,13 +1,16 @@
 """Loads the catalog and the care content, runs the pure decision, shapes the answer."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
+from app.accounts.models import User
 from app.care import service as care_service
 from app.care.errors import ArticleNotLoaded
 from app.care.schemas import ReferralPublic
+from app.core.clock import local_date
 from app.core.content import PerVersion
 from app.core.enums import Area, ExerciseKind, Position, Relevance
 from app.exercises.models import Exercise
@@ -28,6 +31,10 @@ from app.recommendations.schemas import (
     Triage,
 )
 from app.recommendations.screening import CAUTION_QUESTIONS, WARNING_SIGNS
+from app.safety import logic as safety_logic
+from app.safety import service as safety
+from app.safety.models import SafetyConcern
+from app.safety.schemas import CareTimeframe, ConcernSource, SafetyState, TriageLevel
 
 
 def list_screening_questions() -> ScreeningQuestionList:
@@ -105,7 +112,14 @@ def _load_content(session: Session) -> Content:
 CONTENT_FOR_RECOMMENDATIONS = PerVersion(_load_content)
 
 
-def create_recommendation(session: Session, body: RecommendationCreate) -> RecommendationPublic:
+def create_recommendation(
+    session: Session,
+    body: RecommendationCreate,
+    user: User | None = None,
+    now: datetime | None = None,
+) -> RecommendationPublic:
+    """The recommendation for the answers. For a signed-in person the answers are reported to
+    their safety state first, and the state decides: while a concern holds exercise, no moves."""
     answers = Answers(
         area=body.area,
         pain_level=body.pain_level,
@@ -116,7 +130,81 @@ def create_recommendation(session: Session, body: RecommendationCreate) -> Recom
         age=body.age,
     )
     content = CONTENT_FOR_RECOMMENDATIONS.get(session)
-    return to_public(content, recommend(answers, content.catalog))
+    public = to_public(content, recommend(answers, content.catalog))
+    if user is None or now is None:
+        return public
+    _report(session, user, body, public, now)
+    state = safety.current(session, user.id, now)
+    assert state.public is not None
+    holding = state.holding
+    if holding is None:
+        return public.model_copy(update={"safety": state.public})
+    return _held(content, public, holding, state.public)
+
+
+def _report(
+    session: Session,
+    user: User,
+    body: RecommendationCreate,
+    answer: RecommendationPublic,
+    now: datetime,
+) -> None:
+    timeframe = answer.triage.timeframe
+    raises = timeframe in safety_logic.CONCERN_TIMEFRAMES
+    safety.report(
+        session,
+        user.id,
+        safety.Report(
+            source=ConcernSource.RECOMMENDATION,
+            source_id=None,
+            reported_at=now,
+            local_date=local_date(now, user.timezone),
+            timeframe=timeframe if raises else None,
+            reasons=answer.triage.reasons if raises else (),
+            red_flags=sorted({f.value for f in body.red_flags}),
+            cautions=sorted({c.value for c in body.cautions}),
+            pain=body.pain_level,
+            advice=answer.triage.message,
+        ),
+        now,
+    )
+
+
+def _held(
+    content: Content,
+    answer: RecommendationPublic,
+    holding: SafetyConcern,
+    state: SafetyState,
+) -> RecommendationPublic:
+    """The answer while a concern holds exercise: no moves, and the concern's triage when it is
+    more urgent than the answers' own (or they would have had moves)."""
+    timeframe = CareTimeframe(holding.timeframe)
+    own = answer.triage
+    if own.level is not TriageLevel.SELF_CARE and safety_logic.urgency(
+        own.timeframe
+    ) <= safety_logic.urgency(timeframe):
+        return answer.model_copy(update={"safety": state, "general_guidance": None})
+    held = safety_logic.HELD_REASON.format(day=holding.opened_on.isoformat())
+    soon = timeframe is CareTimeframe.SOON
+    return answer.model_copy(
+        update={
+            "triage": Triage(
+                level=safety_logic.level_of(timeframe),
+                timeframe=timeframe,
+                pain_band=own.pain_band,
+                reasons=[*holding.reasons, held],
+                message=safety.guidance_of(holding),
+            ),
+            "moves": [],
+            "excluded": [],
+            "estimated_seconds": 0,
+            "estimated_total_seconds": 0,
+            "referral": content.referral if soon else None,
+            "disclaimer": content.disclaimer if soon else None,
+            "general_guidance": None,
+            "safety": state,
+        }
+    )
 
 
 def to_public(content: Content, result: Recommendation) -> RecommendationPublic:
@@ -164,4 +252,8 @@ def to_public(content: Content, result: Recommendation) -> RecommendationPublic:
         estimated_total_seconds=result.estimated_total_seconds,
         referral=referral,
         disclaimer=disclaimer,
+        general_guidance=(
+            safety.GENERAL_GUIDANCE if result.triage.level is TriageLevel.SELF_CARE else None
+        ),
+        safety=None,
     )

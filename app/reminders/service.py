@@ -33,7 +33,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
-from app.core.clock import utcnow
+from app.core.clock import as_utc, utcnow
 from app.core.db import writing
 from app.plans import service as plans
 from app.plans.models import Plan
@@ -47,6 +47,8 @@ from app.reminders.models import (
     ReminderStatus,
 )
 from app.reminders.senders import Notification, Sender
+from app.safety import service as safety
+from app.safety.logic import FOLLOW_UP_QUESTION
 
 logger = logging.getLogger("app.reminders")
 
@@ -216,12 +218,27 @@ def _finish(
 class _Work:
     notifications: list[Notification]
     skip_reason: str | None = None
+    outcome: str = "sent"
+
+
+SAFETY_HOLD = "exercise on hold: a safety concern is open"
+SAFETY_FOLLOW_UP = "safety follow-up sent instead"
+SAFETY_TITLE = "About your back"
+
+
+def _safety_follow_up(engine: Engine, concern_id: uuid.UUID, reminder_id: uuid.UUID) -> bool:
+    """Whether this reminder carries the concern's one safety follow-up (a retry of the same
+    reminder still does; any other never)."""
+    with Session(writing(engine)) as session:
+        claimed = safety.claim_follow_up(session, concern_id, reminder_id)
+        session.commit()
+    return claimed
 
 
 FINAL_DELIVERY = (DeliveryStatus.DELIVERED.value, DeliveryStatus.INVALID_TOKEN.value)
 
 
-def _prepare(engine: Engine, reminder_id: uuid.UUID) -> _Work:
+def _prepare(engine: Engine, reminder_id: uuid.UUID, now: datetime) -> _Work:
     with Session(engine) as session:
         reminder = session.get(Reminder, reminder_id)
         plan = session.get(Plan, reminder.plan_id) if reminder else None
@@ -234,6 +251,16 @@ def _prepare(engine: Engine, reminder_id: uuid.UUID) -> _Work:
         )
         if done[plan.routine_id][reminder.local_date]:
             return _Work([], "done already")
+        # While a concern holds exercise, no exercise reminder: at most the concern's one
+        # follow-up ("Were you seen?"), once its timeframe has passed.
+        holding = safety.holding(session, plan.user_id)
+        follow_up = (
+            holding is not None
+            and now >= as_utc(holding.follow_up_due_at)
+            and _safety_follow_up(engine, holding.id, reminder_id)
+        )
+        if holding is not None and not follow_up:
+            return _Work([], SAFETY_HOLD)
         reached = set(
             session.exec(
                 select(ReminderDelivery.device_id).where(
@@ -245,6 +272,28 @@ def _prepare(engine: Engine, reminder_id: uuid.UUID) -> _Work:
         targets = [d for d in devices.devices_of(session, plan.user_id) if d.id not in reached]
         if not targets and not reached:
             return _Work([], "no device registered")
+        if holding is not None:
+            return _Work(
+                [
+                    Notification(
+                        reminder_id=reminder_id,
+                        device_id=device.id,
+                        token=device.token,
+                        platform=device.platform,
+                        locale=device.locale,
+                        title=SAFETY_TITLE,
+                        body=FOLLOW_UP_QUESTION,
+                        data={
+                            "kind": "safety_follow_up",
+                            "reminder_id": str(reminder_id),
+                            "concern_id": str(holding.id),
+                            "local_date": reminder.local_date.isoformat(),
+                        },
+                    )
+                    for device in targets
+                ],
+                outcome=SAFETY_FOLLOW_UP,
+            )
         name = plans.routine_names(session, [plan.routine_id]).get(plan.routine_id, "")
         time_text = plan.local_time.strftime("%H:%M")
         return _Work(
@@ -258,6 +307,7 @@ def _prepare(engine: Engine, reminder_id: uuid.UUID) -> _Work:
                     title=f"Time for {name}" if name else "Time for your routine",
                     body=f"Your {time_text} plan is due.",
                     data={
+                        "kind": "exercise",
                         "reminder_id": str(reminder_id),
                         "plan_id": str(plan.id),
                         "routine_id": str(plan.routine_id),
@@ -328,7 +378,7 @@ def process(
     token = _claim(engine, reminder_id, clock(), policy)
     if token is None:
         return Result.NOT_CLAIMED
-    work = _prepare(engine, reminder_id)
+    work = _prepare(engine, reminder_id, clock())
     if work.skip_reason is not None:
         _finish(engine, reminder_id, token, ReminderStatus.SKIPPED, work.skip_reason, clock())
         return Result.SKIPPED
@@ -352,7 +402,7 @@ def process(
         if outcome.status == DeliveryStatus.FAILED:
             failures.append(outcome.detail or "failed")
     if not failures:
-        _finish(engine, reminder_id, token, ReminderStatus.SENT, "sent", clock())
+        _finish(engine, reminder_id, token, ReminderStatus.SENT, work.outcome, clock())
         return Result.SENT
     with Session(writing(engine)) as session:
         reminder = session.get(Reminder, reminder_id)

@@ -108,15 +108,18 @@ def peg_chart(data: ReportData) -> bytes:
             axes.axhline(
                 data.peg_baseline, color="grey", linestyle="--", linewidth=0.8, label="Baseline"
             )
-            if data.peg_meaningful_percent:
-                target = data.peg_baseline * (1 - data.peg_meaningful_percent / 100)
-                axes.axhline(
-                    target,
-                    color="tab:green",
-                    linestyle=":",
-                    linewidth=0.8,
-                    label=f"{data.peg_meaningful_percent}% better than baseline",
-                )
+            thresholds = data.peg_thresholds
+            if thresholds is not None:
+                # Meaningfully better: down by both the points and the percent of the baseline.
+                drop = max(float(thresholds.points), data.peg_baseline * thresholds.percent / 100)
+                if data.peg_baseline - drop >= 0:
+                    axes.axhline(
+                        data.peg_baseline - drop,
+                        color="tab:green",
+                        linestyle=":",
+                        linewidth=0.8,
+                        label="Meaningfully better than baseline",
+                    )
             axes.legend(fontsize=7, loc="upper left")
         axes.set_title(
             "PEG (pain, enjoyment of life, general activity)", fontdict={**FONT, "size": 9}

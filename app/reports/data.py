@@ -11,12 +11,17 @@ from app.attention.rules import DayPain, flare_up_days
 from app.attention.schemas import AttentionFilter
 from app.care import service as care_service
 from app.checkins import service as checkins
+from app.outcomes import scoring
 from app.outcomes import service as outcomes
 from app.outcomes.errors import QuestionnaireNotLoaded
+from app.outcomes.scoring import Thresholds
 from app.progress import service as progress
 from app.progress.pain import is_flare_up
 from app.recommendations.schemas import Caution, RedFlag
 from app.recommendations.screening import CAUTIONS_BY_ID, WARNING_SIGNS_BY_ID
+from app.safety import logic as safety_logic
+from app.safety import service as safety
+from app.safety.schemas import CareTimeframe, SafetyState
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,22 @@ class ScreenAnswer:
     day: date
     question_id: str
     question: str
+
+
+@dataclass(frozen=True)
+class SafetyLine:
+    """Something reported that called for care, kept even if its check-in was replaced."""
+
+    day: date
+    source: str
+    questions: list[str]
+    timeframe: CareTimeframe
+    advice: str
+
+    @property
+    def urgency(self) -> str:
+        """How soon, in the words the service uses for it."""
+        return "be seen " + safety_logic.TIMEFRAME_WORDS[self.timeframe]
 
 
 @dataclass(frozen=True)
@@ -66,9 +87,11 @@ class ReportData:
     sessions: list[SessionLine] = field(default_factory=list)
     peg: list[PegLine] = field(default_factory=list)
     peg_baseline: float | None = None
-    peg_meaningful_percent: int | None = None
+    peg_thresholds: Thresholds | None = None
     flare_up_days: list[date] = field(default_factory=list)
     screen_answers: list[ScreenAnswer] = field(default_factory=list)
+    safety_reports: list[SafetyLine] = field(default_factory=list)
+    safety: SafetyState | None = None
     attention: list[AttentionLine] = field(default_factory=list)
     disclaimer: str = ""
 
@@ -79,6 +102,19 @@ class ReportData:
     @property
     def session_days(self) -> int:
         return len({s.day for s in self.sessions})
+
+    @property
+    def peg_threshold_words(self) -> str:
+        t = self.peg_thresholds
+        if t is None:
+            return "a change of 1 point and 30% or more"
+        points = f"{float(t.points):g}"
+        return f"a change of {points} point{'' if t.points == 1 else 's'} and {t.percent}% or more"
+
+    def urgency_on(self, day: date) -> str:
+        """The most urgent timeframe reported that day (`now`, `today`, `soon`), or ""."""
+        found = [r.timeframe for r in self.safety_reports if r.day == day]
+        return min(found, key=safety_logic.urgency).value if found else ""
 
 
 def question_text(question_id: str) -> str:
@@ -123,6 +159,27 @@ def gather(
             data.screen_answers.append(
                 ScreenAnswer(checkin.local_date, answer, question_text(answer))
             )
+    # What was reported to the safety state stays, a replaced check-in's answers included.
+    answered = {(a.day, a.question_id) for a in data.screen_answers}
+    for report in safety.reports_of(session, user.id, date_from, date_to):
+        asked = [*report.red_flags, *report.cautions]
+        data.safety_reports.append(
+            SafetyLine(
+                report.local_date,
+                report.source,
+                [question_text(q) for q in asked],
+                CareTimeframe(report.timeframe),
+                report.advice,
+            )
+        )
+        for answer in asked:
+            if (report.local_date, answer) not in answered:
+                answered.add((report.local_date, answer))
+                data.screen_answers.append(
+                    ScreenAnswer(report.local_date, answer, question_text(answer))
+                )
+    data.screen_answers.sort(key=lambda a: a.day)
+    data.safety = safety.safety_state(session, user.id, now)
     for logged in progress.list_all_sessions(session, user.id):
         if not date_from <= logged.local_date <= date_to:
             continue
@@ -146,22 +203,21 @@ def gather(
     responses = outcomes.responses(session, user.id)
     if responses:
         try:
-            data.peg_meaningful_percent = outcomes.meaningful_change_percent(session)
+            data.peg_thresholds = outcomes.meaningful_change(session)
         except QuestionnaireNotLoaded:
-            data.peg_meaningful_percent = None
+            data.peg_thresholds = None
         baseline = responses[0]
         data.peg_baseline = round(outcomes.total(baseline) / 3, 2)
         for response in responses:
             if date_from <= response.local_date <= date_to:
-                public = outcomes.to_public(response, baseline, data.peg_meaningful_percent or 30)
                 data.peg.append(
                     PegLine(
                         response.local_date,
                         response.pain,
                         response.enjoyment,
                         response.activity,
-                        public.score,
-                        public.change_percent,
+                        scoring.score([response.pain, response.enjoyment, response.activity]),
+                        scoring.change_percent(outcomes.total(baseline), outcomes.total(response)),
                     )
                 )
     for item in attention.list_items(session, user, AttentionFilter.ALL):

@@ -12,6 +12,7 @@ from fpdf.enums import XPos, YPos
 
 from app.reports import charts
 from app.reports.data import ReportData
+from app.safety.logic import TIMEFRAME_WORDS
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
@@ -39,6 +40,35 @@ def _percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "-"
 
 
+def _safety(pdf: FPDF, data: ReportData) -> None:
+    """The safety state now, and every warning sign reported in the period with how soon it
+    sent the person to be seen and the advice given (a replaced check-in's included)."""
+    _heading(pdf, "Safety")
+    state = data.safety
+    if state is None or not state.concerns:
+        _line(pdf, "Safety state now: no concern open.")
+    else:
+        hold = "exercise on hold" if state.exercise.value == "on_hold" else "exercise allowed"
+        _line(pdf, f"Safety state now: {len(state.concerns)} concern(s) open, {hold}.")
+        for concern in state.concerns:
+            due = " Follow-up due: asked whether seen." if concern.follow_up_due else ""
+            _line(
+                pdf,
+                f"Open since {concern.opened_on.isoformat()} ({concern.source.value}, be seen "
+                f"{TIMEFRAME_WORDS[concern.timeframe]}): {' '.join(concern.reasons)}{due}",
+            )
+    if data.safety_reports:
+        for report in data.safety_reports:
+            asked = "; ".join(f'yes to "{q}"' for q in report.questions) or "severe pain"
+            _line(
+                pdf,
+                f"{report.day.isoformat()} ({report.source}, {report.urgency}): {asked}. "
+                f"Advice given: {report.advice}",
+            )
+    else:
+        _line(pdf, "No warning sign or severe pain reported in this period.")
+
+
 def pdf_bytes(data: ReportData) -> bytes:
     pdf = _Report(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
@@ -56,6 +86,8 @@ def pdf_bytes(data: ReportData) -> bytes:
         f"days counted in {data.timezone})",
     )
     _line(pdf, f"Generated: {data.generated_at.strftime('%Y-%m-%d %H:%M')} UTC")
+
+    _safety(pdf, data)
 
     _heading(pdf, "Summary")
     pains = list(data.checkin_pain.values())
@@ -80,7 +112,7 @@ def pdf_bytes(data: ReportData) -> bytes:
         _line(
             pdf,
             f"PEG score (0-10): baseline {data.peg_baseline:.2f}, latest {last.score:.2f}"
-            f"{change}; a change of {data.peg_meaningful_percent or 30}% or more is meaningful.",
+            f"{change}; {data.peg_threshold_words} is meaningful.",
         )
     flare_ups = len(data.flare_up_days)
     _line(pdf, f"Flare-ups: {flare_ups} day{'' if flare_ups == 1 else 's'}.")
@@ -145,6 +177,7 @@ CSV_COLUMNS = [
     "flare_up",
     "peg_score",
     "safety_screen_yes",
+    "urgency",
     "notes",
 ]
 
@@ -179,6 +212,7 @@ def csv_text(data: ReportData) -> str:
                     "yes" if day in flare else "no",
                     peg.get(day),
                     " ".join(answers),
+                    data.urgency_on(day),
                     data.checkin_notes.get(day),
                 )
             ]

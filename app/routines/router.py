@@ -75,6 +75,7 @@ def list_routines(
         now=now,
     )
     return RoutineList(
+        safety=page.safety,
         data=page.data,
         count=page.count,
         deleted=page.deleted,
@@ -90,9 +91,12 @@ def list_routines(
     responses=problem_responses(401, 404, 422, ArticleNotLoaded),
     dependencies=VARY_ON_TOKEN,
 )
-def get_routine(session: SessionDep, routine: VisibleRoutine) -> RoutinePublic:
-    """A curated routine, or one of the caller's own."""
-    return service.routine_detail(session, routine)
+def get_routine(
+    session: SessionDep, routine: VisibleRoutine, user: OptionalUser, now: NowDep
+) -> RoutinePublic:
+    """A curated routine, or one of the caller's own; with a token, led by your safety state
+    (while a concern holds exercise, show its guidance instead of offering the moves)."""
+    return service.routine_detail(session, routine, user.id if user else None, now)
 
 
 @router.post(
@@ -107,10 +111,10 @@ def get_routine(session: SessionDep, routine: VisibleRoutine) -> RoutinePublic:
     dependencies=OLD_NAMES,
 )
 def create_routine(
-    session: SessionDep, user: CurrentUser, payload: RoutineCreate, response: Response
+    session: SessionDep, user: CurrentUser, now: NowDep, payload: RoutineCreate, response: Response
 ) -> RoutinePublic:
     """A new routine of the caller's own, from moves in the catalog."""
-    created = service.create_routine(session, user.id, payload)
+    created = service.create_routine(session, user.id, payload, now)
     response.headers["Location"] = f"/v1/routines/{created.id}"
     return created
 
@@ -123,10 +127,10 @@ def create_routine(
     dependencies=OLD_NAMES,
 )
 def update_routine(
-    session: SessionDep, routine: OwnedRoutine, payload: RoutineUpdate
+    session: SessionDep, routine: OwnedRoutine, now: NowDep, payload: RoutineUpdate
 ) -> RoutinePublic:
     """Change one of the caller's routines. Curated routines are read-only (403)."""
-    return service.update_routine(session, routine, payload)
+    return service.update_routine(session, routine, payload, now)
 
 
 @router.delete(

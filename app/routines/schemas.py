@@ -21,6 +21,7 @@ from app.core.types import WHOLE_NUMBER, StrictBoolean, omittable, text
 from app.core.versioning import renamed
 from app.exercises.schemas import DISCLAIMER_DESCRIPTION, Provenance
 from app.media.schemas import MoveMedia
+from app.safety.schemas import SafetyState
 
 MAX_STEPS = 20
 MAX_SETS = 10
@@ -211,9 +212,20 @@ class RoutineStepPublic(BaseModel):
     )
 
 
+SAFETY_DESCRIPTION = (
+    "First, with a token: your safety state (the same as GET /v1/me/safety). While a concern in "
+    "it holds exercise (`exercise` `on_hold`), show its `message` before the routine and do not "
+    "offer the moves. Null for anonymous callers"
+)
+
+
 class RoutinePublic(BaseModel):
     """A routine: curated (from the seed, read-only) or the caller's own."""
 
+    safety: SafetyState | None = Field(
+        description=SAFETY_DESCRIPTION + ", in lists (the page has it) and by curated slug, "
+        "which is the same for everyone."
+    )
     id: uuid.UUID
     slug: str | None = Field(description="Stable name of a curated routine; null for your own.")
     curated: bool = Field(description="True for routines that come with the app (read-only).")
@@ -237,6 +249,7 @@ class RoutinePublic(BaseModel):
 class RoutineList(BaseModel):
     """A page of routines: a listing, or with `changed_since` what changed since then."""
 
+    safety: SafetyState | None = Field(description=SAFETY_DESCRIPTION + ".")
     data: list[RoutinePublic]
     count: int = Field(
         description="Number of routines matching the filters (with `changed_since`: routines "

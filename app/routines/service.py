@@ -29,6 +29,8 @@ from app.routines.schemas import (
     RoutineUpdate,
     StepProvenance,
 )
+from app.safety import service as safety
+from app.safety.schemas import SafetyState
 
 
 def _provenance(routine: Routine, step: RoutineStep) -> StepProvenance | None:
@@ -46,6 +48,7 @@ def _provenance(routine: Routine, step: RoutineStep) -> StepProvenance | None:
 
 def to_public(routine: Routine, disclaimer: str) -> RoutinePublic:
     return RoutinePublic(
+        safety=None,
         id=routine.id,
         slug=routine.slug,
         curated=routine.curated,
@@ -77,8 +80,19 @@ def to_public(routine: Routine, disclaimer: str) -> RoutinePublic:
     )
 
 
-def routine_detail(session: Session, routine: Routine) -> RoutinePublic:
-    return to_public(routine, care_service.get_disclaimer(session))
+def routine_detail(
+    session: Session,
+    routine: Routine,
+    user_id: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> RoutinePublic:
+    """The routine, led by the safety state of a signed-in caller."""
+    public = to_public(routine, care_service.get_disclaimer(session))
+    if user_id is None:
+        return public
+    return public.model_copy(
+        update={"safety": safety.safety_state(session, user_id, now or utcnow())}
+    )
 
 
 def visible_to(user_id: uuid.UUID | None) -> ColumnElement[bool]:
@@ -91,13 +105,14 @@ def visible_to(user_id: uuid.UUID | None) -> ColumnElement[bool]:
 
 @dataclass(frozen=True)
 class Listing:
-    """One page of a walk through a synced list."""
+    """One page of a walk through a synced list, with a signed-in caller's safety state."""
 
     data: list[RoutinePublic]
     deleted: list[Tombstone]
     count: int
     next_cursor: str | None
     sync_token: str
+    safety: SafetyState | None = None
 
 
 def _is_own() -> ColumnElement[int]:
@@ -247,6 +262,7 @@ def list_routines(
         count=total,
         next_cursor=walk.next_cursor(next_key),
         sync_token=walk.token,
+        safety=None if user_id is None else safety.safety_state(session, user_id, now),
     )
 
 
@@ -372,7 +388,9 @@ def replace_steps(session: Session, routine: Routine, steps: Sequence[ResolvedSt
     return True
 
 
-def create_routine(session: Session, user_id: uuid.UUID, payload: RoutineCreate) -> RoutinePublic:
+def create_routine(
+    session: Session, user_id: uuid.UUID, payload: RoutineCreate, now: datetime | None = None
+) -> RoutinePublic:
     steps = resolve_steps(session, payload.steps)
     routine = Routine(
         owner_id=user_id,
@@ -384,10 +402,12 @@ def create_routine(session: Session, user_id: uuid.UUID, payload: RoutineCreate)
     replace_areas(session, routine, payload.areas)
     replace_steps(session, routine, steps)
     session.flush()
-    return routine_detail(session, routine)
+    return routine_detail(session, routine, user_id, now)
 
 
-def update_routine(session: Session, routine: Routine, payload: RoutineUpdate) -> RoutinePublic:
+def update_routine(
+    session: Session, routine: Routine, payload: RoutineUpdate, now: datetime | None = None
+) -> RoutinePublic:
     changes = payload.model_dump(exclude_unset=True, include={"name", "description"})
     changed = False
     for field, value in changes.items():
@@ -402,7 +422,7 @@ def update_routine(session: Session, routine: Routine, payload: RoutineUpdate) -
         routine.updated_at = utcnow()
         routine.change_seq = sync.tick(session, change_scope(routine))
     session.flush()
-    return routine_detail(session, routine)
+    return routine_detail(session, routine, routine.owner_id, now)
 
 
 def change_scope(routine: Routine) -> str:

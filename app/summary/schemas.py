@@ -2,6 +2,7 @@ from pydantic import Field
 
 from app.plans.schemas import Adherence
 from app.progress import schemas as progress
+from app.safety.schemas import SafetyState
 from app.trends.schemas import Trends
 
 
@@ -9,6 +10,10 @@ class ProgressSummary(progress.ProgressSummary):
     """How the user is doing, computed from every session they logged, how closely they keep
     to their plans, and the trends of their pain diary."""
 
+    safety: SafetyState = Field(
+        description="Your safety state now (the same as GET /v1/me/safety): the concerns open, "
+        'whether exercise is on hold, and whether a follow-up ("Were you seen?") is due.'
+    )
     adherence: Adherence = Field(
         description="Done against planned over the last 7 and 28 days, per plan and overall."
     )

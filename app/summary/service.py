@@ -1,5 +1,5 @@
-"""The progress summary with adherence and the diary's trends: progress, plans and trends
-composed above all three, so none imports another's summary."""
+"""The progress summary with the safety state, adherence and the diary's trends: progress,
+plans and trends composed above all three, so none imports another's summary."""
 
 from datetime import datetime, timedelta
 
@@ -9,6 +9,7 @@ from app.accounts.models import User
 from app.plans import service as plans
 from app.progress import service as progress
 from app.progress.streaks import local_date
+from app.safety import service as safety
 from app.summary.schemas import ProgressSummary
 from app.trends import service as trends
 
@@ -18,6 +19,7 @@ def summarize(session: Session, user: User, now: datetime, days: int) -> Progres
     today = local_date(now, user.timezone)
     return ProgressSummary(
         **dict(base),
+        safety=safety.safety_state(session, user.id, now),
         adherence=plans.adherence(session, user, now),
         trends=trends.trends(session, user, today - timedelta(days=days - 1), today),
     )
