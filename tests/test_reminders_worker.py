@@ -22,7 +22,7 @@ from app.reminders import service
 from app.reminders.models import DeliveryStatus, Reminder, ReminderDelivery
 from app.reminders.senders import Notification, Outcome
 from app.routines.models import curated_routine_id
-from tests.factories import AuthUser, register_user, set_timezone
+from tests.factories import AuthUser, freeze_now, register_user, set_timezone
 
 CURATED = str(curated_routine_id("mid-back-mobility"))
 EVERY_DAY = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -387,3 +387,73 @@ def test_two_consumers_on_one_queue_send_each_reminder_once(
     for person in crowd:
         assert [r.status for r in reminder_rows(engine, person)] == ["sent"]
         assert deliveries(engine, person) == [("delivered", 1)]
+
+
+def checkin_red_flag(client: TestClient, person: Person, recorded_at: str, flag: str) -> None:
+    body = {"recorded_at": recorded_at, "pain": 5, "red_flags": [flag]}
+    response = client.post("/v1/checkins", json=body, headers=person.user.headers)
+    assert response.status_code == 201, response.text
+    assert response.json()["triage"]["level"] == "urgent_care"
+
+
+@pytest.fixture()
+def app_clock() -> Iterator[None]:
+    """The app's request clock, pinned by the test with `freeze_now`, released after it."""
+    from app.core.clock import request_time
+    from app.main import app
+
+    yield
+    app.dependency_overrides.pop(request_time, None)
+
+
+def test_an_open_urgent_concern_sends_no_exercise_reminder(
+    committing_client: TestClient, engine: sa.Engine, people: list[Person], app_clock: None
+) -> None:
+    """On the day of a plan, an open emergency concern: no "time for your routine"; once its
+    timeframe has passed, one safety follow-up ("Were you seen?"), once; after the person says
+    they were seen, the exercise reminders come back."""
+    person = make_person(committing_client, people, "America/Chicago")
+    bystander = make_person(committing_client, people, "America/Chicago")
+    freeze_now(datetime(2026, 6, 3, 11, 30, tzinfo=UTC))
+    checkin_red_flag(committing_client, person, "2026-06-03T06:00:00-05:00", "saddle_numbness")
+    sender = RecordingSender()
+
+    def morning(day: int) -> list[Notification]:
+        due = datetime(2026, 6, day, 12, 30, 5, tzinfo=UTC)  # 07:30:05 in Chicago (CDT)
+        before = len(sender.sent)
+        run_worker_at(engine, due, sender)
+        return [n for n in sender.sent[before:] if str(n.device_id) == person.device_id]
+
+    # The day of the plan: the concern opened at 06:00, its follow-up is due at 12:00.
+    assert morning(3) == []
+    assert [(r.status, r.outcome) for r in reminder_rows(engine, person)] == [
+        ("skipped", "exercise on hold: a safety concern is open")
+    ]
+    # Someone else's plan is not held.
+    assert [r.status for r in reminder_rows(engine, bystander)] == ["sent"]
+    # The next morning the timeframe has passed: the reminder carries the follow-up instead.
+    (follow_up,) = morning(4)
+    assert follow_up.data["kind"] == "safety_follow_up"
+    assert follow_up.body.startswith("Were you seen?")
+    assert "routine" not in follow_up.title.lower()
+    # Once only.
+    assert morning(5) == []
+    assert [r.outcome for r in reminder_rows(engine, person)] == [
+        "exercise on hold: a safety concern is open",
+        "safety follow-up sent instead",
+        "exercise on hold: a safety concern is open",
+    ]
+
+    freeze_now(datetime(2026, 6, 5, 20, 0, tzinfo=UTC))
+    state = committing_client.get("/v1/me/safety", headers=person.user.headers).json()
+    (concern,) = state["concerns"]
+    assert concern["follow_up_due"] is True
+    closed = committing_client.post(
+        f"/v1/me/safety/concerns/{concern['id']}/close",
+        json={"seen_on": "2026-06-05"},
+        headers=person.user.headers,
+    )
+    assert closed.status_code == 200, closed.text
+    (reminder,) = morning(6)
+    assert reminder.data["kind"] == "exercise"
+    assert reminder.title.startswith("Time for")

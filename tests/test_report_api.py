@@ -119,6 +119,47 @@ def test_the_pdf_holds_the_persons_figures(
 
 
 @pytest.mark.slow
+def test_the_report_keeps_a_replaced_warning_sign_and_the_safety_state(
+    client: TestClient, diary: AuthUser, tmp_path: Path
+) -> None:
+    morning = {
+        "recorded_at": "2026-11-20T08:00:00-06:00",
+        "pain": 5,
+        "red_flags": ["saddle_numbness"],
+    }
+    evening = {"recorded_at": "2026-11-20T21:00:00-06:00", "pain": 3}
+    for body in (morning, evening):
+        assert client.post("/v1/checkins", json=body, headers=diary.headers).status_code == 201
+    response = client.get("/v1/me/report", params=PERIOD, headers=diary.headers)
+    text = " ".join(pdf_text(response.content, tmp_path, "report-safety-page-1").split())
+    assert "Safety state now: 2 concern(s) open, exercise on hold." in text
+    assert "Open since 2026-11-20 (checkin, be seen now)" in text
+    assert (
+        '2026-11-20 (checkin, be seen now): yes to "Do you have new numbness or tingling around '
+        'your genitals, buttocks or inner thighs?". Advice given: Get medical help now' in text
+    )
+    assert (
+        '2026-11-09 (checkin, be seen in the next few days): yes to "Is your back pain worse'
+        in text
+    )
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(
+                    "/v1/me/report", params={**PERIOD, "format": "csv"}, headers=diary.headers
+                ).text
+            )
+        )
+    )
+    twentieth = rows[19]
+    assert (twentieth["checkin_pain"], twentieth["safety_screen_yes"], twentieth["urgency"]) == (
+        "3",
+        "saddle_numbness",
+        "now",
+    )
+
+
+@pytest.mark.slow
 def test_an_empty_period_still_makes_a_report(
     client: TestClient, alice: AuthUser, tmp_path: Path
 ) -> None:

@@ -166,6 +166,49 @@ def test_generated_client_drives_the_api(sdk: ModuleType, base_url: str) -> None
     assert summary.average_pain_change == -3
 
 
+def test_the_safety_state_through_the_generated_client(sdk: ModuleType, base_url: str) -> None:
+    m = models()
+    client = sdk.Client(base_url=base_url, raise_on_unexpected_status=True)
+    email = f"sdk-{uuid.uuid4().hex[:10]}@example.com"
+    consents = [
+        m.ConsentGrant(purpose=m.ConsentPurpose(c["purpose"]), version=c["version"])
+        for c in ALL_CONSENTS
+    ]
+    endpoint("accounts", "register_user").sync(
+        client=client,
+        body=m.UserCreate(email=email, password="correct horse battery", consents=consents),
+    )
+    tokens = endpoint("accounts", "login").sync(
+        client=client, body=m.LoginForm(username=email, password="correct horse battery")
+    )
+    authed = sdk.AuthenticatedClient(
+        base_url=base_url, token=tokens.access_token, raise_on_unexpected_status=True
+    )
+    urgent = endpoint("recommendations", "create_recommendation").sync(
+        client=authed,
+        body=m.RecommendationCreate(
+            area=m.Area.LOWER, pain_level=4, red_flags=[m.RedFlag.SADDLE_NUMBNESS]
+        ),
+    )
+    assert isinstance(urgent, m.RecommendationPublic)
+    assert urgent.triage.level == m.TriageLevel.URGENT_CARE and urgent.moves == []
+    state = endpoint("safety", "get_safety").sync(client=authed)
+    assert isinstance(state, m.SafetyState)
+    assert state.exercise == m.Exercise.ON_HOLD
+    (concern,) = state.concerns
+    assert concern.timeframe == m.CareTimeframe.NOW
+    assert concern.source == m.ConcernSource.RECOMMENDATION
+    closed = endpoint("safety", "close_concern").sync(
+        concern_id=concern.id,
+        client=authed,
+        body=m.ConcernClose(seen_on=concern.opened_on),
+    )
+    assert isinstance(closed, m.ConcernPublic)
+    assert closed.status == m.ConcernStatus.CLOSED and closed.closed_by == m.ClosedBy.PERSON
+    history = endpoint("safety", "list_concerns").sync(client=authed)
+    assert isinstance(history, m.ConcernList) and history.count == 1
+
+
 def test_errors_arrive_as_typed_problems(sdk: ModuleType, base_url: str) -> None:
     m = models()
     list_exercises = endpoint("exercises", "list_exercises")

@@ -159,8 +159,9 @@ def test_type_check_rejects_code_that_breaks_the_contract(type_check: TypeCheck)
 def test_client_drives_a_live_server(
     workdir: Path, type_check: TypeCheck, live_base_url: str
 ) -> None:
-    """Optional auth used anonymously, HEAD, a 304, a move's pictures, and two devices of one
-    account that converge through the sync loop."""
+    """Optional auth used anonymously, HEAD, a 304, a move's pictures, two devices of one
+    account that converge through the sync loop, and the safety state holding exercise until
+    the person was seen."""
     assert set(type_check.errors) <= {BROKEN_FILE}, type_check.printed
     (workdir / "out" / "package.json").write_text('{"type": "module"}')
     result = subprocess.run(
@@ -183,3 +184,6 @@ def test_client_drives_a_live_server(
     # Both devices hold the same sessions: three logged, one deleted on each side.
     assert seen["phone"] == seen["laptop"] and len(seen["phone"]) == 2
     assert not set(seen["deleted"]) & set(seen["phone"])
+    # A same-day concern: its guidance instead of the day's routines, until seen.
+    assert seen["held"].startswith("Please have a doctor check you today")
+    assert seen["after"] == ["clear", "allowed"]

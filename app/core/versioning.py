@@ -8,7 +8,7 @@ from fastapi import Depends, Response
 
 # Semantic version of the /v1 contract. Additive changes raise the minor number; a breaking
 # change needs a new path prefix (/v2), see the README's deprecation policy.
-API_VERSION = "1.2.0"
+API_VERSION = "1.3.0"
 API_VERSION_HEADER = "API-Version"
 
 

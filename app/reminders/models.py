@@ -51,8 +51,8 @@ class Device(SQLModel, table=True):
 
 class ReminderStatus(StrEnum):
     """Where a reminder is: `pending` waits for a worker; `sending` is claimed by one (until
-    its lease runs out); `sent`, `skipped` (done already, paused, or no device) and `failed`
-    (gave up) are final."""
+    its lease runs out); `sent`, `skipped` (done already, paused, no device, or exercise on
+    hold while a safety concern is open) and `failed` (gave up) are final."""
 
     PENDING = "pending"
     SENDING = "sending"

@@ -51,7 +51,7 @@ def _safety(pdf: FPDF, data: ReportData) -> None:
         hold = "exercise on hold" if state.exercise.value == "on_hold" else "exercise allowed"
         _line(pdf, f"Safety state now: {len(state.concerns)} concern(s) open, {hold}.")
         for concern in state.concerns:
-            due = " Follow-up due: asked whether seen." if concern.follow_up_due else ""
+            due = " Follow-up due: not yet reported as seen." if concern.follow_up_due else ""
             _line(
                 pdf,
                 f"Open since {concern.opened_on.isoformat()} ({concern.source.value}, be seen "

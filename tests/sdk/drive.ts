@@ -8,9 +8,11 @@ import {
   picturesOf,
   planAndLog,
   revalidate,
+  seen,
   SessionMirror,
   signUpAndSignIn,
   stepsOf,
+  today,
 } from "./usage.js";
 
 declare const process: { env: Record<string, string | undefined> };
@@ -45,6 +47,15 @@ await laptop.DELETE("/v1/progress/sessions/{session_id}", {
 await onPhone.sync(phone);
 await onLaptop.sync(laptop);
 
+// A warning sign in a signed-in recommendation puts exercise on hold until the person says
+// they were seen.
+await phone.POST("/v1/recommendations", {
+  body: { area: "lower", pain_level: 4, red_flags: ["fever_or_unwell"], cautions: [] },
+});
+const held = await today(phone);
+const localToday = new Date().toISOString().slice(0, 10);
+const after = await seen(phone, localToday);
+
 console.log(
   JSON.stringify({
     curated: curated.map((routine) => routine.slug),
@@ -58,5 +69,7 @@ console.log(
     phone: [...onPhone.sessions.keys()].sort(),
     laptop: [...onLaptop.sessions.keys()].sort(),
     deleted: [deleted, first],
+    held: held.guidance,
+    after: [after.status, after.exercise],
   }),
 );

@@ -123,6 +123,34 @@ export async function planAndLog(api: Api, slug: string): Promise<number | null>
   return summary.data.average_pain_change;
 }
 
+type SafetyState = components["schemas"]["SafetyState"];
+
+// What the home screen shows: while a concern holds exercise, its guidance instead of the
+// routines due today.
+export async function today(api: Api): Promise<{ guidance: string | null; due: string[] }> {
+  const { data, error } = await api.GET("/v1/plans/today");
+  if (error) throw new ApiError(error);
+  const safety: SafetyState = data.safety;
+  if (safety.exercise === "on_hold") return { guidance: safety.message, due: [] };
+  return { guidance: null, due: data.data.map((plan) => plan.routine_name) };
+}
+
+// "I have been seen and can exercise": closes each open concern, with the day.
+export async function seen(api: Api, seenOn: string): Promise<SafetyState> {
+  const state = await api.GET("/v1/me/safety");
+  if (state.error) throw new ApiError(state.error);
+  for (const concern of state.data.concerns) {
+    const closed = await api.POST("/v1/me/safety/concerns/{concern_id}/close", {
+      params: { path: { concern_id: concern.id } },
+      body: { seen_on: seenOn },
+    });
+    if (closed.error) throw new ApiError(closed.error);
+  }
+  const after = await api.GET("/v1/me/safety");
+  if (after.error) throw new ApiError(after.error);
+  return after.data;
+}
+
 type RoutinePublic = components["schemas"]["RoutinePublic"];
 
 // Optional auth: curated routines need no account, so an anonymous client lists them.
