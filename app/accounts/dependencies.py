@@ -3,6 +3,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
+from starlette.concurrency import run_in_threadpool
 
 from app.accounts import security, service
 from app.accounts.errors import ConsentRequired, InvalidAccessToken, NotAuthenticated
@@ -64,14 +65,17 @@ def get_optional_user(
 
 @anonymous_welcome
 @raises(NotAuthenticated, InvalidAccessToken)
-def get_optional_caller(
+async def get_optional_caller(
     request: Request,
     session: CallerSessionDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> User | None:
     """As `get_optional_user`, for routes that answer anonymous callers without a write lock
-    and record what a signed-in caller asked (`CallerSessionDep`)."""
-    return get_optional_user(request, session, token)
+    and record what a signed-in caller asked (`CallerSessionDep`). A coroutine: an anonymous
+    caller costs no trip to a worker thread; looking up a signed-in one takes one."""
+    if "authorization" not in request.headers:
+        return None
+    return await run_in_threadpool(get_optional_user, request, session, token)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
