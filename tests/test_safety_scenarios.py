@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.routines.models import curated_routine_id
-from tests.factories import AuthUser, freeze_now, set_timezone
+from tests.factories import AuthUser, freeze_now, register_user, set_timezone
 
 CHICAGO = "America/Chicago"
 # 22:00 on 5 December in Chicago.
@@ -20,8 +20,14 @@ EVERY_DAY = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 NG59_QUOTE = "encouragement to continue with normal activities"
 
 
+@pytest.fixture()
+def carol(client: TestClient) -> AuthUser:
+    """Someone who has not consented to storing health data."""
+    return register_user(client, health_data_consent=False)
+
+
 @pytest.fixture(autouse=True)
-def in_chicago(client: TestClient, alice: AuthUser, bob: AuthUser) -> None:
+def in_chicago(client: TestClient, alice: AuthUser, bob: AuthUser, carol: AuthUser) -> None:
     set_timezone(client, alice, CHICAGO)
     freeze_now(NOW)
 
@@ -431,3 +437,13 @@ def test_signed_in_recommendations_are_never_replayed_to_someone_else(
     assert response.json()["safety"]["status"] == "clear"
     assert response.headers["cache-control"] == "no-store"
     assert "Authorization" in response.headers["vary"]
+
+
+def test_answers_are_recorded_only_with_health_data_consent(
+    client: TestClient, carol: AuthUser
+) -> None:
+    answer = recommend(client, carol, red_flags=["chest_pain"])
+    assert answer["triage"]["level"] == "urgent_care"
+    # Health data is not stored without consent: the state stays clear.
+    assert answer["safety"]["status"] == "clear"
+    assert safety(client, carol)["concerns"] == []

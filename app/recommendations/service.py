@@ -133,7 +133,9 @@ def create_recommendation(
     public = to_public(content, recommend(answers, content.catalog))
     if user is None or now is None:
         return public
-    _report(session, user, body, public, now)
+    if user.health_data_consent_at is not None:
+        # Answers are health data: recorded only with consent; the state is obeyed either way.
+        _report(session, user, body, public, now)
     state = safety.current(session, user.id, now)
     assert state.public is not None
     holding = state.holding
