@@ -32,11 +32,12 @@ def list_attention(
         AttentionFilter, Query(description="`open` (the default), `acknowledged` or `all`.")
     ] = AttentionFilter.OPEN,
 ) -> AttentionList:
-    """What in your diary calls for a review, newest first: a warning sign answered yes in a
-    check-in, pain 2 or more above your first week's on 3 check-ins in a row, no meaningful
-    PEG improvement after 6 weeks, or 3 flare-ups within 14 days. Each comes with the reason,
-    what to do and, unless it needs emergency or same-day care, the referral. The README
-    gives the rules and their sources."""
+    """What in your diary calls for a review, most urgent first (`now`, `today`, `soon`,
+    `routine`), then newest: a warning sign reported in a check-in (even one replaced since) or
+    a signed-in recommendation, lasting severe pain, a PEG worsening, pain 2 or more above your
+    first week's on 3 check-ins in a row, no meaningful PEG improvement after 6 weeks, or 3
+    flare-ups within 14 days. Each comes with the reason, what to do and, unless it needs
+    emergency or same-day care, the referral. The README gives the rules and their sources."""
     items = service.list_items(session, user, status)
     return AttentionList(data=items, count=len(items))
 

@@ -27,6 +27,7 @@ from app.recommendations.schemas import (
     RecommendationCreate,
     RecommendationPublic,
     RedFlag,
+    Triage,
 )
 from app.safety import logic as safety_logic
 from app.safety import service as safety
@@ -164,21 +165,27 @@ def record_checkin(session: Session, user: User, payload: CheckinCreate, now: da
             if attempt == WRITE_ATTEMPTS - 1:
                 raise
             continue
+        public = to_public(session, row, user, replaced)
         screened = "red_flags" in payload.model_fields_set
-        report_to_safety(session, user, row, screened=screened, now=now)
-        return Recorded(to_public(session, row, user, replaced), created=True)
+        report_to_safety(session, user, row, public.triage, screened=screened, now=now)
+        return Recorded(public, created=True)
     raise AssertionError("unreachable")
 
 
 def report_to_safety(
-    session: Session, user: User, row: Checkin, *, screened: bool, now: datetime
+    session: Session,
+    user: User,
+    row: Checkin,
+    triage: Triage | None,
+    *,
+    screened: bool,
+    now: datetime,
 ) -> None:
     """Tell the safety state what the check-in said: a warning sign or severe pain raises a
     concern with the check-in's triage; a screen answered with neither (the warning-sign
     answers sent, even empty) clears what a clear screen closes; and lasting severe pain in
     the diary raises a concern of its own."""
-    answer = screen_answers(session, row, user)
-    timeframe = answer.triage.timeframe if answer is not None else None
+    timeframe = triage.timeframe if triage is not None else None
     raises = timeframe in safety_logic.CONCERN_TIMEFRAMES
     if raises or screened:
         safety.report(
@@ -190,11 +197,11 @@ def report_to_safety(
                 reported_at=as_utc(row.recorded_at),
                 local_date=row.local_date,
                 timeframe=timeframe if raises else None,
-                reasons=answer.triage.reasons if answer is not None and raises else (),
+                reasons=triage.reasons if triage is not None and raises else (),
                 red_flags=row.red_flags,
                 cautions=row.cautions,
                 pain=worst_pain(row),
-                advice=answer.triage.message if answer is not None else "",
+                advice=triage.message if triage is not None else "",
             ),
             now,
         )
