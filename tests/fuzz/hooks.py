@@ -280,6 +280,27 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
         query["from"], query["to"] = query["to"], query["from"]
     if isinstance(query, dict) and case.operation.path == "/v1/me/report":
         _report_period(query)
+    if case.operation.path == CLOSE_CONCERN and isinstance(case.body, dict):
+        _seen_while_open(case)
+
+
+CLOSE_CONCERN = "/v1/me/safety/concerns/{concern_id}/close"
+
+
+def _seen_while_open(case: Any) -> None:
+    """`seen_on` is a day from the concern's opening to today: the day it opened, for a
+    concern of the caller's (another id is the documented 404 whatever the day)."""
+    if not isinstance(case.body.get("seen_on"), str):
+        return
+    headers = {k: v for k, v in (case.headers or {}).items() if k.lower() == "authorization"}
+    with httpx.Client(base_url=BASE_URL, timeout=30) as http:
+        listed = http.get("/v1/me/safety/concerns", headers=headers)
+    if listed.status_code != 200:
+        return
+    wanted = str((case.path_parameters or {}).get("concern_id"))
+    for concern in listed.json()["data"]:
+        if concern["id"] == wanted:
+            case.body["seen_on"] = concern["opened_on"]
 
 
 REPORT_DAYS = 366
