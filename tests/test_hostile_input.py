@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from tests.factories import (
+    AFTER_SAMPLES,
     AuthUser,
     create_routine,
     register_user,
@@ -255,6 +256,7 @@ def test_every_request_string_array_and_integer_is_bounded_in_the_contract() -> 
 # --- a failed statement leaves no secret in the log -------------------------------------
 
 
+@pytest.mark.time_machine(AFTER_SAMPLES)
 def test_failed_statements_log_no_password_hash_note_or_token(
     client: TestClient, session: Session, user: AuthUser, caplog: pytest.LogCaptureFixture
 ) -> None:
