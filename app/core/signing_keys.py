@@ -11,9 +11,10 @@ What an alphabet cannot show is a key a person typed: repeated characters, a few
 repeated, runs such as `abcdef` or `123456`, common words. `pattern_bits` is the length of the
 shortest description of the key in a code made of exactly those pieces: a character costs
 `1 + log2(alphabet size)` bits, and a repeat of earlier text, a run or a listed word costs a few
-bits more than one character, however long it is. The code can be decoded, so fewer than
-2**99 keys (over every alphabet) have a description under 96 bits: a uniformly random key of
-128 bits gets one with a probability under 2**-29, while a typed pattern gets one far shorter.
+bits more than one character, however long it is. The code can be decoded, so of the keys of
+any one length fewer than 2**99 (2**96 for each of the eight alphabets) have a description
+under 96 bits: a uniformly random key of 128 bits gets one with a probability under 2**-29,
+while a typed pattern gets one far shorter.
 A key at least half made of listed words is refused too, as a phrase an attacker tries early:
 half of a random 32-character hex key is listed words with a probability under 1e-10 (under
 1e-13 for base64).
