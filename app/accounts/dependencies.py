@@ -8,7 +8,7 @@ from app.accounts import security, service
 from app.accounts.errors import ConsentRequired, InvalidAccessToken, NotAuthenticated
 from app.accounts.models import User
 from app.core.config import get_settings
-from app.core.db import SessionDep
+from app.core.db import ReadSessionDep, SessionDep
 from app.core.errors import raises
 from app.core.openapi import anonymous_welcome
 
@@ -62,8 +62,25 @@ def get_optional_user(
     return _user_for_token(session, token)
 
 
+@anonymous_welcome
+@raises(NotAuthenticated, InvalidAccessToken)
+def get_optional_user_reading(
+    request: Request,
+    session: ReadSessionDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> User | None:
+    """`get_optional_user` for routes that only read (a POST that computes an answer): the
+    account is looked up without taking a write session."""
+    if "authorization" not in request.headers:
+        return None
+    if not token:
+        raise NotAuthenticated()
+    return _user_for_token(session, token)
+
+
 CurrentUser = Annotated[User, Depends(get_current_user)]
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+OptionalReader = Annotated[User | None, Depends(get_optional_user_reading)]
 
 
 async def get_current_sign_in(

@@ -47,7 +47,8 @@ def triage_area(row: Checkin, usual_areas: list[str]) -> Area:
 
 def screen_answers(session: Session, row: Checkin, user: User) -> RecommendationPublic | None:
     """What POST /v1/recommendations answers for this check-in's pain and screen answers, or
-    None when no screen question was answered yes."""
+    None when no screen question was answered yes. The profile's birth year (the age on the
+    check-in's day) and region take part, as in a signed-in recommendation."""
     if not row.red_flags and not row.cautions:
         return None
     request = RecommendationCreate(
@@ -56,7 +57,7 @@ def screen_answers(session: Session, row: Checkin, user: User) -> Recommendation
         red_flags=[RedFlag(f) for f in row.red_flags],
         cautions=[Caution(c) for c in row.cautions],
     )
-    return recommendations.create_recommendation(session, request)
+    return recommendations.create_recommendation(session, request, user, row.local_date)
 
 
 def to_public(

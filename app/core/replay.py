@@ -97,6 +97,11 @@ def anonymous_replayable(ttl_seconds: int) -> Any:
     return Depends(mark)
 
 
+async def _mark_replayable_anonymous(request: Request, response: Response) -> None:
+    if "authorization" not in request.headers:
+        await _mark_replayable(response)
+
+
 async def _mark_static(response: Response) -> None:
     if caching_enabled():
         response.headers[MARK_HEADER] = STATIC
@@ -105,6 +110,9 @@ async def _mark_static(response: Response) -> None:
 ReplayableDep = Depends(_mark_replayable)
 """For routes whose 200 answer is the same for every caller and depends only on the request
 and the seed content."""
+AnonymousReplayableDep = Depends(_mark_replayable_anonymous)
+"""For routes whose anonymous 200 answer depends only on the request and the seed content;
+a signed-in caller's answer may depend on their account, so it is never kept."""
 StaticReplayableDep = Depends(_mark_static)
 """For routes whose 200 answer never changes while the process runs."""
 

@@ -2,11 +2,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 
+from app.accounts.dependencies import OptionalReader
 from app.care.errors import ArticleNotLoaded
 from app.core.caching import NOT_MODIFIED, CachedRoute
+from app.core.clock import NowDep
 from app.core.db import ReadSessionDep
 from app.core.errors import problem_responses
-from app.core.replay import ReplayableDep
+from app.core.replay import AnonymousReplayableDep, ReplayableDep
 from app.core.versioning import with_deprecated_fields
 from app.recommendations import service
 from app.recommendations.schemas import (
@@ -68,21 +70,26 @@ def list_screening_questions() -> ScreeningQuestionList:
     response_model=RecommendationPublic,
     summary="Recommend moves for reported pain",
     responses=problem_responses(400, 422, ArticleNotLoaded),
-    # The same answers give the same recommendation until the content changes.
-    dependencies=[with_deprecated_fields(), ReplayableDep],
+    # The same answers give the same recommendation until the content changes; signed in,
+    # the profile's age and region take part, so only anonymous answers are replayed.
+    dependencies=[with_deprecated_fields(), AnonymousReplayableDep],
 )
 def create_recommendation(
     session: ReadSessionDep,
+    user: OptionalReader,
+    now: NowDep,
     body: Annotated[RecommendationCreate, Body(openapi_examples=REQUEST_EXAMPLES)],
 ) -> RecommendationPublic:
-    """Triage the answers first; `red_flags` is required, because the screen comes first.
-    `urgent_care` answers carry emergency guidance only. `see_doctor` answers get no moves: a
-    same-day medical review (timeframe `today`) for signs of infection or a possible broken
-    bone, otherwise a doctor in the next few days with the referral. Severe pain (7-10) is
-    `see_doctor`. A `self_care` answer gets the article's moves for the area, best match first,
+    """Triage the answers first; `red_flags` and `cautions` are required, because the screen
+    comes first. `urgent_care` answers carry emergency guidance only. `see_doctor` answers get
+    no moves: a same-day medical review (timeframe `today`) as the NHS tiers the sign, or a
+    doctor in the next few days (`soon`) for a risk factor alone, severe pain (7-10) or an age
+    under 16. A `self_care` answer gets the article's moves for the area, best match first,
     minus those held back by caution answers or limitations (listed in `excluded`), each with
-    its reason, dose and step in the suggested order."""
-    return service.create_recommendation(session, body)
+    its reason, dose and step in the suggested order. `care_route` names the numbers and
+    routes where the person is (`region`, or the profile's when signed in); the triage's
+    `citations` give the words each rule rests on."""
+    return service.create_recommendation(session, body, user, now.date())
 
 
 router.include_router(screening_router)

@@ -1,12 +1,15 @@
 """Loads the catalog and the care content, runs the pure decision, shapes the answer."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
+from app.accounts.models import User
 from app.care import service as care_service
 from app.care.errors import ArticleNotLoaded
+from app.care.routes import CareRoute, route_for
 from app.care.schemas import ReferralPublic
 from app.core.content import PerVersion
 from app.core.enums import Area, ExerciseKind, Position, Relevance
@@ -14,9 +17,12 @@ from app.exercises.models import Exercise
 from app.exercises.service import dose_of
 from app.media import service as media_service
 from app.media.schemas import MoveMedia
+from app.recommendations.citations import triage_sources
 from app.recommendations.logic import Answers, CatalogMove, Recommendation, recommend
 from app.recommendations.schemas import (
     AnswerField,
+    CitationKind,
+    CitationPublic,
     ExcludedMove,
     ExerciseBrief,
     RecommendationCreate,
@@ -30,6 +36,34 @@ from app.recommendations.schemas import (
 from app.recommendations.screening import CAUTION_QUESTIONS, WARNING_SIGNS
 
 
+def citation_public(citation_id: str) -> CitationPublic:
+    """A citation id from the rule tables, with its source's words (seed/triage_sources.json)."""
+    known = triage_sources()
+    entry = known.citations[citation_id]
+    if entry.source is None:
+        return CitationPublic(
+            id=citation_id,
+            kind=CitationKind.INFERRED,
+            title=None,
+            publisher=None,
+            url=None,
+            section=None,
+            quotes=[],
+            reason=entry.reason,
+        )
+    source = known.sources[entry.source]
+    return CitationPublic(
+        id=citation_id,
+        kind=CitationKind.ARTICLE if entry.source == "article" else CitationKind.GUIDANCE,
+        title=source.title,
+        publisher=source.publisher,
+        url=source.url,
+        section=entry.section,
+        quotes=list(entry.quotes),
+        reason=entry.reason,
+    )
+
+
 def list_screening_questions() -> ScreeningQuestionList:
     data = [
         ScreeningQuestionPublic(
@@ -39,6 +73,7 @@ def list_screening_questions() -> ScreeningQuestionList:
             tier=q.tier,
             answer_in=AnswerField.RED_FLAGS,
             timeframe=q.timeframe,
+            citations=[citation_public(c) for c in q.citations],
         )
         for q in WARNING_SIGNS
     ] + [
@@ -49,10 +84,17 @@ def list_screening_questions() -> ScreeningQuestionList:
             tier=q.tier,
             answer_in=AnswerField.CAUTIONS,
             timeframe=None,
+            citations=[],
         )
         for q in CAUTION_QUESTIONS
     ]
     return ScreeningQuestionList(data=data, count=len(data))
+
+
+def age_from_birth_year(birth_year: int, today: date) -> int:
+    """The age a person turns this year: with a birth year alone, the upper of the two ages
+    they can be, so "over 50" is never missed."""
+    return today.year - birth_year
 
 
 def load_catalog(session: Session) -> list[CatalogMove]:
@@ -105,7 +147,18 @@ def _load_content(session: Session) -> Content:
 CONTENT_FOR_RECOMMENDATIONS = PerVersion(_load_content)
 
 
-def create_recommendation(session: Session, body: RecommendationCreate) -> RecommendationPublic:
+def create_recommendation(
+    session: Session,
+    body: RecommendationCreate,
+    user: User | None = None,
+    today: date | None = None,
+) -> RecommendationPublic:
+    """The recommendation for these answers. Signed in, the profile's birth year and region
+    fill in `age` and `region` when the request leaves them out (`today` dates the age)."""
+    age = body.age
+    if age is None and user is not None and user.birth_year is not None and today is not None:
+        age = age_from_birth_year(user.birth_year, today)
+    region = body.region if body.region is not None else (user.region if user else None)
     answers = Answers(
         area=body.area,
         pain_level=body.pain_level,
@@ -113,13 +166,16 @@ def create_recommendation(session: Session, body: RecommendationCreate) -> Recom
         cautions=frozenset(body.cautions),
         limitations=frozenset(body.limitations),
         duration_weeks=body.duration_weeks,
-        age=body.age,
+        age=age,
     )
     content = CONTENT_FOR_RECOMMENDATIONS.get(session)
-    return to_public(content, recommend(answers, content.catalog))
+    route = route_for(region)
+    return to_public(content, recommend(answers, content.catalog, route=route), route)
 
 
-def to_public(content: Content, result: Recommendation) -> RecommendationPublic:
+def to_public(
+    content: Content, result: Recommendation, route: CareRoute | None = None
+) -> RecommendationPublic:
     referral = content.referral if result.offer_referral else None
     disclaimer = content.disclaimer if result.show_disclaimer else None
     if result.show_disclaimer and disclaimer is None:
@@ -131,6 +187,7 @@ def to_public(content: Content, result: Recommendation) -> RecommendationPublic:
             pain_band=result.triage.pain_band,
             reasons=list(result.triage.reasons),
             message=result.triage.message,
+            citations=[citation_public(c) for c in result.triage.citations],
         ),
         moves=[
             RecommendedMove(
@@ -163,5 +220,6 @@ def to_public(content: Content, result: Recommendation) -> RecommendationPublic:
         estimated_seconds=result.estimated_total_seconds,
         estimated_total_seconds=result.estimated_total_seconds,
         referral=referral,
+        care_route=route or route_for(None),
         disclaimer=disclaimer,
     )
