@@ -9,7 +9,7 @@ from sqlmodel import Session, delete, select
 from app.care.models import CareReferral, SourceArticle
 from seed import loader
 
-SEVERE = {"area": "lower", "pain_level": 9, "red_flags": []}
+SEVERE = {"area": "lower", "pain_level": 9, "red_flags": [], "cautions": []}
 
 
 def test_referral_is_the_articles_clinic(client: TestClient) -> None:
@@ -118,7 +118,7 @@ def test_emergency_guidance_does_not_depend_on_the_seed(
     session.execute(delete(SourceArticle))
     session.execute(delete(CareReferral))
     session.flush()
-    body = {"area": "lower", "pain_level": 5, "red_flags": ["chest_pain"]}
+    body = {"area": "lower", "pain_level": 5, "red_flags": ["chest_pain"], "cautions": []}
     response = client.post("/v1/recommendations", json=body)
     assert response.status_code == 200
     assert response.json()["triage"]["level"] == "urgent_care"

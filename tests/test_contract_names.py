@@ -44,7 +44,8 @@ def test_session_moves_say_order(client: TestClient) -> None:
 
 def test_recommended_moves_come_in_the_order_they_are_done(client: TestClient) -> None:
     response = client.post(
-        "/v1/recommendations", json={"area": "lower", "pain_level": 3, "red_flags": []}
+        "/v1/recommendations",
+        json={"area": "lower", "pain_level": 3, "red_flags": [], "cautions": []},
     )
     assert_announces_old_names(response)
     answer = response.json()

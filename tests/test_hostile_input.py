@@ -189,10 +189,19 @@ def test_session_list_queries(client: TestClient, user: AuthUser, query: str, fi
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"area": "lower", "pain_level": 3, "red_flags": [f"fever{NUL}"]}, "body.red_flags.0"),
-        ({"area": f"lower{NUL}", "pain_level": 3, "red_flags": []}, "body.area"),
         (
-            {"area": "lower", "pain_level": 3, "red_flags": [], "limitations": [NUL]},
+            {"area": "lower", "pain_level": 3, "red_flags": [f"fever{NUL}"], "cautions": []},
+            "body.red_flags.0",
+        ),
+        ({"area": f"lower{NUL}", "pain_level": 3, "red_flags": [], "cautions": []}, "body.area"),
+        (
+            {
+                "area": "lower",
+                "pain_level": 3,
+                "red_flags": [],
+                "cautions": [],
+                "limitations": [NUL],
+            },
             "body.limitations.0",
         ),
     ],
