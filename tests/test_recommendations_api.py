@@ -103,8 +103,8 @@ def test_severe_pain_means_see_doctor_with_referral(client: TestClient, pain: in
     assert answer["referral"]["location"] == "Chicago, Illinois"
     assert answer["triage"]["reasons"] == [
         f"Your pain is severe ({pain} out of 10). The NHS advises seeing a GP when back pain "
-        'is severe, and the article says: "if you\u2019re dealing with severe back pain, you '
-        'may want to see a back pain relief specialist."'
+        "is severe, and the article's words are: \"if you\u2019re dealing with severe back "
+        'pain, you may want to see a back pain relief specialist".'
     ]
 
 

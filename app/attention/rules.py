@@ -143,7 +143,9 @@ def warning_signs(days: Iterable[ScreenedDay]) -> list[Raised]:
                 reason=" ".join(reasons),
                 advice=TRIAGE_MESSAGES[timeframe],
                 timeframe=timeframe,
-                referral=timeframe is CareTimeframe.SOON,
+                # The article offers its clinic for severe pain only, never for a warning
+                # sign (a possible cancer or infection among them).
+                referral=False,
             )
         )
     return out

@@ -9,9 +9,9 @@ from app.care.schemas import CareReferralPublic, ReferralPublic, ReferralSource
 # one example, never as the only place, and never as the place for an emergency, a same-day
 # problem or a possible cancer.
 GUIDANCE = (
-    "Your own doctor comes first: see them, or a physiotherapist, about back pain that is "
-    "severe or won't go away. For severe back pain the article offers its own example of a "
-    "specialist, {name} in {location}; it is one option, not the only place. It is not the "
+    "See your own doctor first, or a physiotherapist, about back pain that is severe or "
+    "won't go away. For severe back pain, the article's own example of a specialist "
+    "is {name} in {location}; it is one option, not the only place. It is not the "
     "place for an emergency, for a problem that needs a doctor today, or for a possible "
     "cancer: follow the screening answer's advice instead."
 )

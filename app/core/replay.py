@@ -289,7 +289,10 @@ class Replayer:
                 and path
                 and "POST" in (context.methods or ())
                 and "{" not in path
-                and any(d.dependency is _mark_replayable for d in route.dependencies)
+                and any(
+                    d.dependency in (_mark_replayable, _mark_replayable_anonymous)
+                    for d in route.dependencies
+                )
             ):
                 self.post_paths.add(path)
 

@@ -102,7 +102,7 @@ ARTICLE_SEVERE_PAIN_WORDS = (
 )
 SEVERE_PAIN_REASON = (
     "Your pain is severe ({level} out of 10). The NHS advises seeing a GP when back pain is "
-    'severe, and the article says: "' + ARTICLE_SEVERE_PAIN_WORDS + '."'
+    "severe, and the article's words are: \"" + ARTICLE_SEVERE_PAIN_WORDS + '".'
 )
 CHILD_REASON = (
     "You are {age}. The moves here, and the guidance they follow, are for people aged 16 and "
