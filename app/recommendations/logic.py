@@ -403,7 +403,8 @@ def sign_findings(
             continue
         if flag is RedFlag.PAIN_UNCHANGED_BY_MOVEMENT and answers.area in THORACIC:
             reason = UNCHANGED_UPPER_REASON.format(area=AREA_WORDS[answers.area])
-            citations = ("nhs-111-top-of-back", "inferred-upper-mid-changes-with-movement")
+            citations = (*sign.citations, "nhs-111-top-of-back")
+            citations += ("inferred-upper-mid-changes-with-movement",)
             out.append(Finding(TODAY, reason, citations))
             continue
         out.append(Finding(sign.timeframe, sign.reason, sign.citations))

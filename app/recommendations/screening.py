@@ -210,7 +210,7 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
         "changing position make no difference to it.",
         "Your back pain stays the same whatever position you are in or however you move. Pain "
         "that does not change with movement or rest should be checked by a doctor today.",
-        ("nhs-111-rest-or-night",),
+        ("nhs-111-rest-or-night", "cks-night-pain"),
     ),
     WarningSign(
         RedFlag.FALL_OR_MINOR_INJURY,
