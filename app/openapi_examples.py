@@ -16,6 +16,7 @@ import json
 import os
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,19 @@ def _walk(
                 _walk(schemas, prop, value[key], found)
 
 
+# "Now" for the answers that depend on it: the day after the examples' last check-in.
+EXAMPLES_NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
+# Severe pain and nothing else: the one answer that carries the article's clinic.
+SEVERE_EXAMPLE: dict[str, Any] = {
+    "area": "lower",
+    "pain_level": 8,
+    "red_flags": [],
+    "cautions": [],
+    "age": 40,
+    "duration_weeks": 10,
+}
+
+
 def declared_examples() -> dict[str, list[Any]]:
     """The examples models declare themselves (request bodies), by model name."""
     from app.core.openapi import app_models
@@ -77,6 +91,7 @@ def record() -> dict[str, Any]:
     from app.accounts.schemas import UserCreate
     from app.checkins.schemas import CHECKIN_EXAMPLE
     from app.core import db
+    from app.core.clock import request_time
     from app.core.config import get_settings
     from app.core.migrations import alembic_config
     from app.main import create_app
@@ -113,9 +128,12 @@ def record() -> dict[str, Any]:
             keep("AreaList", http.get("/v1/areas"))
             keep("ScreeningQuestionList", http.get("/v1/screening/questions"))
             keep("RecommendationPublic", http.post("/v1/recommendations", json=SELF_CARE_EXAMPLE))
-            # Pain for two months: the answer also carries the referral.
+            # Pain for two months: the answer also advises a routine appointment.
             keep("RecommendationPublic", http.post("/v1/recommendations", json=CAUTION_EXAMPLE))
+            # Severe pain with nothing else: the answer also carries the article's clinic.
+            keep("RecommendationPublic", http.post("/v1/recommendations", json=SEVERE_EXAMPLE))
             keep("CareReferralPublic", http.get("/v1/care/referral"))
+            keep("CareRouteList", http.get("/v1/care/routes"))
             keep("RoutinePublic", http.get("/v1/routines/curated/mid-back-mobility"))
             keep("HealthStatus", http.get("/healthz"))
             problem = http.post("/v1/recommendations", json={"area": "lower", "pain_level": 4})
@@ -240,10 +258,14 @@ def record() -> dict[str, Any]:
                     headers=auth,
                 ),
             )
+            # The examples' dates are fixed, so the summary's "now" is too: its series then
+            # cover them whatever day the examples are made.
+            app.dependency_overrides[request_time] = lambda: EXAMPLES_NOW
             keep(
                 "ProgressSummary",
                 http.get("/v1/progress/summary", params={"days": 7}, headers=auth),
             )
+            app.dependency_overrides.pop(request_time)
             keep("AccountExport", http.get("/v1/me/export", headers=auth))
             assert logged["id"] == SESSION_EXAMPLE["id"]
 

@@ -60,12 +60,15 @@ Timezone = Annotated[
     ),
     AfterValidator(_valid_timezone),
 ]
-# A birth year from before this is a typo (the screen takes ages up to 120).
+# A birth year from before this is a typo (the screen takes ages up to 120); the upper bound
+# is the contract's, a year after this one is refused as well (`accounts.service.update_me`).
 MIN_BIRTH_YEAR = 1900
+MAX_BIRTH_YEAR = 2999
 BirthYear = Annotated[
     int,
     Field(
         ge=MIN_BIRTH_YEAR,
+        le=MAX_BIRTH_YEAR,
         description="The year the person was born, if they give it. The safety screen uses "
         "the age it gives (the age they turn this year) when a recommendation or check-in "
         "has no `age`: under 16 gets no moves, new pain over 50 is a risk feature. Not in the "

@@ -3,13 +3,20 @@ the routine route and physiotherapy self-referral where it exists, from
 `seed/care_routes.json`, each with its source. Plain data; no database."""
 
 import re
+from enum import StrEnum
 from functools import cache
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.reference import read_reference
 from app.core.types import REGION_PATTERN, Region  # noqa: F401  (re-exported)
+
+
+class RouteBasis(StrEnum):
+    """`source`: a page's words; `inferred`: no source was read, and the reason says why."""
+
+    SOURCE = "source"
+    INFERRED = "inferred"
 
 
 class RouteSource(BaseModel):
@@ -18,7 +25,7 @@ class RouteSource(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    basis: Literal["source", "inferred"]
+    basis: RouteBasis
     title: str | None = Field(default=None, description="The page the words come from.")
     url: str | None = None
     section: str | None = Field(default=None, description="The part of the page.")
@@ -32,14 +39,16 @@ class RouteSource(BaseModel):
 
     @model_validator(mode="after")
     def _says_where_it_comes_from(self) -> "RouteSource":
-        if self.basis == "source" and not (self.title and self.url and self.quote):
+        if self.basis is RouteBasis.SOURCE and not (self.title and self.url and self.quote):
             raise ValueError("a sourced route needs the title, url and quote")
-        if self.basis == "inferred" and not self.reason:
+        if self.basis is RouteBasis.INFERRED and not self.reason:
             raise ValueError("an inferred route needs a reason")
         return self
 
 
 class EmergencyRoute(BaseModel):
+    """Where to go in an emergency."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     number: str | None = Field(description="The number to call; null when not known.")
@@ -48,6 +57,8 @@ class EmergencyRoute(BaseModel):
 
 
 class UrgentRoute(BaseModel):
+    """How to see a doctor today when it is not an emergency."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     action: str = Field(description="What to do to see a doctor today, in plain words.")
@@ -56,6 +67,8 @@ class UrgentRoute(BaseModel):
 
 
 class RoutineRoute(BaseModel):
+    """How to see someone in the next days or weeks."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     action: str = Field(description="What to do to see someone in the next days or weeks.")
@@ -83,6 +96,14 @@ class CareRoute(BaseModel):
     @property
     def emergency_number(self) -> str:
         return self.emergency.number or "your local emergency number"
+
+
+class CareRouteList(BaseModel):
+    """The care routes kept, one per region, and the fallback for any other region."""
+
+    data: list[CareRoute]
+    count: int = Field(description="Number of regions with routes of their own.")
+    fallback: CareRoute = Field(description="The plain words for any other region, or none.")
 
 
 class CareRoutes(BaseModel):

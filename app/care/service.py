@@ -2,6 +2,7 @@ from sqlmodel import Session, col, select
 
 from app.care.errors import ArticleNotLoaded, ReferralNotFound
 from app.care.models import CareReferral, SourceArticle
+from app.care.routes import CareRouteList, care_routes
 from app.care.schemas import CareReferralPublic, ReferralPublic, ReferralSource
 
 # Where in-person care fits. The clinic is the article's own pointer, in one city, offered
@@ -63,4 +64,11 @@ def get_care_referral(session: Session) -> CareReferralPublic:
         **referral.model_dump(),
         disclaimer=article.disclaimer_quote,
         disclaimer_quote=article.disclaimer_quote,
+    )
+
+
+def list_care_routes() -> CareRouteList:
+    routes = care_routes()
+    return CareRouteList(
+        data=list(routes.regions), count=len(routes.regions), fallback=routes.fallback
     )

@@ -142,6 +142,8 @@ Region = Annotated[
     str,
     Field(
         pattern=REGION_PATTERN,
+        min_length=2,
+        max_length=2,
         description="Where the person is, as an ISO 3166-1 alpha-2 country code (`GB`, `IE`, "
         "`DE`, `FR`, `US`, ...). Care routes are kept for some regions; any other gets plain "
         "words that name no local service.",
