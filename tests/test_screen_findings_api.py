@@ -394,3 +394,31 @@ def test_summaries_keep_the_articles_cues_and_say_where_they_come_from(
         provenance = move["provenance"]["summary"]
         assert provenance["basis"] == "inferred" and provenance["reason"]
         assert provenance["quote"].rstrip(".") in source_article
+
+
+def test_the_attention_item_says_what_the_checkin_said(client: TestClient, alice: AuthUser) -> None:
+    """The item a check-in raises carries the check-in's own triage: its area, cautions and
+    the age from the birth year take part in both."""
+    freeze_now(NOW)
+    client.patch("/v1/me", json={"birth_year": 1990}, headers=alice.headers)
+    days = [
+        # Past cancer with upper back pain: a doctor within 24 hours.
+        {"red_flags": ["cancer_history"], "areas": {"upper": 5}},
+        # Past cancer with pain below the knee: an emergency.
+        {"red_flags": ["cancer_history"], "cautions": ["leg_pain_below_knee"]},
+        # A fall at 36 without fragile bones: no item.
+        {"red_flags": ["fall_or_minor_injury"]},
+    ]
+    triage = []
+    for day, answers in zip((3, 4, 5), days, strict=True):
+        body = {"recorded_at": f"2026-12-0{day}T08:00:00+00:00", "pain": 4, **answers}
+        response = client.post("/v1/checkins", json=body, headers=alice.headers)
+        assert response.status_code == 201, response.text
+        triage.append(response.json()["triage"])
+    assert [t["timeframe"] for t in triage] == ["today", "now", None]
+    items = client.get("/v1/progress/attention", headers=alice.headers).json()["data"]
+    by_day = {i["raised_on"]: i for i in items if i["kind"] == "warning_sign"}
+    assert by_day["2026-12-03"]["timeframe"] == "today"
+    assert by_day["2026-12-04"]["timeframe"] == "now"
+    assert "2026-12-05" not in by_day
+    assert all(i["referral"] is None for i in by_day.values())

@@ -35,7 +35,7 @@ from app.recommendations.logic import (
     escalation,
 )
 from app.recommendations.rules import LONG_DURATION_WEEKS
-from app.recommendations.schemas import CareTimeframe, RedFlag, TriageLevel
+from app.recommendations.schemas import CareTimeframe, Caution, RedFlag, TriageLevel
 
 BASELINE_DAYS = 7
 RISE_POINTS = 2
@@ -89,11 +89,16 @@ class DayPain:
 
 @dataclass(frozen=True)
 class ScreenedDay:
-    """A check-in's day, pain and safety-screen warning signs answered yes."""
+    """A check-in's day, pain and safety-screen answers, with what the check-in's own triage
+    uses besides (the area it is triaged for, the age that day), so the item says what the
+    check-in said."""
 
     day: date
     pain: int
     red_flags: frozenset[RedFlag]
+    cautions: frozenset[Caution] = frozenset()
+    area: Area = Area.LOWER
+    age: int | None = None
 
 
 @dataclass(frozen=True)
@@ -126,12 +131,18 @@ def _number(value: float) -> str:
 
 def warning_signs(days: Iterable[ScreenedDay]) -> list[Raised]:
     """An item for each check-in whose warning signs send the person to be seen, with the
-    recommendation's own escalation (the area does not change it)."""
+    recommendation's own escalation for the same answers, area and age."""
     out = []
     for checkin in days:
         if not checkin.red_flags:
             continue
-        answers = Answers(area=Area.LOWER, pain_level=checkin.pain, red_flags=checkin.red_flags)
+        answers = Answers(
+            area=checkin.area,
+            pain_level=checkin.pain,
+            red_flags=checkin.red_flags,
+            cautions=checkin.cautions,
+            age=checkin.age,
+        )
         level, timeframe, reasons = escalation(answers)
         if level is TriageLevel.SELF_CARE or timeframe is None:
             continue

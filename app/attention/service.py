@@ -20,7 +20,8 @@ from app.outcomes import service as outcomes
 from app.outcomes.errors import QuestionnaireNotLoaded
 from app.progress.models import ProgressSession
 from app.progress.service import flare_up_sql
-from app.recommendations.schemas import RedFlag
+from app.recommendations.schemas import Caution, RedFlag
+from app.recommendations.service import age_from_birth_year
 
 # Ids are derived from the person, the rule and the episode's key.
 ITEM_NAMESPACE = uuid.UUID("6d1f0c9e-4a7b-5e3d-9c2a-8b4e1f7a6d30")
@@ -45,8 +46,19 @@ def evaluate(session: Session, user_id: uuid.UUID) -> list[Raised]:
     """Every episode the rules find in the person's history, newest first."""
     rows = checkins.checkins_between(session, user_id)
     days = [DayPain(r.local_date, r.pain) for r in rows]
+    user = session.get(User, user_id)
+    usual_areas = user.usual_areas if user else []
+    birth_year = user.birth_year if user else None
     screened = [
-        ScreenedDay(r.local_date, r.pain, frozenset(RedFlag(f) for f in r.red_flags)) for r in rows
+        ScreenedDay(
+            r.local_date,
+            r.pain,
+            frozenset(RedFlag(f) for f in r.red_flags),
+            frozenset(Caution(c) for c in r.cautions),
+            checkins.triage_area(r, usual_areas),
+            None if birth_year is None else age_from_birth_year(birth_year, r.local_date),
+        )
+        for r in rows
     ]
     raised = rules.warning_signs(screened) + rules.pain_above_baseline(days)
     try:
