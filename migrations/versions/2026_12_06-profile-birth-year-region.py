@@ -8,7 +8,7 @@
 Both nullable and added with plain ADD COLUMN (SQLite never rebuilds a table others refer
 to); existing accounts have neither.
 
-Revision ID: 20261206_profile_birth_year_region
+Revision ID: 20261206_birth_year_region
 Revises: 20261124_pain_diary
 Create Date: 2026-12-06 09:00:00.000000
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "20261206_profile_birth_year_region"
+revision: str = "20261206_birth_year_region"
 down_revision: str | None = "20261124_pain_diary"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
