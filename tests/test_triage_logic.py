@@ -496,3 +496,13 @@ def test_every_combination_of_area_limitations_and_cautions_on_the_article() -> 
         for pick in result.moves:
             assert area in pick.move.targets
             assert all(pick.move.position not in LIMITATION_RULES[lim].positions for lim in limits)
+
+
+def test_the_words_with_no_region_are_the_care_routes_fallback() -> None:
+    from app.care.routes import route_for
+    from app.recommendations.logic import Words
+
+    fallback, plain = Words.of(route_for(None)), Words()
+    assert fallback == plain
+    assert Words.of(route_for("ZZ")) == plain
+    assert "999" in Words.of(route_for("GB")).urgent_message()
