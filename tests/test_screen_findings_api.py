@@ -210,6 +210,10 @@ def test_under_16_gets_no_moves_and_is_pointed_to_a_parent_and_a_doctor(
     assert answer["moves"] == [] and answer["referral"] is None
     assert "parent" in answer["triage"]["message"]
     assert "ng59-over-16s" in cited(answer)
+    # NG59 is guidance on low back pain: not cited for the upper back.
+    upper = recommend(client, age=age, pain_level=2, area="upper")
+    assert where(upper) == ("see_doctor", "soon")
+    assert "ng59-over-16s" not in cited(upper) and "inferred-under-16" in cited(upper)
 
 
 def test_16_gets_the_moves(client: TestClient) -> None:

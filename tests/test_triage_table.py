@@ -96,7 +96,7 @@ def expected(
     if pain >= 7:
         soon.add("nhs-gp-severe")
     if age is not None and age < 16:
-        soon.add("ng59-over-16s")
+        soon.add("ng59-over-16s" if area == "lower" else "inferred-under-16")
     if soon:
         return "see_doctor", "soon", soon
     routine = (weeks is not None and weeks > 6 and pain > 0) or age_risk

@@ -455,11 +455,13 @@ def findings(
     and an age under 16."""
     out = sign_findings(answers, signs) + combination_findings(answers, signs)
     if pain.is_severe(answers.pain_level):
-        citations = ("nhs-gp-severe", "article-severe-pain")
-        out.append(Finding(SOON, severe_pain_reason(answers.pain_level), citations, True))
+        severe = ("nhs-gp-severe", "article-severe-pain")
+        out.append(Finding(SOON, severe_pain_reason(answers.pain_level), severe, True))
     if answers.is_child:
-        citations = ("ng59-over-16s", "inferred-under-16")
-        out.append(Finding(SOON, CHILD_REASON.format(age=answers.age), citations))
+        # NG59 is guidance on low back pain: its age range is cited for the lower back only.
+        scope = ("ng59-over-16s",) if answers.area is Area.LOWER else ()
+        child = (*scope, "inferred-under-16")
+        out.append(Finding(SOON, CHILD_REASON.format(age=answers.age), child))
     return out
 
 

@@ -191,9 +191,9 @@ def _follow_documented_rules(body: dict[str, Any]) -> None:
     if isinstance(routine_id, str) and routine_id not in routines:
         body["routine_id"] = secrets.choice(routines)
     birth_year = body.get("birth_year")
-    if isinstance(birth_year, int) and not isinstance(birth_year, bool):
-        if birth_year > datetime.now(UTC).year:
-            body["birth_year"] = datetime.now(UTC).year - 40
+    this_year = datetime.now(UTC).year
+    if type(birth_year) is int and birth_year > this_year:
+        body["birth_year"] = this_year - 40
     for key in ("recorded_at", "answered_at"):
         moment = _moment(body.get(key))
         if moment and moment > datetime.now(UTC):
