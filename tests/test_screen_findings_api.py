@@ -20,7 +20,7 @@ SOURCES = json.loads(
 )
 
 
-def recommend(client: TestClient, headers: dict[str, str] | None = None, **body: Any) -> Any:
+def recommend(client: TestClient, headers: dict[str, str] | None = None, /, **body: Any) -> Any:
     body.setdefault("area", "lower")
     body.setdefault("pain_level", 4)
     body.setdefault("red_flags", [])
@@ -284,7 +284,8 @@ def test_same_day_guidance_names_the_urgent_route(
 
 def test_every_route_says_where_it_comes_from(client: TestClient) -> None:
     for region in ("GB", "IE", "DE", "FR", "US", None):
-        route = recommend(client, **({"region": region} if region else {}))["care_route"]
+        body: dict[str, Any] = {"region": region} if region else {}
+        route = recommend(client, **body)["care_route"]
         parts = [route["emergency"], route["urgent"], route["routine"]]
         if route["physiotherapy"]:
             parts.append(route["physiotherapy"])
@@ -311,7 +312,11 @@ def test_the_articles_clinic_is_offered_where_the_article_offers_it(client: Test
     answer = recommend(client, pain_level=9, age=40, duration_weeks=10)
     assert answer["referral"]["name"] == "Illinois Pain & Spine Institute"
     assert "article-severe-pain" in cited(answer)
-    for body in ({"pain_level": 5, "duration_weeks": 20}, {"pain_level": 9, "age": 12}):
+    others: list[dict[str, Any]] = [
+        {"pain_level": 5, "duration_weeks": 20},
+        {"pain_level": 9, "age": 12},
+    ]
+    for body in others:
         assert recommend(client, **body)["referral"] is None, body
 
 
@@ -405,7 +410,7 @@ def test_the_attention_item_says_what_the_checkin_said(client: TestClient, alice
     the age from the birth year take part in both."""
     freeze_now(NOW)
     client.patch("/v1/me", json={"birth_year": 1990}, headers=alice.headers)
-    days = [
+    days: list[dict[str, Any]] = [
         # Past cancer with upper back pain: a doctor within 24 hours.
         {"red_flags": ["cancer_history"], "areas": {"upper": 5}},
         # Past cancer with pain below the knee: an emergency.
