@@ -21,8 +21,6 @@ from pathlib import Path
 from typing import Any
 
 EXAMPLES_FILE = Path(__file__).resolve().parent / "openapi_examples.json"
-# When the summary example is read: the day after the last session and check-in it shows.
-SUMMARY_READ_AT = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
 SCHEMA_REF = "#/components/schemas/"
 
 
@@ -58,6 +56,19 @@ def _walk(
         for key, prop in schema.get("properties", {}).items():
             if key in value:
                 _walk(schemas, prop, value[key], found)
+
+
+# "Now" for the answers that depend on it: the day after the examples' last check-in.
+EXAMPLES_NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
+# Severe pain and nothing else: the one answer that carries the article's clinic.
+SEVERE_EXAMPLE: dict[str, Any] = {
+    "area": "lower",
+    "pain_level": 8,
+    "red_flags": [],
+    "cautions": [],
+    "age": 40,
+    "duration_weeks": 10,
+}
 
 
 def declared_examples() -> dict[str, list[Any]]:
@@ -118,9 +129,12 @@ def record() -> dict[str, Any]:
             keep("AreaList", http.get("/v1/areas"))
             keep("ScreeningQuestionList", http.get("/v1/screening/questions"))
             keep("RecommendationPublic", http.post("/v1/recommendations", json=SELF_CARE_EXAMPLE))
-            # Pain for two months: the answer also carries the referral.
+            # Pain for two months: the answer also advises a routine appointment.
             keep("RecommendationPublic", http.post("/v1/recommendations", json=CAUTION_EXAMPLE))
+            # Severe pain with nothing else: the answer also carries the article's clinic.
+            keep("RecommendationPublic", http.post("/v1/recommendations", json=SEVERE_EXAMPLE))
             keep("CareReferralPublic", http.get("/v1/care/referral"))
+            keep("CareRouteList", http.get("/v1/care/routes"))
             keep("RoutinePublic", http.get("/v1/routines/curated/mid-back-mobility"))
             keep("HealthStatus", http.get("/healthz"))
             problem = http.post("/v1/recommendations", json={"area": "lower", "pain_level": 4})
@@ -245,13 +259,14 @@ def record() -> dict[str, Any]:
                     headers=auth,
                 ),
             )
-            # The summary's window ends today: read it on the day the examples are dated.
-            app.dependency_overrides[request_time] = lambda: SUMMARY_READ_AT
+            # The examples' dates are fixed, so the summary's "now" is too: its series then
+            # cover them whatever day the examples are made.
+            app.dependency_overrides[request_time] = lambda: EXAMPLES_NOW
             keep(
                 "ProgressSummary",
                 http.get("/v1/progress/summary", params={"days": 7}, headers=auth),
             )
-            app.dependency_overrides.clear()
+            app.dependency_overrides.pop(request_time)
             # The night pain the check-in reported is a concern in the safety state, until
             # Ana says she was seen.
             keep("SafetyState", http.get("/v1/me/safety", headers=auth))

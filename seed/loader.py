@@ -72,12 +72,12 @@ class CatalogError(ValueError):
 
 
 def exercise_provenance(item: dict[str, Any]) -> dict[str, Any]:
-    """The move's provenance, checked: one entry for the position and for per_side, and one
+    """The move's provenance, checked: one entry for the summary, the position and per_side, and one
     for the hold and the repetitions exactly when the move has them; article facts quote the
     article and inferences give a reason."""
     slug = item["slug"]
     raw = item.get("provenance") or {}
-    wanted = {"position", "per_side"}
+    wanted = {"summary", "position", "per_side"}
     wanted |= {key for key in ("hold_seconds", "reps") if item[key] is not None}
     if set(raw) != wanted:
         raise CatalogError(f"{slug}: provenance must cover exactly {', '.join(sorted(wanted))}")
@@ -276,12 +276,16 @@ LOADERS: dict[str, Callable[[Session], Counts]] = {
 
 
 def content_digest() -> str:
-    """A digest of the content the loaders read: what the database holds once it is loaded."""
+    """A digest of the content the loaders read: what the database holds once it is loaded.
+    The reference files the app reads itself (care routes, the screen's sources) are part of
+    it, so answers kept from the previous release are dropped when a new one is seeded."""
     content = [
         read_json("catalog.json"),
         routines_seed.read_routines(),
         read_policies(),
         read_json("outcomes.json"),
+        read_json("care_routes.json"),
+        read_json("triage_sources.json"),
     ]
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(canonical).hexdigest()[:32]

@@ -2,11 +2,13 @@ import contextlib
 import os
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import time_machine
 from fastapi.testclient import TestClient
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
@@ -21,6 +23,51 @@ os.environ.setdefault("CONTENT_RECHECK_SECONDS", "0")
 
 from tests.factories import AuthUser, register_user
 from tests.support import fresh_database, migrate
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock-at",
+        metavar="INSTANT",
+        help="Start this process's wall clock at INSTANT, ISO 8601 with an offset "
+        "(2026-03-29T00:55Z) or HH:MM for that time today in UTC, and let it run from there. "
+        "The monotonic clock and other processes keep the machine's time, so pair it with "
+        "-m 'not slow'. Set TZ for the machine's timezone.",
+    )
+
+
+CLOCK_TRAVEL = pytest.StashKey[time_machine.travel]()
+
+
+def clock_instant(value: str, today: datetime) -> datetime:
+    """`--clock-at`'s value as an aware instant."""
+    if re.fullmatch(r"\d{1,2}:\d{2}", value):
+        hour, minute = map(int, value.split(":"))
+        return today.astimezone(UTC).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    instant = datetime.fromisoformat(value)
+    if instant.tzinfo is None:
+        raise pytest.UsageError(f"--clock-at {value}: give an offset, such as Z or +01:00")
+    return instant
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    value = config.getoption("--clock-at")
+    if value:
+        # Every test process starts its clock there: the runner and each xdist worker.
+        travel = time_machine.travel(clock_instant(value, datetime.now(UTC)), tick=True)
+        travel.start()
+        config.stash[CLOCK_TRAVEL] = travel
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    travel = config.stash.get(CLOCK_TRAVEL, None)
+    if travel is not None:
+        travel.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    value = config.getoption("--clock-at")
+    return f"wall clock started at {value} (--clock-at)" if value else None
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -92,6 +92,12 @@ def create_routine(client: TestClient, user: AuthUser, **changes: Any) -> dict[s
     response = client.post("/v1/routines", json=routine_payload(**changes), headers=user.headers)
     assert response.status_code == 201, response.text
     return response.json()
+
+
+# After every date in the sample bodies below (the sample session ends 2026-11-20T12:42Z). A
+# test that posts them through an unpinned clock runs at this instant,
+# `@pytest.mark.time_machine(AFTER_SAMPLES)`, so they are in the past on any machine's clock.
+AFTER_SAMPLES = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
 def session_payload(**changes: Any) -> dict[str, Any]:

@@ -390,6 +390,8 @@ def test_get_me(client: TestClient) -> None:
         "display_name": None,
         "timezone": "Asia/Tokyo",
         "usual_areas": [],
+        "birth_year": None,
+        "region": None,
         "created_at": body["created_at"],
         "email_verified": False,
         "health_data_consent": True,

@@ -129,7 +129,7 @@ def test_deleting_the_data_withdraws_a_derived_item(client: TestClient, alice: A
 
 
 def test_a_reported_warning_sign_outlives_its_checkin(client: TestClient, alice: AuthUser) -> None:
-    checkin(client, alice, 3, 4, red_flags=["night_pain"])
+    checkin(client, alice, 3, 4, red_flags=["cancer_history"])
     assert len(attention(client, alice)) == 1
     (stored,) = client.get("/v1/checkins", headers=alice.headers).json()["data"]
     client.delete(f"/v1/checkins/{stored['id']}", headers=alice.headers)
@@ -141,7 +141,7 @@ def test_a_reported_warning_sign_outlives_its_checkin(client: TestClient, alice:
         "soon",
     )
     safety = client.get("/v1/me/safety", headers=alice.headers).json()
-    assert [c["signs"] for c in safety["concerns"]] == [["night_pain"]]
+    assert [c["signs"] for c in safety["concerns"]] == [["cancer_history"]]
 
 
 def test_bad_status_and_anonymous(client: TestClient, alice: AuthUser) -> None:

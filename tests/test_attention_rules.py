@@ -133,7 +133,8 @@ def test_flare_up_days(
     [
         ({RedFlag.SADDLE_NUMBNESS}, 3, CareTimeframe.NOW, False),
         ({RedFlag.FEVER_OR_UNWELL}, 3, CareTimeframe.TODAY, False),
-        ({RedFlag.NIGHT_PAIN}, 3, CareTimeframe.SOON, True),
+        ({RedFlag.NIGHT_PAIN}, 3, CareTimeframe.TODAY, False),
+        ({RedFlag.CANCER_HISTORY}, 3, CareTimeframe.SOON, False),
         ({RedFlag.NIGHT_PAIN, RedFlag.CHEST_PAIN}, 3, CareTimeframe.NOW, False),
         (set(), 9, None, False),  # severe pain alone is for the check-in's triage, not an item
     ],

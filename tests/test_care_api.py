@@ -9,7 +9,7 @@ from sqlmodel import Session, delete, select
 from app.care.models import CareReferral, SourceArticle
 from seed import loader
 
-SEVERE = {"area": "lower", "pain_level": 9, "red_flags": []}
+SEVERE = {"area": "lower", "pain_level": 9, "red_flags": [], "cautions": []}
 
 
 def test_referral_is_the_articles_clinic(client: TestClient) -> None:
@@ -118,7 +118,22 @@ def test_emergency_guidance_does_not_depend_on_the_seed(
     session.execute(delete(SourceArticle))
     session.execute(delete(CareReferral))
     session.flush()
-    body = {"area": "lower", "pain_level": 5, "red_flags": ["chest_pain"]}
+    body = {"area": "lower", "pain_level": 5, "red_flags": ["chest_pain"], "cautions": []}
     response = client.post("/v1/recommendations", json=body)
     assert response.status_code == 200
     assert response.json()["triage"]["level"] == "urgent_care"
+
+
+def test_care_routes_list_every_region_kept_with_its_sources(client: TestClient) -> None:
+    response = client.get("/v1/care/routes")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    routes = {r["region"]: r for r in body["data"]}
+    assert {"GB", "IE", "DE", "FR", "US"} <= set(routes) and body["count"] == len(routes)
+    assert routes["GB"]["emergency"]["number"] == "999"
+    assert routes["GB"]["urgent"]["number"] == "111"
+    assert routes["DE"]["urgent"]["number"] == "116 117"
+    assert routes["GB"]["physiotherapy"] is not None
+    assert body["fallback"]["region"] is None and body["fallback"]["emergency"]["number"] is None
+    again = client.get("/v1/care/routes", headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304

@@ -159,7 +159,7 @@ def test_screen_answers_get_the_recommendations_triage(
     stored = post(client, alice, checkin_payload(**answers)).json()
     recommendation = client.post(
         "/v1/recommendations",
-        json={"area": "lower", "pain_level": 4, "red_flags": [], **answers},
+        json={"area": "lower", "pain_level": 4, "red_flags": [], "cautions": [], **answers},
     ).json()
     if recommendation["triage"]["level"] == "self_care":
         # A check-in carries no moves, so its message offers none.

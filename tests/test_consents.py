@@ -1,9 +1,10 @@
 """Explicit consent: the versions accepted at sign-up, health-data consent given and
 withdrawn, and health-data writes refused without it."""
 
+import pytest
 from fastapi.testclient import TestClient
 
-from tests.factories import POLICY_VERSION, AuthUser, register_user, session_payload
+from tests.factories import AFTER_SAMPLES, POLICY_VERSION, AuthUser, register_user, session_payload
 
 CONSENT_REQUIRED = "https://backpain.example/problems/consent-required"
 
@@ -41,6 +42,7 @@ def test_sign_up_records_the_versions_accepted_and_when(client: TestClient) -> N
     assert body["your_data"] == {"export": "/v1/me/export", "delete": "/v1/me"}
 
 
+@pytest.mark.time_machine(AFTER_SAMPLES)
 def test_health_data_is_refused_until_consent_is_given(client: TestClient) -> None:
     user = register_user(client, health_data_consent=False)
     assert client.get("/v1/me", headers=user.headers).json()["health_data_consent"] is False
@@ -55,6 +57,7 @@ def test_health_data_is_refused_until_consent_is_given(client: TestClient) -> No
     assert _log(client, user) == 201
 
 
+@pytest.mark.time_machine(AFTER_SAMPLES)
 def test_withdrawing_stops_new_health_data_but_keeps_it_visible_exportable_deletable(
     client: TestClient, alice: AuthUser
 ) -> None:

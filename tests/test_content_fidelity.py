@@ -69,7 +69,7 @@ def everything(client: TestClient) -> dict[str, Any]:
         for body in ({}, {"pain_level": 8}, {"duration_weeks": 10}):
             answer = client.post(
                 "/v1/recommendations",
-                json={"area": area, "pain_level": 3, "red_flags": [], **body},
+                json={"area": area, "pain_level": 3, "red_flags": [], "cautions": [], **body},
             )
             out[f"recommendation {area} {body}"] = answer.json()
     return out

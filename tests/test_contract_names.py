@@ -3,10 +3,11 @@ old names stay (deprecated, with Deprecation and Sunset) until /v2. Curated rout
 derived from their slug and can be fetched by it."""
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 from app.routines.models import curated_routine_id
-from tests.factories import create_routine, log_session, register_user
+from tests.factories import AFTER_SAMPLES, create_routine, log_session, register_user
 
 DEPRECATED = "@1795478400"  # 2026-11-24
 SUNSET = "Mon, 24 May 2027 00:00:00 GMT"
@@ -31,6 +32,7 @@ def test_routine_steps_say_order_and_estimated_seconds(client: TestClient) -> No
     assert body["estimated_seconds"] == sum(s["estimated_seconds"] for s in body["steps"]) + 15
 
 
+@pytest.mark.time_machine(AFTER_SAMPLES)
 def test_session_moves_say_order(client: TestClient) -> None:
     user = register_user(client)
     session = log_session(client, user)
@@ -42,7 +44,8 @@ def test_session_moves_say_order(client: TestClient) -> None:
 
 def test_recommended_moves_come_in_the_order_they_are_done(client: TestClient) -> None:
     response = client.post(
-        "/v1/recommendations", json={"area": "lower", "pain_level": 3, "red_flags": []}
+        "/v1/recommendations",
+        json={"area": "lower", "pain_level": 3, "red_flags": [], "cautions": []},
     )
     assert_announces_old_names(response)
     answer = response.json()

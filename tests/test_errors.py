@@ -21,7 +21,13 @@ from app.main import create_app
 from tests.factories import register_user, small_limiter
 
 PROBLEM = "application/problem+json"
-VALID_RECOMMENDATION = {"area": "lower", "pain_level": 4, "red_flags": [], "limitations": []}
+VALID_RECOMMENDATION = {
+    "area": "lower",
+    "pain_level": 4,
+    "red_flags": [],
+    "cautions": [],
+    "limitations": [],
+}
 
 
 def assert_problem(response, status: int, slug: str | None = None) -> dict:
@@ -78,7 +84,8 @@ def test_invalid_query_parameter_names_the_field(client) -> None:
 
 def test_invalid_body_names_each_field(client) -> None:
     response = client.post(
-        "/v1/recommendations", json={"area": "lower", "pain_level": 11, "red_flags": []}
+        "/v1/recommendations",
+        json={"area": "lower", "pain_level": 11, "red_flags": [], "cautions": []},
     )
     body = assert_problem(response, 422, "validation-error")
     assert [error["loc"] for error in body["errors"]] == [["body", "pain_level"]]

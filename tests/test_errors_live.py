@@ -17,7 +17,7 @@ def base_url(live_base_url: str) -> str:
 
 
 def chunks(count: int) -> Iterator[bytes]:
-    yield b'{"area": "lower", "pain_level": 3, "red_flags": [], "notes": "'
+    yield b'{"area": "lower", "pain_level": 3, "red_flags": [], "cautions": [], "notes": "'
     for _ in range(count):
         yield b"x" * 65536
     yield b'"}'

@@ -9,6 +9,7 @@ import pytest
 import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from time_machine import TimeMachineFixture
 
 from app.core.config import Settings, parse_networks
 from app.core.ratelimit import (
@@ -31,6 +32,8 @@ def redis_available() -> bool:
         return False
 
 
+# The clock stands still: the window is measured, not the machine's speed.
+@pytest.mark.time_machine("2026-11-24T12:00:00Z", tick=False)
 def test_allows_the_limit_then_says_how_long_to_wait() -> None:
     limiter = small_limiter(limit=3, window_seconds=60)
     assert all(limiter.hit(AUTH_BUCKET, "addr:a") is None for _ in range(3))
@@ -38,12 +41,15 @@ def test_allows_the_limit_then_says_how_long_to_wait() -> None:
     assert wait is not None and 55 < wait <= 60
 
 
-def test_refused_attempts_are_not_counted() -> None:
+def test_refused_attempts_are_not_counted(time_machine: TimeMachineFixture) -> None:
+    # Every attempt at one instant, then the clock moved past the window: none of it depends
+    # on how fast the machine is.
+    time_machine.move_to("2026-11-24T12:00:00Z", tick=False)
     limiter = small_limiter(limit=1, window_seconds=1)
     assert limiter.hit(AUTH_BUCKET, "addr:a") is None
     for _ in range(20):
         assert limiter.hit(AUTH_BUCKET, "addr:a") is not None
-    time.sleep(1.1)
+    time_machine.shift(1.1)
     # Had the refusals counted, the window would still be full.
     assert limiter.hit(AUTH_BUCKET, "addr:a") is None
 

@@ -83,7 +83,11 @@ DATA_REQUESTS = [
     ("GET", "/v1/exercises", None),
     ("GET", "/v1/exercises/knee-rolls", None),
     ("GET", "/v1/routines", None),
-    ("POST", "/v1/recommendations", {"area": "lower", "pain_level": 3, "red_flags": []}),
+    (
+        "POST",
+        "/v1/recommendations",
+        {"area": "lower", "pain_level": 3, "red_flags": [], "cautions": []},
+    ),
     ("POST", "/v1/auth/register", {"email": "down@example.com", "password": "long enough 1"}),
 ]
 

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from tests.factories import (
+    AFTER_SAMPLES,
     AuthUser,
     create_routine,
     register_user,
@@ -188,10 +189,19 @@ def test_session_list_queries(client: TestClient, user: AuthUser, query: str, fi
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"area": "lower", "pain_level": 3, "red_flags": [f"fever{NUL}"]}, "body.red_flags.0"),
-        ({"area": f"lower{NUL}", "pain_level": 3, "red_flags": []}, "body.area"),
         (
-            {"area": "lower", "pain_level": 3, "red_flags": [], "limitations": [NUL]},
+            {"area": "lower", "pain_level": 3, "red_flags": [f"fever{NUL}"], "cautions": []},
+            "body.red_flags.0",
+        ),
+        ({"area": f"lower{NUL}", "pain_level": 3, "red_flags": [], "cautions": []}, "body.area"),
+        (
+            {
+                "area": "lower",
+                "pain_level": 3,
+                "red_flags": [],
+                "cautions": [],
+                "limitations": [NUL],
+            },
             "body.limitations.0",
         ),
     ],
@@ -255,6 +265,7 @@ def test_every_request_string_array_and_integer_is_bounded_in_the_contract() -> 
 # --- a failed statement leaves no secret in the log -------------------------------------
 
 
+@pytest.mark.time_machine(AFTER_SAMPLES)
 def test_failed_statements_log_no_password_hash_note_or_token(
     client: TestClient, session: Session, user: AuthUser, caplog: pytest.LogCaptureFixture
 ) -> None:

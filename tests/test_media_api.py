@@ -79,7 +79,8 @@ def test_routine_steps_carry_the_moves_thumbnail_and_animation(client: TestClien
 
 def test_recommended_moves_carry_the_moves_thumbnail(client: TestClient) -> None:
     response = client.post(
-        "/v1/recommendations", json={"area": "lower", "pain_level": 3, "red_flags": []}
+        "/v1/recommendations",
+        json={"area": "lower", "pain_level": 3, "red_flags": [], "cautions": []},
     )
     assert response.status_code == 200
     moves = response.json()["moves"]

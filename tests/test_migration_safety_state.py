@@ -60,8 +60,8 @@ def test_existing_warning_signs_become_concerns() -> None:
                 conn.execute(
                     sa.insert(Checkin.__table__),  # type: ignore[attr-defined]
                     [
-                        row(0, person, 2, 4, ["night_pain"]),
-                        row(1, person, 3, 5, ["saddle_numbness", "night_pain"]),
+                        row(0, person, 2, 4, ["recent_infection"]),
+                        row(1, person, 3, 5, ["saddle_numbness", "recent_infection"]),
                         row(2, person, 4, 3, ["cancer_history"]),
                         # A caution sent the old way is not a warning sign; nor is pain alone.
                         row(3, person, 5, 9, ["osteoporosis"]),
@@ -72,8 +72,8 @@ def test_existing_warning_signs_become_concerns() -> None:
             with Session(engine) as session:
                 concerns = safety.concerns_of(session, person)
                 assert [(c.timeframe, c.signs) for c in concerns] == [
-                    ("soon", ["night_pain", "cancer_history"]),
-                    ("now", ["saddle_numbness", "night_pain"]),
+                    ("soon", ["recent_infection", "cancer_history"]),
+                    ("now", ["saddle_numbness", "recent_infection"]),
                 ]
                 assert all(c.closed_at is None and c.source == "checkin" for c in concerns)
                 soon = concerns[0]

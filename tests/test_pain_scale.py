@@ -81,7 +81,13 @@ def test_every_recommendation_text_reads_naturally_at_every_pain_level(
     for level in range(11):
         for variant in VARIANTS:
             for area in ("upper", "mid", "lower"):
-                body = {"area": area, "pain_level": level, "red_flags": [], **variant}
+                body = {
+                    "area": area,
+                    "pain_level": level,
+                    "red_flags": [],
+                    "cautions": [],
+                    **variant,
+                }
                 answer = service.create_recommendation(
                     session, RecommendationCreate.model_validate(body)
                 )

@@ -5,13 +5,14 @@ that no source names fails here."""
 import uuid
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
 from app.models import import_all_models
 from app.privacy.domains import DOMAINS, all_sources
-from tests.factories import create_routine, log_session, register_user
+from tests.factories import AFTER_SAMPLES, create_routine, log_session, register_user
 
 APP = Path(__file__).resolve().parents[1] / "app"
 ACCOUNT_TABLE = "user_account"
@@ -50,6 +51,7 @@ def test_each_source_has_a_section_of_the_export(client: TestClient) -> None:
     assert {s.section for s in all_sources()} <= set(export)
 
 
+@pytest.mark.time_machine(AFTER_SAMPLES)
 def test_deleting_the_account_leaves_no_row_of_it_anywhere(
     client: TestClient, session: Session
 ) -> None:

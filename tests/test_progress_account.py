@@ -4,17 +4,19 @@ and deleting the account leaves none of them behind."""
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
 from app.progress.models import ProgressSession, SessionExercise
 from app.routines.models import Routine, RoutineArea, RoutineStep
-from tests.factories import create_routine, log_session, register_user
+from tests.factories import AFTER_SAMPLES, create_routine, log_session, register_user
 
 START = datetime(2026, 9, 1, 7, 0, tzinfo=UTC)
 
 
+@pytest.mark.time_machine(AFTER_SAMPLES)
 def test_export_contains_every_routine_and_session(client: TestClient) -> None:
     alice, bob = register_user(client), register_user(client)
     routines = [create_routine(client, alice, name=f"Routine {n}") for n in range(3)]
@@ -55,6 +57,7 @@ def count(session: Session, model: type, *conditions: ColumnElement[bool]) -> in
     return session.exec(select(func.count()).select_from(model).where(*conditions)).one()
 
 
+@pytest.mark.time_machine(AFTER_SAMPLES)
 def test_deleting_the_account_leaves_none_of_its_routines_or_sessions(
     client: TestClient, session: Session
 ) -> None:

@@ -17,6 +17,8 @@ from tests.factories import (
 )
 
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
+# The sample sessions (20 November 2026) are in the past whatever the machine's clock says.
+pytestmark = pytest.mark.time_machine(NOW)
 
 
 def post(client: TestClient, user: AuthUser, body: dict[str, Any]) -> Any:

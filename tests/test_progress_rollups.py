@@ -196,6 +196,7 @@ def test_streaks_ignore_days_after_today(
 ) -> None:
     user = register_user(client)
     set_timezone(client, user, "Pacific/Kiritimati")  # UTC+14
+    freeze_now(datetime(2026, 11, 22, tzinfo=UTC))  # after every day logged, even there
     for day in days_logged:
         assert (
             client.post(
@@ -266,12 +267,14 @@ def test_figures_stay_exact_under_concurrent_writes(
     once, deleting; the kept figures must equal a recomputation afterwards."""
     user = register_user(committing_client)
     user_id = uuid.UUID(user.id)
-    today = date.today()
+    # The service's own clock is read here (no test client to pin it), so the days end
+    # yesterday in UTC: every time below is in the past at any hour and in any timezone.
+    last_day = datetime.now(UTC).date() - timedelta(days=1)
     shared = [
         session_payload(
             id=str(uuid.uuid4()),
-            started_at=f"{today - timedelta(days=i % 4)}T08:00:00+00:00",
-            completed_at=f"{today - timedelta(days=i % 4)}T08:20:00+00:00",
+            started_at=f"{last_day - timedelta(days=i % 4)}T08:00:00+00:00",
+            completed_at=f"{last_day - timedelta(days=i % 4)}T08:20:00+00:00",
             pain_before=5,
             pain_after=(i % 3) + 3,
         )
@@ -294,7 +297,7 @@ def test_figures_stay_exact_under_concurrent_writes(
             if step % 3 == 0:
                 body = shared[rng.randrange(len(shared))]  # several writers send the same
             else:
-                day = today - timedelta(days=rng.randrange(0, 6))
+                day = last_day - timedelta(days=rng.randrange(0, 6))
                 body = _payload(rng, str(uuid.uuid4()), day)
                 body["completed_at"] = f"{day}T09:00:00+00:00"
                 body["started_at"] = f"{day}T08:45:00+00:00"

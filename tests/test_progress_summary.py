@@ -128,10 +128,10 @@ def streak(client: TestClient, user: AuthUser) -> tuple[int, int]:
 def test_sessions_either_side_of_local_midnight_are_two_days(
     client: TestClient, new_yorker: AuthUser
 ) -> None:
+    freeze_now(datetime(2026, 11, 22, 18, 0, tzinfo=UTC))
     # 04:50 and 05:10 UTC on the 22nd: one UTC day, but two days in New York.
     at(client, new_yorker, "2026-11-21T23:50:00-05:00")
     at(client, new_yorker, "2026-11-22T00:10:00-05:00")
-    freeze_now(datetime(2026, 11, 22, 18, 0, tzinfo=UTC))
     assert streak(client, new_yorker) == (2, 2)
     # The next evening in New York is still the 22nd there, though the 23rd in UTC.
     freeze_now(datetime(2026, 11, 23, 3, 0, tzinfo=UTC))
@@ -142,20 +142,20 @@ def test_sessions_either_side_of_local_midnight_are_two_days(
 def test_two_utc_days_can_be_one_local_day(client: TestClient) -> None:
     user = register_user(client)
     set_timezone(client, user, "Asia/Tokyo")
+    freeze_now(datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
     # 23:00 UTC on the 21st and 11:00 UTC on the 22nd are both the 22nd in Tokyo.
     at(client, user, "2026-11-21T23:00:00+00:00")
     at(client, user, "2026-11-22T11:00:00+00:00")
-    freeze_now(datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
     assert streak(client, user) == (1, 1)
 
 
 def test_streak_across_the_spring_forward(client: TestClient, new_yorker: AuthUser) -> None:
     """Clocks in New York jump from 02:00 to 03:00 on 8 March 2026 (UTC-5 to UTC-4)."""
+    freeze_now(datetime(2026, 3, 9, 16, 0, tzinfo=UTC))
     at(client, new_yorker, "2026-03-07T21:00:00-05:00")
     at(client, new_yorker, "2026-03-08T23:30:00-04:00")
     # 04:30 UTC on the 9th: 00:30 on the 9th in New York (UTC-5 would say the 8th).
     at(client, new_yorker, "2026-03-09T04:30:00+00:00")
-    freeze_now(datetime(2026, 3, 9, 16, 0, tzinfo=UTC))
     assert streak(client, new_yorker) == (3, 3)
     days = [
         s["local_date"]
@@ -166,11 +166,11 @@ def test_streak_across_the_spring_forward(client: TestClient, new_yorker: AuthUs
 
 def test_streak_across_the_fall_back(client: TestClient, new_yorker: AuthUser) -> None:
     """Clocks in New York go back from 02:00 to 01:00 on 1 November 2026 (UTC-4 to UTC-5)."""
+    freeze_now(datetime(2026, 11, 3, 12, 0, tzinfo=UTC))  # 07:00 on the 3rd, nothing yet
     at(client, new_yorker, "2026-10-31T23:30:00-04:00")
     # 04:30 UTC on 2 November: 23:30 on the 1st in New York (UTC-4 would say the 2nd).
     at(client, new_yorker, "2026-11-02T04:30:00+00:00")
     at(client, new_yorker, "2026-11-02T23:30:00-05:00")
-    freeze_now(datetime(2026, 11, 3, 12, 0, tzinfo=UTC))  # 07:00 on the 3rd, nothing yet
     assert streak(client, new_yorker) == (3, 3)
     freeze_now(datetime(2026, 11, 4, 12, 0, tzinfo=UTC))  # a whole day missed
     assert streak(client, new_yorker) == (0, 3)
@@ -179,9 +179,9 @@ def test_streak_across_the_fall_back(client: TestClient, new_yorker: AuthUser) -
 def test_days_stay_where_they_were_logged_after_moving_timezone(
     client: TestClient, new_yorker: AuthUser
 ) -> None:
+    freeze_now(datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
     logged = at(client, new_yorker, "2026-11-21T23:30:00-05:00")
     set_timezone(client, new_yorker, "Asia/Tokyo")
-    freeze_now(datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
     body = summary(client, new_yorker)
     assert body["timezone"] == "Asia/Tokyo" and body["today"] == "2026-11-22"
     assert [d["date"] for d in body["daily_pain"]] == [logged["local_date"]] == ["2026-11-21"]

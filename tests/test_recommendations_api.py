@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from tests import screening_ids
 
 URGENT = screening_ids.EMERGENCY
-SAME_DAY = screening_ids.INFECTION
-SOON = screening_ids.SOON
+SAME_DAY = screening_ids.TODAY
+SOON = screening_ids.RISK_FACTORS
 CAUTION = ["osteoporosis", "leg_pain_below_knee"]
 LIMITATIONS = ["cannot_kneel", "cannot_lie_on_floor", "cannot_stand_unsupported"]
 LIMITED_POSITION = {
@@ -24,6 +24,7 @@ def recommend(client: TestClient, **body: Any) -> dict[str, Any]:
     body.setdefault("area", "lower")
     body.setdefault("pain_level", 3)
     body.setdefault("red_flags", [])
+    body.setdefault("cautions", [])
     response = client.post("/v1/recommendations", json=body)
     assert response.status_code == 200, response.text
     return response.json()
@@ -67,7 +68,9 @@ def test_any_urgent_flag_gets_emergency_guidance_only(client: TestClient, flag: 
 
 
 @pytest.mark.parametrize("flag", SAME_DAY)
-def test_signs_of_infection_get_a_same_day_medical_review(client: TestClient, flag: str) -> None:
+def test_urgent_gp_or_111_signs_get_a_same_day_medical_review(
+    client: TestClient, flag: str
+) -> None:
     answer = recommend(client, red_flags=[flag])
     assert answer["triage"]["level"] == "see_doctor"
     assert answer["triage"]["timeframe"] == "today"
@@ -78,7 +81,7 @@ def test_signs_of_infection_get_a_same_day_medical_review(client: TestClient, fl
 
 
 @pytest.mark.parametrize("flag", SOON)
-def test_other_warning_signs_mean_a_doctor_soon_with_the_referral(
+def test_a_risk_factor_alone_means_a_doctor_soon_without_the_clinic(
     client: TestClient, flag: str
 ) -> None:
     answer = recommend(client, red_flags=[flag])
@@ -86,8 +89,8 @@ def test_other_warning_signs_mean_a_doctor_soon_with_the_referral(
     assert answer["triage"]["timeframe"] == "soon"
     assert answer["moves"] == []
     assert "doctor" in answer["triage"]["message"]
-    assert answer["referral"]["slug"] == "illinois-pain-spine-institute"
-    assert "not the only place" in answer["referral"]["guidance"]
+    # The article offers its clinic for severe pain, never for a possible cancer or infection.
+    assert answer["referral"] is None
     assert len(answer["triage"]["reasons"]) == 1
 
 
@@ -99,8 +102,9 @@ def test_severe_pain_means_see_doctor_with_referral(client: TestClient, pain: in
     assert answer["moves"] == []
     assert answer["referral"]["location"] == "Chicago, Illinois"
     assert answer["triage"]["reasons"] == [
-        f"Your pain is severe ({pain} out of 10). The article's moves aren't meant for severe "
-        "back pain; it says you may want to see a back pain relief specialist."
+        f"Your pain is severe ({pain} out of 10). The NHS advises seeing a GP when back pain "
+        "is severe, and the article's words are: \"if you\u2019re dealing with severe back "
+        'pain, you may want to see a back pain relief specialist".'
     ]
 
 
@@ -164,7 +168,9 @@ def test_long_lasting_pain_gets_moves_and_advice_to_have_it_looked_at(client: Te
     assert slugs(answer) == ["knee-rolls", "cat-camel", "abdominal-crunches", "hamstring-stretch"]
     assert "looked at" in answer["triage"]["message"]
     assert any("7 weeks" in r for r in answer["triage"]["reasons"])
-    assert answer["referral"]["name"] == "Illinois Pain & Spine Institute"
+    # Not severe: the article's clinic is not offered; the routine route is.
+    assert answer["referral"] is None
+    assert answer["care_route"]["routine"]["action"] in answer["triage"]["message"]
 
 
 @pytest.mark.parametrize(("weeks", "pain"), [(6, 4), (0, 4), (30, 0)])
@@ -188,7 +194,7 @@ def test_answers_that_mention_the_moves_carry_the_articles_disclaimer(client: Te
         {"duration_weeks": 10},
     ):
         assert recommend(client, **body)["disclaimer"] == expected
-    for body in ({"red_flags": ["chest_pain"]}, {"red_flags": ["recent_infection"]}):
+    for body in ({"red_flags": ["chest_pain"]}, {"red_flags": ["fever_or_unwell"]}):
         assert recommend(client, **body)["disclaimer"] is None
 
 
@@ -263,8 +269,12 @@ def test_estimated_time_adds_up(client: TestClient) -> None:
     per_move = {m["exercise"]["slug"]: m["estimated_seconds"] for m in answer["moves"]}
     # 2 sides x 8 reps x (3 s hold + 3 s to move)
     assert per_move["knee-rolls"] == 96
+    # The article gives cat camel and crunches no hold and no count: no time, not 3 s.
+    assert per_move["cat-camel"] is None and per_move["abdominal-crunches"] is None
     # 15 s to change between each two of the four moves
-    assert answer["estimated_total_seconds"] == sum(per_move.values()) + 3 * 15
+    timed = sum(s for s in per_move.values() if s is not None)
+    assert answer["estimated_total_seconds"] == timed + 3 * 15
+    assert answer["estimated_seconds"] == answer["estimated_total_seconds"]
     fewer = recommend(client, area="lower", limitations=["cannot_lie_on_floor"])
     assert fewer["estimated_total_seconds"] < answer["estimated_total_seconds"]
 
@@ -329,7 +339,8 @@ def test_nothing_left_says_so_and_offers_the_referral(client: TestClient) -> Non
     }
     assert "None of the article's moves suits your answers" in answer["triage"]["message"]
     assert answer["triage"]["timeframe"] == "routine"
-    assert answer["referral"]["name"] == "Illinois Pain & Spine Institute"
+    assert answer["referral"] is None
+    assert answer["care_route"]["routine"]["action"] in answer["triage"]["message"]
     assert answer["estimated_total_seconds"] == 0
 
 
@@ -341,7 +352,7 @@ def test_nothing_left_with_a_caution_flag_too(client: TestClient) -> None:
         limitations=["cannot_kneel", "cannot_lie_on_floor"],
     )
     assert answer["moves"] == []
-    assert answer["referral"] is not None
+    assert answer["triage"]["timeframe"] == "routine"
 
 
 def test_duplicate_answers_count_once(client: TestClient) -> None:
@@ -379,7 +390,7 @@ def test_no_combination_ever_returns_a_move_the_catalog_does_not_link_to_the_are
             assert move["exercise"]["position"] not in {LIMITED_POSITION[x] for x in limitations}
         assert sorted(m["order"] for m in answer["moves"]) == list(range(1, len(returned) + 1))
         if not returned:
-            assert answer["referral"] is not None
+            assert answer["triage"]["timeframe"] == "routine"
 
 
 # --- bad input ------------------------------------------------------------------------------
@@ -417,7 +428,7 @@ def test_no_combination_ever_returns_a_move_the_catalog_does_not_link_to_the_are
 def test_bad_input_is_a_422_naming_the_field(
     client: TestClient, change: dict[str, Any], field: str
 ) -> None:
-    body = {"area": "lower", "pain_level": 3, "red_flags": [], **change}
+    body = {"area": "lower", "pain_level": 3, "red_flags": [], "cautions": [], **change}
     response = client.post("/v1/recommendations", json=body)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -428,16 +439,16 @@ def test_bad_input_is_a_422_naming_the_field(
 
 def test_whole_numbers_written_with_a_decimal_point_are_whole_numbers(client: TestClient) -> None:
     # JSON has one number type: 4.0 is the integer JSON Schema documents, as 4 is.
-    written = {"area": "lower", "pain_level": 4.0, "red_flags": [], "age": 40.0}
-    plain = {"area": "lower", "pain_level": 4, "red_flags": [], "age": 40}
+    written = {"area": "lower", "pain_level": 4.0, "red_flags": [], "cautions": [], "age": 40.0}
+    plain = {"area": "lower", "pain_level": 4, "red_flags": [], "cautions": [], "age": 40}
     first = client.post("/v1/recommendations", json=written)
     assert first.status_code == 200, first.text
     assert first.json() == client.post("/v1/recommendations", json=plain).json()
 
 
-@pytest.mark.parametrize("missing", ["area", "pain_level", "red_flags"])
+@pytest.mark.parametrize("missing", ["area", "pain_level", "red_flags", "cautions"])
 def test_required_fields(client: TestClient, missing: str) -> None:
-    body: dict[str, Any] = {"area": "lower", "pain_level": 3, "red_flags": []}
+    body: dict[str, Any] = {"area": "lower", "pain_level": 3, "red_flags": [], "cautions": []}
     del body[missing]
     response = client.post("/v1/recommendations", json=body)
     assert response.status_code == 422
@@ -448,7 +459,7 @@ def test_required_fields(client: TestClient, missing: str) -> None:
 def test_without_the_screen_the_answer_is_to_ask_it_first(
     client: TestClient, red_flags: str | None
 ) -> None:
-    body: dict[str, Any] = {"area": "lower", "pain_level": 3, "limitations": []}
+    body: dict[str, Any] = {"area": "lower", "pain_level": 3, "cautions": [], "limitations": []}
     if red_flags is None:
         body["red_flags"] = None
     response = client.post("/v1/recommendations", json=body)
@@ -496,6 +507,6 @@ def test_request_examples_are_in_the_contract(client: TestClient) -> None:
     assert red_flag["triage"]["level"] == "urgent_care"
     assert recommend(client, **examples["same_day"]["value"])["triage"]["timeframe"] == "today"
     body = spec["components"]["schemas"]["RecommendationCreate"]
-    assert "red_flags" in body["required"]
+    assert {"red_flags", "cautions"} <= set(body["required"])
     schema = spec["components"]["schemas"]["RecommendationCreate"]
     assert schema["examples"]

@@ -89,7 +89,10 @@ def sign_up(base: str, n: int) -> list[Account]:
 
 
 def session_body(session_id: str, rng: random.Random) -> dict[str, Any]:
-    completed = datetime(2026, 11, 1, 7, 0, tzinfo=UTC) + timedelta(minutes=rng.randrange(30_000))
+    # Within the three weeks before the server's clock (the machine's: a separate process),
+    # so that it is in the past at any hour on any date.
+    earliest = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(days=21)
+    completed = earliest + timedelta(minutes=rng.randrange(30_000))
     moves = rng.sample(MOVES, rng.randint(1, 3))
     return {
         "id": session_id,

@@ -263,6 +263,8 @@ def plan_of(engine: sa.Engine, reminder_id: uuid.UUID) -> str:
         return str(reminder.plan_id)
 
 
+# The scan's moment: the session logged that morning is then in the past.
+@pytest.mark.time_machine(datetime(2026, 6, 3, 5, 30, tzinfo=UTC))
 def test_done_and_paused_plans_are_not_reminded(
     committing_client: TestClient, engine: sa.Engine, people: list[Person]
 ) -> None:

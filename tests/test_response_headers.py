@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 
 from app.core.config import Environment, Settings
 from app.main import create_app
-from tests.factories import create_routine, log_session, register_user
+from tests.factories import AFTER_SAMPLES, create_routine, log_session, register_user
 
 
 @pytest.mark.parametrize("path", ["/v1/exercises", "/healthz", "/v1/nowhere", "/v1/me"])
@@ -15,6 +15,7 @@ def test_every_response_forbids_sniffing_and_referrers(client: TestClient, path:
     assert response.headers["referrer-policy"] == "no-referrer"
 
 
+@pytest.mark.time_machine(AFTER_SAMPLES)
 def test_private_data_is_never_stored_by_a_cache(client: TestClient) -> None:
     user = register_user(client)
     routine = create_routine(client, user)

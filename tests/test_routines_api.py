@@ -58,7 +58,8 @@ def test_the_same_dose_takes_the_same_time_in_a_routine_and_a_recommendation(
     knee = routine["steps"][0]
     assert (knee["exercise_slug"], knee["reps"], knee["hold_seconds"]) == ("knee-rolls", 8, 3)
     answer = client.post(
-        "/v1/recommendations", json={"area": "lower", "pain_level": 3, "red_flags": []}
+        "/v1/recommendations",
+        json={"area": "lower", "pain_level": 3, "red_flags": [], "cautions": []},
     ).json()
     recommended = {m["exercise"]["slug"]: m["estimated_seconds"] for m in answer["moves"]}
     assert knee["estimated_duration_seconds"] == recommended["knee-rolls"] == 96

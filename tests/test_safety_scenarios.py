@@ -52,7 +52,7 @@ def attention(client: TestClient, user: AuthUser) -> list[dict[str, Any]]:
 
 def recommend(client: TestClient, user: AuthUser | None, **body: Any) -> dict[str, Any]:
     headers = user.headers if user else {}
-    request = {"area": "lower", "pain_level": 3, "red_flags": []} | body
+    request = {"area": "lower", "pain_level": 3, "red_flags": [], "cautions": []} | body
     response = client.post("/v1/recommendations", json=request, headers=headers)
     assert response.status_code == 200, response.text
     return response.json()
@@ -289,7 +289,7 @@ def test_attention_comes_most_urgent_first_and_concerns_are_followed_up(
 
     on("2026-11-01", pain=4, red_flags=["major_trauma"])  # now
     on("2026-11-10", pain=4, red_flags=["fever_or_unwell"])  # today
-    on("2026-11-20", pain=4, red_flags=["night_pain"])  # soon
+    on("2026-11-20", pain=4, red_flags=["cancer_history"])  # soon
     for day in ("2026-12-01", "2026-12-02", "2026-12-03"):
         log_session(
             client,
@@ -391,7 +391,7 @@ def test_a_soon_concern_closes_with_a_later_clear_screen(
     client: TestClient, alice: AuthUser
 ) -> None:
     checkin(
-        client, alice, recorded_at="2026-12-04T09:00:00-06:00", pain=4, red_flags=["night_pain"]
+        client, alice, recorded_at="2026-12-04T09:00:00-06:00", pain=4, red_flags=["cancer_history"]
     )
     assert safety(client, alice)["exercise"] == "on_hold"
     # Pain alone, the screen not asked: not a screen, nothing closes.
@@ -430,7 +430,7 @@ def test_signed_in_recommendations_are_never_replayed_to_someone_else(
     # The same request from someone else: their own answer, never alice's kept one.
     response = client.post(
         "/v1/recommendations",
-        json={"area": "lower", "pain_level": 3, "red_flags": []},
+        json={"area": "lower", "pain_level": 3, "red_flags": [], "cautions": []},
         headers=bob.headers,
     )
     assert response.json()["moves"]

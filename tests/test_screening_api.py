@@ -9,22 +9,27 @@ from fastapi.testclient import TestClient
 EXPECTED = {
     "saddle_numbness": ("urgent", "now", "red_flags"),
     "bladder_bowel_change": ("urgent", "now", "red_flags"),
+    "sexual_dysfunction": ("urgent", "now", "red_flags"),
     "both_legs_numb_or_weak": ("urgent", "now", "red_flags"),
+    "both_legs_pain": ("urgent", "now", "red_flags"),
     "leg_weakness_worsening": ("urgent", "now", "red_flags"),
+    "difficulty_walking": ("urgent", "now", "red_flags"),
     "chest_pain": ("urgent", "now", "red_flags"),
     "major_trauma": ("urgent", "now", "red_flags"),
     "fever_or_unwell": ("see_doctor", "today", "red_flags"),
-    "recent_infection": ("see_doctor", "today", "red_flags"),
-    "injected_drugs": ("see_doctor", "today", "red_flags"),
-    "recent_spinal_procedure": ("see_doctor", "today", "red_flags"),
-    "weakened_immune_system": ("see_doctor", "today", "red_flags"),
-    "long_term_steroids": ("see_doctor", "today", "red_flags"),
+    "unexplained_weight_loss": ("see_doctor", "today", "red_flags"),
+    "new_lump_or_deformity": ("see_doctor", "today", "red_flags"),
+    "night_pain": ("see_doctor", "today", "red_flags"),
+    "pain_at_rest": ("see_doctor", "today", "red_flags"),
+    "cough_sneeze_strain_pain": ("see_doctor", "today", "red_flags"),
+    "pain_unchanged_by_movement": ("see_doctor", "today", "red_flags"),
     "fall_or_minor_injury": ("see_doctor", "today", "red_flags"),
-    "unexplained_weight_loss": ("see_doctor", "soon", "red_flags"),
     "cancer_history": ("see_doctor", "soon", "red_flags"),
-    "night_pain": ("see_doctor", "soon", "red_flags"),
-    "pain_at_rest": ("see_doctor", "soon", "red_flags"),
-    "new_lump_or_deformity": ("see_doctor", "soon", "red_flags"),
+    "recent_infection": ("see_doctor", "soon", "red_flags"),
+    "injected_drugs": ("see_doctor", "soon", "red_flags"),
+    "recent_spinal_procedure": ("see_doctor", "soon", "red_flags"),
+    "weakened_immune_system": ("see_doctor", "soon", "red_flags"),
+    "long_term_steroids": ("see_doctor", "soon", "red_flags"),
     "osteoporosis": ("caution", None, "cautions"),
     "leg_pain_below_knee": ("caution", None, "cautions"),
 }
@@ -92,7 +97,7 @@ def test_questions_keep_the_words_people_recognise(client: TestClient) -> None:
 
 def test_every_id_is_accepted_where_the_screen_says(client: TestClient) -> None:
     for question in questions(client):
-        body = {"area": "mid", "pain_level": 2, "red_flags": [], "age": 30}
+        body = {"area": "mid", "pain_level": 2, "red_flags": [], "cautions": [], "age": 30}
         body[question["answer_in"]] = [question["id"]]
         response = client.post("/v1/recommendations", json=body)
         assert response.status_code == 200, (question["id"], response.text)
@@ -103,7 +108,8 @@ def test_deprecated_ids_are_not_asked_but_still_accepted(client: TestClient) -> 
     for old in DEPRECATED:
         assert old not in asked
         response = client.post(
-            "/v1/recommendations", json={"area": "mid", "pain_level": 2, "red_flags": [old]}
+            "/v1/recommendations",
+            json={"area": "mid", "pain_level": 2, "red_flags": [old], "cautions": []},
         )
         assert response.status_code == 200
         assert response.json()["triage"]["level"] != "self_care"

@@ -105,7 +105,8 @@ def test_generated_client_drives_the_api(sdk: ModuleType, base_url: str) -> None
     assert isinstance(everything.data[0].media, m.ExerciseMedia)
 
     advice = create_recommendation.sync(
-        client=client, body=m.RecommendationCreate(area=m.Area.LOWER, pain_level=4, red_flags=[])
+        client=client,
+        body=m.RecommendationCreate(area=m.Area.LOWER, pain_level=4, red_flags=[], cautions=[]),
     )
     assert isinstance(advice, m.RecommendationPublic)
     assert advice.triage.level == m.TriageLevel.SELF_CARE

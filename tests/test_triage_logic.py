@@ -221,12 +221,13 @@ def test_infection_and_fracture_signs_mean_a_same_day_review(flag: RedFlag) -> N
     "flag",
     [q.id for q in WARNING_SIGNS + DEPRECATED_WARNING_SIGNS if q.timeframe is CareTimeframe.SOON],
 )
-def test_other_warning_signs_mean_a_doctor_soon_with_the_referral(flag: RedFlag) -> None:
-    result = recommend(answers(flags=[flag]), ARTICLE)
+def test_a_risk_factor_alone_means_a_doctor_soon_without_the_clinic(flag: RedFlag) -> None:
+    result = recommend(answers(flags=[flag], age=40, duration_weeks=2), ARTICLE)
     assert result.triage.level is TriageLevel.SEE_DOCTOR
     assert result.triage.timeframe is CareTimeframe.SOON
     assert result.moves == ()
-    assert result.offer_referral and result.show_disclaimer
+    assert not result.offer_referral and result.show_disclaimer
+    assert "inferred-soft-sign-alone" in result.triage.citations
 
 
 @pytest.mark.parametrize(
@@ -243,16 +244,20 @@ def test_urgent_wins_and_carries_only_the_emergency_reasons() -> None:
         answers(pain=9, flags=[RedFlag.CHEST_PAIN, RedFlag.SADDLE_NUMBNESS, RedFlag.CANCER_HISTORY])
     )
     assert (level, timeframe) == (TriageLevel.URGENT_CARE, CareTimeframe.NOW)
-    assert len(reasons) == 2 and all("emergency" in r or "straight away" in r for r in reasons)
+    # The two signs, and past cancer with a nerve symptom.
+    assert len(reasons) == 3 and all("emergency" in r or "straight away" in r for r in reasons)
 
 
 def test_same_day_wins_over_soon_and_keeps_every_reason_for_the_doctor() -> None:
     level, timeframe, reasons = escalation(
-        answers(pain=9, flags=[RedFlag.CANCER_HISTORY, RedFlag.RECENT_INFECTION])
+        answers(pain=9, flags=[RedFlag.CANCER_HISTORY, RedFlag.FEVER_OR_UNWELL])
     )
     assert (level, timeframe) == (TriageLevel.SEE_DOCTOR, CareTimeframe.TODAY)
-    assert len(reasons) == 3  # infection first, then cancer history and severe pain
-    assert "infection" in reasons[0] and "9 out of 10" in reasons[2]
+    # Today: the temperature, past cancer with severe pain; then for the doctor: past cancer
+    # and severe pain.
+    assert len(reasons) == 4
+    assert "temperature" in reasons[0] and "had cancer" in reasons[1]
+    assert "9 out of 10" in reasons[3]
 
 
 @pytest.mark.parametrize(
@@ -296,7 +301,7 @@ def test_long_lasting_pain_keeps_moves_and_adds_advice(
     result = recommend(answers(pain=pain, duration_weeks=weeks), ARTICLE)
     assert result.triage.level is TriageLevel.SELF_CARE
     assert len(result.moves) == 4
-    assert result.offer_referral is advised
+    assert not result.offer_referral
     assert (result.triage.timeframe is CareTimeframe.ROUTINE) is advised
     assert ("looked at" in result.triage.message) is advised
     assert any(f"{weeks} weeks" in r for r in result.triage.reasons) is advised
@@ -365,7 +370,7 @@ def test_nothing_left_says_so_and_offers_the_referral() -> None:
     assert result.triage.level is TriageLevel.SELF_CARE
     assert result.moves == ()
     assert len(result.excluded) == 4
-    assert result.offer_referral and result.show_disclaimer
+    assert not result.offer_referral and result.show_disclaimer
     assert result.triage.timeframe is CareTimeframe.ROUTINE
     assert "nothing safe to suggest" in result.triage.message
     assert result.estimated_total_seconds == 0
@@ -425,19 +430,20 @@ def test_suggested_order_is_a_permutation() -> None:
         (dose(hold=(3, 3), reps=(6, 8), per_side=True), 2 * 8 * (3 + 3)),
         (dose(hold=(2, 3), per_side=True), 2 * (3 + 3)),
         (dose(hold=(3, 10)), 10 + 3),
-        # no hold, no count: one repetition of the movement
-        (dose(), 3),
+        # no hold, no count: nothing to time
+        (dose(), None),
         (dose(reps=(1, 5), per_side=True), 2 * 5 * 3),
     ],
 )
-def test_time_estimate(article_dose: Dose, seconds: int) -> None:
+def test_time_estimate(article_dose: Dose, seconds: int | None) -> None:
     assert estimate_seconds(article_dose) == seconds
 
 
 def test_total_time_adds_a_transition_between_moves() -> None:
     result = recommend(answers(area=Area.LOWER), ARTICLE)
-    moves = sum(p.estimated_seconds for p in result.moves)
-    assert moves == 96 + 3 + 3 + 13
+    moves = sum(p.estimated_seconds or 0 for p in result.moves)
+    assert [p.estimated_seconds for p in result.moves] == [96, None, None, 13]
+    assert moves == 96 + 13
     assert result.estimated_total_seconds == moves + 3 * 15
 
 
@@ -473,7 +479,9 @@ def test_random_catalogs_never_yield_a_move_unlinked_to_the_area() -> None:
         ranks = [0 if p.relevance is P else 1 for p in result.moves]
         assert ranks == sorted(ranks)
         assert sorted(p.order for p in result.moves) == list(range(1, len(returned) + 1))
-        assert result.offer_referral is (not returned or "looked at" in result.triage.message)
+        assert not result.offer_referral
+        routine = result.triage.timeframe is CareTimeframe.ROUTINE
+        assert routine is (not returned or "looked at" in result.triage.message)
 
 
 def test_every_combination_of_area_limitations_and_cautions_on_the_article() -> None:
@@ -488,3 +496,13 @@ def test_every_combination_of_area_limitations_and_cautions_on_the_article() -> 
         for pick in result.moves:
             assert area in pick.move.targets
             assert all(pick.move.position not in LIMITATION_RULES[lim].positions for lim in limits)
+
+
+def test_the_words_with_no_region_are_the_care_routes_fallback() -> None:
+    from app.care.routes import route_for
+    from app.recommendations.logic import Words
+
+    fallback, plain = Words.of(route_for(None)), Words()
+    assert fallback == plain
+    assert Words.of(route_for("ZZ")) == plain
+    assert "999" in Words.of(route_for("GB")).urgent_message()

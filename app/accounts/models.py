@@ -32,6 +32,10 @@ class User(SQLModel, table=True):
     # IANA name; streaks and daily series count days in this zone.
     timezone: str = Field(default="UTC", max_length=64)
     usual_areas: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Optional; the safety screen uses the age it gives when a request leaves `age` out.
+    birth_year: int | None = None
+    # ISO 3166-1 alpha-2: the care routes the answers name.
+    region: str | None = Field(default=None, max_length=2)
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )

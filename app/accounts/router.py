@@ -142,9 +142,12 @@ def get_me(user: CurrentUser) -> UserPublic:
     summary="Update my profile",
     responses=problem_responses(401, 422),
 )
-def update_me(session: SessionDep, user: CurrentUser, payload: UserUpdate) -> UserPublic:
-    """Change the display name, time zone (an IANA name) or usual pain areas."""
-    return service.update_me(session, user, payload)
+def update_me(
+    session: SessionDep, user: CurrentUser, now: NowDep, payload: UserUpdate
+) -> UserPublic:
+    """Change the display name, time zone (an IANA name), usual pain areas, birth year or
+    region (ISO 3166-1 alpha-2); `null` clears the display name, birth year or region."""
+    return service.update_me(session, user, payload, now.date())
 
 
 @router.post(

@@ -15,7 +15,7 @@ from pydantic import (
 from app.accounts.models import ConsentPurpose, PolicyKind
 from app.core.clock import UtcDatetime
 from app.core.enums import Area
-from app.core.types import StrictBoolean, omittable, text
+from app.core.types import WHOLE_NUMBER, Region, StrictBoolean, omittable, text
 
 MIN_PASSWORD_LENGTH = 10
 # Argon2 pre-hashes long input, but there is no reason to accept megabytes of password.
@@ -59,6 +59,23 @@ Timezone = Annotated[
         examples=["Europe/Berlin"],
     ),
     AfterValidator(_valid_timezone),
+]
+# A birth year from before this is a typo (the screen takes ages up to 120); the upper bound
+# is the contract's, a year after this one is refused as well (`accounts.service.update_me`).
+MIN_BIRTH_YEAR = 1900
+MAX_BIRTH_YEAR = 2999
+BirthYear = Annotated[
+    int,
+    Field(
+        ge=MIN_BIRTH_YEAR,
+        le=MAX_BIRTH_YEAR,
+        description="The year the person was born, if they give it. The safety screen uses "
+        "the age it gives (the age they turn this year) when a recommendation or check-in "
+        "has no `age`: under 16 gets no moves, new pain over 50 is a risk feature. Not in the "
+        "future.",
+        examples=[1975],
+    ),
+    WHOLE_NUMBER,
 ]
 UsualAreas = Annotated[
     list[Area],
@@ -150,12 +167,19 @@ class UserUpdate(BaseModel):
     """Profile changes; fields left out stay as they are. `display_name: null` clears it."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"display_name": "Ana", "timezone": "America/New_York"}]}
+        json_schema_extra={
+            "examples": [
+                {"display_name": "Ana", "timezone": "America/New_York"},
+                {"birth_year": 1962, "region": "GB"},
+            ]
+        }
     )
 
     display_name: DisplayName | None = None
     timezone: Timezone | None = Field(default=None, json_schema_extra=omittable)
     usual_areas: UsualAreas | None = Field(default=None, json_schema_extra=omittable)
+    birth_year: BirthYear | None = Field(default=None, description="`null` clears it.")
+    region: Region | None = Field(default=None, description="`null` clears it.")
 
     @field_validator("timezone", "usual_areas", mode="before")
     @classmethod
@@ -209,6 +233,11 @@ class UserPublic(BaseModel):
     display_name: str | None
     timezone: str = Field(description="IANA time zone name.")
     usual_areas: list[Area]
+    birth_year: int | None = Field(description="The year the person was born, if given.")
+    region: str | None = Field(
+        description="Where the person is (ISO 3166-1 alpha-2), if given: the care routes "
+        "the answers name."
+    )
     created_at: UtcDatetime
     email_verified: bool = Field(
         description="Whether the person followed the verification link sent to this address."

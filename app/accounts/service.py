@@ -2,7 +2,7 @@
 sign-ins and the profile. Export and deletion live above every domain, in `app.privacy`."""
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, update
@@ -51,6 +51,7 @@ from app.core import sync
 from app.core.clock import as_utc
 from app.core.config import get_settings
 from app.core.enums import Area
+from app.core.errors import InvalidInput
 
 PASSWORD_RESET_LIFETIME = timedelta(minutes=30)
 EMAIL_VERIFICATION_LIFETIME = timedelta(hours=48)
@@ -69,6 +70,8 @@ def to_public(user: User) -> UserPublic:
         display_name=user.display_name,
         timezone=user.timezone,
         usual_areas=[Area(a) for a in user.usual_areas],
+        birth_year=user.birth_year,
+        region=user.region,
         created_at=user.created_at,
         email_verified=user.email_verified_at is not None,
         health_data_consent=user.health_data_consent_at is not None,
@@ -235,10 +238,17 @@ def get_user(session: Session, user_id: uuid.UUID) -> User | None:
     return session.get(User, user_id)
 
 
-def update_me(session: Session, user: User, data: UserUpdate) -> UserPublic:
-    # Only display_name may be sent as null (to clear it); the schema rejects null elsewhere.
+def update_me(session: Session, user: User, data: UserUpdate, today: date) -> UserPublic:
+    # display_name, birth_year and region may be sent as null (to clear them); the schema
+    # rejects null elsewhere.
     if "display_name" in data.model_fields_set:
         user.display_name = data.display_name
+    if "birth_year" in data.model_fields_set:
+        if data.birth_year is not None and data.birth_year > today.year:
+            raise InvalidInput("`birth_year` is in the future.", loc=["body", "birth_year"])
+        user.birth_year = data.birth_year
+    if "region" in data.model_fields_set:
+        user.region = data.region
     if data.timezone is not None:
         user.timezone = data.timezone
     if data.usual_areas is not None:

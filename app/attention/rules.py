@@ -34,7 +34,7 @@ from app.outcomes.scoring import Thresholds, meaningful_change
 from app.progress.pain import is_flare_up
 from app.recommendations.logic import Answers, escalation
 from app.recommendations.rules import LONG_DURATION_WEEKS
-from app.recommendations.schemas import RedFlag
+from app.recommendations.schemas import Caution, RedFlag
 from app.safety import logic as safety
 from app.safety.schemas import CareTimeframe, ConcernSource, TriageLevel
 
@@ -94,11 +94,16 @@ class DayPain:
 
 @dataclass(frozen=True)
 class ScreenedDay:
-    """A check-in's day, pain and safety-screen warning signs answered yes."""
+    """A check-in's day, pain and safety-screen answers, with what the check-in's own triage
+    uses besides (the area it is triaged for, the age that day), so the item says what the
+    check-in said."""
 
     day: date
     pain: int
     red_flags: frozenset[RedFlag]
+    cautions: frozenset[Caution] = frozenset()
+    area: Area = Area.LOWER
+    age: int | None = None
 
 
 @dataclass(frozen=True)
@@ -147,12 +152,18 @@ def _number(value: float) -> str:
 
 def warning_signs(days: Iterable[ScreenedDay]) -> list[Raised]:
     """An item for each check-in whose warning signs send the person to be seen, with the
-    recommendation's own escalation (the area does not change it)."""
+    recommendation's own escalation for the same answers, area and age."""
     out = []
     for checkin in days:
         if not checkin.red_flags:
             continue
-        answers = Answers(area=Area.LOWER, pain_level=checkin.pain, red_flags=checkin.red_flags)
+        answers = Answers(
+            area=checkin.area,
+            pain_level=checkin.pain,
+            red_flags=checkin.red_flags,
+            cautions=checkin.cautions,
+            age=checkin.age,
+        )
         level, timeframe, reasons = escalation(answers)
         if level is TriageLevel.SELF_CARE or timeframe is None:
             continue
@@ -164,7 +175,9 @@ def warning_signs(days: Iterable[ScreenedDay]) -> list[Raised]:
                 reason=" ".join(reasons),
                 advice=TRIAGE_MESSAGES[timeframe],
                 timeframe=timeframe,
-                referral=timeframe is CareTimeframe.SOON,
+                # The article offers its clinic for severe pain only, never for a warning
+                # sign (a possible cancer or infection among them).
+                referral=False,
             )
         )
     return out

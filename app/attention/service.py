@@ -16,11 +16,13 @@ from app.attention.schemas import AttentionFilter, AttentionItemPublic, Attentio
 from app.care import service as care_service
 from app.care.schemas import ReferralPublic
 from app.checkins import service as checkins
+from app.core.enums import Area
 from app.outcomes import service as outcomes
 from app.outcomes.errors import QuestionnaireNotLoaded
 from app.progress.models import ProgressSession
 from app.progress.service import flare_up_sql
-from app.recommendations.schemas import RedFlag
+from app.recommendations.schemas import Caution, RedFlag
+from app.recommendations.service import age_from_birth_year
 from app.safety import service as safety
 from app.safety.schemas import ConcernSource
 
@@ -43,20 +45,28 @@ def session_flare_up_days(session: Session, user_id: uuid.UUID) -> list[date]:
     )
 
 
-def screened_days(session: Session, user_id: uuid.UUID) -> list[ScreenedDay]:
+def screened_days(session: Session, user: User | None, user_id: uuid.UUID) -> list[ScreenedDay]:
     """Each day with a warning sign reported to the safety state (a check-in, even one
-    replaced or deleted since, or a signed-in recommendation): the signs of that day together,
-    with the worst pain reported with them."""
+    replaced or deleted since, or a signed-in recommendation): the signs and cautions of that
+    day together, with the worst pain reported with them, the area of the latest report and
+    the person's age that day, as the check-in's own triage takes them."""
     days: dict[date, ScreenedDay] = {}
-    known = {f.value for f in RedFlag}
+    flag_ids = {f.value for f in RedFlag}
+    caution_ids = {c.value for c in Caution}
+    birth_year = user.birth_year if user else None
     for report in safety.reports_of(session, user_id):
-        flags = frozenset(RedFlag(f) for f in report.red_flags if f in known)
+        flags = frozenset(RedFlag(f) for f in report.red_flags if f in flag_ids)
         if not flags:
             continue
+        cautions = frozenset(Caution(c) for c in report.cautions if c in caution_ids)
         seen = days.get(report.local_date)
-        pain = max(report.pain or 0, seen.pain if seen else 0)
         days[report.local_date] = ScreenedDay(
-            report.local_date, pain, flags | (seen.red_flags if seen else frozenset())
+            report.local_date,
+            max(report.pain or 0, seen.pain if seen else 0),
+            flags | (seen.red_flags if seen else frozenset()),
+            cautions | (seen.cautions if seen else frozenset()),
+            Area(report.area) if report.area else Area.LOWER,
+            None if birth_year is None else age_from_birth_year(birth_year, report.local_date),
         )
     return sorted(days.values(), key=lambda d: d.day)
 
@@ -72,7 +82,8 @@ def evaluate(session: Session, user_id: uuid.UUID) -> list[Raised]:
     """Every episode the rules find in the person's history, most urgent first, then newest."""
     rows = checkins.checkins_between(session, user_id)
     days = [DayPain(r.local_date, r.pain) for r in rows]
-    raised = rules.warning_signs(screened_days(session, user_id))
+    user = session.get(User, user_id)
+    raised = rules.warning_signs(screened_days(session, user, user_id))
     raised += rules.trend_concerns(trend_concerns(session, user_id))
     raised += rules.pain_above_baseline(days)
     try:

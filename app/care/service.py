@@ -2,16 +2,19 @@ from sqlmodel import Session, col, select
 
 from app.care.errors import ArticleNotLoaded, ReferralNotFound
 from app.care.models import CareReferral, SourceArticle
+from app.care.routes import CareRouteList, care_routes
 from app.care.schemas import CareReferralPublic, ReferralPublic, ReferralSource
 
-# Where in-person care fits. The clinic is the article's own pointer, in one city: the text
-# presents it as one example, never as the only place, and never as the place for an emergency.
+# Where in-person care fits. The clinic is the article's own pointer, in one city, offered
+# where the article offers it (severe back pain that won't go away): the text presents it as
+# one example, never as the only place, and never as the place for an emergency, a same-day
+# problem or a possible cancer.
 GUIDANCE = (
-    "See someone in person when your back pain is severe, won't go away, or a screening "
-    "answer calls for it: your own doctor first, or a back pain specialist near you. The "
-    "article's own example of a specialist is {name} in {location}; it is one option, not the "
-    "only place. It is not the place for an emergency or for a problem that needs a doctor "
-    "today."
+    "See your own doctor first, or a physiotherapist, about back pain that is severe or "
+    "won't go away. For severe back pain, the article's own example of a specialist "
+    "is {name} in {location}; it is one option, not the only place. It is not the "
+    "place for an emergency, for a problem that needs a doctor today, or for a possible "
+    "cancer: follow the screening answer's advice instead."
 )
 
 
@@ -61,4 +64,11 @@ def get_care_referral(session: Session) -> CareReferralPublic:
         **referral.model_dump(),
         disclaimer=article.disclaimer_quote,
         disclaimer_quote=article.disclaimer_quote,
+    )
+
+
+def list_care_routes() -> CareRouteList:
+    routes = care_routes()
+    return CareRouteList(
+        data=list(routes.regions), count=len(routes.regions), fallback=routes.fallback
     )

@@ -64,7 +64,8 @@ def worst_pain(row: Checkin) -> int:
 def screen_answers(session: Session, row: Checkin, user: User) -> RecommendationPublic | None:
     """What POST /v1/recommendations answers for this check-in's worst pain and screen answers
     (with the message a check-in gives, which offers no moves), or None when no screen
-    question was answered yes and the pain is not severe."""
+    question was answered yes and the pain is not severe. The profile's birth year (the age
+    on the check-in's day) and region take part, as in a signed-in recommendation."""
     pain = worst_pain(row)
     if not row.red_flags and not row.cautions and not pain_scale.is_severe(pain):
         return None
@@ -74,7 +75,7 @@ def screen_answers(session: Session, row: Checkin, user: User) -> Recommendation
         red_flags=[RedFlag(f) for f in row.red_flags],
         cautions=[Caution(c) for c in row.cautions],
     )
-    answer = recommendations.create_recommendation(session, request)
+    answer = recommendations.answer_for(session, request, user, row.local_date)
     if answer.triage.level is TriageLevel.SELF_CARE:
         answer.triage.message = SELF_CARE_MESSAGE
     return answer
@@ -201,6 +202,7 @@ def report_to_safety(
                 red_flags=row.red_flags,
                 cautions=row.cautions,
                 pain=worst_pain(row),
+                area=triage_area(row, user.usual_areas).value,
                 advice=triage.message if triage is not None else "",
             ),
             now,

@@ -2,9 +2,7 @@
 checks that stop an unsafe configuration from serving anyone."""
 
 import ipaddress
-import math
 import secrets
-from collections import Counter
 from collections.abc import Callable
 from enum import StrEnum
 from functools import lru_cache
@@ -13,13 +11,11 @@ from urllib.parse import urlsplit
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.core import signing_keys
+
 # The key earlier releases fell back to. It is public, so it is refused outside development.
-LEGACY_DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-production"
-MIN_SECRET_BYTES = 32
-# A random URL-safe or hex key of 32+ characters has far more; a phrase typed by hand or a
-# repeated character has far less.
-MIN_SECRET_DISTINCT_CHARS = 10
-MIN_SECRET_ENTROPY_BITS = 96.0
+LEGACY_DEV_JWT_SECRET = signing_keys.LEGACY_DEV_KEY
+KEY_RECIPE = "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
 
 
 # Nothing this API accepts comes close to 1 MiB; larger bodies get 413.
@@ -134,30 +130,21 @@ class Settings(BaseSettings):
         return self.environment == Environment.DEVELOPMENT
 
 
-def entropy_bits(value: str) -> float:
-    """Shannon entropy of the characters actually used, times the length: a rough upper
-    bound on how guessable a key typed or generated into a setting is."""
-    counts = Counter(value)
-    total = len(value)
-    per_char = -sum(n / total * math.log2(n / total) for n in counts.values())
-    return per_char * total
-
-
 def secret_problem(secret: str | None) -> str | None:
-    """Why `secret` cannot sign tokens in production, or None if it can."""
+    """Why `secret` cannot sign tokens in production, or None if it can (the rules are in
+    `app.core.signing_keys`)."""
     if not secret:
         return "JWT_SECRET is not set; set it to a long random value"
     if secret == LEGACY_DEV_JWT_SECRET:
         return "JWT_SECRET is the public development key; set a long random value"
-    if len(secret.encode()) < MIN_SECRET_BYTES:
-        return f"JWT_SECRET is shorter than {MIN_SECRET_BYTES} bytes"
-    if (
-        len(set(secret)) < MIN_SECRET_DISTINCT_CHARS
-        or entropy_bits(secret) < MIN_SECRET_ENTROPY_BITS
-    ):
+    if secret in signing_keys.PUBLISHED_KEYS:
+        return f"JWT_SECRET is a key published in documentation; generate one with {KEY_RECIPE}"
+    if len(secret.encode()) < signing_keys.MIN_KEY_BYTES:
+        return f"JWT_SECRET is shorter than {signing_keys.MIN_KEY_BYTES} bytes"
+    if signing_keys.predictable(secret):
         return (
-            "JWT_SECRET is too predictable; generate one with "
-            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+            "JWT_SECRET is too predictable (repeated pieces, runs such as abcd or 1234, or "
+            f"common words); generate one with {KEY_RECIPE}"
         )
     return None
 

@@ -133,3 +133,20 @@ def _whole_number(value: Any) -> Any:
 WHOLE_NUMBER = BeforeValidator(_whole_number)
 # A boolean in a JSON body: true or false, not 0, 1 or "yes".
 StrictBoolean = Annotated[bool, Strict()]
+
+
+# ISO 3166-1 alpha-2, as sent by a client (`GB`, `DE`); a region without care routes of its own
+# gets the fallback (app.care.routes).
+REGION_PATTERN = r"^[A-Z]{2}$"
+Region = Annotated[
+    str,
+    Field(
+        pattern=REGION_PATTERN,
+        min_length=2,
+        max_length=2,
+        description="Where the person is, as an ISO 3166-1 alpha-2 country code (`GB`, `IE`, "
+        "`DE`, `FR`, `US`, ...). Care routes are kept for some regions; any other gets plain "
+        "words that name no local service.",
+        examples=["GB"],
+    ),
+]

@@ -106,6 +106,10 @@ class ExerciseProvenance(BaseModel):
     """The basis of facts about the move that are not in its own words."""
 
     position: Provenance = Field(description="Where the starting position comes from.")
+    summary: Provenance = Field(
+        description="Where the summary comes from: it is in this service's words "
+        "(`inferred`), with the article's words it retells in `quote`."
+    )
 
 
 DISCLAIMER_DESCRIPTION = (
@@ -126,8 +130,9 @@ class ExercisePublic(BaseModel):
     kind: ExerciseKind
     position: Position = Field(description="Starting position.")
     summary: str = Field(
-        description="Short description of the move in this service's words; the steps, dose "
-        "and cautions carry the article's facts."
+        description="Short description of the move in this service's words, keeping the "
+        "article's cues (`provenance.summary` quotes the words it retells); the steps, dose and "
+        "cautions carry the article's facts."
     )
     steps: list[str] = Field(description="Instructions, in order, in the article's own words.")
     dose: Dose

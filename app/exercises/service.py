@@ -83,8 +83,9 @@ def dose_of(exercise: Exercise) -> Dose:
 
 def to_public(exercise: Exercise, disclaimer: str) -> ExercisePublic:
     position = _provenance(exercise, "position")
-    if position is None:
-        raise ValueError(f"{exercise.slug} has no provenance for position; reload the seed")
+    summary = _provenance(exercise, "summary")
+    if position is None or summary is None:
+        raise ValueError(f"{exercise.slug} has no provenance for its position or summary; reload")
     return ExercisePublic(
         slug=exercise.slug,
         name=exercise.name,
@@ -106,7 +107,7 @@ def to_public(exercise: Exercise, disclaimer: str) -> ExercisePublic:
             )
             for t in exercise.targets
         ],
-        provenance=ExerciseProvenance(position=position),
+        provenance=ExerciseProvenance(position=position, summary=summary),
         source=Source(
             title=exercise.source_title,
             section=exercise.source_section,

@@ -84,14 +84,16 @@ def create_recommendation(
     now: NowDep,
     body: Annotated[RecommendationCreate, Body(openapi_examples=REQUEST_EXAMPLES)],
 ) -> RecommendationPublic:
-    """Triage the answers first; `red_flags` is required, because the screen comes first.
-    `urgent_care` answers carry emergency guidance only. `see_doctor` answers get no moves: a
-    same-day medical review (timeframe `today`) for signs of infection or a possible broken
-    bone, otherwise a doctor in the next few days with the referral. Severe pain (7-10) is
-    `see_doctor`. A `self_care` answer gets the article's moves for the area, best match first,
+    """Triage the answers first; `red_flags` and `cautions` are required, because the screen
+    comes first. `urgent_care` answers carry emergency guidance only. `see_doctor` answers get
+    no moves: a same-day medical review (timeframe `today`) as the NHS tiers the sign, or a
+    doctor in the next few days (`soon`) for a risk factor alone, severe pain (7-10) or an age
+    under 16. A `self_care` answer gets the article's moves for the area, best match first,
     minus those held back by caution answers or limitations (listed in `excluded`), each with
-    its reason, dose and step in the suggested order. With a token, the answers are recorded
-    in your safety state (`GET /v1/me/safety`), which the answer then obeys: while a concern
+    its reason, dose and step in the suggested order. `care_route` names the numbers and
+    routes where the person is (`region`, or the profile's when signed in); the triage's
+    `citations` give the words each rule rests on. With a token, the answers are recorded in
+    your safety state (`GET /v1/me/safety`), which the answer then obeys: while a concern
     holds exercise it carries no moves."""
     return service.create_recommendation(session, body, user, now)
 

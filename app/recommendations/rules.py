@@ -11,11 +11,23 @@ from app.recommendations.schemas import Limitation
 
 # Pain bands, and that severe pain gets no self-care moves, live in app.core.pain.
 
-# After a fall or a minor injury, someone older than this may have broken a bone in the spine.
+# Each threshold names the citation it rests on (seed/triage_sources.json).
+
+# After a fall or a minor injury, someone older than this may have broken a bone in the spine
+# (inferred-fall-over-50, with cks-fracture).
 FRAGILE_BONE_AGE = 50
 # Back pain still there after about six weeks is worth having looked at, even when the
-# self-care moves are fine to continue.
+# self-care moves are fine to continue (nhs-gp-not-improving: "a few weeks").
 LONG_DURATION_WEEKS = 6
+# The moves and the guidance behind the screen are for people aged 16 and over
+# (ng59-over-16s); younger people get no moves.
+MIN_AGE_FOR_MOVES = 16
+# New pain over this age or under RISK_AGE_UNDER is a risk feature (cks-age).
+RISK_AGE_OVER = 50
+RISK_AGE_UNDER = 20
+# Pain that began within this many weeks, or whose start is not known, counts as new
+# (inferred-new-pain-weeks).
+NEW_PAIN_WEEKS = 6
 
 
 class MoveProperty(StrEnum):

@@ -6,10 +6,11 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from app.care.routes import CareRoute
 from app.care.schemas import ReferralPublic
 from app.core.enums import Area, ExerciseKind, Position, Relevance
 from app.core.pain import PAIN_MAX, PAIN_MIN, PainBand
-from app.core.types import WHOLE_NUMBER
+from app.core.types import WHOLE_NUMBER, Region
 from app.core.versioning import renamed
 from app.exercises.schemas import DISCLAIMER_DESCRIPTION, Dose
 from app.media.schemas import MoveMedia
@@ -55,6 +56,11 @@ class RedFlag(StrEnum):
     NIGHT_PAIN = "night_pain"
     PAIN_AT_REST = "pain_at_rest"
     NEW_LUMP_OR_DEFORMITY = "new_lump_or_deformity"
+    BOTH_LEGS_PAIN = "both_legs_pain"
+    DIFFICULTY_WALKING = "difficulty_walking"
+    SEXUAL_DYSFUNCTION = "sexual_dysfunction"
+    COUGH_SNEEZE_STRAIN_PAIN = "cough_sneeze_strain_pain"
+    PAIN_UNCHANGED_BY_MOVEMENT = "pain_unchanged_by_movement"
     OSTEOPOROSIS = "osteoporosis"
     LEG_PAIN_BELOW_KNEE = "leg_pain_below_knee"
     # Deprecated since 1.1.0: each asked two things at once.
@@ -95,6 +101,28 @@ class Limitation(StrEnum):
     CANNOT_STAND_UNSUPPORTED = "cannot_stand_unsupported"
 
 
+class CitationKind(StrEnum):
+    """`guidance`: a published source's words; `article`: the source article's words;
+    `inferred`: a rule no source states, with its reason."""
+
+    GUIDANCE = "guidance"
+    ARTICLE = "article"
+    INFERRED = "inferred"
+
+
+class CitationPublic(BaseModel):
+    """What a tier or rule rests on: a source's exact words, or an inference with its reason."""
+
+    id: str = Field(description="Stable id of the citation, e.g. `nhs-999-both-legs`.")
+    kind: CitationKind
+    title: str | None = Field(description="The source's title; null for an inference.")
+    publisher: str | None
+    url: str | None
+    section: str | None = Field(description="The part of the source, e.g. its heading.")
+    quotes: list[str] = Field(description="The source's words, verbatim.")
+    reason: str | None = Field(description="Why an inferred rule is held.")
+
+
 class ScreeningQuestionPublic(BaseModel):
     """One yes/no question of the safety screen."""
 
@@ -106,14 +134,20 @@ class ScreeningQuestionPublic(BaseModel):
         description="The request field the id goes in when the answer is yes."
     )
     timeframe: CareTimeframe | None = Field(
-        description="How soon a yes sends the person to be seen; null for caution questions."
+        description="How soon a yes alone sends the person to be seen; null for caution "
+        "questions. Some answers send the person sooner together with others (see the "
+        "combination rules in the README)."
+    )
+    citations: list[CitationPublic] = Field(
+        description="What the tier rests on: the guidance's words, or an inference."
     )
 
 
 class ScreeningQuestionList(BaseModel):
     """The safety screen, most serious questions first. Ask every question: a recommendation
-    takes the answers as the ids answered yes, so a question left out reads as a "no". Ask the
-    person's age as well (`age` on the request): after a fall or a minor injury, an unknown age
+    takes the answers as the ids answered yes (`red_flags` and `cautions`, both required).
+    Ask the person's age as well (`age` on the request): under 16 gets no moves, new pain over
+    50 or under 20 counts as a risk feature, and after a fall or a minor injury an unknown age
     is treated as over 50."""
 
     data: list[ScreeningQuestionPublic]
@@ -133,12 +167,16 @@ RED_FLAG_EXAMPLE: dict[str, Any] = {
     "area": "lower",
     "pain_level": 6,
     "red_flags": ["saddle_numbness"],
+    "cautions": [],
     "limitations": [],
+    "region": "GB",
 }
 SAME_DAY_EXAMPLE: dict[str, Any] = {
     "area": "mid",
     "pain_level": 5,
     "red_flags": ["fever_or_unwell"],
+    "cautions": [],
+    "region": "DE",
 }
 CAUTION_EXAMPLE: dict[str, Any] = {
     "area": "mid",
@@ -154,10 +192,16 @@ SCREEN_FIRST = (
     "required: ask the safety screen first (GET /v1/screening/questions) and send the ids "
     "of the warning-sign questions answered yes, or [] when none applies"
 )
+CAUTIONS_FIRST = (
+    "required: ask the caution questions of the safety screen (GET /v1/screening/questions, "
+    "`answer_in` `cautions`) and send the ids answered yes, or [] when none applies; a "
+    "missing answer never reads as a no"
+)
 
 
 class _NotSent:
-    """Marks `red_flags` as absent, so the missing screen gets its own message."""
+    """Marks `red_flags` or `cautions` as absent, so the missing screen gets its own
+    message."""
 
     def __repr__(self) -> str:
         return "<not sent>"
@@ -192,9 +236,10 @@ class RecommendationCreate(BaseModel):
         "`night_or_rest_pain`, still accepted until `/v2`.",
     )
     cautions: list[Caution] = Field(
-        default_factory=list,
         max_length=10,
-        description="Ids of the caution questions answered yes.",
+        description="Required, like `red_flags`: ids of the caution questions answered yes; "
+        "`[]` means the person was asked and none applies. A request without it is refused "
+        "(`screen_missing`), because a missing answer never reads as a no.",
     )
     limitations: list[Limitation] = Field(
         default_factory=list, max_length=10, description="Things the person cannot do."
@@ -205,15 +250,25 @@ class RecommendationCreate(BaseModel):
     )
     age: Annotated[int, Field(ge=0, le=MAX_AGE), WHOLE_NUMBER] | None = Field(
         default=None,
-        description="Age in years, if the person gives it. After a fall or minor injury, an "
-        "age over 50 (or an unknown age) means a broken bone can't be ruled out.",
+        description="Age in years, if the person gives it; signed in, the profile's "
+        "`birth_year` is used when it is left out. Under 16 gets no moves (the guidance behind "
+        "the moves is for over 16s); new pain over 50 or under 20 is a risk feature; after a "
+        "fall or minor injury, an age over 50 (or an unknown age) means a broken bone can't be "
+        "ruled out.",
+    )
+    region: Region | None = Field(
+        default=None,
+        description="Where the person is (ISO 3166-1 alpha-2), for the care routes the answer "
+        "names; signed in, the profile's `region` is used when it is left out.",
     )
 
     @model_validator(mode="before")
     @classmethod
     def _mark_missing_screen(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "red_flags" not in data:
-            return {**data, "red_flags": _NOT_SENT}
+        if isinstance(data, dict):
+            missing = {f: _NOT_SENT for f in ("red_flags", "cautions") if f not in data}
+            if missing:
+                return {**data, **missing}
         return data
 
     @field_validator("red_flags", mode="before")
@@ -221,6 +276,13 @@ class RecommendationCreate(BaseModel):
     def _screen_comes_first(cls, value: Any) -> Any:
         if value is _NOT_SENT or value is None:
             raise PydanticCustomError("screen_missing", SCREEN_FIRST)
+        return value
+
+    @field_validator("cautions", mode="before")
+    @classmethod
+    def _cautions_come_first(cls, value: Any) -> Any:
+        if value is _NOT_SENT or value is None:
+            raise PydanticCustomError("screen_missing", CAUTIONS_FIRST)
         return value
 
 
@@ -236,6 +298,10 @@ class Triage(BaseModel):
     pain_band: PainBand = Field(description="The reported pain level's band.")
     reasons: list[str] = Field(description="One plain-language line for each rule that applied.")
     message: str = Field(description="What to do next, to show at the top of the answer.")
+    citations: list[CitationPublic] = Field(
+        description="What the triage rests on: the guidance's words for each rule that "
+        "applied, or the inference and its reason."
+    )
 
 
 class ExerciseBrief(BaseModel):
@@ -266,7 +332,10 @@ class RecommendedMove(BaseModel):
         "the area first, then moves that help the back in general, each group in article "
         "order.",
     )
-    estimated_seconds: int = Field(description="Rough time for this move; see the total.")
+    estimated_seconds: int | None = Field(
+        description="Rough time for this move; see the total. Null when the article gives "
+        "the move no hold and no repetitions: there is no dose to time."
+    )
     media: MoveMedia | None = Field(
         description="The move's thumbnail and animation (drawn by this service); null for a "
         "move not drawn yet."
@@ -297,19 +366,27 @@ class RecommendationPublic(BaseModel):
         "unless triage is `self_care`."
     )
     estimated_seconds: int = Field(
-        description="Rough time for the whole set: each move's time plus 15 s to change "
-        "between moves. A move's time is the article's dose at the upper end of its ranges: "
-        "sides x repetitions (one when the article gives no count) x (hold + 3 s to move), "
-        "where sides is 2 for moves done on each side. Routines use the same estimate."
+        description="Rough time for the moves the article gives a dose for, plus 15 s to "
+        "change between each two moves. A move's time is the article's dose at the upper end "
+        "of its ranges: sides x repetitions (one when the article gives no count) x (hold + "
+        "3 s to move), where sides is 2 for moves done on each side. A move with neither a "
+        "hold nor a repetition count is not timed (its `estimated_seconds` is null). Routines "
+        "use the same estimate."
     )
     estimated_total_seconds: int = Field(
         description=renamed("estimated_seconds"), json_schema_extra={"deprecated": True}
     )
     referral: ReferralPublic | None = Field(
-        description="Where to get in-person care, with guidance on where it fits: present "
-        "when triage is `see_doctor` with timeframe `soon`, when the pain has lasted long "
-        "enough to have it looked at, or when no move is left. Never with `urgent_care` or a "
-        "same-day answer: those need emergency or same-day medical care, not a pain clinic."
+        description="The article's own example of a back pain specialist, shown only where the "
+        "article offers it: severe pain (7-10) with no warning sign and no other rule sending "
+        "the person to a doctor. Never with a possible cancer, an emergency, a same-day answer "
+        "or under 16; `care_route` says where to go instead."
+    )
+    care_route: CareRoute = Field(
+        description="Where to get care where the person is (`region` on the request or the "
+        "profile): the emergency number, the urgent route for a doctor today, the routine "
+        "route, and physiotherapy self-referral where it exists, each with its source. The "
+        "fallback, with no region, names no local service."
     )
     disclaimer: str | None = Field(
         description=DISCLAIMER_DESCRIPTION + " Null with `urgent_care` and same-day answers, "

@@ -1,10 +1,15 @@
-"""The safety screen: the widely used warning signs for back pain (NICE NG59 and CKS, NHS back
-pain pages), worded for a lay person, one thing per question, each with a plain-language help
-line. Question ids are part of the public contract; never rename one.
+"""The safety screen: the back pain warning signs of the NHS "Back pain" page and NICE (the CKS
+red flags, the metastatic spinal cord compression guidance), worded for a lay person, one thing
+per question, each with a plain-language help line. Question ids are part of the public
+contract; never rename one.
 
-A warning sign's `timeframe` is where a "yes" sends the person: `now` (emergency care),
-`today` (a same-day medical review: possible infection or broken bone) or `soon` (a doctor in
-the next few days). Caution questions only hold back the moves that could aggravate them.
+A warning sign's `timeframe` is where a "yes" alone sends the person, as the NHS tiers it:
+`now` ("Call 999 or go to A&E"), `today` ("Ask for an urgent GP appointment or call 111") or
+`soon` (a GP in the next few days). Risk factors (`risk_factor`: past cancer, infection risks,
+long-term steroids) are `soon` alone and `today` together with another risk feature; the
+combination rules are in `logic.py`. Each sign names the citations its tier rests on
+(`seed/triage_sources.json`). Caution questions only hold back the moves that could aggravate
+them.
 """
 
 from dataclasses import dataclass
@@ -18,13 +23,15 @@ NOW, TODAY, SOON = CareTimeframe.NOW, CareTimeframe.TODAY, CareTimeframe.SOON
 @dataclass(frozen=True)
 class WarningSign:
     """A yes/no question whose "yes" sends the person to be seen. `reason` is what triage
-    says when the answer is yes."""
+    says when the answer is yes; `citations` are the ids of what the tier rests on."""
 
     id: RedFlag
     timeframe: CareTimeframe
     text: str
     help: str
     reason: str
+    citations: tuple[str, ...] = ()
+    risk_factor: bool = False
 
     @property
     def tier(self) -> ScreeningTier:
@@ -47,7 +54,7 @@ class CautionQuestion:
 
 WARNING_SIGNS: tuple[WarningSign, ...] = (
     # Emergencies: possible cauda equina syndrome, spinal cord compression, a heart or
-    # aortic problem, or a serious injury.
+    # aortic problem, or a serious injury (NHS: "Call 999 or go to A&E").
     WarningSign(
         RedFlag.SADDLE_NUMBNESS,
         NOW,
@@ -57,6 +64,7 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
         "You have new numbness or tingling around your genitals, buttocks or inner thighs. "
         "This can mean the nerves at the bottom of the spine are being squeezed, which needs "
         "emergency care.",
+        ("nhs-999-genitals",),
     ),
     WarningSign(
         RedFlag.BLADDER_BOWEL_CHANGE,
@@ -66,6 +74,17 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
         "that you need to go, or leaking pee or poo by accident.",
         "You have new problems with your bladder or bowels. Together with back pain, this "
         "needs emergency care.",
+        ("nhs-999-bladder-bowel",),
+    ),
+    WarningSign(
+        RedFlag.SEXUAL_DYSFUNCTION,
+        NOW,
+        "Have you noticed a new change in your sexual function since your back pain started?",
+        "For example, being unable to get an erection or to ejaculate, or less feeling in "
+        "your genitals during sex.",
+        "You have a new change in your sexual function. With back pain, this can mean the "
+        "nerves at the bottom of the spine are being squeezed, which needs emergency care.",
+        ("ces-sexual-function",),
     ),
     WarningSign(
         RedFlag.BOTH_LEGS_NUMB_OR_WEAK,
@@ -74,6 +93,17 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
         "In both legs at the same time, not just one. Pins and needles count as tingling.",
         "You have numbness, tingling or weakness in both legs. This can mean nerves in the "
         "spine are being squeezed, which needs emergency care.",
+        ("nhs-999-both-legs",),
+    ),
+    WarningSign(
+        RedFlag.BOTH_LEGS_PAIN,
+        NOW,
+        "Do you have pain in both legs?",
+        "Pain in both legs at the same time, for example running down the back of both "
+        "thighs. Pain in one leg is asked about separately.",
+        "You have pain in both legs. With back pain, this can mean nerves in the spine are "
+        "being squeezed, which needs emergency care.",
+        ("nhs-999-both-legs",),
     ),
     WarningSign(
         RedFlag.LEG_WEAKNESS_WORSENING,
@@ -83,6 +113,17 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
         "often than it did.",
         "You have leg weakness that is getting worse. A nerve in the spine may be under "
         "growing pressure, which needs emergency care.",
+        ("cks-progressive-deficit",),
+    ),
+    WarningSign(
+        RedFlag.DIFFICULTY_WALKING,
+        NOW,
+        "Have your legs become unsteady or hard to control when you walk?",
+        "For example, your legs feel heavy or clumsy, or you stumble or lose your balance. "
+        "Walking slowly only because it hurts does not count.",
+        "Your legs have become unsteady or hard to control when you walk. This can mean "
+        "nerves in the spine are being squeezed, which needs emergency care.",
+        ("cks-progressive-deficit",),
     ),
     WarningSign(
         RedFlag.CHEST_PAIN,
@@ -90,6 +131,7 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
         "Do you have chest pain as well as your back pain?",
         "Any pain, pressure or tightness in your chest, even if it is mild.",
         "You have chest pain as well as back pain. Chest pain needs to be checked straight away.",
+        ("nhs-999-chest-pain",),
     ),
     WarningSign(
         RedFlag.MAJOR_TRAUMA,
@@ -99,63 +141,76 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
         "or a hard blow to the back.",
         "Your back pain began with a serious accident. An injury like this needs to be checked "
         "urgently.",
+        ("nhs-999-accident",),
     ),
-    # Possible spinal infection or broken bone: a doctor should see the person today.
+    # An urgent GP appointment or NHS 111: a doctor today.
     WarningSign(
         RedFlag.FEVER_OR_UNWELL,
         TODAY,
-        "Along with your back pain, do you have a fever or feel generally unwell?",
-        "A fever is a temperature of 38°C (100.4°F) or more, or feeling hot and shivery. "
-        "Feeling generally unwell means feeling ill in yourself, not only sore.",
-        "You have a fever or feel generally unwell as well as back pain. Together these can "
-        "mean an infection in the spine, which a doctor should check today.",
+        "Along with your back pain, do you have a high temperature?",
+        "A temperature of 38°C (100.4°F) or more, or feeling hot and shivery.",
+        "You have a high temperature as well as back pain. Together these can mean an "
+        "infection in the spine, which a doctor should check today.",
+        ("nhs-111-temperature",),
     ),
     WarningSign(
-        RedFlag.RECENT_INFECTION,
+        RedFlag.UNEXPLAINED_WEIGHT_LOSS,
         TODAY,
-        "Have you had an infection in the last 3 months?",
-        "For example, a bladder or kidney infection, a skin infection or boil, a chest "
-        "infection, or an infection that needed antibiotics or a hospital stay.",
-        "You have had an infection recently. An infection can spread to the spine and cause "
-        "back pain, so a doctor should check you today.",
+        "Have you lost weight unexpectedly in the last few months?",
+        "For example, your clothes have become loose although you have not been dieting or "
+        "changed how much you eat or exercise.",
+        "You have lost weight without trying to. Together with back pain, a doctor should look "
+        "into why today.",
+        ("nhs-111-weight-loss",),
     ),
     WarningSign(
-        RedFlag.INJECTED_DRUGS,
+        RedFlag.NEW_LUMP_OR_DEFORMITY,
         TODAY,
-        "Have you injected drugs in the last year?",
-        "Any drugs injected into a vein, muscle or under the skin that a doctor or nurse did "
-        "not give you. This is asked only because it raises the risk of an infection.",
-        "You have injected drugs recently. That raises the risk of an infection in the spine, "
-        "so a doctor should check your back pain today.",
+        "Have you noticed a new lump, swelling or change in the shape of your back?",
+        "Anything on your back that you can see or feel and that was not there before.",
+        "You have a new lump, swelling or change in the shape of your back, which a doctor "
+        "should check today.",
+        ("nhs-111-lump",),
     ),
     WarningSign(
-        RedFlag.RECENT_SPINAL_PROCEDURE,
+        RedFlag.NIGHT_PAIN,
         TODAY,
-        "Have you had an operation, injection or other procedure on your spine in the last "
-        "3 months?",
-        "For example, back surgery, an epidural (including one in childbirth) or a steroid "
-        "injection into your back.",
-        "You have had a procedure on your spine recently. New back pain afterwards can mean an "
-        "infection, so a doctor should check you today.",
+        "Is your back pain worse at night?",
+        "For example, it wakes you from sleep, or it is worse at night than during the day.",
+        "Your back pain is worse at night. Pain like this should be checked by a doctor today.",
+        ("nhs-111-rest-or-night",),
     ),
     WarningSign(
-        RedFlag.WEAKENED_IMMUNE_SYSTEM,
+        RedFlag.PAIN_AT_REST,
         TODAY,
-        "Do you have a weakened immune system?",
-        "For example, because of HIV, chemotherapy, an organ transplant, or medicines that "
-        "damp down the immune system.",
-        "Your immune system is weakened, which makes an infection in the spine more likely. "
-        "A doctor should check your back pain today.",
+        "Is your back pain as bad or worse when you rest or lie down?",
+        "Most back pain eases when you rest. Answer yes if resting or lying down brings you no "
+        "relief.",
+        "Your back pain does not ease when you rest. Pain like this should be checked by a "
+        "doctor today.",
+        ("nhs-111-rest-or-night",),
     ),
     WarningSign(
-        RedFlag.LONG_TERM_STEROIDS,
+        RedFlag.COUGH_SNEEZE_STRAIN_PAIN,
         TODAY,
-        "Have you been taking steroid tablets for 3 months or more?",
-        "For example, prednisolone for asthma, arthritis or a bowel condition. Steroid creams "
-        "and inhalers are not included.",
-        "You have been taking steroid tablets for a long time. They weaken the immune system "
-        "and thin the bones, so back pain can come from an infection or a broken bone in the "
-        "spine. A doctor should check you today.",
+        "Does coughing, sneezing or straining on the toilet make your back pain worse?",
+        "Answer yes if your back pain gets sharply worse when you cough, sneeze or strain to poo.",
+        "Your back pain gets worse when you cough, sneeze or strain. Pain like this should be "
+        "checked by a doctor today.",
+        ("nhs-111-cough-sneeze",),
+    ),
+    # Pain that does not change with movement or position does not ease with rest either
+    # (NHS: a doctor today). For upper and mid back pain it is also the line the screen draws
+    # under the NHS's "top of your back" reason: see logic.area_findings.
+    WarningSign(
+        RedFlag.PAIN_UNCHANGED_BY_MOVEMENT,
+        TODAY,
+        "Does your back pain stay the same whatever position you are in or however you move?",
+        "Most back pain changes as you move, sit, stand or lie down. Answer yes if moving and "
+        "changing position make no difference to it.",
+        "Your back pain stays the same whatever position you are in or however you move. Pain "
+        "that does not change with movement or rest should be checked by a doctor today.",
+        ("nhs-111-rest-or-night", "cks-night-pain"),
     ),
     WarningSign(
         RedFlag.FALL_OR_MINOR_INJURY,
@@ -168,17 +223,9 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
         # `{risks}`.
         "Your back pain started after a fall or a minor injury, and {risks}. Then even a minor "
         "injury can break a bone in the spine, so a doctor should check you today.",
+        ("cks-fracture", "inferred-fall-over-50"),
     ),
-    # Possible cancer or another serious cause: a doctor in the next few days.
-    WarningSign(
-        RedFlag.UNEXPLAINED_WEIGHT_LOSS,
-        SOON,
-        "Have you lost weight unexpectedly in the last few months?",
-        "For example, your clothes have become loose although you have not been dieting or "
-        "changed how much you eat or exercise.",
-        "You have lost weight unexpectedly. Together with back pain, a doctor should look into "
-        "why.",
-    ),
+    # Risk factors: a GP in the next few days alone; today with another risk feature.
     WarningSign(
         RedFlag.CANCER_HISTORY,
         SOON,
@@ -186,29 +233,65 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
         "Any cancer, even one treated years ago or one you were told had gone. Some cancers can "
         "spread to the spine.",
         "You have had cancer, so new back pain should be checked by a doctor.",
+        ("cks-cancer-history", "inferred-soft-sign-alone"),
+        risk_factor=True,
     ),
     WarningSign(
-        RedFlag.NIGHT_PAIN,
+        RedFlag.RECENT_INFECTION,
         SOON,
-        "Is your back pain worse at night?",
-        "For example, it wakes you from sleep, or it is worse at night than during the day.",
-        "Your back pain is worse at night. Pain like this should be checked by a doctor.",
+        "Have you had an infection in the last 3 months?",
+        "For example, a bladder or kidney infection, a skin infection or boil, a chest "
+        "infection, or an infection that needed antibiotics or a hospital stay.",
+        "You have had an infection recently. An infection can spread to the spine, so a "
+        "doctor should check your back pain, today if you get a high temperature.",
+        ("cks-infection", "inferred-soft-sign-alone"),
+        risk_factor=True,
     ),
     WarningSign(
-        RedFlag.PAIN_AT_REST,
+        RedFlag.INJECTED_DRUGS,
         SOON,
-        "Is your back pain as bad or worse when you rest or lie down?",
-        "Most back pain eases when you rest. Answer yes if resting or lying down brings you no "
-        "relief.",
-        "Your back pain does not ease when you rest. Pain like this should be checked by a doctor.",
+        "Have you injected drugs in the last year?",
+        "Any drugs injected into a vein, muscle or under the skin that a doctor or nurse did "
+        "not give you. This is asked only because it raises the risk of an infection.",
+        "You have injected drugs recently. That raises the risk of an infection in the spine, "
+        "so a doctor should check your back pain, today if you get a high temperature.",
+        ("cks-infection", "inferred-soft-sign-alone"),
+        risk_factor=True,
     ),
     WarningSign(
-        RedFlag.NEW_LUMP_OR_DEFORMITY,
+        RedFlag.RECENT_SPINAL_PROCEDURE,
         SOON,
-        "Have you noticed a new lump, swelling or change in the shape of your back?",
-        "Anything on your back that you can see or feel and that was not there before.",
-        "You have a new lump, swelling or change in the shape of your back, which a doctor "
-        "should check.",
+        "Have you had an operation, injection or other procedure on your spine in the last "
+        "3 months?",
+        "For example, back surgery, an epidural (including one in childbirth) or a steroid "
+        "injection into your back.",
+        "You have had a procedure on your spine recently. New back pain afterwards can mean an "
+        "infection, so a doctor should check you, today if you get a high temperature.",
+        ("inferred-spinal-procedure", "inferred-soft-sign-alone"),
+        risk_factor=True,
+    ),
+    WarningSign(
+        RedFlag.WEAKENED_IMMUNE_SYSTEM,
+        SOON,
+        "Do you have a weakened immune system?",
+        "For example, because of HIV, chemotherapy, an organ transplant, or medicines that "
+        "damp down the immune system.",
+        "Your immune system is weakened, which makes an infection in the spine more likely. "
+        "A doctor should check your back pain, today if you get a high temperature.",
+        ("cks-infection", "inferred-soft-sign-alone"),
+        risk_factor=True,
+    ),
+    WarningSign(
+        RedFlag.LONG_TERM_STEROIDS,
+        SOON,
+        "Have you been taking steroid tablets for 3 months or more?",
+        "For example, prednisolone for asthma, arthritis or a bowel condition. Steroid creams "
+        "and inhalers are not included.",
+        "You have been taking steroid tablets for a long time. They weaken the immune system "
+        "and thin the bones, so back pain can come from an infection or a broken bone in the "
+        "spine. A doctor should check you, today if you get a high temperature.",
+        ("cks-fracture", "inferred-soft-sign-alone"),
+        risk_factor=True,
     ),
 )
 
@@ -246,14 +329,16 @@ DEPRECATED_WARNING_SIGNS: tuple[WarningSign, ...] = (
         "Replaced by two questions: both_legs_numb_or_weak and leg_weakness_worsening.",
         "You have weakness, numbness or tingling in both legs, or leg weakness that is getting "
         "worse. This needs emergency care.",
+        ("nhs-999-both-legs", "cks-progressive-deficit"),
     ),
     WarningSign(
         RedFlag.NIGHT_OR_REST_PAIN,
-        SOON,
+        TODAY,
         "Is your back pain worse at night, or as bad when you rest or lie down?",
         "Replaced by two questions: night_pain and pain_at_rest.",
         "Your back pain is worse at night or doesn't ease with rest. Pain like this should be "
-        "checked by a doctor.",
+        "checked by a doctor today.",
+        ("nhs-111-rest-or-night",),
     ),
 )
 

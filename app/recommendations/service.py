@@ -1,7 +1,7 @@
 """Loads the catalog and the care content, runs the pure decision, shapes the answer."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.care import service as care_service
 from app.care.errors import ArticleNotLoaded
+from app.care.routes import CareRoute, route_for
 from app.care.schemas import ReferralPublic
 from app.core.clock import local_date
 from app.core.content import PerVersion
@@ -17,9 +18,12 @@ from app.exercises.models import Exercise
 from app.exercises.service import dose_of
 from app.media import service as media_service
 from app.media.schemas import MoveMedia
+from app.recommendations.citations import triage_sources
 from app.recommendations.logic import Answers, CatalogMove, Recommendation, recommend
 from app.recommendations.schemas import (
     AnswerField,
+    CitationKind,
+    CitationPublic,
     ExcludedMove,
     ExerciseBrief,
     RecommendationCreate,
@@ -37,6 +41,34 @@ from app.safety.models import SafetyConcern
 from app.safety.schemas import CareTimeframe, ConcernSource, SafetyState, TriageLevel
 
 
+def citation_public(citation_id: str) -> CitationPublic:
+    """A citation id from the rule tables, with its source's words (seed/triage_sources.json)."""
+    known = triage_sources()
+    entry = known.citations[citation_id]
+    if entry.source is None:
+        return CitationPublic(
+            id=citation_id,
+            kind=CitationKind.INFERRED,
+            title=None,
+            publisher=None,
+            url=None,
+            section=None,
+            quotes=[],
+            reason=entry.reason,
+        )
+    source = known.sources[entry.source]
+    return CitationPublic(
+        id=citation_id,
+        kind=CitationKind.ARTICLE if entry.source == "article" else CitationKind.GUIDANCE,
+        title=source.title,
+        publisher=source.publisher,
+        url=source.url,
+        section=entry.section,
+        quotes=list(entry.quotes),
+        reason=entry.reason,
+    )
+
+
 def list_screening_questions() -> ScreeningQuestionList:
     data = [
         ScreeningQuestionPublic(
@@ -46,6 +78,7 @@ def list_screening_questions() -> ScreeningQuestionList:
             tier=q.tier,
             answer_in=AnswerField.RED_FLAGS,
             timeframe=q.timeframe,
+            citations=[citation_public(c) for c in q.citations],
         )
         for q in WARNING_SIGNS
     ] + [
@@ -56,10 +89,17 @@ def list_screening_questions() -> ScreeningQuestionList:
             tier=q.tier,
             answer_in=AnswerField.CAUTIONS,
             timeframe=None,
+            citations=[],
         )
         for q in CAUTION_QUESTIONS
     ]
     return ScreeningQuestionList(data=data, count=len(data))
+
+
+def age_from_birth_year(birth_year: int, today: date) -> int:
+    """The age a person turns this year: with a birth year alone, the upper of the two ages
+    they can be, so "over 50" is never missed."""
+    return today.year - birth_year
 
 
 def load_catalog(session: Session) -> list[CatalogMove]:
@@ -112,14 +152,16 @@ def _load_content(session: Session) -> Content:
 CONTENT_FOR_RECOMMENDATIONS = PerVersion(_load_content)
 
 
-def create_recommendation(
-    session: Session,
-    body: RecommendationCreate,
-    user: User | None = None,
-    now: datetime | None = None,
+def answer_for(
+    session: Session, body: RecommendationCreate, user: User | None, today: date | None
 ) -> RecommendationPublic:
-    """The recommendation for the answers. For a signed-in person the answers are reported to
-    their safety state first, and the state decides: while a concern holds exercise, no moves."""
+    """The recommendation for these answers alone. With a person, the profile's birth year
+    (the age on `today`) and region fill in `age` and `region` when the answers leave them
+    out."""
+    age = body.age
+    if age is None and user is not None and user.birth_year is not None and today is not None:
+        age = age_from_birth_year(user.birth_year, today)
+    region = body.region if body.region is not None else (user.region if user else None)
     answers = Answers(
         area=body.area,
         pain_level=body.pain_level,
@@ -127,10 +169,24 @@ def create_recommendation(
         cautions=frozenset(body.cautions),
         limitations=frozenset(body.limitations),
         duration_weeks=body.duration_weeks,
-        age=body.age,
+        age=age,
     )
     content = CONTENT_FOR_RECOMMENDATIONS.get(session)
-    public = to_public(content, recommend(answers, content.catalog))
+    route = route_for(region)
+    return to_public(content, recommend(answers, content.catalog, route=route), route)
+
+
+def create_recommendation(
+    session: Session,
+    body: RecommendationCreate,
+    user: User | None = None,
+    now: datetime | None = None,
+) -> RecommendationPublic:
+    """The recommendation for the answers (`answer_for`). Signed in, the answers are reported
+    to the person's safety state first, and the state decides: while a concern holds
+    exercise, no moves."""
+    today = local_date(now, user.timezone) if user is not None and now is not None else None
+    public = answer_for(session, body, user, today)
     if user is None or now is None:
         return public
     if user.health_data_consent_at is not None:
@@ -141,7 +197,7 @@ def create_recommendation(
     holding = state.holding
     if holding is None:
         return public.model_copy(update={"safety": state.public})
-    return _held(content, public, holding, state.public)
+    return _held(CONTENT_FOR_RECOMMENDATIONS.get(session), public, holding, state.public)
 
 
 def _report(
@@ -166,6 +222,7 @@ def _report(
             red_flags=sorted({f.value for f in body.red_flags}),
             cautions=sorted({c.value for c in body.cautions}),
             pain=body.pain_level,
+            area=body.area.value,
             advice=answer.triage.message,
         ),
         now,
@@ -196,12 +253,14 @@ def _held(
                 pain_band=own.pain_band,
                 reasons=[*holding.reasons, held],
                 message=safety.guidance_of(holding),
+                # The concern's own answers were cited when it opened; these are today's.
+                citations=own.citations,
             ),
             "moves": [],
             "excluded": [],
             "estimated_seconds": 0,
             "estimated_total_seconds": 0,
-            "referral": content.referral if soon else None,
+            "referral": answer.referral if soon else None,
             "disclaimer": content.disclaimer if soon else None,
             "general_guidance": None,
             "safety": state,
@@ -209,7 +268,9 @@ def _held(
     )
 
 
-def to_public(content: Content, result: Recommendation) -> RecommendationPublic:
+def to_public(
+    content: Content, result: Recommendation, route: CareRoute | None = None
+) -> RecommendationPublic:
     referral = content.referral if result.offer_referral else None
     disclaimer = content.disclaimer if result.show_disclaimer else None
     if result.show_disclaimer and disclaimer is None:
@@ -221,6 +282,7 @@ def to_public(content: Content, result: Recommendation) -> RecommendationPublic:
             pain_band=result.triage.pain_band,
             reasons=list(result.triage.reasons),
             message=result.triage.message,
+            citations=[citation_public(c) for c in result.triage.citations],
         ),
         moves=[
             RecommendedMove(
@@ -253,6 +315,7 @@ def to_public(content: Content, result: Recommendation) -> RecommendationPublic:
         estimated_seconds=result.estimated_total_seconds,
         estimated_total_seconds=result.estimated_total_seconds,
         referral=referral,
+        care_route=route or route_for(None),
         disclaimer=disclaimer,
         general_guidance=(
             safety.GENERAL_GUIDANCE if result.triage.level is TriageLevel.SELF_CARE else None

@@ -38,21 +38,36 @@ TIMEFRAME_WORDS: dict[CareTimeframe, str] = {
     CareTimeframe.SOON: "in the next few days",
 }
 
-URGENT_GUIDANCE = (
-    f"Get medical help {TIMEFRAME_WORDS[CareTimeframe.NOW]}: call your local emergency number "
-    "or go to the nearest emergency department."
+# Where to go, in the words used when no region is known (the care routes' fallback says the
+# same; tests hold the two together). A region's care route fills the same templates.
+FALLBACK_EMERGENCY_NUMBER = "your local emergency number"
+FALLBACK_EMERGENCY_PLACE = "the nearest emergency department"
+FALLBACK_URGENT_ACTION = (
+    "ask your doctor's practice for a same-day appointment, or go to an urgent care or "
+    "out-of-hours service if they cannot see you today"
 )
-SAME_DAY_GUIDANCE = (
-    f"Please have a doctor check you {TIMEFRAME_WORDS[CareTimeframe.TODAY]}. Ask your doctor's "
-    "practice for a same-day appointment, or go to an urgent care or out-of-hours service if "
-    "they can't see you today. If you feel very unwell or get worse, call your local emergency "
-    "number. Hold off the exercises until a doctor has seen you."
+FALLBACK_ROUTINE_ACTION = "book an appointment with your doctor"
+
+URGENT_TEMPLATE = (
+    f"Get medical help {TIMEFRAME_WORDS[CareTimeframe.NOW]}: call {{number}} or go to {{place}}."
 )
-SEE_DOCTOR_GUIDANCE = (
-    "Please see a doctor or a back pain specialist "
-    f"{TIMEFRAME_WORDS[CareTimeframe.SOON]}, before trying these exercises. Self-guided "
-    "exercise isn't the right first step for what you've described."
+SAME_DAY_TEMPLATE = (
+    f"Please have a doctor check you {TIMEFRAME_WORDS[CareTimeframe.TODAY]}: {{urgent}}. If you "
+    "feel very unwell or get worse, call {number}. Hold off the exercises until a doctor has "
+    "seen you."
 )
+SEE_DOCTOR_TEMPLATE = (
+    f"Please see a doctor {TIMEFRAME_WORDS[CareTimeframe.SOON]}, before trying these exercises: "
+    "{routine}. Self-guided exercise isn't the right first step for what you've described."
+)
+
+URGENT_GUIDANCE = URGENT_TEMPLATE.format(
+    number=FALLBACK_EMERGENCY_NUMBER, place=FALLBACK_EMERGENCY_PLACE
+)
+SAME_DAY_GUIDANCE = SAME_DAY_TEMPLATE.format(
+    urgent=FALLBACK_URGENT_ACTION, number=FALLBACK_EMERGENCY_NUMBER
+)
+SEE_DOCTOR_GUIDANCE = SEE_DOCTOR_TEMPLATE.format(routine=FALLBACK_ROUTINE_ACTION)
 REVIEW_GUIDANCE = (
     "Please see a doctor or a back pain specialist "
     f"{TIMEFRAME_WORDS[CareTimeframe.SOON]} to have this looked at, and take your pain diary "

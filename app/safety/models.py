@@ -102,6 +102,8 @@ class SafetyReport(SQLModel, table=True):
     reported_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     local_date: date = Field(sa_column=Column(Date, nullable=False))
     pain: int | None = None
+    # The part of the back the answers were about, where the feature knows it.
+    area: str | None = Field(default=None, max_length=8)
     red_flags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     cautions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     timeframe: str = Field(max_length=8)

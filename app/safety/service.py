@@ -53,6 +53,7 @@ class Report:
     red_flags: Sequence[str] = ()
     cautions: Sequence[str] = ()
     pain: int | None = None
+    area: str | None = None
     advice: str = ""
 
 
@@ -178,6 +179,7 @@ def report(session: Session, user_id: uuid.UUID, item: Report, now: datetime) ->
             reported_at=as_utc(item.reported_at),
             local_date=item.local_date,
             pain=item.pain,
+            area=item.area,
             red_flags=list(item.red_flags),
             cautions=list(item.cautions),
             timeframe=concern.timeframe,

@@ -17,7 +17,7 @@ counts as same-day, since check-ins carry no age. Each concern's follow-up is du
 (now), a day (today) or 3 days (soon) after it opened, as app.safety.logic says.
 
 Revision ID: 20261206_safety_state
-Revises: 20261124_pain_diary
+Revises: 20261206_birth_year_region
 Create Date: 2026-12-06 09:00:00.000000
 """
 
@@ -30,7 +30,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "20261206_safety_state"
-down_revision: str | None = "20261124_pain_diary"
+down_revision: str | None = "20261206_birth_year_region"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -42,37 +42,42 @@ OPEN_ONLY = sa.text("closed_at IS NULL")
 TIERS = {
     "saddle_numbness": "now",
     "bladder_bowel_change": "now",
+    "sexual_dysfunction": "now",
     "both_legs_numb_or_weak": "now",
+    "both_legs_pain": "now",
     "leg_weakness_worsening": "now",
     "leg_weakness_both_or_worsening": "now",
+    "difficulty_walking": "now",
     "chest_pain": "now",
     "major_trauma": "now",
     "fever_or_unwell": "today",
-    "recent_infection": "today",
-    "injected_drugs": "today",
-    "recent_spinal_procedure": "today",
-    "weakened_immune_system": "today",
-    "long_term_steroids": "today",
+    "unexplained_weight_loss": "today",
+    "new_lump_or_deformity": "today",
+    "night_pain": "today",
+    "pain_at_rest": "today",
+    "night_or_rest_pain": "today",
+    "cough_sneeze_strain_pain": "today",
+    "pain_unchanged_by_movement": "today",
     "fall_or_minor_injury": "today",
-    "unexplained_weight_loss": "soon",
     "cancer_history": "soon",
-    "night_pain": "soon",
-    "pain_at_rest": "soon",
-    "night_or_rest_pain": "soon",
-    "new_lump_or_deformity": "soon",
+    "recent_infection": "soon",
+    "injected_drugs": "soon",
+    "recent_spinal_procedure": "soon",
+    "weakened_immune_system": "soon",
+    "long_term_steroids": "soon",
 }
 URGENCY = ("now", "today", "soon")
 FOLLOW_UP_AFTER = {"now": timedelta(hours=6), "today": timedelta(days=1), "soon": timedelta(days=3)}
 ADVICE = {
     "now": "Get medical help now: call your local emergency number or go to the nearest "
     "emergency department.",
-    "today": "Please have a doctor check you today. Ask your doctor's practice for a same-day "
-    "appointment, or go to an urgent care or out-of-hours service if they can't see you today. "
+    "today": "Please have a doctor check you today: ask your doctor's practice for a same-day "
+    "appointment, or go to an urgent care or out-of-hours service if they cannot see you today. "
     "If you feel very unwell or get worse, call your local emergency number. Hold off the "
     "exercises until a doctor has seen you.",
-    "soon": "Please see a doctor or a back pain specialist in the next few days, before trying "
-    "these exercises. Self-guided exercise isn't the right first step for what you've "
-    "described.",
+    "soon": "Please see a doctor in the next few days, before trying these exercises: book an "
+    "appointment with your doctor. Self-guided exercise isn't the right first step for what "
+    "you've described.",
 }
 
 
@@ -135,6 +140,7 @@ def upgrade() -> None:
         sa.Column("reported_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("local_date", sa.Date(), nullable=False),
         sa.Column("pain", sa.Integer(), nullable=True),
+        sa.Column("area", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
         sa.Column("red_flags", sa.JSON(), nullable=False),
         sa.Column("cautions", sa.JSON(), nullable=False),
         sa.Column("timeframe", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),

@@ -10,7 +10,8 @@
 - Some rules cannot be said in JSON Schema, so the contract says them in words: a time zone
   from the tz database (which changes with tzdata releases), moves and routines that exist,
   reps or a hold on each routine step, a session that ends after it starts, a plan that does
-  not end before it starts, a check-in or PEG response that is not in the future, a report of
+  not end before it starts, a check-in or PEG response that is not in the future, a birth
+  year that is not in the future, a report of
   at most 366 days, a cursor or sync token the server issued to the same caller, a sync
   without filters. Generated values
   that meet the schema but break such a rule are adjusted to follow it (`before_call`), so a
@@ -189,6 +190,10 @@ def _follow_documented_rules(body: dict[str, Any]) -> None:
     routine_id = body.get("routine_id")
     if isinstance(routine_id, str) and routine_id not in routines:
         body["routine_id"] = secrets.choice(routines)
+    birth_year = body.get("birth_year")
+    this_year = datetime.now(UTC).year
+    if type(birth_year) is int and birth_year > this_year:
+        body["birth_year"] = this_year - 40
     for key in ("recorded_at", "answered_at"):
         moment = _moment(body.get(key))
         if moment and moment > datetime.now(UTC):

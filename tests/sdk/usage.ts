@@ -65,7 +65,13 @@ export async function picturesOf(
 
 export async function recommend(api: Api, painLevel: number): Promise<string[]> {
   const { data, error } = await api.POST("/v1/recommendations", {
-    body: { area: "lower", pain_level: painLevel, red_flags: [], limitations: ["cannot_kneel"] },
+    body: {
+      area: "lower",
+      pain_level: painLevel,
+      red_flags: [],
+      cautions: [],
+      limitations: ["cannot_kneel"],
+    },
   });
   if (error) throw new ApiError(error);
   if (data.triage.level !== "self_care") return [];
