@@ -139,7 +139,7 @@ def test_the_report_keeps_a_replaced_warning_sign_and_the_safety_state(
         'your genitals, buttocks or inner thighs?". Advice given: Get medical help now' in text
     )
     assert (
-        '2026-11-09 (checkin, be seen in the next few days): yes to "Is your back pain worse'
+        '2026-11-09 (checkin, be seen today): yes to "Is your back pain worse'
         in text
     )
     rows = list(

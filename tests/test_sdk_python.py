@@ -188,7 +188,7 @@ def test_the_safety_state_through_the_generated_client(sdk: ModuleType, base_url
     urgent = endpoint("recommendations", "create_recommendation").sync(
         client=authed,
         body=m.RecommendationCreate(
-            area=m.Area.LOWER, pain_level=4, red_flags=[m.RedFlag.SADDLE_NUMBNESS]
+            area=m.Area.LOWER, pain_level=4, red_flags=[m.RedFlag.SADDLE_NUMBNESS], cautions=[]
         ),
     )
     assert isinstance(urgent, m.RecommendationPublic)
