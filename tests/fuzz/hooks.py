@@ -18,8 +18,10 @@
   refusal the contract announces is not reported as the server rejecting valid data.
 """
 
+import ast
 import os
 import secrets
+import threading
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -32,6 +34,20 @@ import schemathesis
 from aiosmtpd.controller import Controller
 
 from tests.mailbox import Mailbox
+
+# CPython 3.11 can fail an `ast.parse` that runs in two threads at once with "SystemError: AST
+# constructor recursion depth mismatch" (python/cpython#106905): hypothesis parses source to
+# describe filters, and schemathesis runs two worker threads. One parse at a time avoids it.
+_ast_parse = ast.parse
+_ast_lock = threading.Lock()
+
+
+def _serial_ast_parse(*args: Any, **kwargs: Any) -> Any:
+    with _ast_lock:
+        return _ast_parse(*args, **kwargs)
+
+
+ast.parse = _serial_ast_parse  # type: ignore[assignment]
 
 BASE_URL = os.environ["FUZZ_BASE_URL"]
 PASSWORD = "correct horse battery staple"
