@@ -47,7 +47,7 @@ def _serial_ast_parse(*args: Any, **kwargs: Any) -> Any:
         return _ast_parse(*args, **kwargs)
 
 
-ast.parse = _serial_ast_parse  # type: ignore[assignment]
+ast.parse = _serial_ast_parse
 
 BASE_URL = os.environ["FUZZ_BASE_URL"]
 PASSWORD = "correct horse battery staple"
