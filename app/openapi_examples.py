@@ -46,7 +46,12 @@ def _walk(
     if (name := _component(schema)) is not None:
         collect(schemas, name, value, found)
         return
-    for variant in schema.get("anyOf", []) + schema.get("oneOf", []):
+    variants = schema.get("anyOf", []) + schema.get("oneOf", [])
+    if (discriminator := schema.get("discriminator")) and isinstance(value, dict):
+        # Only the variant the value's tag names describes it.
+        tag = value.get(discriminator["propertyName"])
+        variants = [{"$ref": discriminator["mapping"][tag]}] if tag is not None else []
+    for variant in variants:
         if variant.get("type") != "null":
             _walk(schemas, variant, value, found)
     if isinstance(value, list) and "items" in schema:

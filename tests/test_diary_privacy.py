@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from jsonschema_rs import Draft202012Validator
 from sqlmodel import Session, select
 
 from app.attention.models import AttentionAcknowledgement
 from app.checkins.models import Checkin
+from app.main import app
 from app.outcomes.models import PegResponse
 from app.privacy.domains import all_sources as sources
 from tests.factories import AuthUser, freeze_now
@@ -74,3 +76,20 @@ def test_account_deletion_removes_the_diary(
     user_id = uuid.UUID(diary.id)
     for table in TABLES.values():
         assert session.exec(select(table).where(table.user_id == user_id)).all() == []
+
+
+def test_the_contract_types_every_section_of_the_export(
+    client: TestClient, diary: AuthUser
+) -> None:
+    """A generated client reads the whole export from the contract: every section arrives
+    declared, and the answer validates against the documented schema, which admits nothing
+    undeclared."""
+    export = client.get("/v1/me/export", headers=diary.headers).json()
+    document = app.openapi()
+    schema = {**document, "$ref": "#/components/schemas/AccountExport"}
+    declared = document["components"]["schemas"]["AccountExport"]
+    assert set(export) == set(declared["properties"]) == set(declared["required"])
+    assert declared["additionalProperties"] is False
+    assert {s.section for s in sources()} <= set(export)
+    assert all(export[section] for section in ("checkins", "peg_responses", "attention"))
+    Draft202012Validator(schema).validate(export)

@@ -138,10 +138,7 @@ def test_the_report_keeps_a_replaced_warning_sign_and_the_safety_state(
         '2026-11-20 (checkin, be seen now): yes to "Do you have new numbness or tingling around '
         'your genitals, buttocks or inner thighs?". Advice given: Get medical help now' in text
     )
-    assert (
-        '2026-11-09 (checkin, be seen today): yes to "Is your back pain worse'
-        in text
-    )
+    assert '2026-11-09 (checkin, be seen today): yes to "Is your back pain worse' in text
     rows = list(
         csv.DictReader(
             io.StringIO(

@@ -104,6 +104,14 @@ def test_generated_client_drives_the_api(sdk: ModuleType, base_url: str) -> None
     assert picture.status_code == 200 and picture.headers["content-type"] == "image/png"
     assert isinstance(everything.data[0].media, m.ExerciseMedia)
 
+    # Each screening question's id comes typed for the field its answer goes in.
+    screen = endpoint("recommendations", "list_screening_questions").sync(client=client)
+    assert isinstance(screen, m.ScreeningQuestionList)
+    warning_signs = [q.id for q in screen.data if isinstance(q, m.WarningSignQuestion)]
+    cautions = [q.id for q in screen.data if isinstance(q, m.CautionQuestion)]
+    assert all(isinstance(i, m.RedFlag) for i in warning_signs) and warning_signs
+    assert all(isinstance(i, m.Caution) for i in cautions) and cautions
+
     advice = create_recommendation.sync(
         client=client,
         body=m.RecommendationCreate(area=m.Area.LOWER, pain_level=4, red_flags=[], cautions=[]),

@@ -154,6 +154,8 @@ def test_type_check_rejects_code_that_breaks_the_contract(type_check: TypeCheck)
     output = "\n".join(type_check.errors.get(BROKEN_FILE, []))
     assert '"elbow"' in output, type_check.printed
     assert '"/v1/no-such-path"' in output, type_check.printed
+    # A warning-sign id pushed where cautions go, without reading `answer_in` first.
+    assert "Type '\"saddle_numbness\"' is not assignable" in output, type_check.printed
 
 
 def test_client_drives_a_live_server(

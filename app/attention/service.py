@@ -175,8 +175,6 @@ def export_items(session: Session, user_id: uuid.UUID) -> list[dict[str, object]
     """Every item the diary raises, with its acknowledgement, for the account export."""
     acks = _acknowledgements(session, user_id)
     return [
-        to_public(user_id, r, acks.get(item_id(user_id, r)), None).model_dump(
-            mode="json", exclude={"referral"}
-        )
+        to_public(user_id, r, acks.get(item_id(user_id, r)), None).model_dump(mode="json")
         for r in evaluate(session, user_id)
     ]

@@ -127,3 +127,18 @@ class CheckinList(BaseModel):
     next_cursor: str | None = Field(
         description="Send it as `cursor` for the next page; null on the last page."
     )
+
+
+class CheckinRecord(BaseModel):
+    """A check-in as stored (in the account export). Warning-sign and caution ids are as they
+    were answered, so an id the screen no longer asks still reaches the person."""
+
+    id: uuid.UUID
+    recorded_at: UtcDatetime
+    local_date: date
+    pain: int
+    areas: dict[str, int] = Field(description="Pain per part of the back, as reported.")
+    notes: str | None
+    red_flags: list[str]
+    cautions: list[str]
+    created_at: UtcDatetime

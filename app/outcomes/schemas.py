@@ -118,6 +118,19 @@ class PegResponsePublic(BaseModel):
     created_at: UtcDatetime
 
 
+class PegResponseRecord(BaseModel):
+    """A PEG response as stored (in the account export)."""
+
+    id: uuid.UUID
+    answered_at: UtcDatetime
+    local_date: date
+    pain: int
+    enjoyment: int
+    activity: int
+    score: float = Field(description="Mean of the three answers, 0 to 10; higher is worse.")
+    created_at: UtcDatetime
+
+
 class PegResponseList(BaseModel):
     """The caller's PEG responses, newest first."""
 

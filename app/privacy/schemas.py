@@ -1,21 +1,24 @@
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.accounts.schemas import ConsentRecordPublic, EmailRecord, SignInRecord, UserPublic
+from app.attention.schemas import AttentionItemPublic
+from app.checkins.schemas import CheckinRecord
 from app.core.clock import UtcDatetime
+from app.outcomes.schemas import PegResponseRecord
 from app.plans.schemas import PlanPublic
 from app.progress.schemas import SessionPublic
-from app.reminders.schemas import DevicePublic
+from app.reminders.schemas import DevicePublic, ReminderPublic
 from app.routines.schemas import RoutinePublic
+from app.safety.schemas import ConcernPublic
 
 
 class AccountExport(BaseModel):
     """Everything stored about the account, for the person to keep or take elsewhere: one
-    section per kind of data. Sections not named here (`reminders`: each reminder of the
-    person's plans with each device's outcome, and those newer parts of the service add) are
-    there too."""
+    section per kind of data, each declared here so that generated clients type all of it."""
 
-    # Sections registered by domains this model does not name yet still reach the person.
-    model_config = ConfigDict(extra="allow")
+    # A section a domain registers without declaring it here fails the export's tests rather
+    # than reaching the person untyped or not at all.
+    model_config = ConfigDict(extra="forbid")
 
     exported_at: UtcDatetime
     user: UserPublic
@@ -32,3 +35,17 @@ class AccountExport(BaseModel):
     sessions: list[SessionPublic] = Field(description="Every logged session, oldest first.")
     plans: list[PlanPublic] = Field(description="Routines the person scheduled.")
     devices: list[DevicePublic] = Field(description="Devices registered for reminders.")
+    reminders: list[ReminderPublic] = Field(
+        description="Each reminder of the person's plans, with each device's outcome."
+    )
+    checkins: list[CheckinRecord] = Field(description="Daily check-ins, oldest day first.")
+    peg_responses: list[PegResponseRecord] = Field(
+        description="PEG questionnaire responses, oldest first."
+    )
+    attention: list[AttentionItemPublic] = Field(
+        description="What the diary raised for a review, with its acknowledgement."
+    )
+    safety: list[ConcernPublic] = Field(
+        description="Safety concerns (warning signs, severe pain, PEG worsening) with what "
+        "was reported, oldest first."
+    )

@@ -1,7 +1,7 @@
 """Request and response shapes for the safety screen and recommendations."""
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -123,24 +123,46 @@ class CitationPublic(BaseModel):
     reason: str | None = Field(description="Why an inferred rule is held.")
 
 
-class ScreeningQuestionPublic(BaseModel):
-    """One yes/no question of the safety screen."""
-
-    id: RedFlag = Field(description="Stable id; send it in `answer_in` when the answer is yes.")
+class _ScreeningQuestion(BaseModel):
     text: str = Field(description="The question, one thing at a time, in plain words.")
     help: str = Field(description="A plain-language line explaining the question.")
     tier: ScreeningTier
-    answer_in: AnswerField = Field(
+
+
+class WarningSignQuestion(_ScreeningQuestion):
+    """A warning-sign question of the safety screen: its id goes in `red_flags` when the
+    answer is yes."""
+
+    id: RedFlag = Field(description="Stable id; send it in `red_flags` when the answer is yes.")
+    answer_in: Literal[AnswerField.RED_FLAGS] = Field(
         description="The request field the id goes in when the answer is yes."
     )
-    timeframe: CareTimeframe | None = Field(
-        description="How soon a yes alone sends the person to be seen; null for caution "
-        "questions. Some answers send the person sooner together with others (see the "
-        "combination rules in the README)."
+    timeframe: CareTimeframe = Field(
+        description="How soon a yes alone sends the person to be seen. Some answers send the "
+        "person sooner together with others (see the combination rules in the README)."
     )
     citations: list[CitationPublic] = Field(
         description="What the tier rests on: the guidance's words, or an inference."
     )
+
+
+class CautionQuestion(_ScreeningQuestion):
+    """A caution question of the safety screen: its id goes in `cautions` when the answer is
+    yes, and the moves that could aggravate it are held back."""
+
+    id: Caution = Field(description="Stable id; send it in `cautions` when the answer is yes.")
+    answer_in: Literal[AnswerField.CAUTIONS] = Field(
+        description="The request field the id goes in when the answer is yes."
+    )
+    timeframe: None = Field(description="Always null: a caution sends no one to be seen.")
+    citations: list[CitationPublic] = Field(
+        description="Always empty: a caution holds moves back rather than setting a tier."
+    )
+
+
+ScreeningQuestionPublic = Annotated[
+    WarningSignQuestion | CautionQuestion, Field(discriminator="answer_in")
+]
 
 
 class ScreeningQuestionList(BaseModel):

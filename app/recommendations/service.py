@@ -22,6 +22,7 @@ from app.recommendations.citations import triage_sources
 from app.recommendations.logic import Answers, CatalogMove, Recommendation, recommend
 from app.recommendations.schemas import (
     AnswerField,
+    CautionQuestion,
     CitationKind,
     CitationPublic,
     ExcludedMove,
@@ -29,10 +30,10 @@ from app.recommendations.schemas import (
     RecommendationCreate,
     RecommendationPublic,
     RecommendedMove,
-    RedFlag,
     ScreeningQuestionList,
     ScreeningQuestionPublic,
     Triage,
+    WarningSignQuestion,
 )
 from app.recommendations.screening import CAUTION_QUESTIONS, WARNING_SIGNS
 from app.safety import logic as safety_logic
@@ -70,8 +71,8 @@ def citation_public(citation_id: str) -> CitationPublic:
 
 
 def list_screening_questions() -> ScreeningQuestionList:
-    data = [
-        ScreeningQuestionPublic(
+    data: list[ScreeningQuestionPublic] = [
+        WarningSignQuestion(
             id=q.id,
             text=q.text,
             help=q.help,
@@ -82,8 +83,8 @@ def list_screening_questions() -> ScreeningQuestionList:
         )
         for q in WARNING_SIGNS
     ] + [
-        ScreeningQuestionPublic(
-            id=RedFlag(q.id.value),
+        CautionQuestion(
+            id=q.id,
             text=q.text,
             help=q.help,
             tier=q.tier,

@@ -68,8 +68,40 @@ class DeliveryPublic(BaseModel):
     finished_at: UtcDatetime
 
 
+REMINDER_EXAMPLE: dict[str, Any] = {
+    "id": "8d2f6a41-3c7e-4b15-9a08-51e6c4b7d932",
+    "plan_id": "e4a7c1d2-9b35-4f68-8c21-7d0e3a6b5f94",
+    "local_date": "2026-11-23",
+    "due_at": "2026-11-23T13:30:00Z",
+    "status": "sent",
+    "attempts": 1,
+    "outcome": None,
+    "finished_at": "2026-11-23T13:30:04Z",
+    "deliveries": [
+        {
+            "device_id": "5f0c2b7e-8a14-4d39-b6e2-93c1d7a4f805",
+            "platform": "ios",
+            "status": "delivered",
+            "attempts": 1,
+            "detail": None,
+            "finished_at": "2026-11-23T13:30:04Z",
+        },
+        {
+            "device_id": None,
+            "platform": "android",
+            "status": "invalid_token",
+            "attempts": 1,
+            "detail": "the push service no longer knows this token",
+            "finished_at": "2026-11-23T13:30:03Z",
+        },
+    ],
+}
+
+
 class ReminderPublic(BaseModel):
     """One reminder of a plan's occurrence (in the account export)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [REMINDER_EXAMPLE]})
 
     id: uuid.UUID
     plan_id: uuid.UUID

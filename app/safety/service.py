@@ -432,9 +432,4 @@ def export_concerns(session: Session, user_id: uuid.UUID) -> list[dict[str, Any]
     """Every concern with what was reported, oldest first, for the account export."""
     rows = concerns_of(session, user_id)
     reports = _reports_by_concern(session, [r.id for r in rows])
-    return [
-        to_public(r, reports[r.id], as_utc(r.created_at)).model_dump(
-            mode="json", exclude={"follow_up_due", "follow_up_question"}
-        )
-        for r in rows
-    ]
+    return [to_public(r, reports[r.id], as_utc(r.created_at)).model_dump(mode="json") for r in rows]

@@ -234,3 +234,25 @@ export async function logAndDelete(api: Api, slug: string): Promise<string> {
   if (removed.error) throw new ApiError(removed.error);
   return logged.data.id;
 }
+
+type RecommendationCreate = components["schemas"]["RecommendationCreate"];
+
+// The safety screen: each question says which field a "yes" goes in, and its id is typed for
+// that field, so the answers make a request body without a cast.
+export async function screenedRequest(
+  api: Api,
+  yes: (question: string) => boolean,
+): Promise<Pick<RecommendationCreate, "red_flags" | "cautions">> {
+  const { data, error } = await api.GET("/v1/screening/questions");
+  if (error) throw new ApiError(error);
+  const body: Pick<RecommendationCreate, "red_flags" | "cautions"> = {
+    red_flags: [],
+    cautions: [],
+  };
+  for (const question of data.data) {
+    if (!yes(question.text)) continue;
+    if (question.answer_in === "red_flags") body.red_flags.push(question.id);
+    else body.cautions.push(question.id);
+  }
+  return body;
+}
