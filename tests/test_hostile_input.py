@@ -296,3 +296,28 @@ def test_failed_statements_log_no_password_hash_note_or_token(
     for response in (logged, signed_up):
         assert response.headers["content-type"] == PROBLEM
         assert "Traceback" not in response.text and "SELECT" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("GET", "/v1/progress/sessions/urn:uuid:{id}", None, "path.session_id"),
+        ("DELETE", "/v1/routines/{{{id}}}", None, "path.routine_id"),
+        ("GET", "/v1/checkins?from=2026-11-23T00:00:00", None, "query.from"),
+        (
+            "POST",
+            "/v1/checkins",
+            {"recorded_at": "2026-11-23T08:00:00.0000000000+00:00", "pain": 3},
+            "body.recorded_at",
+        ),
+    ],
+)
+def test_ids_and_dates_longer_than_the_contract_says_are_refused(
+    client: TestClient, user: AuthUser, method: str, path: str, body: Any, field: str
+) -> None:
+    """The contract bounds every string a client sends; forms longer than the documented
+    `maxLength` are refused by name, not accepted by a looser parser."""
+    url = path.format(id="12345678-1234-5678-1234-567812345678")
+    response = client.request(method, url, json=body, headers=user.headers)
+    problem = assert_rejected(response, field)
+    assert "at most" in json.dumps(problem)

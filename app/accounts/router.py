@@ -1,7 +1,6 @@
 """Accounts routes. They are plain `def` functions on purpose: FastAPI runs those in its
 thread pool, so Argon2 hashing and verification never block the event loop."""
 
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Form, Header, Path, Response, status
@@ -41,6 +40,7 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.openapi import located
 from app.core.ratelimit import rate_limited
+from app.core.types import Uuid
 
 router = APIRouter(tags=["accounts"])
 
@@ -318,7 +318,7 @@ def end_sign_in(
     session: SessionDep,
     user: CurrentUser,
     now: NowDep,
-    sign_in_id: Annotated[uuid.UUID, Path(description="The sign-in's `id` from the list.")],
+    sign_in_id: Annotated[Uuid, Path(description="The sign-in's `id` from the list.")],
 ) -> None:
     """Its refresh token stops working at once; an access token it holds runs out within
     minutes."""

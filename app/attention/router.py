@@ -1,4 +1,3 @@
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -13,10 +12,11 @@ from app.attention.schemas import AttentionFilter, AttentionItemPublic, Attentio
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.types import Uuid
 
 router = APIRouter(tags=["progress"])
 
-ItemId = Annotated[uuid.UUID, Path(description="Id of the attention item (a UUID).")]
+ItemId = Annotated[Uuid, Path(description="Id of the attention item (a UUID).")]
 
 
 @router.get(

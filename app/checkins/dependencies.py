@@ -1,4 +1,3 @@
-import uuid
 from typing import Annotated
 
 from fastapi import Depends, Path
@@ -9,8 +8,9 @@ from app.checkins.errors import CheckinNotFound
 from app.checkins.models import Checkin
 from app.core.db import SessionDep
 from app.core.errors import raises
+from app.core.types import Uuid
 
-CheckinId = Annotated[uuid.UUID, Path(description="Id of the check-in (a UUID).")]
+CheckinId = Annotated[Uuid, Path(description="Id of the check-in (a UUID).")]
 
 
 @raises(CheckinNotFound)

@@ -8,7 +8,7 @@ from app.care.schemas import ReferralPublic
 from app.core.clock import UtcDatetime
 from app.core.enums import Area
 from app.core.pain import PAIN_MAX, PAIN_MIN, PainBand
-from app.core.types import WHOLE_NUMBER, BoundedDatetime, text
+from app.core.types import WHOLE_NUMBER, BoundedDatetime, Uuid, text
 from app.recommendations.schemas import Caution, RedFlag, Triage
 
 MAX_NOTES = 2000
@@ -51,7 +51,7 @@ class CheckinCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [CHECKIN_EXAMPLE]})
 
-    id: uuid.UUID | None = Field(
+    id: Uuid | None = Field(
         default=None,
         description="Client-generated UUID, so retries and offline sync are safe. Omit it and "
         "the server picks one.",

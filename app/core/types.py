@@ -7,8 +7,11 @@ field on every engine, instead of an error from deep inside the database driver.
 - Datetimes carry a UTC offset and, like dates, are written in the years 2000 to 2099, so
   converting them to UTC can never overflow and nothing absurd is stored.
 - Integers and booleans in JSON bodies are exactly what JSON Schema says they are.
+- Ids, dates and datetimes are bounded in length like any other request string: as long as
+  their RFC 3339 / RFC 9562 form can be, and documented so.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -19,8 +22,10 @@ from pydantic import (
     BeforeValidator,
     Field,
     GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     Strict,
 )
+from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 # Written as a regex escape so the JSON Schema pattern and pydantic's (Rust) regex agree.
@@ -99,10 +104,49 @@ def _year_in_range(value: date) -> date:
     return value
 
 
+@dataclass(frozen=True)
+class AtMost:
+    """Annotated metadata for strings parsed into another type (an id, a date): at most
+    `length` characters as sent, documented as the string's `maxLength`."""
+
+    length: int
+
+    def _check(self, value: Any) -> Any:
+        if isinstance(value, str) and len(value) > self.length:
+            raise PydanticCustomError(
+                "string_too_long",
+                "String should have at most {max_length} characters",
+                {"max_length": self.length},
+            )
+        return value
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        documented = handler(schema)
+        documented["maxLength"] = self.length
+        return documented
+
+
+# 8-4-4-4-12 hexadecimal digits (RFC 9562's string form).
+UUID_LENGTH = 36
+# YYYY-MM-DD (RFC 3339 full-date).
+DATE_LENGTH = 10
+# YYYY-MM-DDThh:mm:ss.fffffffff+hh:mm: nanoseconds are the finest fraction a clock gives.
+DATETIME_MAX_LENGTH = 35
+
+# An id the client sends (in a path or a body).
+Uuid = Annotated[uuid.UUID, AtMost(UUID_LENGTH)]
 # An instant with a UTC offset, in the years 2000 to 2099.
 BoundedDatetime = Annotated[
     AwareDatetime,
     BeforeValidator(_written_as_text),
+    AtMost(DATETIME_MAX_LENGTH),
     AfterValidator(_year_in_range),
     Field(json_schema_extra={"pattern": YEAR_PATTERN}),
 ]
@@ -110,6 +154,7 @@ BoundedDatetime = Annotated[
 BoundedDate = Annotated[
     date,
     BeforeValidator(_written_as_text),
+    AtMost(DATE_LENGTH),
     AfterValidator(_year_in_range),
     Field(json_schema_extra={"pattern": YEAR_PATTERN}),
 ]

@@ -1,4 +1,3 @@
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response, status
@@ -11,6 +10,7 @@ from app.core.errors import problem_responses, raises
 from app.core.openapi import located
 from app.core.params import Cursor, Limit
 from app.core.replay import ReplayableDep
+from app.core.types import Uuid
 from app.outcomes import (
     privacy,  # noqa: F401  (registers the personal data)
     service,
@@ -35,7 +35,7 @@ questionnaire_router = APIRouter(
     route_class=CachedRoute, responses=NOT_MODIFIED, dependencies=[ReplayableDep]
 )
 
-ResponseId = Annotated[uuid.UUID, Path(description="Id of the PEG response (a UUID).")]
+ResponseId = Annotated[Uuid, Path(description="Id of the PEG response (a UUID).")]
 
 
 @raises(PegResponseNotFound)

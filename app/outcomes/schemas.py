@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.clock import UtcDatetime
 from app.core.pain import PAIN_MAX, PAIN_MIN
-from app.core.types import WHOLE_NUMBER, BoundedDatetime
+from app.core.types import WHOLE_NUMBER, BoundedDatetime, Uuid
 
 Answer = Annotated[int, Field(ge=PAIN_MIN, le=PAIN_MAX), WHOLE_NUMBER]
 
@@ -69,7 +69,7 @@ class PegResponseCreate(BaseModel):
         extra="forbid", json_schema_extra={"examples": [PEG_RESPONSE_EXAMPLE]}
     )
 
-    id: uuid.UUID | None = Field(
+    id: Uuid | None = Field(
         default=None,
         description="Client-generated UUID, so retries are safe. Omit it and the server picks one.",
     )

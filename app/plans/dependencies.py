@@ -1,4 +1,3 @@
-import uuid
 from typing import Annotated
 
 from fastapi import Depends, Path
@@ -6,11 +5,12 @@ from fastapi import Depends, Path
 from app.accounts.dependencies import CurrentUser
 from app.core.db import SessionDep
 from app.core.errors import raises
+from app.core.types import Uuid
 from app.plans import service
 from app.plans.errors import PlanNotFound
 from app.plans.models import Plan
 
-PlanId = Annotated[uuid.UUID, Path(description="Id of the plan (a UUID).")]
+PlanId = Annotated[Uuid, Path(description="Id of the plan (a UUID).")]
 
 
 @raises(PlanNotFound)

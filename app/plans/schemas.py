@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.core.clock import UtcDatetime
-from app.core.types import BoundedDate, StrictBoolean, omittable
+from app.core.types import BoundedDate, StrictBoolean, Uuid, omittable
 from app.plans.schedule import Weekday
 from app.safety.schemas import SafetyState
 
@@ -58,7 +58,7 @@ class PlanCreate(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [PLAN_EXAMPLE]})
 
-    routine_id: uuid.UUID = Field(description="A curated routine or one of your own.")
+    routine_id: Uuid = Field(description="A curated routine or one of your own.")
     weekdays: Weekdays
     local_time: LocalTime
     start_date: BoundedDate | None = Field(

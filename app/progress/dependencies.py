@@ -1,4 +1,3 @@
-import uuid
 from typing import Annotated
 
 from fastapi import Depends, Path
@@ -6,11 +5,12 @@ from fastapi import Depends, Path
 from app.accounts.dependencies import CurrentUser
 from app.core.db import SessionDep
 from app.core.errors import raises
+from app.core.types import Uuid
 from app.progress import service
 from app.progress.errors import SessionNotFound
 from app.progress.models import ProgressSession
 
-SessionId = Annotated[uuid.UUID, Path(description="Id of the session (a UUID).")]
+SessionId = Annotated[Uuid, Path(description="Id of the session (a UUID).")]
 
 
 @raises(SessionNotFound)

@@ -19,7 +19,7 @@ from app.core.sync import (
     SYNC_TOKEN_DESCRIPTION,
     Tombstone,
 )
-from app.core.types import WHOLE_NUMBER, BoundedDatetime, text
+from app.core.types import WHOLE_NUMBER, BoundedDatetime, Uuid, text
 from app.core.versioning import renamed
 from app.safety.schemas import GeneralGuidance
 
@@ -72,12 +72,12 @@ class SessionCreate(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [SESSION_EXAMPLE]})
 
-    id: uuid.UUID | None = Field(
+    id: Uuid | None = Field(
         default=None,
         description="Client-generated UUID, so retries and offline sync are safe. "
         "Omit it and the server picks one.",
     )
-    routine_id: uuid.UUID | None = Field(
+    routine_id: Uuid | None = Field(
         default=None, description="The routine followed: a curated one or one of your own."
     )
     area: Area = Field(description="Where the pain was.")

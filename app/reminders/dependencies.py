@@ -1,4 +1,3 @@
-import uuid
 from typing import Annotated
 
 from fastapi import Depends, Path
@@ -6,11 +5,12 @@ from fastapi import Depends, Path
 from app.accounts.dependencies import CurrentUser
 from app.core.db import SessionDep
 from app.core.errors import raises
+from app.core.types import Uuid
 from app.reminders import devices
 from app.reminders.errors import DeviceNotFound
 from app.reminders.models import Device
 
-DeviceId = Annotated[uuid.UUID, Path(description="Id of the device (a UUID).")]
+DeviceId = Annotated[Uuid, Path(description="Id of the device (a UUID).")]
 
 
 @raises(DeviceNotFound)

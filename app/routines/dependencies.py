@@ -1,4 +1,3 @@
-import uuid
 from typing import Annotated
 
 from fastapi import Depends, Path
@@ -6,11 +5,12 @@ from fastapi import Depends, Path
 from app.accounts.dependencies import CurrentUser, OptionalUser
 from app.core.db import SessionDep
 from app.core.errors import raises
+from app.core.types import Uuid
 from app.routines import service
 from app.routines.errors import CuratedRoutineReadOnly, RoutineNotFound
 from app.routines.models import Routine
 
-RoutineId = Annotated[uuid.UUID, Path(description="Id of the routine (a UUID).")]
+RoutineId = Annotated[Uuid, Path(description="Id of the routine (a UUID).")]
 
 
 @raises(RoutineNotFound)

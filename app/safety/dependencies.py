@@ -1,4 +1,3 @@
-import uuid
 from typing import Annotated
 
 from fastapi import Depends, Path
@@ -6,11 +5,12 @@ from fastapi import Depends, Path
 from app.accounts.dependencies import CurrentUser
 from app.core.db import SessionDep
 from app.core.errors import raises
+from app.core.types import Uuid
 from app.safety import service
 from app.safety.errors import ConcernNotFound
 from app.safety.models import SafetyConcern
 
-ConcernId = Annotated[uuid.UUID, Path(description="Id of the safety concern (a UUID).")]
+ConcernId = Annotated[Uuid, Path(description="Id of the safety concern (a UUID).")]
 
 
 @raises(ConcernNotFound)
