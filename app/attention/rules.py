@@ -35,6 +35,7 @@ from app.progress.pain import is_flare_up
 from app.recommendations.logic import Answers, escalation
 from app.recommendations.rules import LONG_DURATION_WEEKS
 from app.recommendations.schemas import Caution, RedFlag
+from app.recommendations.screening import clinical_label
 from app.safety import logic as safety
 from app.safety.schemas import CareTimeframe, ConcernSource, TriageLevel
 
@@ -61,6 +62,24 @@ PEG_NOT_IMPROVING_REASON = (
     "that would count as meaningful."
 )
 FLARE_UPS_REASON = "You had {count} flare-ups within {days} days: on {dates}."
+# The same findings in the third person, as the clinician report states them.
+WARNING_SIGN_FINDING = "Warning sign{s} reported: {labels}."
+PAIN_ABOVE_BASELINE_FINDING = (
+    "Pain at least {points} points above the first week's average ({baseline}/10) on {run} "
+    "check-ins in a row, up to {last}/10."
+)
+PEG_NOT_IMPROVING_FINDING = (
+    "PEG {score} at {weeks} weeks against a baseline of {baseline}: short of a meaningful "
+    "improvement ({points} point{s} and {percent}%)."
+)
+FLARE_UPS_FINDING = "{count} flare-ups within {days} days: {dates}."
+TREND_FINDINGS: dict[ConcernSource, str] = {
+    ConcernSource.DIARY_TREND: (
+        f"Severe pain (7-10) on {safety.LASTING_SEVERE_CHECKINS} or more check-ins within "
+        f"{safety.LASTING_SEVERE_WINDOW_DAYS} days."
+    ),
+    ConcernSource.PEG: "PEG score meaningfully worse than baseline (both thresholds reached).",
+}
 TRIAGE_MESSAGES: dict[CareTimeframe, str] = {
     CareTimeframe.NOW: safety.URGENT_GUIDANCE,
     CareTimeframe.TODAY: safety.SAME_DAY_GUIDANCE,
@@ -138,6 +157,8 @@ class Raised:
     referral: bool
     """Whether the answer should offer the in-person referral (never in an emergency or for a
     same-day review)."""
+    finding: str
+    """What was found, in the third person, for the clinician report."""
 
     @property
     def general_guidance(self) -> bool:
@@ -173,6 +194,10 @@ def warning_signs(days: Iterable[ScreenedDay]) -> list[Raised]:
                 key=checkin.day.isoformat(),
                 raised_on=checkin.day,
                 reason=" ".join(reasons),
+                finding=WARNING_SIGN_FINDING.format(
+                    s="" if len(checkin.red_flags) == 1 else "s",
+                    labels="; ".join(sorted(clinical_label(f) for f in checkin.red_flags)),
+                ),
                 advice=TRIAGE_MESSAGES[timeframe],
                 timeframe=timeframe,
                 # The article offers its clinic for severe pain only, never for a warning
@@ -222,6 +247,12 @@ def pain_above_baseline(checkins: Sequence[DayPain]) -> list[Raised]:
                         run=RUN_LENGTH,
                         last=checkin.pain,
                     ),
+                    finding=PAIN_ABOVE_BASELINE_FINDING.format(
+                        points=RISE_POINTS,
+                        baseline=_number(baseline),
+                        run=RUN_LENGTH,
+                        last=checkin.pain,
+                    ),
                     advice=REVIEW_ADVICE,
                     timeframe=CareTimeframe.ROUTINE,
                     referral=True,
@@ -253,6 +284,14 @@ def peg_not_improving(responses: Sequence[PegPoint], thresholds: Thresholds) -> 
                 key=f"{baseline.day.isoformat()}/{period}",
                 raised_on=response.day,
                 reason=PEG_NOT_IMPROVING_REASON.format(
+                    weeks=(response.day - baseline.day).days // 7,
+                    score=_number(round(response.total / 3, 2)),
+                    baseline=_number(round(baseline.total / 3, 2)),
+                    points=_number(float(thresholds.points)),
+                    s="" if thresholds.points == 1 else "s",
+                    percent=thresholds.percent,
+                ),
+                finding=PEG_NOT_IMPROVING_FINDING.format(
                     weeks=(response.day - baseline.day).days // 7,
                     score=_number(round(response.total / 3, 2)),
                     baseline=_number(round(baseline.total / 3, 2)),
@@ -298,6 +337,11 @@ def flare_up_clusters(days: Sequence[date]) -> list[Raised]:
                         days=FLARE_UP_WINDOW_DAYS,
                         dates=", ".join(d.isoformat() for d in window),
                     ),
+                    finding=FLARE_UPS_FINDING.format(
+                        count=FLARE_UPS,
+                        days=FLARE_UP_WINDOW_DAYS,
+                        dates=", ".join(d.isoformat() for d in window),
+                    ),
                     advice=REVIEW_ADVICE,
                     timeframe=CareTimeframe.ROUTINE,
                     referral=True,
@@ -322,6 +366,7 @@ def trend_concerns(concerns: Iterable[TrendConcern]) -> list[Raised]:
             key=c.key,
             raised_on=c.opened_on,
             reason=" ".join(c.reasons),
+            finding=TREND_FINDINGS[c.source],
             advice=safety.guidance(CareTimeframe.SOON, c.source),
             timeframe=CareTimeframe.SOON,
             referral=True,

@@ -142,6 +142,14 @@ def list_items(
     return [i for i in items if i.status is wanted]
 
 
+def evaluate_with_acknowledgement(
+    session: Session, user_id: uuid.UUID
+) -> list[tuple[Raised, datetime | None]]:
+    """Every item, most urgent first, with when it was acknowledged (None while open)."""
+    acks = _acknowledgements(session, user_id)
+    return [(r, acks.get(item_id(user_id, r))) for r in evaluate(session, user_id)]
+
+
 def acknowledge(
     session: Session, user: User, target: uuid.UUID, now: datetime
 ) -> AttentionItemPublic:

@@ -10,6 +10,8 @@ class SourceArticle(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=64, unique=True)
     title: str = Field(max_length=200)
+    # The organisation the article speaks for, as it names itself.
+    publisher: str | None = Field(default=None, max_length=200)
     disclaimer_quote: str = Field(max_length=1000)
     disclaimer: str = Field(max_length=1000)
 

@@ -348,3 +348,46 @@ WARNING_SIGNS_BY_ID: dict[RedFlag, WarningSign] = {
 CAUTIONS_BY_ID: dict[Caution, CautionQuestion] = {q.id: q for q in CAUTION_QUESTIONS}
 # The caution ids also accepted in `red_flags` (deprecated there), by their red-flag spelling.
 CAUTION_RED_FLAGS: dict[RedFlag, Caution] = {RedFlag(c.value): c for c in Caution}
+
+# Each answer as a clinician reads it, in the third person: the clinician report and its CSV
+# name what was reported by these, never by id or in the words put to the person.
+CLINICAL_LABELS: dict[RedFlag | Caution, str] = {
+    RedFlag.SADDLE_NUMBNESS: "New numbness or tingling in the saddle area (genitals, buttocks, "
+    "inner thighs)",
+    RedFlag.BLADDER_BOWEL_CHANGE: "New bladder or bowel problems since the back pain began",
+    RedFlag.SEXUAL_DYSFUNCTION: "New change in sexual function since the back pain began",
+    RedFlag.BOTH_LEGS_NUMB_OR_WEAK: "Numbness, tingling or weakness in both legs",
+    RedFlag.BOTH_LEGS_PAIN: "Pain in both legs",
+    RedFlag.LEG_WEAKNESS_WORSENING: "Worsening weakness in one leg",
+    RedFlag.DIFFICULTY_WALKING: "Legs unsteady or hard to control when walking",
+    RedFlag.CHEST_PAIN: "Chest pain with the back pain",
+    RedFlag.MAJOR_TRAUMA: "Back pain began after serious trauma",
+    RedFlag.FEVER_OR_UNWELL: "High temperature (38°C or more) with the back pain",
+    RedFlag.UNEXPLAINED_WEIGHT_LOSS: "Unexplained weight loss in recent months",
+    RedFlag.NEW_LUMP_OR_DEFORMITY: "New lump, swelling or change in the shape of the back",
+    RedFlag.NIGHT_PAIN: "Back pain worse at night",
+    RedFlag.PAIN_AT_REST: "Back pain not eased by rest or lying down",
+    RedFlag.COUGH_SNEEZE_STRAIN_PAIN: "Back pain worse on coughing, sneezing or straining",
+    RedFlag.PAIN_UNCHANGED_BY_MOVEMENT: "Back pain unchanged by movement or position",
+    RedFlag.FALL_OR_MINOR_INJURY: "Back pain began after a fall or minor injury",
+    RedFlag.CANCER_HISTORY: "History of cancer",
+    RedFlag.RECENT_INFECTION: "Infection in the last 3 months",
+    RedFlag.INJECTED_DRUGS: "Injected drugs in the last year",
+    RedFlag.RECENT_SPINAL_PROCEDURE: "Spinal operation, injection or procedure in the last "
+    "3 months",
+    RedFlag.WEAKENED_IMMUNE_SYSTEM: "Weakened immune system",
+    RedFlag.LONG_TERM_STEROIDS: "Oral steroids for 3 months or more",
+    RedFlag.LEG_WEAKNESS_BOTH_OR_WORSENING: "Weakness, numbness or tingling in both legs, or "
+    "worsening leg weakness (earlier combined question)",
+    RedFlag.NIGHT_OR_REST_PAIN: "Back pain worse at night or not eased by rest (earlier "
+    "combined question)",
+    Caution.OSTEOPOROSIS: "Osteoporosis",
+    Caution.LEG_PAIN_BELOW_KNEE: "Pain or tingling down one leg below the knee (sciatica)",
+}
+
+
+def clinical_label(answer_id: str) -> str:
+    """The clinician's words for a warning-sign or caution id (caution ids read as cautions)."""
+    if answer_id in CAUTIONS_BY_ID:
+        return CLINICAL_LABELS[Caution(answer_id)]
+    return CLINICAL_LABELS[RedFlag(answer_id)]
