@@ -1,12 +1,14 @@
-"""The clinician report: a real PDF with plotted charts and a text layer holding the person's
-figures (read back with poppler's pdftotext, its first page rendered to PNG with pdftoppm into
-test-artifacts/), CSV by Accept or `format`, and the period's bounds."""
+"""The clinician report: a real PDF whose text layer (read back with poppler's pdftotext) holds
+the person's figures, the alerts box first on page 1, the definitions and the charts' axes and
+legends (vector charts, their text kept as text); every page rendered to PNG with pdftoppm into
+test-artifacts/ to be looked at. CSV by Accept or `format`, and the period's bounds."""
 
 import csv
 import io
+import math
 import shutil
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -58,39 +60,44 @@ def diary(client: TestClient, alice: AuthUser) -> AuthUser:
     return alice
 
 
-def pdf_text(pdf: bytes, tmp_path: Path, name: str) -> str:
-    """The PDF's text layer; its first page goes to test-artifacts/<name>.png."""
+def pdf_pages(pdf: bytes, tmp_path: Path, name: str) -> list[str]:
+    """The text layer of each page, whitespace collapsed; every page is rendered to
+    test-artifacts/<name>-<n>.png to be looked at."""
     if shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None:
         missing_tool("poppler-utils (pdftotext, pdftoppm) is not installed")
     source = tmp_path / "report.pdf"
     source.write_bytes(pdf)
     ARTIFACTS.mkdir(exist_ok=True)
+    for old in ARTIFACTS.glob(f"{name}-*.png"):
+        old.unlink()
     subprocess.run(
-        [
-            "pdftoppm",
-            "-png",
-            "-r",
-            "80",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            str(source),
-            str(ARTIFACTS / name),
-        ],
+        ["pdftoppm", "-png", "-r", "80", str(source), str(ARTIFACTS / name)],
         check=True,
         timeout=60,
     )
-    png = (ARTIFACTS / f"{name}.png").read_bytes()
-    assert png.startswith(b"\x89PNG") and len(png) > 20_000
-    return subprocess.run(
+    text = subprocess.run(
         ["pdftotext", "-layout", str(source), "-"],
         check=True,
         capture_output=True,
         text=True,
         timeout=60,
     ).stdout
+    pages = [" ".join(page.split()) for page in text.split("\f") if page.strip()]
+    pngs = sorted(ARTIFACTS.glob(f"{name}-*.png"))
+    assert len(pngs) == len(pages) >= 2
+    for png in pngs:
+        data = png.read_bytes()
+        assert data.startswith(b"\x89PNG") and len(data) > 20_000
+    return pages
+
+
+def in_order(text: str, *parts: str) -> None:
+    """Each part is in the text, after the one before it."""
+    at = 0
+    for part in parts:
+        found = text.find(part, at)
+        assert found >= 0, f"{part!r} not found after position {at}: {text[at : at + 300]!r}"
+        at = found + len(part)
 
 
 @pytest.mark.slow
@@ -104,7 +111,7 @@ def test_the_pdf_holds_the_persons_figures(
         "back-pain-report-2026-11-01-to-2026-11-24.pdf" in response.headers["content-disposition"]
     )
     assert response.content.startswith(b"%PDF-")
-    text = " ".join(pdf_text(response.content, tmp_path, "report-page-1").split())
+    text = " ".join(pdf_pages(response.content, tmp_path, "report"))
     assert "Back pain diary report" in text
     assert "Period: 2026-11-01 to 2026-11-24 (24 days, days counted in America/Chicago)" in text
     assert "Check-ins: 19 of 24 days (79%)" in text
@@ -119,52 +126,187 @@ def test_the_pdf_holds_the_persons_figures(
 
 
 @pytest.mark.slow
-def test_the_report_keeps_a_replaced_warning_sign_and_the_safety_state(
+def test_page_one_opens_with_the_alerts_then_the_summary(
     client: TestClient, diary: AuthUser, tmp_path: Path
 ) -> None:
-    morning = {
-        "recorded_at": "2026-11-20T08:00:00-06:00",
-        "pain": 5,
-        "red_flags": ["saddle_numbness"],
-    }
-    evening = {"recorded_at": "2026-11-20T21:00:00-06:00", "pain": 3}
-    for body in (morning, evening):
+    """The person by name and birth year, then the alerts box: every warning sign with its
+    date, urgency and the advice given, in a clinician's words, red flags apart from cautions;
+    then the summary, the items for review and the definitions."""
+    profile = {"display_name": "Alice Moreau", "birth_year": 1961}
+    assert client.patch("/v1/me", json=profile, headers=diary.headers).status_code == 200
+    answers = [
+        {"recorded_at": "2026-11-20T08:00:00-06:00", "pain": 5, "red_flags": ["saddle_numbness"]},
+        # Replaces the morning's check-in; the saddle numbness stays reported.
+        {"recorded_at": "2026-11-20T21:00:00-06:00", "pain": 3},
+        {
+            "recorded_at": "2026-11-21T20:00:00-06:00",
+            "pain": 3,
+            "red_flags": ["cancer_history"],
+            "cautions": ["leg_pain_below_knee"],
+        },
+    ]
+    for body in answers:
         assert client.post("/v1/checkins", json=body, headers=diary.headers).status_code == 201
     response = client.get("/v1/me/report", params=PERIOD, headers=diary.headers)
-    text = " ".join(pdf_text(response.content, tmp_path, "report-safety-page-1").split())
-    assert "Safety state now: 2 concern(s) open, exercise on hold." in text
-    assert "Open since 2026-11-20 (checkin, be seen now)" in text
-    assert (
-        '2026-11-20 (checkin, be seen now): yes to "Do you have new numbness or tingling around '
-        'your genitals, buttocks or inner thighs?". Advice given: Get medical help now' in text
+    pages = pdf_pages(response.content, tmp_path, "report-alerts")
+    first = pages[0]
+    in_order(
+        first,
+        "Back pain diary report",
+        "Name: Alice Moreau",
+        "Birth year: 1961",
+        "Period: 2026-11-01 to 2026-11-24",
+        "Alerts: warning signs reported in this period",
+        "Red flags (warning signs)",
+        "2026-11-09 Urgent, same day: be seen today (reported in a check-in)",
+        "Back pain worse at night.",
+        "Advice given: \u201cPlease have a doctor check you today",
+        "2026-11-20 Emergency: be seen now (reported in a check-in)",
+        "New numbness or tingling in the saddle area (genitals, buttocks, inner thighs).",
+        "Advice given: \u201cGet medical help now",
+        "2026-11-21",
+        "History of cancer.",
+        "Advice given:",
+        "Severe pain and PEG worsening",
+        "None.",
+        "Cautions",
+        "2026-11-21: Pain or tingling down one leg below the knee (sciatica).",
+        "Open now",
+        "exercise on hold",
+        "Summary",
+        "Warning signs reported on 3 days; the most urgent: Emergency: be seen now on 2026-11-20.",
+        "Items for review",
     )
-    assert '2026-11-09 (checkin, be seen today): yes to "Is your back pain worse' in text
-    rows = list(
-        csv.DictReader(
-            io.StringIO(
-                client.get(
-                    "/v1/me/report", params={**PERIOD, "format": "csv"}, headers=diary.headers
-                ).text
-            )
-        )
+    assert first.count("Alerts:") == 1
+    # A clinician reads the findings in the third person; the advice is quoted as given.
+    whole = " ".join(pages)
+    assert "You have had cancer" not in whole
+    assert "You have new numbness" not in whole
+    in_order(
+        whole,
+        "Definitions",
+        "Pain scale: 0-10, 0 = no pain, 10 = worst imaginable pain",
+        "Flare-up: A session whose pain rose by 2 points or more",
+        "PEG: The score is the mean of the three answers (0 to 10); higher is worse.",
+        "a change of 1 point and 30% or more",
+        "Krebs EE",
+        "doi:10.1007/s11606-009-0981-1",
+        "Points threshold: Reed DE 2nd",
+        "doi:10.1016/j.jpain.2023.07.028",
+        "Percent threshold: Dworkin RH",
+        "doi:10.1016/j.jpain.2007.09.005",
     )
-    twentieth = rows[19]
-    assert (twentieth["checkin_pain"], twentieth["safety_screen_yes"], twentieth["urgency"]) == (
+    csv_response = client.get(
+        "/v1/me/report", params={**PERIOD, "format": "csv"}, headers=diary.headers
+    )
+    rows = list(csv.DictReader(io.StringIO(csv_response.text)))
+    twentieth, twenty_first = rows[19], rows[20]
+    assert (twentieth["checkin_pain"], twentieth["warning_signs"], twentieth["urgency"]) == (
         "3",
-        "saddle_numbness",
-        "now",
+        "New numbness or tingling in the saddle area (genitals, buttocks, inner thighs).",
+        "Emergency: be seen now",
+    )
+    assert twentieth["advice_given"].startswith("Get medical help now")
+    assert (twenty_first["warning_signs"], twenty_first["cautions"]) == (
+        "History of cancer.",
+        "Pain or tingling down one leg below the knee (sciatica)",
     )
 
 
 @pytest.mark.slow
-def test_an_empty_period_still_makes_a_report(
+def test_the_charts_name_months_label_axes_and_explain_every_mark(
+    client: TestClient, diary: AuthUser, tmp_path: Path
+) -> None:
+    body = {"recorded_at": "2026-11-20T08:00:00-06:00", "pain": 5, "red_flags": ["saddle_numbness"]}
+    assert client.post("/v1/checkins", json=body, headers=diary.headers).status_code == 201
+    response = client.get("/v1/me/report", params=PERIOD, headers=diary.headers)
+    text = " ".join(pdf_pages(response.content, tmp_path, "report-charts"))
+    # Ticks every 3 days from the first, named by month; "22" alone or "2026-Dec" never.
+    for tick in ("1 Nov 2026", "4 Nov 2026", "19 Nov 2026", "22 Nov 2026"):
+        assert tick in text
+    assert "2026-Dec" not in text and "Dec" not in text
+    for label in ("Date", "Pain (0-10)", "PEG (0-10, higher = worse)"):
+        assert label in text
+    for entry in (
+        "Check-in pain",
+        "Session: pain before",
+        "Session: pain after",
+        "Flare-up day",
+        "Warning sign (Emergency: be seen now)",
+        "Warning sign (Urgent, same day: be seen today)",
+        "PEG score",
+        "Baseline",
+        "Meaningful improvement",
+        "Meaningful worsening",
+    ):
+        assert entry in text, entry
+
+
+@pytest.mark.slow
+def test_a_long_period_is_named_by_month(
+    client: TestClient, alice: AuthUser, tmp_path: Path
+) -> None:
+    for when in ("2026-06-10T12:00:00Z", "2026-11-20T12:00:00Z"):
+        body = {"recorded_at": when, "pain": 4}
+        assert client.post("/v1/checkins", json=body, headers=alice.headers).status_code == 201
+    params = {"from": "2026-06-01", "to": "2026-11-24"}
+    response = client.get("/v1/me/report", params=params, headers=alice.headers)
+    text = " ".join(pdf_pages(response.content, tmp_path, "report-months"))
+    for month in ("Jul 2026", "Aug 2026", "Sep 2026", "Oct 2026", "Nov 2026"):
+        assert month in text
+
+
+@pytest.mark.parametrize(
+    ("days", "join", "breaks"),
+    [
+        ([1, 2, 3], 1, 0),
+        ([1, 2, 4], 1, 1),
+        # Six weeks without a check-in is a gap, never a straight line across it.
+        ([1, 2, 44, 45], 1, 1),
+        ([1, 3, 5], 1, 2),
+        ([1, 8, 22], 14, 0),
+        ([1, 8, 23], 14, 1),
+        ([], 1, 0),
+    ],
+)
+def test_a_line_breaks_where_readings_are_missing(days: list[int], join: int, breaks: int) -> None:
+    from app.reports.charts import with_gaps
+
+    points = [(date(2026, 9, 1) + timedelta(days=d), 3.0) for d in days]
+    xs, ys = with_gaps(points, join)
+    assert sum(math.isnan(x) for x in xs) == sum(math.isnan(y) for y in ys) == breaks
+    assert len(xs) == len(days) + breaks
+
+
+@pytest.mark.slow
+def test_an_empty_period_says_none_and_names_the_article(
     client: TestClient, alice: AuthUser, tmp_path: Path
 ) -> None:
     response = client.get("/v1/me/report", headers=alice.headers)
     assert response.status_code == 200
-    text = " ".join(pdf_text(response.content, tmp_path, "report-empty-page-1").split())
+    pages = pdf_pages(response.content, tmp_path, "report-empty")
+    text = " ".join(pages)
+    # Without a display name the person is named by their email.
+    assert f"Name: {alice.email}" in pages[0]
+    assert "Birth year" not in text
     assert "Period: 2026-10-26 to 2026-11-24 (30 days" in text
-    assert "No sessions logged in this period." in text
+    in_order(
+        pages[0],
+        "Red flags (warning signs) None.",
+        "Severe pain and PEG worsening None.",
+        "Cautions (no urgency of their own; moves they could aggravate are held back) None.",
+        "Open now No concern open; exercise allowed.",
+        "Summary Warning signs reported: none.",
+        "Items for review",
+        "None.",
+    )
+    for section in ("PEG responses", "Flare-ups", "Moves done"):
+        in_order(text, section, "None.")
+    assert "No pain recorded in this period" in text
+    assert (
+        "The moves come from \u201cBack Pain Relief: Exercises & Stretches That Can Help With "
+        "Back Pain\u201d, Illinois Pain & Spine Institute." in text
+    )
 
 
 def test_csv_by_accept_or_format(client: TestClient, diary: AuthUser) -> None:
@@ -180,8 +322,33 @@ def test_csv_by_accept_or_format(client: TestClient, diary: AuthUser) -> None:
     rows = list(csv.DictReader(io.StringIO(by_accept.text)))
     assert len(rows) == 24
     assert rows[0]["date"] == "2026-11-01" and rows[0]["checkin_pain"] == "5"
+    assert list(rows[0]) == [
+        "date",
+        "checkin_pain",
+        "checkin_areas",
+        "sessions",
+        "session_pain_before",
+        "session_pain_after",
+        "moves",
+        "flare_up",
+        "peg_pain",
+        "peg_enjoyment",
+        "peg_activity",
+        "peg_score",
+        "warning_signs",
+        "other_alerts",
+        "cautions",
+        "urgency",
+        "advice_given",
+        "notes",
+    ]
     ninth = rows[8]
-    assert ninth["safety_screen_yes"] == "night_pain"
+    assert (ninth["warning_signs"], ninth["cautions"], ninth["urgency"]) == (
+        "Back pain worse at night.",
+        "",
+        "Urgent, same day: be seen today",
+    )
+    assert ninth["advice_given"].startswith("Please have a doctor check you today")
     # A note that looks like a formula stays text in a spreadsheet.
     assert ninth["notes"] == "'=cmd|' /C calc'!A0"
     twelfth = rows[11]
@@ -190,7 +357,13 @@ def test_csv_by_accept_or_format(client: TestClient, diary: AuthUser) -> None:
         "2",
         "yes",
     )
-    assert rows[15]["peg_score"] == "4.0"
+    sixteenth = rows[15]
+    assert [sixteenth[f"peg_{item}"] for item in ("pain", "enjoyment", "activity", "score")] == [
+        "4",
+        "4",
+        "4",
+        "4.0",
+    ]
     assert rows[-1]["checkin_pain"] == ""
 
 

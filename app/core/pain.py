@@ -13,6 +13,9 @@ from enum import StrEnum
 
 PAIN_MIN = 0
 PAIN_MAX = 10
+# What the ends of the scale mean, as the check-ins ask it.
+ANCHOR_MIN = "no pain"
+ANCHOR_MAX = "worst imaginable pain"
 
 
 class PainBand(StrEnum):

@@ -1,9 +1,25 @@
-"""The report's charts, drawn by matplotlib's Agg backend (no display, no pyplot state) with
-the DejaVu fonts matplotlib ships, so nothing is downloaded. Call from a worker thread, never
-on the event loop: drawing takes tens of milliseconds."""
+"""The report's charts, drawn by matplotlib (no display, no pyplot state) as SVG with its text
+kept as text, so the PDF embeds them as vector drawings whose tick labels, axis labels and
+legends are in the document's text layer. The DejaVu fonts matplotlib ships are used, so nothing
+is downloaded. Call from a worker thread, never on the event loop: drawing takes tens of
+milliseconds.
+
+What the charts promise a reader:
+
+- The date axis names months ("3 Nov 2026", or "Nov 2026" over long periods) and is labelled.
+- Every kind of mark has a legend entry, flare-up days and warning-sign days included.
+- A line joins two readings only when nothing is missing between them: check-ins on consecutive
+  days (`CHECKIN_JOIN_DAYS`), PEG responses no more than `PEG_JOIN_DAYS` apart (the PEG is asked
+  weekly; one missed week is still joined). A longer gap is drawn as a gap. Both inferred: the
+  service's own rule that a line stands for readings, not for a guess between them.
+"""
 
 import io
+import math
+import re
 import threading
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import date, datetime, time, timedelta
 
 import matplotlib
@@ -11,93 +27,174 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.dates import DayLocator, MonthLocator, date2num, num2date
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-from app.reports.data import ReportData
+from app.core import pain
+from app.reports.data import ReportData, urgency_words
+from app.safety.schemas import CareTimeframe
 
 # Matplotlib's font cache and text layout are not safe to share between threads.
 _LOCK = threading.Lock()
-SIZE_INCHES = (7.0, 2.6)
-DPI = 150
-FONT = {"family": "DejaVu Sans", "size": 8}
+SIZE_INCHES = (7.0, 2.9)
+FONT_FAMILY = "DejaVu Sans"
+FONT = {"family": FONT_FAMILY, "size": 8}
+CHECKIN_JOIN_DAYS = 1
+PEG_JOIN_DAYS = 14
+# Over this many days, ticks fall on the first of each month.
+MONTH_TICKS_AFTER_DAYS = 92
+MAX_DAY_TICKS = 8
+WARNING_COLOURS: dict[CareTimeframe | None, str] = {
+    CareTimeframe.NOW: "#b00020",
+    CareTimeframe.TODAY: "#e65100",
+    CareTimeframe.SOON: "#c9a400",
+    None: "#777777",
+}
+_METADATA = re.compile(rb"<metadata>.*?</metadata>", re.DOTALL)
 
 
-def _png(figure: Figure) -> bytes:
+def _style() -> AbstractContextManager[None]:
+    # SVG text stays text (not paths), in the font the PDF registers under the same name.
+    return matplotlib.rc_context(
+        {"svg.fonttype": "none", "font.family": FONT_FAMILY, "font.size": 8}
+    )
+
+
+def _svg(figure: Figure) -> bytes:
     buffer = io.BytesIO()
-    FigureCanvasAgg(figure).print_png(buffer)
-    return buffer.getvalue()
+    FigureCanvasSVG(figure).print_svg(buffer)
+    # The PDF has its own metadata; fpdf2 does not read SVG's.
+    return _METADATA.sub(b"", buffer.getvalue())
 
 
-def _x(days: list[date]) -> list[float]:
-    """Days as matplotlib's date numbers, each at noon so a point sits in the middle of its day."""
-    return [float(date2num(datetime.combine(d, time(12)))) for d in days]
+def _x(day: date) -> float:
+    """A day as matplotlib's date number, at noon so a point sits in the middle of its day."""
+    return float(date2num(datetime.combine(day, time(12))))
+
+
+def with_gaps(
+    points: Sequence[tuple[date, float]], join_days: int
+) -> tuple[list[float], list[float]]:
+    """The points as x and y, with a break (NaN) wherever two readings are more than
+    `join_days` apart, so the line stops there instead of running straight across the gap."""
+    xs: list[float] = []
+    ys: list[float] = []
+    previous: date | None = None
+    for day, value in sorted(points):
+        if previous is not None and (day - previous).days > join_days:
+            xs.append(math.nan)
+            ys.append(math.nan)
+        xs.append(_x(day))
+        ys.append(value)
+        previous = day
+    return xs, ys
+
+
+def _day_label(value: float, _pos: int | None = None) -> str:
+    day = num2date(value)
+    return f"{day.day} {day:%b %Y}"
+
+
+def _month_label(value: float, _pos: int | None = None) -> str:
+    return f"{num2date(value):%b %Y}"
 
 
 def _axes(figure: Figure, data: ReportData, ylabel: str) -> Axes:
     axes = figure.add_subplot(1, 1, 1)
     start = datetime.combine(data.date_from, time())
     end = datetime.combine(data.date_to, time()) + timedelta(days=1)
-    axes.set_xlim(date2num(start), date2num(end))
-    axes.set_ylim(-0.3, 10.3)
+    axes.set_xlim(float(date2num(start)), float(date2num(end)))
+    axes.set_ylim(-0.3, 10.6)
     axes.set_yticks(range(0, 11, 2))
     axes.set_ylabel(ylabel, fontdict=FONT)
+    axes.set_xlabel("Date", fontdict=FONT)
     axes.grid(True, linewidth=0.4, alpha=0.5)
-    locator = AutoDateLocator()
-    axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    if data.days > MONTH_TICKS_AFTER_DAYS:
+        axes.xaxis.set_major_locator(MonthLocator())
+        axes.xaxis.set_major_formatter(FuncFormatter(_month_label))
+    else:
+        axes.xaxis.set_major_locator(DayLocator(interval=math.ceil(data.days / MAX_DAY_TICKS)))
+        axes.xaxis.set_major_formatter(FuncFormatter(_day_label))
     axes.tick_params(labelsize=7)
     return axes
 
 
+def _finish(figure: Figure, axes: Axes, title: str, empty: str | None) -> bytes:
+    axes.set_title(title, fontdict={**FONT, "size": 9})
+    if empty is not None:
+        axes.text(0.5, 0.5, empty, transform=axes.transAxes, ha="center", va="center", fontsize=8)
+    handles, labels = axes.get_legend_handles_labels()
+    if handles:
+        figure.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=7)
+    return _svg(figure)
+
+
 def pain_chart(data: ReportData) -> bytes:
-    """Daily pain from check-ins as a line, sessions' pain before and after as markers."""
-    with _LOCK:
-        figure = Figure(figsize=SIZE_INCHES, dpi=DPI, layout="constrained")
+    """Daily check-in pain, sessions' pain before and after, flare-up days and the days a
+    warning sign was reported, as SVG."""
+    with _LOCK, _style():
+        figure = Figure(figsize=SIZE_INCHES, layout="constrained")
         axes = _axes(figure, data, "Pain (0-10)")
-        days: list[date] = sorted(data.checkin_pain)
-        if days:
-            axes.plot(
-                _x(days),
-                [data.checkin_pain[d] for d in days],
-                marker="o",
-                markersize=3,
-                linewidth=1.2,
-                label="Check-in pain",
+        if data.checkin_pain:
+            xs, ys = with_gaps(
+                [(d, float(p)) for d, p in data.checkin_pain.items()], CHECKIN_JOIN_DAYS
             )
+            axes.plot(xs, ys, marker="o", markersize=3, linewidth=1.2, label="Check-in pain")
         if data.sessions:
             axes.scatter(
-                _x([s.day for s in data.sessions]),
+                [_x(s.day) for s in data.sessions],
                 [s.pain_before for s in data.sessions],
                 marker="^",
                 s=14,
-                label="Session: before",
+                color="tab:green",
+                label="Session: pain before",
             )
             axes.scatter(
-                _x([s.day for s in data.sessions]),
+                [_x(s.day) for s in data.sessions],
                 [s.pain_after for s in data.sessions],
                 marker="v",
                 s=14,
-                label="Session: after",
+                color="tab:orange",
+                label="Session: pain after",
             )
-        for day in data.flare_up_days:
-            axes.axvline(_x([day])[0], color="tab:red", linewidth=0.6, alpha=0.5)
-        axes.set_title("Pain", fontdict={**FONT, "size": 9})
-        if days or data.sessions:
-            axes.legend(fontsize=7, loc="upper left")
-        return _png(figure)
+        for index, day in enumerate(data.flare_up_days):
+            axes.axvline(
+                _x(day),
+                color="tab:red",
+                linestyle="--",
+                linewidth=0.7,
+                alpha=0.6,
+                label="Flare-up day" if index == 0 else None,
+            )
+        labelled: set[CareTimeframe | None] = set()
+        for alert in data.red_flag_alerts:
+            first = alert.timeframe not in labelled
+            labelled.add(alert.timeframe)
+            axes.scatter(
+                [_x(alert.day)],
+                [10.2],
+                marker="X",
+                s=36,
+                color=WARNING_COLOURS[alert.timeframe],
+                label=f"Warning sign ({urgency_words(alert.timeframe)})" if first else None,
+                zorder=3,
+            )
+        empty = None if data.checkin_pain or data.sessions else "No pain recorded in this period"
+        return _finish(figure, axes, "Pain", empty)
 
 
 def peg_chart(data: ReportData) -> bytes:
-    """PEG scores with the baseline and the meaningful-improvement line."""
-    with _LOCK:
-        figure = Figure(figsize=SIZE_INCHES, dpi=DPI, layout="constrained")
-        axes = _axes(figure, data, "PEG score (0-10)")
+    """PEG scores with the baseline and the lines a meaningful change crosses, as SVG."""
+    with _LOCK, _style():
+        figure = Figure(figsize=SIZE_INCHES, layout="constrained")
+        axes = _axes(figure, data, "PEG (0-10, higher = worse)")
         if data.peg:
+            xs, ys = with_gaps([(p.day, p.score) for p in data.peg], PEG_JOIN_DAYS)
             axes.plot(
-                _x([p.day for p in data.peg]),
-                [p.score for p in data.peg],
+                xs,
+                ys,
                 marker="o",
                 markersize=3,
                 linewidth=1.2,
@@ -105,23 +202,27 @@ def peg_chart(data: ReportData) -> bytes:
                 label="PEG score",
             )
         if data.peg_baseline is not None:
-            axes.axhline(
-                data.peg_baseline, color="grey", linestyle="--", linewidth=0.8, label="Baseline"
-            )
+            baseline = data.peg_baseline
+            axes.axhline(baseline, color="grey", linestyle="--", linewidth=0.8, label="Baseline")
             thresholds = data.peg_thresholds
             if thresholds is not None:
-                # Meaningfully better: down by both the points and the percent of the baseline.
-                drop = max(float(thresholds.points), data.peg_baseline * thresholds.percent / 100)
-                if data.peg_baseline - drop >= 0:
+                # A meaningful change reaches both the points and the percent of the baseline.
+                step = max(float(thresholds.points), baseline * thresholds.percent / 100)
+                if baseline - step >= 0:
                     axes.axhline(
-                        data.peg_baseline - drop,
+                        baseline - step,
                         color="tab:green",
                         linestyle=":",
                         linewidth=0.8,
-                        label="Meaningfully better than baseline",
+                        label="Meaningful improvement",
                     )
-            axes.legend(fontsize=7, loc="upper left")
-        axes.set_title(
-            "PEG (pain, enjoyment of life, general activity)", fontdict={**FONT, "size": 9}
-        )
-        return _png(figure)
+                if baseline + step <= pain.PAIN_MAX:
+                    axes.axhline(
+                        baseline + step,
+                        color="tab:red",
+                        linestyle=":",
+                        linewidth=0.8,
+                        label="Meaningful worsening",
+                    )
+        empty = None if data.peg else "No PEG questionnaire answered in this period"
+        return _finish(figure, axes, "PEG (pain, enjoyment of life, general activity)", empty)

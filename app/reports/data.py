@@ -1,27 +1,105 @@
 """What a report says, gathered from the domains it reads, as plain data."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlmodel import Session
 
 from app.accounts.models import User
 from app.attention import service as attention
-from app.attention.rules import DayPain, flare_up_days
-from app.attention.schemas import AttentionFilter
+from app.attention.rules import TREND_FINDINGS, AttentionKind, DayPain, flare_up_days
 from app.care import service as care_service
+from app.care.errors import ArticleNotLoaded
 from app.checkins import service as checkins
+from app.checkins.models import Checkin
+from app.core import pain
 from app.outcomes import scoring
 from app.outcomes import service as outcomes
 from app.outcomes.errors import QuestionnaireNotLoaded
 from app.outcomes.scoring import Thresholds
 from app.progress import service as progress
-from app.progress.pain import is_flare_up
+from app.progress.pain import FLARE_UP_RISE_POINTS, is_flare_up
 from app.recommendations.schemas import Caution, RedFlag
-from app.recommendations.screening import CAUTIONS_BY_ID, WARNING_SIGNS_BY_ID
+from app.recommendations.screening import CAUTIONS_BY_ID, WARNING_SIGNS_BY_ID, clinical_label
 from app.safety import logic as safety_logic
 from app.safety import service as safety
-from app.safety.schemas import CareTimeframe, SafetyState
+from app.safety.schemas import CareTimeframe, ConcernSource, SafetyState
+
+# How soon each timeframe sent the person, as the report states it to a clinician.
+URGENCY_TIERS: dict[CareTimeframe, str] = {
+    CareTimeframe.NOW: "Emergency",
+    CareTimeframe.TODAY: "Urgent, same day",
+    CareTimeframe.SOON: "Soon, within days",
+    CareTimeframe.ROUTINE: "Routine review",
+}
+NOT_ESCALATED = "Not escalated"
+NO_ADVICE = "None: the safety screen's rules did not call for care with these answers."
+SOURCE_WORDS: dict[str, str] = {
+    ConcernSource.CHECKIN: "check-in",
+    ConcernSource.RECOMMENDATION: "exercise recommendation",
+    ConcernSource.SESSION: "exercise session",
+    ConcernSource.PEG: "PEG questionnaire",
+    ConcernSource.DIARY_TREND: "pain diary",
+}
+# The service's own flare-up rule (app.progress.pain, app.attention.rules), in a clinician's
+# words.
+FLARE_UP_DEFINITION = (
+    f"A session whose pain rose by {FLARE_UP_RISE_POINTS} points or more, or rose into the "
+    f"severe band ({pain.SEVERE_FROM}-{pain.PAIN_MAX}); or a day whose check-in pain rose the "
+    "same way from the previous day's check-in. The service's own rule (inferred)."
+)
+# A reference ends at its DOI; the rest of a seed source says how the service uses it.
+_REFERENCE = re.compile(r"^(.*?doi:\S+?)\.(\s|$)")
+
+
+def urgency_words(timeframe: CareTimeframe | None) -> str:
+    """ "Emergency: be seen now", "Urgent, same day: be seen today", ..."""
+    if timeframe is None:
+        return NOT_ESCALATED
+    if timeframe is CareTimeframe.ROUTINE:
+        return URGENCY_TIERS[timeframe] + ": book a review"
+    return f"{URGENCY_TIERS[timeframe]}: be seen {safety_logic.TIMEFRAME_WORDS[timeframe]}"
+
+
+def reference(source: str) -> str:
+    """The bibliographic part of a seed's source text (up to its DOI), or all of it."""
+    found = _REFERENCE.match(source)
+    return found.group(1) if found else source
+
+
+class AlertKind(StrEnum):
+    RED_FLAG = "red_flag"
+    PAIN_OR_PEG = "pain_or_peg"
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A warning sign, or severe pain or a PEG worsening, reported on a day, with how soon it
+    sent the person and the advice they were given, in a clinician's words."""
+
+    day: date
+    kind: AlertKind
+    finding: str
+    source: str
+    timeframe: CareTimeframe | None
+    advice: str
+    red_flags: tuple[str, ...] = ()
+
+    @property
+    def urgency(self) -> str:
+        return urgency_words(self.timeframe)
+
+
+@dataclass(frozen=True)
+class CautionLine:
+    day: date
+    caution_id: str
+
+    @property
+    def label(self) -> str:
+        return clinical_label(self.caution_id)
 
 
 @dataclass(frozen=True)
@@ -29,22 +107,6 @@ class ScreenAnswer:
     day: date
     question_id: str
     question: str
-
-
-@dataclass(frozen=True)
-class SafetyLine:
-    """Something reported that called for care, kept even if its check-in was replaced."""
-
-    day: date
-    source: str
-    questions: list[str]
-    timeframe: CareTimeframe
-    advice: str
-
-    @property
-    def urgency(self) -> str:
-        """How soon, in the words the service uses for it."""
-        return "be seen " + safety_logic.TIMEFRAME_WORDS[self.timeframe]
 
 
 @dataclass(frozen=True)
@@ -69,14 +131,37 @@ class PegLine:
 @dataclass(frozen=True)
 class AttentionLine:
     raised_on: date
-    kind: str
-    reason: str
+    kind: AttentionKind
+    finding: str
+    timeframe: CareTimeframe
+    advice: str
     acknowledged: bool
+
+    @property
+    def urgency(self) -> str:
+        return urgency_words(self.timeframe)
+
+
+@dataclass(frozen=True)
+class PegDefinition:
+    """What the report says of the PEG, from the questionnaire's seed."""
+
+    scoring: str
+    citation: str
+    points_source: str
+    percent_source: str
+
+
+@dataclass(frozen=True)
+class Article:
+    title: str
+    publisher: str | None
 
 
 @dataclass
 class ReportData:
     person: str
+    birth_year: int | None
     timezone: str
     date_from: date
     date_to: date
@@ -90,9 +175,12 @@ class ReportData:
     peg_thresholds: Thresholds | None = None
     flare_up_days: list[date] = field(default_factory=list)
     screen_answers: list[ScreenAnswer] = field(default_factory=list)
-    safety_reports: list[SafetyLine] = field(default_factory=list)
     safety: SafetyState | None = None
+    alerts: list[Alert] = field(default_factory=list)
+    cautions: list[CautionLine] = field(default_factory=list)
     attention: list[AttentionLine] = field(default_factory=list)
+    peg_definition: PegDefinition | None = None
+    article: Article | None = None
     disclaimer: str = ""
 
     @property
@@ -111,10 +199,18 @@ class ReportData:
         points = f"{float(t.points):g}"
         return f"a change of {points} point{'' if t.points == 1 else 's'} and {t.percent}% or more"
 
-    def urgency_on(self, day: date) -> str:
-        """The most urgent timeframe reported that day (`now`, `today`, `soon`), or ""."""
-        found = [r.timeframe for r in self.safety_reports if r.day == day]
-        return min(found, key=safety_logic.urgency).value if found else ""
+    @property
+    def red_flag_alerts(self) -> list[Alert]:
+        return [a for a in self.alerts if a.kind is AlertKind.RED_FLAG]
+
+    @property
+    def pain_alerts(self) -> list[Alert]:
+        return [a for a in self.alerts if a.kind is AlertKind.PAIN_OR_PEG]
+
+    def most_urgent_on(self, day: date) -> Alert | None:
+        """The most urgent alert of a day, if any."""
+        found = [a for a in self.alerts if a.day == day]
+        return min(found, key=lambda a: safety_logic.urgency(a.timeframe)) if found else None
 
 
 def question_text(question_id: str) -> str:
@@ -138,12 +234,18 @@ def gather(
     """Everything the report shows for the period (days in the person's timezone)."""
     data = ReportData(
         person=user.display_name or user.email,
+        birth_year=user.birth_year,
         timezone=user.timezone,
         date_from=date_from,
         date_to=date_to,
         generated_at=now,
         disclaimer=care_service.get_disclaimer(session),
     )
+    try:
+        article = care_service.get_article(session)
+        data.article = Article(article.title, article.publisher)
+    except ArticleNotLoaded:
+        data.article = None
     all_checkins = checkins.checkins_between(session, user.id)
     for checkin in all_checkins:
         if not date_from <= checkin.local_date <= date_to:
@@ -163,15 +265,6 @@ def gather(
     answered = {(a.day, a.question_id) for a in data.screen_answers}
     for report in safety.reports_of(session, user.id, date_from, date_to):
         asked = [*report.red_flags, *report.cautions]
-        data.safety_reports.append(
-            SafetyLine(
-                report.local_date,
-                report.source,
-                [question_text(q) for q in asked],
-                CareTimeframe(report.timeframe),
-                report.advice,
-            )
-        )
         for answer in asked:
             if (report.local_date, answer) not in answered:
                 answered.add((report.local_date, answer))
@@ -179,6 +272,7 @@ def gather(
                     ScreenAnswer(report.local_date, answer, question_text(answer))
                 )
     data.screen_answers.sort(key=lambda a: a.day)
+    data.alerts, data.cautions = _alerts(session, user, all_checkins, date_from, date_to)
     data.safety = safety.safety_state(session, user.id, now)
     for logged in progress.list_all_sessions(session, user.id):
         if not date_from <= logged.local_date <= date_to:
@@ -220,11 +314,94 @@ def gather(
                         scoring.change_percent(outcomes.total(baseline), outcomes.total(response)),
                     )
                 )
-    for item in attention.list_items(session, user, AttentionFilter.ALL):
-        if date_from <= item.raised_on <= date_to:
+    for raised, acknowledged_at in attention.evaluate_with_acknowledgement(session, user.id):
+        if date_from <= raised.raised_on <= date_to:
             data.attention.append(
                 AttentionLine(
-                    item.raised_on, item.kind.value, item.reason, item.acknowledged_at is not None
+                    raised.raised_on,
+                    raised.kind,
+                    raised.finding,
+                    raised.timeframe,
+                    raised.advice,
+                    acknowledged_at is not None,
                 )
             )
+    try:
+        row = outcomes.get_questionnaire_row(session)
+        data.peg_definition = PegDefinition(
+            scoring=row.scoring,
+            citation=row.citation,
+            points_source=row.meaningful_change_points_source or "",
+            percent_source=row.meaningful_change_source,
+        )
+        if data.peg_thresholds is None:
+            data.peg_thresholds = outcomes.thresholds_of(row)
+    except QuestionnaireNotLoaded:
+        data.peg_definition = None
     return data
+
+
+def _pain_or_peg_finding(source: str, pain_level: int | None) -> str:
+    if source in TREND_FINDINGS:
+        return TREND_FINDINGS[ConcernSource(source)]
+    at = f" ({pain_level}/10)" if pain_level is not None else ""
+    return f"Severe pain{at} reported in a {SOURCE_WORDS.get(source, source)}."
+
+
+def _alerts(
+    session: Session, user: User, checkins_: list[Checkin], date_from: date, date_to: date
+) -> tuple[list[Alert], list[CautionLine]]:
+    """Every warning sign, severe pain and PEG worsening reported in the period, oldest first,
+    from the safety state's reports (a replaced check-in's included), and a check-in's yes
+    that raised nothing; and every caution answered yes, once a day."""
+    alerts: list[Alert] = []
+    cautions: dict[tuple[date, str], CautionLine] = {}
+    covered: set[tuple[date, str]] = set()
+    for report in safety.reports_of(session, user.id, date_from, date_to):
+        flags = [f for f in report.red_flags if f not in CAUTIONS_BY_ID]
+        for answer in [*report.cautions, *(f for f in report.red_flags if f in CAUTIONS_BY_ID)]:
+            cautions.setdefault((report.local_date, answer), CautionLine(report.local_date, answer))
+        covered.update((report.local_date, f) for f in flags)
+        if flags:
+            kind = AlertKind.RED_FLAG
+            finding = "; ".join(clinical_label(f) for f in flags) + "."
+        else:
+            kind = AlertKind.PAIN_OR_PEG
+            finding = _pain_or_peg_finding(report.source, report.pain)
+        alerts.append(
+            Alert(
+                day=report.local_date,
+                kind=kind,
+                finding=finding,
+                source=SOURCE_WORDS.get(report.source, report.source),
+                timeframe=CareTimeframe(report.timeframe),
+                advice=report.advice,
+                red_flags=tuple(flags),
+            )
+        )
+    for checkin in checkins_:
+        if not date_from <= checkin.local_date <= date_to:
+            continue
+        for answer in [*checkin.cautions, *(f for f in checkin.red_flags if f in CAUTIONS_BY_ID)]:
+            cautions.setdefault(
+                (checkin.local_date, answer), CautionLine(checkin.local_date, answer)
+            )
+        uncovered = [
+            f
+            for f in checkin.red_flags
+            if f not in CAUTIONS_BY_ID and (checkin.local_date, f) not in covered
+        ]
+        if uncovered:
+            alerts.append(
+                Alert(
+                    day=checkin.local_date,
+                    kind=AlertKind.RED_FLAG,
+                    finding="; ".join(clinical_label(f) for f in uncovered) + ".",
+                    source=SOURCE_WORDS[ConcernSource.CHECKIN],
+                    timeframe=None,
+                    advice=NO_ADVICE,
+                    red_flags=tuple(uncovered),
+                )
+            )
+    alerts.sort(key=lambda a: a.day)
+    return alerts, sorted(cautions.values(), key=lambda c: (c.day, c.caution_id))
