@@ -221,9 +221,11 @@ def test_the_charts_name_months_label_axes_and_explain_every_mark(
     assert client.post("/v1/checkins", json=body, headers=diary.headers).status_code == 201
     response = client.get("/v1/me/report", params=PERIOD, headers=diary.headers)
     text = " ".join(pdf_pages(response.content, tmp_path, "report-charts"))
-    # Ticks every 3 days from the first, named by month; "22" alone or "2026-Dec" never.
-    for tick in ("1 Nov 2026", "4 Nov 2026", "19 Nov 2026", "22 Nov 2026"):
+    # Ticks every 3 days from the first, named by month, the first with its year; "22" alone
+    # or "2026-Dec" never.
+    for tick in ("1 Nov 2026", "4 Nov", "19 Nov", "22 Nov"):
         assert tick in text
+    assert "22 Nov 2026" not in text
     assert "2026-Dec" not in text and "Dec" not in text
     for label in ("Date", "Pain (0-10)", "PEG (0-10, higher = worse)"):
         assert label in text

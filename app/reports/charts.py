@@ -40,7 +40,7 @@ from app.safety.schemas import CareTimeframe
 _LOCK = threading.Lock()
 SIZE_INCHES = (7.0, 2.9)
 FONT_FAMILY = "DejaVu Sans"
-FONT = {"family": FONT_FAMILY, "size": 8}
+FONT = {"family": FONT_FAMILY, "size": 9}
 CHECKIN_JOIN_DAYS = 1
 PEG_JOIN_DAYS = 14
 # Over this many days, ticks fall on the first of each month.
@@ -53,6 +53,10 @@ WARNING_COLOURS: dict[CareTimeframe | None, str] = {
     None: "#777777",
 }
 _METADATA = re.compile(rb"<metadata>.*?</metadata>", re.DOTALL)
+# Matplotlib's SVG user unit is the point and it sizes text in "px" meaning user units; fpdf2
+# reads px as CSS pixels (0.75 pt), which would shrink every label to three quarters of the
+# size the layout made room for.
+_FONT_PX = re.compile(rb"font-size: ?([0-9.]+)px")
 
 
 def _style() -> AbstractContextManager[None]:
@@ -66,7 +70,7 @@ def _svg(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     FigureCanvasSVG(figure).print_svg(buffer)
     # The PDF has its own metadata; fpdf2 does not read SVG's.
-    return _METADATA.sub(b"", buffer.getvalue())
+    return _FONT_PX.sub(rb"font-size: \1pt", _METADATA.sub(b"", buffer.getvalue()))
 
 
 def _x(day: date) -> float:
@@ -92,9 +96,17 @@ def with_gaps(
     return xs, ys
 
 
-def _day_label(value: float, _pos: int | None = None) -> str:
-    day = num2date(value)
-    return f"{day.day} {day:%b %Y}"
+def _day_labels(step: int) -> FuncFormatter:
+    """ "4 Nov" every `step` days; the first tick, and the first in a new year, name the year
+    as well ("1 Nov 2026")."""
+
+    def label(value: float, pos: int | None = None) -> str:
+        day = num2date(value)
+        if pos == 0 or day.timetuple().tm_yday <= step:
+            return f"{day.day} {day:%b %Y}"
+        return f"{day.day} {day:%b}"
+
+    return FuncFormatter(label)
 
 
 def _month_label(value: float, _pos: int | None = None) -> str:
@@ -115,19 +127,20 @@ def _axes(figure: Figure, data: ReportData, ylabel: str) -> Axes:
         axes.xaxis.set_major_locator(MonthLocator())
         axes.xaxis.set_major_formatter(FuncFormatter(_month_label))
     else:
-        axes.xaxis.set_major_locator(DayLocator(interval=math.ceil(data.days / MAX_DAY_TICKS)))
-        axes.xaxis.set_major_formatter(FuncFormatter(_day_label))
-    axes.tick_params(labelsize=7)
+        step = math.ceil(data.days / MAX_DAY_TICKS)
+        axes.xaxis.set_major_locator(DayLocator(interval=step))
+        axes.xaxis.set_major_formatter(_day_labels(step))
+    axes.tick_params(labelsize=8)
     return axes
 
 
 def _finish(figure: Figure, axes: Axes, title: str, empty: str | None) -> bytes:
-    axes.set_title(title, fontdict={**FONT, "size": 9})
+    axes.set_title(title, fontdict={**FONT, "size": 10})
     if empty is not None:
-        axes.text(0.5, 0.5, empty, transform=axes.transAxes, ha="center", va="center", fontsize=8)
+        axes.text(0.5, 0.5, empty, transform=axes.transAxes, ha="center", va="center", fontsize=9)
     handles, labels = axes.get_legend_handles_labels()
     if handles:
-        figure.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=7)
+        figure.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=8)
     return _svg(figure)
 
 

@@ -15,6 +15,7 @@ from app.care.errors import ArticleNotLoaded
 from app.checkins import service as checkins
 from app.checkins.models import Checkin
 from app.core import pain
+from app.core.enums import Area
 from app.outcomes import scoring
 from app.outcomes import service as outcomes
 from app.outcomes.errors import QuestionnaireNotLoaded
@@ -86,6 +87,9 @@ class Alert:
     timeframe: CareTimeframe | None
     advice: str
     red_flags: tuple[str, ...] = ()
+    answered_with: str = ""
+    """What else the screen weighed with the warning signs (cautions, the part of the back
+    when not the lower back), as a clinician reads it; empty when nothing."""
 
     @property
     def urgency(self) -> str:
@@ -126,6 +130,7 @@ class PegLine:
     activity: int
     score: float
     change_percent: float | None
+    baseline: bool = False
 
 
 @dataclass(frozen=True)
@@ -312,6 +317,7 @@ def gather(
                         response.activity,
                         scoring.score([response.pain, response.enjoyment, response.activity]),
                         scoring.change_percent(outcomes.total(baseline), outcomes.total(response)),
+                        baseline=response.id == baseline.id,
                     )
                 )
     for raised, acknowledged_at in attention.evaluate_with_acknowledgement(session, user.id):
@@ -348,6 +354,13 @@ def _pain_or_peg_finding(source: str, pain_level: int | None) -> str:
     return f"Severe pain{at} reported in a {SOURCE_WORDS.get(source, source)}."
 
 
+def _answered_with(cautions: list[str], area: str | None) -> str:
+    parts = [f"caution: {clinical_label(c)}" for c in cautions]
+    if area is not None and area != Area.LOWER:
+        parts.append(f"pain in the {area} back")
+    return "; ".join(parts)
+
+
 def _alerts(
     session: Session, user: User, checkins_: list[Checkin], date_from: date, date_to: date
 ) -> tuple[list[Alert], list[CautionLine]]:
@@ -377,6 +390,7 @@ def _alerts(
                 timeframe=CareTimeframe(report.timeframe),
                 advice=report.advice,
                 red_flags=tuple(flags),
+                answered_with=_answered_with(report.cautions, report.area) if flags else "",
             )
         )
     for checkin in checkins_:
@@ -401,6 +415,7 @@ def _alerts(
                     timeframe=None,
                     advice=NO_ADVICE,
                     red_flags=tuple(uncovered),
+                    answered_with=_answered_with(checkin.cautions, None),
                 )
             )
     alerts.sort(key=lambda a: a.day)

@@ -10,6 +10,7 @@ import csv
 import io
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 import matplotlib
 from fpdf import FPDF
@@ -19,6 +20,7 @@ from app.core import pain
 from app.reports import charts
 from app.reports.data import (
     FLARE_UP_DEFINITION,
+    SOURCE_WORDS,
     Alert,
     ReportData,
     reference,
@@ -59,7 +61,7 @@ def _subheading(pdf: FPDF, text: str) -> None:
 def _line(pdf: FPDF, text: str, indent: float = 0, bold: bool = False) -> None:
     pdf.set_font(FONT, style="B" if bold else "", size=9)
     pdf.set_x(pdf.l_margin + indent)
-    pdf.multi_cell(0, LINE, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, LINE, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, size=9)
 
 
@@ -113,6 +115,8 @@ def _alert(pdf: FPDF, alert: Alert) -> None:
         pdf, f"{alert.day.isoformat()}  {alert.urgency}  (reported in a {alert.source})", bold=True
     )
     _line(pdf, alert.finding, indent=3)
+    if alert.answered_with:
+        _line(pdf, f"Answered with: {alert.answered_with}.", indent=3)
     advice = alert.advice if alert.timeframe is None else f"\u201c{alert.advice}\u201d"
     _line(pdf, f"Advice given: {advice}", indent=3)
     pdf.ln(0.8)
@@ -152,7 +156,7 @@ def _alerts(pdf: FPDF, data: ReportData) -> None:
             _line(
                 pdf,
                 f"Since {concern.opened_on.isoformat()}: {urgency_words(concern.timeframe)} "
-                f"(raised by a {concern.source.value.replace('_', ' ')}).{due}",
+                f"(raised by a {SOURCE_WORDS[concern.source]}).{due}",
                 indent=3,
             )
 
@@ -215,7 +219,7 @@ def _attention(pdf: FPDF, data: ReportData) -> None:
         _line(pdf, NONE)
 
 
-def _definitions(pdf: FPDF, data: ReportData) -> None:
+def _definition_lines(pdf: FPDF, data: ReportData) -> None:
     with _Box(pdf, "Definitions", BOX_GREY):
         _line(
             pdf,
@@ -241,9 +245,25 @@ def _definitions(pdf: FPDF, data: ReportData) -> None:
         )
 
 
+def _definitions(pdf: FPDF, data: ReportData) -> None:
+    """The definitions box, on one page: on the next one if it would not fit on this."""
+    with pdf.offset_rendering() as dummy:
+        _definition_lines(cast(FPDF, dummy), data)
+    if dummy.page_break_triggered:
+        pdf.add_page()
+    _definition_lines(pdf, data)
+
+
 def _charts(pdf: FPDF, data: ReportData) -> None:
+    """Each chart whole on a page, and the heading with the first."""
+    width, height = charts.SIZE_INCHES
+    chart_height = pdf.epw * height / width
+    if pdf.will_page_break(chart_height + 12):
+        pdf.add_page()
     _heading(pdf, "Charts")
     for svg in (charts.pain_chart(data), charts.peg_chart(data)):
+        if pdf.will_page_break(chart_height):
+            pdf.add_page()
         pdf.image(io.BytesIO(svg), w=pdf.epw)
         pdf.ln(2)
 
@@ -276,6 +296,8 @@ def pdf_bytes(data: ReportData) -> bytes:
     _heading(pdf, "PEG responses")
     for p in data.peg:
         change = "" if p.change_percent is None else f", {p.change_percent:+.1f}% from baseline"
+        if p.baseline:
+            change = " (the baseline)"
         _line(
             pdf,
             f"{p.day.isoformat()}: pain {p.pain}, enjoyment {p.enjoyment}, activity "
