@@ -154,3 +154,34 @@ def test_warning_signs(
 def test_baseline_is_the_first_weeks_mean() -> None:
     assert rules.pain_baseline([]) is None
     assert rules.pain_baseline(diary(2, 4, 6, 8, 2, 4, 6, 10)) == 32 / 7
+
+
+def test_each_finding_is_stated_for_a_clinician_with_its_figures() -> None:
+    """The clinician report reads each item's finding: third person, the figures kept."""
+    (rise,) = rules.pain_above_baseline(diary(*FIRST_WEEK, 5, 6, 7))
+    (peg,) = rules.peg_not_improving(
+        [PegPoint(START, 18), PegPoint(START + timedelta(42), 15)], PEG_THRESHOLDS
+    )
+    (flares,) = rules.flare_up_clusters([START, START + timedelta(5), START + timedelta(13)])
+    (sign,) = rules.warning_signs(
+        [ScreenedDay(START, 3, frozenset({RedFlag.CANCER_HISTORY, RedFlag.NIGHT_PAIN}))]
+    )
+    trends = rules.trend_concerns(
+        [
+            rules.TrendConcern("a", source, START, ("Your pain has been severe.",))
+            for source in rules.TREND_FINDINGS
+        ]
+    )
+    assert rise.finding == (
+        "Pain at least 2 points above the first week's average (3/10) on 3 check-ins in a row, "
+        "up to 7/10."
+    )
+    assert peg.finding == (
+        "PEG 5 at 6 weeks against a baseline of 6: short of a meaningful improvement (1 point "
+        "and 30%)."
+    )
+    assert flares.finding == "3 flare-ups within 14 days: 2026-09-01, 2026-09-06, 2026-09-14."
+    assert sign.finding == "Warning signs reported: Back pain worse at night; History of cancer."
+    for raised in [rise, peg, flares, sign, *trends]:
+        words = raised.finding.lower().split()
+        assert not {"you", "your", "you've"} & set(words), raised.finding

@@ -5,6 +5,7 @@ test-artifacts/ to be looked at. CSV by Accept or `format`, and the period's bou
 
 import csv
 import io
+import json
 import math
 import shutil
 import subprocess
@@ -15,6 +16,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.recommendations.schemas import Caution, RedFlag
+from app.recommendations.screening import clinical_label
 from tests.factories import AuthUser, freeze_now, log_session, set_timezone
 from tests.live_server import missing_tool
 
@@ -395,3 +398,16 @@ def test_period_bounds(client: TestClient, alice: AuthUser) -> None:
     assert get(**{"from": "2025-01-01", "to": "2026-11-01"}) == 422
     assert get(format="docx") == 422
     assert client.get("/v1/me/report").status_code == 401
+
+
+@pytest.mark.parametrize("answer", [*RedFlag, *Caution], ids=str)
+def test_every_answer_has_a_clinicians_label(answer: str) -> None:
+    label = clinical_label(answer)
+    assert label and label[0].isupper() and not label.endswith(".")
+    assert not {"you", "your"} & set(label.lower().replace(",", " ").split())
+
+
+def test_the_publisher_named_is_the_articles_own(source_article: str) -> None:
+    catalog = json.loads((ROOT / "seed" / "catalog.json").read_text(encoding="utf-8"))
+    assert f"{catalog['article']['publisher']} is here to help you" in source_article
+    assert catalog["article"]["title"] in source_article

@@ -46,6 +46,9 @@ class _Report(FPDF):
 
 
 def _heading(pdf: FPDF, text: str) -> None:
+    """A section heading, never alone at the foot of a page."""
+    if pdf.will_page_break(9 + 3 * LINE):
+        pdf.add_page()
     pdf.ln(2)
     pdf.set_font(FONT, style="B", size=11)
     pdf.cell(0, 7, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)

@@ -64,11 +64,17 @@ def get_report(
         Query(alias="format", description="`pdf` or `csv`; without it, `Accept` decides."),
     ] = None,
 ) -> Response:
-    """Your diary for a period, to take to a doctor or physiotherapist: the pain chart (daily
-    check-ins, with sessions' pain before and after) and the PEG chart with its baseline,
-    drawn as plots; adherence (days with check-ins and sessions); flare-ups; the safety-screen
-    questions answered yes and when; the moves done with their doses; attention items; and the
-    article's disclaimer. As CSV: one row per day. Rendered in a worker thread."""
+    """Your diary for a period, to take to a doctor or physiotherapist. Page 1 names you
+    (display name, else email; birth year if given) and the period, then an alerts box with
+    every warning sign, severe pain or PEG worsening reported in the period (its date, how
+    soon it sent you and the advice you were given; cautions listed apart), then the summary
+    and the items for review. A definitions box gives the pain scale's anchors, what counts as
+    a flare-up and the PEG's direction and change thresholds with their sources. The pain and
+    PEG charts have dated, labelled axes, a legend for every mark and gaps where readings are
+    missing; then the PEG responses, flare-ups, the questions answered yes as asked, the
+    moves done with their doses, the source article and its disclaimer. As CSV: one row per
+    day, with warning signs and cautions in their own columns and each PEG item. Rendered in a
+    worker thread."""
     fmt = service.negotiate(report_format, request.headers.get("accept"))
     body, media_type, name = service.render(session, user, now, fmt, date_from, date_to)
     return Response(
