@@ -217,6 +217,48 @@ def test_page_one_opens_with_the_alerts_then_the_summary(
 
 
 @pytest.mark.slow
+def test_severe_pain_has_its_own_list_in_the_alerts(
+    client: TestClient, alice: AuthUser, tmp_path: Path
+) -> None:
+    for day, level in [(20, 8), (21, 9), (22, 7)]:
+        body = {"recorded_at": f"2026-11-{day:02d}T12:00:00Z", "pain": level}
+        assert client.post("/v1/checkins", json=body, headers=alice.headers).status_code == 201
+    response = client.get("/v1/me/report", params=PERIOD, headers=alice.headers)
+    first = pdf_pages(response.content, tmp_path, "report-severe")[0]
+    in_order(
+        first,
+        "Red flags (warning signs) None.",
+        "Severe pain and PEG worsening",
+        "2026-11-20 Soon, within days: be seen in the next few days (reported in a check-in)",
+        "Severe pain (8/10) reported in a check-in.",
+        "Advice given: \u201cPlease see a doctor in the next few days",
+        "2026-11-22",
+        "(reported in the pain diary)",
+        "Severe pain (7-10) on 3 or more check-ins within 7 days.",
+        "Cautions",
+        "Summary",
+        "Warning signs reported: none.",
+        "Items for review",
+        "None.",
+    )
+    assert first.count("Severe pain (7-10) on 3 or more check-ins within 7 days.") == 1
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(
+                    "/v1/me/report", params={**PERIOD, "format": "csv"}, headers=alice.headers
+                ).text
+            )
+        )
+    )
+    assert (rows[19]["warning_signs"], rows[19]["other_alerts"], rows[19]["urgency"]) == (
+        "",
+        "Severe pain (8/10) reported in a check-in.",
+        "Soon, within days: be seen in the next few days",
+    )
+
+
+@pytest.mark.slow
 def test_the_charts_name_months_label_axes_and_explain_every_mark(
     client: TestClient, diary: AuthUser, tmp_path: Path
 ) -> None:

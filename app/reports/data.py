@@ -38,11 +38,11 @@ URGENCY_TIERS: dict[CareTimeframe, str] = {
 NOT_ESCALATED = "Not escalated"
 NO_ADVICE = "None: the safety screen's rules did not call for care with these answers."
 SOURCE_WORDS: dict[str, str] = {
-    ConcernSource.CHECKIN: "check-in",
-    ConcernSource.RECOMMENDATION: "exercise recommendation",
-    ConcernSource.SESSION: "exercise session",
-    ConcernSource.PEG: "PEG questionnaire",
-    ConcernSource.DIARY_TREND: "pain diary",
+    ConcernSource.CHECKIN: "a check-in",
+    ConcernSource.RECOMMENDATION: "an exercise recommendation",
+    ConcernSource.SESSION: "an exercise session",
+    ConcernSource.PEG: "a PEG questionnaire",
+    ConcernSource.DIARY_TREND: "the pain diary",
 }
 # The service's own flare-up rule (app.progress.pain, app.attention.rules), in a clinician's
 # words.
@@ -351,7 +351,7 @@ def _pain_or_peg_finding(source: str, pain_level: int | None) -> str:
     if source in TREND_FINDINGS:
         return TREND_FINDINGS[ConcernSource(source)]
     at = f" ({pain_level}/10)" if pain_level is not None else ""
-    return f"Severe pain{at} reported in a {SOURCE_WORDS.get(source, source)}."
+    return f"Severe pain{at} reported in {SOURCE_WORDS.get(source, source)}."
 
 
 def _answered_with(cautions: list[str], area: str | None) -> str:

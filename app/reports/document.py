@@ -16,6 +16,7 @@ import matplotlib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from app.attention.rules import AttentionKind
 from app.core import pain
 from app.reports import charts
 from app.reports.data import (
@@ -35,7 +36,10 @@ NONE = "None."
 LINE = 4.6
 ALERT_RED = (150, 0, 24)
 BOX_GREY = (90, 90, 90)
-FILL = (245, 245, 245)
+# Attention items the alerts box already shows, from the safety state's reports.
+IN_ALERTS = frozenset(
+    {AttentionKind.WARNING_SIGN, AttentionKind.LASTING_SEVERE_PAIN, AttentionKind.PEG_WORSENING}
+)
 
 
 class _Report(FPDF):
@@ -114,9 +118,7 @@ class _Box:
 
 
 def _alert(pdf: FPDF, alert: Alert) -> None:
-    _line(
-        pdf, f"{alert.day.isoformat()}  {alert.urgency}  (reported in a {alert.source})", bold=True
-    )
+    _line(pdf, f"{alert.day.isoformat()}  {alert.urgency}  (reported in {alert.source})", bold=True)
     _line(pdf, alert.finding, indent=3)
     if alert.answered_with:
         _line(pdf, f"Answered with: {alert.answered_with}.", indent=3)
@@ -159,7 +161,7 @@ def _alerts(pdf: FPDF, data: ReportData) -> None:
             _line(
                 pdf,
                 f"Since {concern.opened_on.isoformat()}: {urgency_words(concern.timeframe)} "
-                f"(raised by a {SOURCE_WORDS[concern.source]}).{due}",
+                f"(raised by {SOURCE_WORDS[concern.source]}).{due}",
                 indent=3,
             )
 
@@ -211,8 +213,12 @@ def _summary(pdf: FPDF, data: ReportData) -> None:
 
 def _attention(pdf: FPDF, data: ReportData) -> None:
     _heading(pdf, "Items for review")
-    _line(pdf, "Found by the service's rules in the diary; warning signs are under Alerts.")
-    items = [i for i in data.attention if i.kind.value != "warning_sign"]
+    _line(
+        pdf,
+        "Found by the service's rules in the diary; warning signs, severe pain and PEG "
+        "worsening are under Alerts.",
+    )
+    items = [i for i in data.attention if i.kind not in IN_ALERTS]
     for item in items:
         state = "acknowledged by the person" if item.acknowledged else "open"
         _line(pdf, f"{item.raised_on.isoformat()}  {item.urgency}  ({state})", bold=True)
