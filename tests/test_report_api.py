@@ -271,6 +271,8 @@ def test_the_charts_name_months_label_axes_and_explain_every_mark(
     for tick in ("1 Nov 2026", "4 Nov", "19 Nov", "22 Nov"):
         assert tick in text
     assert "22 Nov 2026" not in text
+    # No tick names the day after the period.
+    assert "25 Nov" not in text
     assert "2026-Dec" not in text and "Dec" not in text
     for label in ("Date", "Pain (0-10)", "PEG (0-10, higher = worse)"):
         assert label in text

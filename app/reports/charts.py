@@ -20,7 +20,7 @@ import re
 import threading
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import matplotlib
 
@@ -116,7 +116,8 @@ def _month_label(value: float, _pos: int | None = None) -> str:
 def _axes(figure: Figure, data: ReportData, ylabel: str) -> Axes:
     axes = figure.add_subplot(1, 1, 1)
     start = datetime.combine(data.date_from, time())
-    end = datetime.combine(data.date_to, time()) + timedelta(days=1)
+    # The end of the last day, short of midnight, so no tick names the day after the period.
+    end = datetime.combine(data.date_to, time(23, 59))
     axes.set_xlim(float(date2num(start)), float(date2num(end)))
     axes.set_ylim(-0.3, 10.6)
     axes.set_yticks(range(0, 11, 2))
