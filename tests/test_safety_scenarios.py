@@ -118,8 +118,10 @@ def test_a_later_checkin_keeps_the_earlier_warning_sign(
     assert item["advice"].startswith("Get medical help now")
     (row,) = csv_rows(client, alice, "2026-12-05")
     assert row["checkin_pain"] == "3"
-    assert row["safety_screen_yes"] == "saddle_numbness"
-    assert row["urgency"] == "now"
+    assert row["warning_signs"] == (
+        "New numbness or tingling in the saddle area (genitals, buttocks, inner thighs)."
+    )
+    assert row["urgency"] == "Emergency: be seen now"
     (concern,) = safety(client, alice)["concerns"]
     assert concern["timeframe"] == "now" and concern["signs"] == ["saddle_numbness"]
     assert [r["source_id"] for r in concern["reports"]] == [morning["id"]]
