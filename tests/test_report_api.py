@@ -259,6 +259,33 @@ def test_severe_pain_has_its_own_list_in_the_alerts(
 
 
 @pytest.mark.slow
+def test_items_for_review_are_stated_for_a_clinician(
+    client: TestClient, alice: AuthUser, tmp_path: Path
+) -> None:
+    for day in (10, 13, 16):
+        log_session(
+            client,
+            alice,
+            started_at=f"2026-11-{day}T07:30:00Z",
+            completed_at=f"2026-11-{day}T07:45:00Z",
+            pain_before=2,
+            pain_after=5,
+        )
+    response = client.get("/v1/me/report", params=PERIOD, headers=alice.headers)
+    first = pdf_pages(response.content, tmp_path, "report-review")[0]
+    in_order(
+        first,
+        "Summary",
+        "Flare-ups: 3 days.",
+        "Items for review",
+        "2026-11-16 Routine: book a review (open)",
+        "3 flare-ups within 14 days: 2026-11-10, 2026-11-13, 2026-11-16.",
+        "Advice given: \u201cPlease have your back pain reviewed",
+    )
+    assert "You had 3 flare-ups" not in first
+
+
+@pytest.mark.slow
 def test_the_charts_name_months_label_axes_and_explain_every_mark(
     client: TestClient, diary: AuthUser, tmp_path: Path
 ) -> None:

@@ -33,7 +33,7 @@ URGENCY_TIERS: dict[CareTimeframe, str] = {
     CareTimeframe.NOW: "Emergency",
     CareTimeframe.TODAY: "Urgent, same day",
     CareTimeframe.SOON: "Soon, within days",
-    CareTimeframe.ROUTINE: "Routine review",
+    CareTimeframe.ROUTINE: "Routine",
 }
 NOT_ESCALATED = "Not escalated"
 NO_ADVICE = "None: the safety screen's rules did not call for care with these answers."
