@@ -71,7 +71,7 @@ def pdf_pages(pdf: bytes, tmp_path: Path, name: str) -> list[str]:
     source = tmp_path / "report.pdf"
     source.write_bytes(pdf)
     ARTIFACTS.mkdir(exist_ok=True)
-    for old in ARTIFACTS.glob(f"{name}-*.png"):
+    for old in ARTIFACTS.glob(f"{name}-[0-9]*.png"):
         old.unlink()
     subprocess.run(
         ["pdftoppm", "-png", "-r", "80", str(source), str(ARTIFACTS / name)],
@@ -86,7 +86,7 @@ def pdf_pages(pdf: bytes, tmp_path: Path, name: str) -> list[str]:
         timeout=60,
     ).stdout
     pages = [" ".join(page.split()) for page in text.split("\f") if page.strip()]
-    pngs = sorted(ARTIFACTS.glob(f"{name}-*.png"))
+    pngs = sorted(ARTIFACTS.glob(f"{name}-[0-9]*.png"))
     assert len(pngs) == len(pages) >= 2
     for png in pngs:
         data = png.read_bytes()
