@@ -49,11 +49,20 @@ def test_health_data_is_refused_until_consent_is_given(client: TestClient) -> No
     response = client.post("/v1/progress/sessions", json=session_payload(), headers=user.headers)
     assert response.status_code == 403
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["type"] == CONSENT_REQUIRED
-    assert "/v1/me/consents" in response.json()["detail"]
+    problem = response.json()
+    assert problem["type"] == CONSENT_REQUIRED
+    # The problem says exactly what to send, in words and as a request a client can send.
+    wanted = {"purpose": "health_data", "version": POLICY_VERSION}
+    assert problem["fix"] == {"method": "POST", "path": "/v1/me/consents", "body": wanted}
+    assert (
+        f'POST /v1/me/consents {{"purpose": "health_data", "version": "{POLICY_VERSION}"}}'
+        in problem["detail"]
+    )
 
-    overview = _consent(client, user)
-    assert overview["health_data"] is True
+    fix = problem["fix"]
+    given = client.request(fix["method"], fix["path"], json=fix["body"], headers=user.headers)
+    assert given.status_code == 201, given.text
+    assert given.json()["health_data"] is True
     assert _log(client, user) == 201
 
 

@@ -7,7 +7,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.accounts import security, service
 from app.accounts.errors import ConsentRequired, InvalidAccessToken, NotAuthenticated
-from app.accounts.models import User
+from app.accounts.models import ConsentPurpose, User
 from app.core.config import get_settings
 from app.core.db import CallerSessionDep, SessionDep
 from app.core.errors import raises
@@ -100,12 +100,16 @@ CurrentSignIn = Annotated[uuid.UUID | None, Depends(get_current_sign_in)]
 
 
 @raises(ConsentRequired)
-async def require_health_data_consent(user: CurrentUser) -> User:
+async def require_health_data_consent(user: CurrentUser, session: SessionDep) -> User:
     """The signed-in person, if they have given explicit consent to store health data;
-    otherwise a 403 `consent-required` problem. Guards every write of health data (reads and
-    deletions stay open, so people can see and remove what is stored after withdrawing)."""
+    otherwise a 403 `consent-required` problem naming the consent to give, with the current
+    version. Guards every write of health data (reads and deletions stay open, so people can
+    see and remove what is stored after withdrawing)."""
     if user.health_data_consent_at is None:
-        raise ConsentRequired()
+        version = await run_in_threadpool(
+            service.current_version, session, ConsentPurpose.HEALTH_DATA
+        )
+        raise ConsentRequired(version)
     return user
 
 

@@ -5,8 +5,14 @@ from app.core.errors import (
     Forbidden,
     InvalidInput,
     NotFound,
+    RequestHint,
     Unauthorized,
 )
+
+CONSENTS_PATH = "/v1/me/consents"
+# A version as `seed/policies.json` publishes them, for the documented example only: the
+# problem itself names the version current when it is raised.
+EXAMPLE_POLICY_VERSION = "2026-11-24"
 
 
 class EmailTaken(Conflict):
@@ -55,16 +61,31 @@ class InvalidRefreshToken(Unauthorized):
 
 class ConsentRequired(Forbidden):
     """Health data is special-category data: nothing of it is stored without explicit
-    consent."""
+    consent. The problem names the exact request that gives it (in `detail` and as `fix`),
+    with the privacy notice's current version, which the consent is given under."""
 
     title = "Consent required"
     slug = "consent-required"
 
-    def __init__(self) -> None:
+    def __init__(self, version: str | None = None) -> None:
+        if version is None:
+            super().__init__(
+                "Storing health data needs your explicit consent. Give it with POST "
+                f"{CONSENTS_PATH} (purpose `health_data` and the privacy notice's version "
+                "from GET /v1/policies) and try again."
+            )
+            return
+        body = {"purpose": "health_data", "version": version}
         super().__init__(
             "Storing health data needs your explicit consent. Give it with POST "
-            "/v1/me/consents (purpose `health_data`) and try again."
+            f'{CONSENTS_PATH} {{"purpose": "health_data", "version": "{version}"}} '
+            "and try again."
         )
+        self.fix = RequestHint(method="POST", path=CONSENTS_PATH, body=body)
+
+    @classmethod
+    def example(cls) -> "ConsentRequired":
+        return cls(EXAMPLE_POLICY_VERSION)
 
 
 class WrongPassword(Forbidden):

@@ -479,6 +479,11 @@ def _current_versions(session: Session) -> dict[str, str]:
     return {row.kind: row.version for row in current_policies(session)}
 
 
+def current_version(session: Session, purpose: ConsentPurpose) -> str | None:
+    """The version a consent for `purpose` must name now (None if none is published)."""
+    return _current_versions(session).get(POLICY_OF[purpose])
+
+
 def _check_version(current: dict[str, str], grant: ConsentGrant, loc: list[str | int]) -> None:
     kind = POLICY_OF[grant.purpose]
     wanted = current.get(kind)

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, TypeVar
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -43,6 +43,26 @@ def _drop_default(schema: dict[str, Any]) -> None:
     schema.pop("default", None)
 
 
+class RequestHint(BaseModel):
+    """A request that resolves the problem: send it as it is, then retry the one refused."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "method": "POST",
+                    "path": "/v1/me/consents",
+                    "body": {"purpose": "health_data", "version": "2026-11-24"},
+                }
+            ]
+        }
+    )
+
+    method: str = Field(description="HTTP method of the request to send.")
+    path: str = Field(description="Path of the request to send.")
+    body: dict[str, Any] = Field(description="The JSON body to send, complete.")
+
+
 class Problem(BaseModel):
     """RFC 9457 problem details, the body of every error response."""
 
@@ -58,6 +78,13 @@ class Problem(BaseModel):
         description="Each invalid field, for validation errors.",
         json_schema_extra=_drop_default,
     )
+    # An RFC 9457 extension member, present only where one request resolves the problem.
+    fix: RequestHint | SkipJsonSchema[None] = Field(
+        default=None,
+        description="The request that resolves the problem, where one does (such as the "
+        "consent to give): send it, then retry.",
+        json_schema_extra=_drop_default,
+    )
 
 
 class DomainError(Exception):
@@ -67,6 +94,8 @@ class DomainError(Exception):
     title = "Bad request"
     slug = "bad-request"
     headers: ClassVar[dict[str, str] | None] = None
+    # The request that resolves this problem, if one does (the `fix` member).
+    fix: RequestHint | None = None
 
     def __init__(self, detail: str | None = None) -> None:
         self.detail = detail or self.title
@@ -75,6 +104,12 @@ class DomainError(Exception):
     def response_headers(self) -> dict[str, str]:
         """Headers the error response carries (a subclass may add per-instance ones)."""
         return dict(self.headers or {})
+
+    @classmethod
+    def example(cls) -> "DomainError":
+        """An instance as the docs show it (a subclass whose problem names values gives
+        realistic ones)."""
+        return cls()
 
 
 class NotFound(DomainError):
@@ -164,6 +199,7 @@ def problem_response(
     slug: str | None = None,
     errors: list[FieldError] | None = None,
     headers: Mapping[str, str] | None = None,
+    fix: RequestHint | None = None,
 ) -> JSONResponse:
     default_title, default_slug = _HTTP_TITLES.get(status, ("Error", "error"))
     problem = Problem(
@@ -173,6 +209,7 @@ def problem_response(
         detail=detail,
         instance=request.url.path,
         errors=errors,
+        fix=fix,
     )
     return JSONResponse(
         problem.model_dump(exclude_none=True),
@@ -227,6 +264,7 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
         slug=exc.slug,
         errors=errors,
         headers=_with_challenge(exc.status_code, exc.response_headers()),
+        fix=exc.fix,
     )
 
 
@@ -392,16 +430,27 @@ class ProblemKind:
     slug: str
     title: str
     detail: str
+    fix: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, error: type[DomainError]) -> "ProblemKind":
         detail = getattr(error, "example_detail", None)
+        fix = getattr(error, "example_fix", None)
         if detail is None:
             try:
-                detail = error().detail
+                instance = error.example()
             except TypeError:
                 detail = error.title
-        return cls(error.status_code, error.slug, error.title, detail)
+            else:
+                detail = instance.detail
+                fix = fix or instance.fix
+        return cls(
+            error.status_code,
+            error.slug,
+            error.title,
+            detail,
+            fix.model_dump() if fix is not None else None,
+        )
 
     @classmethod
     def generic(cls, status: int) -> "ProblemKind":
@@ -429,6 +478,8 @@ def problem_example(
         "detail": kind.detail,
         "instance": instance,
     }
+    if kind.fix is not None:
+        example["fix"] = kind.fix
     if kind.status == 422:
         loc = field_loc or ["body"]
         field = ".".join(map(str, loc))
