@@ -198,6 +198,36 @@ def test_sign_in_needs_both_form_fields(client: TestClient) -> None:
 # --- access tokens ---
 
 
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/json", '{"username": "ana@example.com", "password": "x"}'),
+        ("application/json; charset=utf-8", "{}"),
+        ("text/plain", "username=ana@example.com&password=x"),
+    ],
+)
+def test_a_json_sign_in_is_told_the_endpoint_takes_form_fields(
+    client: TestClient, user: AuthUser, content_type: str, body: str
+) -> None:
+    response = client.post("/v1/auth/token", content=body, headers={"Content-Type": content_type})
+    assert response.status_code == 415
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["type"].endswith("/form-fields-required")
+    assert "application/x-www-form-urlencoded" in problem["detail"]
+    assert "`username`" in problem["detail"] and "`password`" in problem["detail"]
+    assert "errors" not in problem  # not a list of "missing" fields
+
+
+def test_the_same_credentials_as_form_fields_sign_in(client: TestClient, user: AuthUser) -> None:
+    response = client.post(
+        "/v1/auth/token",
+        content=f"username={user.email}&password={user.password}".replace(" ", "+"),
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+    )
+    assert response.status_code == 200, response.text
+
+
 def test_no_token_is_401_with_a_bearer_challenge(client: TestClient) -> None:
     response = client.get("/v1/me")
     assert_unauthorized(response, "unauthorized")

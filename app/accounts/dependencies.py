@@ -6,7 +6,12 @@ from fastapi.security import OAuth2PasswordBearer
 from starlette.concurrency import run_in_threadpool
 
 from app.accounts import security, service
-from app.accounts.errors import ConsentRequired, InvalidAccessToken, NotAuthenticated
+from app.accounts.errors import (
+    ConsentRequired,
+    FormFieldsRequired,
+    InvalidAccessToken,
+    NotAuthenticated,
+)
 from app.accounts.models import ConsentPurpose, User
 from app.core.config import get_settings
 from app.core.db import CallerSessionDep, SessionDep
@@ -114,3 +119,17 @@ async def require_health_data_consent(user: CurrentUser, session: SessionDep) ->
 
 
 HealthDataUser = Annotated[User, Depends(require_health_data_consent)]
+
+
+FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+@raises(FormFieldsRequired)
+async def require_form_body(request: Request) -> None:
+    """A body sent in another format than form fields is a 415 that says which fields to send
+    and how. Runs before the form is validated; a request with no `Content-Type` is left to
+    the validator, which names the missing fields."""
+    content_type = request.headers.get("content-type", "")
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type and media_type not in FORM_MEDIA_TYPES:
+        raise FormFieldsRequired(media_type[:100])

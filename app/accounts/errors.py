@@ -7,6 +7,7 @@ from app.core.errors import (
     NotFound,
     RequestHint,
     Unauthorized,
+    UnsupportedMediaType,
 )
 
 CONSENTS_PATH = "/v1/me/consents"
@@ -31,6 +32,21 @@ class InvalidCredentials(Unauthorized):
 
     def __init__(self) -> None:
         super().__init__("The email or password is incorrect.")
+
+
+class FormFieldsRequired(UnsupportedMediaType):
+    """Sign-in is the OAuth2 password flow, which sends form fields: a JSON body (what most
+    people try first) is told so, rather than that its fields are missing."""
+
+    title = "Form fields required"
+    slug = "form-fields-required"
+
+    def __init__(self, content_type: str = "application/json") -> None:
+        super().__init__(
+            f"This endpoint takes form fields, not {content_type}: send `username` (the "
+            "account's email) and `password` as application/x-www-form-urlencoded, for "
+            "example curl -d 'username=ana@example.com' -d 'password=...'."
+        )
 
 
 class NotAuthenticated(Unauthorized):

@@ -3,13 +3,14 @@ thread pool, so Argon2 hashing and verification never block the event loop."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Form, Header, Path, Response, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Header, Path, Response, status
 
 from app.accounts import service
-from app.accounts.dependencies import CurrentSignIn, CurrentUser
+from app.accounts.dependencies import CurrentSignIn, CurrentUser, require_form_body
 from app.accounts.errors import (
     ConsentNotWithdrawable,
     EmailTaken,
+    FormFieldsRequired,
     InvalidCredentials,
     InvalidEmailToken,
     InvalidRefreshToken,
@@ -84,8 +85,8 @@ def register_user(
     "/auth/token",
     response_model=TokenPair,
     summary="Sign in",
-    dependencies=[rate_limited(account_field="username")],
-    responses=problem_responses(InvalidCredentials, 422),
+    dependencies=[Depends(require_form_body), rate_limited(account_field="username")],
+    responses=problem_responses(InvalidCredentials, FormFieldsRequired, 422),
 )
 def login(
     session: SessionDep,
@@ -96,7 +97,8 @@ def login(
 ) -> TokenPair:
     """OAuth2 password flow: form fields `username` (the email) and `password`, and
     optionally `device`, a name for the sign-in list. Returns a short-lived access token and
-    a refresh token."""
+    a refresh token. A body in another format (JSON) is `415 form-fields-required`, which
+    says what to send."""
     _no_store(response)
     return service.login(session, form.username, form.password, now, form.device or user_agent)
 

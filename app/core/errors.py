@@ -160,6 +160,14 @@ class ServiceUnavailable(DomainError):
     headers: ClassVar[dict[str, str] | None] = {"Retry-After": "2"}
 
 
+class UnsupportedMediaType(DomainError):
+    """The body is in a format the operation does not take; the detail says which it does."""
+
+    status_code = 415
+    title = "Unsupported media type"
+    slug = "unsupported-media-type"
+
+
 class InvalidInput(DomainError):
     """Input that passed schema validation but breaks a rule that needs the database."""
 
@@ -381,6 +389,7 @@ ERROR_DESCRIPTIONS = {
     409: "Conflict with the current state, such as a duplicate.",
     410: "Gone: the sync token is too old; sync again from the start.",
     413: "Content too large: the request body is over the size limit.",
+    415: "Unsupported media type: the body is not in the format the operation takes.",
     422: "Invalid input: `errors` names each offending field.",
     429: "Too many requests: wait `Retry-After` seconds.",
     500: "Unexpected error on our side; no details are disclosed.",
