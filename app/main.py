@@ -16,6 +16,7 @@ from app.core.config import (
     parse_origins,
     startup_problems,
 )
+from app.core.dev_mailbox import install_dev_mailbox
 from app.core.docs import OAUTH2_REDIRECT_URL, install_docs
 from app.core.errors import install_error_handlers
 from app.core.headers import StandardHeadersMiddleware
@@ -236,6 +237,7 @@ def create_app(settings: Settings | None = None) -> BackPainAPI:
     app.include_router(outcomes_router, prefix=API_PREFIX)
     app.include_router(reports_router, prefix=API_PREFIX)
     app.include_router(health_router)
+    install_dev_mailbox(app, settings)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     app.replayer = Replayer(observability)
     app.replayer.learn_routes(app.routes)

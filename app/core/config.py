@@ -84,8 +84,9 @@ class Settings(BaseSettings):
     cors_origins: str = ""
 
     # Email (password reset, address verification) goes out over SMTP. With no host set,
-    # development writes each message to the log instead, and production keeps them in the
-    # outbox until a host is configured.
+    # development writes each message in full to the log and to its mailbox (`GET
+    # /dev/mailbox`) instead, and production keeps them in the outbox until a host is
+    # configured.
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65_535)
     # starttls: upgrade a plain connection (port 587); tls: TLS from the start (port 465);

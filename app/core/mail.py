@@ -17,6 +17,7 @@ import aiosmtplib
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from app.core.config import Settings, SmtpSecurity
+from app.core.dev_mailbox import DEV_MAILBOX_PATH, MAILBOX
 
 log = logging.getLogger("app.mail")
 
@@ -73,11 +74,18 @@ class SmtpMailer:
 
 
 class LogMailer:
-    """Development without an SMTP server: each message is logged, not sent."""
+    """Development without an SMTP server: each message is not sent but logged in full and
+    kept in the development mailbox (`GET /dev/mailbox`), so its links can be followed."""
 
     def send(self, message: Message) -> None:
-        log.info("email not sent (no SMTP_HOST): to=%s subject=%s", message.to, message.subject)
-        log.debug("email body:\n%s", message.text)
+        log.info(
+            "email not sent (no SMTP_HOST; read it at %s): to=%s subject=%s\n%s",
+            DEV_MAILBOX_PATH,
+            message.to,
+            message.subject,
+            message.text,
+        )
+        MAILBOX.add(message.to, message.subject, message.text)
 
 
 def mailer_from_settings(settings: Settings) -> Mailer | None:
