@@ -3,6 +3,7 @@ data. Run once per release, before the new servers start (a one-shot container o
 by each replica. On PostgreSQL an advisory lock makes concurrent runs take turns: the first
 migrates, the others wait, then find nothing left to do."""
 
+import argparse
 import logging
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from alembic import command
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.pool import NullPool
 
+from app.core import cli
 from app.core.config import get_settings
 from app.core.db import make_engine
 from app.core.migrations import alembic_config, head_revisions
@@ -91,7 +93,23 @@ def run(url: str) -> None:
         engine.dispose()
 
 
-def main() -> int:
+def parser() -> argparse.ArgumentParser:
+    return cli.command_parser(
+        "backpain-migrate",
+        "Upgrade the database schema to the latest revision, then load or refresh the seed "
+        "data (python -m app.migrate). Run once per release, before the new servers start; "
+        "concurrent runs on PostgreSQL take turns. Creates the SQLite file if it is missing.",
+        [cli.DATABASE, *cli.LOGGING],
+        [
+            (cli.EXIT_OK, "migrated and seeded, or nothing was left to do"),
+            (cli.EXIT_FAILED, "a migration or the seed failed (the traceback says why)"),
+            (cli.EXIT_USAGE, "unknown arguments"),
+        ],
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser().parse_args(argv)
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)
     run(settings.database_url)

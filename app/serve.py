@@ -2,6 +2,7 @@
 socket, one logging configuration for all of them, metrics summed across them, and a grace
 period for in-flight requests on SIGTERM."""
 
+import argparse
 import os
 import shutil
 import sys
@@ -12,6 +13,42 @@ from pathlib import Path
 # file-backed values once, at import, from PROMETHEUS_MULTIPROC_DIR, which main() sets first.
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def parser() -> argparse.ArgumentParser:
+    # app.core.cli imports nothing that reads PROMETHEUS_MULTIPROC_DIR.
+    from app.core import cli
+
+    return cli.command_parser(
+        "backpain-serve",
+        "Serve the API (python -m app.serve): WEB_CONCURRENCY uvicorn worker processes on one "
+        "port, until SIGTERM or SIGINT, after a grace period for requests in flight. Checks "
+        "the settings first and refuses to start on a bad one. The schema must be migrated "
+        "(backpain-migrate) first.",
+        [
+            cli.ENVIRONMENT,
+            cli.DATABASE,
+            ("JWT_SECRET", "signs access tokens; required outside development"),
+            ("HOST, PORT", "where to listen (default 0.0.0.0 and 8000)"),
+            ("WEB_CONCURRENCY", "worker processes (default 2, or 1 on SQLite)"),
+            ("SHUTDOWN_GRACE_SECONDS", "time for requests in flight after SIGTERM (default 20)"),
+            (
+                "RATE_LIMIT_STORAGE_URL",
+                "where sign-in attempts are counted (memory:// or redis://)",
+            ),
+            ("TRUSTED_PROXIES", "proxies whose X-Forwarded-For is believed"),
+            ("CORS_ORIGINS", "origins allowed to call from a browser"),
+            ("PROMETHEUS_MULTIPROC_DIR", "where workers write the counts /metrics sums"),
+            *cli.SMTP,
+            *cli.LOGGING,
+        ],
+        [
+            (cli.EXIT_OK, "stopped by SIGTERM or SIGINT"),
+            (cli.EXIT_FAILED, "the server could not start (the port is taken, for one)"),
+            (cli.EXIT_USAGE, "unknown arguments"),
+            (cli.EXIT_CONFIG, "a setting is missing or wrong (named on stderr); nothing served"),
+        ],
+    )
 
 
 def prepare_metrics_dir() -> tuple[Path, bool]:
@@ -32,7 +69,8 @@ def prepare_metrics_dir() -> tuple[Path, bool]:
     return path, not configured
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser().parse_args(argv)
     metrics_dir, owned = prepare_metrics_dir()
     import uvicorn
 

@@ -34,6 +34,16 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
+EPILOG = """settings:
+  none of its own: the service it starts gets a fresh database and --server-env settings;
+  PostgreSQL is reached at --pg-url
+
+exit codes:
+  0  every measurement ran (the table says whether each met its target)
+  1  a measurement failed (see the table's result column)
+  2  wrong arguments, or wrk is missing (python -m bench)"""
+
+
 def _numbers(text: str) -> list[int]:
     return [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
 
@@ -42,7 +52,10 @@ def parse_args(argv: list[str]) -> Options:
     parser = argparse.ArgumentParser(
         prog="bench/run",
         description="Load the service and a bare FastAPI route side by side with wrk and write "
-        "a Markdown table under bench/results/.",
+        "a Markdown table under bench/results/. bench/run installs wrk (apt-get, with sudo "
+        "when not root) and the project into .venv first, then runs python -m bench.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--smoke", action="store_true", help="short rounds, small data")
     parser.add_argument(

@@ -12,6 +12,7 @@ SMTP server accepting a message and the row being marked sent can repeat it: a c
 than `CLAIM_TIMEOUT` is taken over, since losing a reset link is worse than a second copy.
 """
 
+import argparse
 import contextlib
 import logging
 import sys
@@ -28,6 +29,7 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from app.accounts.models import EmailOutbox, OutboxStatus
+from app.core import cli
 from app.core.clock import utcnow
 from app.core.config import get_settings
 from app.core.db import get_writing_engine
@@ -192,10 +194,25 @@ async def get_delivery() -> Delivery:
 DeliveryDep = Annotated[Delivery, Depends(get_delivery)]
 
 
-def main() -> int:
+def parser() -> argparse.ArgumentParser:
+    return cli.command_parser(
+        "python -m app.accounts.outbox",
+        "Deliver every email in the outbox that is due (after a failed send or an outage), "
+        "then exit. The worker does the same every minute.",
+        [cli.ENVIRONMENT, cli.DATABASE, *cli.SMTP, *cli.LOGGING],
+        [
+            (cli.EXIT_OK, "done; the log says how many were sent (failed sends stay pending)"),
+            (cli.EXIT_FAILED, "the database failed"),
+            (cli.EXIT_USAGE, "unknown arguments"),
+        ],
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
     """`python -m app.accounts.outbox`: deliver every due message, then exit."""
     from app.core.observability import configure_logging
 
+    parser().parse_args(argv)
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)
     total = 0

@@ -61,9 +61,24 @@ def purge_expired(session: Session, now: datetime) -> dict[str, int]:
     }
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     """`python -m app.accounts.purge`: one purge in its own transaction, then exit."""
     import logging
+
+    from app.core import cli
+
+    cli.command_parser(
+        "python -m app.accounts.purge",
+        "Delete refresh tokens that expired or whose sign-in ended, used or expired email "
+        "links and sent emails older than 90 days, in one transaction, then exit. The worker "
+        "does the same every hour.",
+        [cli.DATABASE, *cli.LOGGING],
+        [
+            (cli.EXIT_OK, "purged; the log counts what was deleted"),
+            (cli.EXIT_FAILED, "the database failed"),
+            (cli.EXIT_USAGE, "unknown arguments"),
+        ],
+    ).parse_args(argv)
 
     from app.core.config import get_settings
     from app.core.db import get_writing_engine

@@ -4,6 +4,7 @@ Start one or more beside the web server (the README says how many); each runs th
 and `WORKER_THREADS` threads that send. Stop with SIGINT or SIGTERM: tasks in flight finish.
 """
 
+import argparse
 import inspect
 import logging
 import signal
@@ -12,6 +13,7 @@ import sys
 from huey.consumer import Consumer
 from pydantic import ValidationError
 
+from app.core import cli
 from app.core.config import database_problem, describe_validation_error, get_settings
 from app.core.db import get_engine
 from app.core.mail import mailer_from_settings
@@ -28,7 +30,34 @@ from app.worker.settings import get_worker_settings, worker_problems
 logger = logging.getLogger("app.worker")
 
 
-def main() -> None:
+def parser() -> argparse.ArgumentParser:
+    return cli.command_parser(
+        "python -m app.worker",
+        "Run the reminder worker: the plan-reminder schedule, the push sender, the email "
+        "outbox's retries and the hourly purge, against the server's database, until SIGINT "
+        "or SIGTERM (tasks in flight finish first). Same as backpain-worker.",
+        [
+            cli.ENVIRONMENT,
+            cli.DATABASE,
+            ("JOB_QUEUE_URL", "the job queue: sqlite:///./backpain-jobs.db (default) or redis://"),
+            ("JOB_QUEUE_NAME", "the queue's name and Redis key prefix (default backpain)"),
+            ("WORKER_THREADS", "threads that send (default 2)"),
+            ("PUSH_SENDER", "log (the default) or http, which posts to PUSH_GATEWAY_URL"),
+            ("PUSH_GATEWAY_URL", "the push gateway, for PUSH_SENDER=http"),
+            ("REMINDER_*", "catch-up, give-up, lease, attempts and retry delay of reminders"),
+            *cli.SMTP,
+            *cli.LOGGING,
+        ],
+        [
+            (cli.EXIT_OK, "stopped by SIGINT or SIGTERM"),
+            (cli.EXIT_USAGE, "unknown arguments"),
+            (cli.EXIT_CONFIG, "a setting is missing or wrong (named on stderr); nothing ran"),
+        ],
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser().parse_args(argv)
     try:
         settings = get_settings()
         worker = get_worker_settings()
@@ -40,7 +69,7 @@ def main() -> None:
         problems = [describe_validation_error(exc)]
     if problems:
         print("configuration error: " + "; ".join(problems), file=sys.stderr, flush=True)
-        raise SystemExit(78)  # EX_CONFIG
+        raise SystemExit(cli.EXIT_CONFIG)
     configure_logging(settings.log_level, settings.log_json)
     queue = make_queue(worker.job_queue_url, worker.job_queue_name)
     register_jobs(
