@@ -3,12 +3,14 @@ import sys
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from pydantic import ValidationError
+from sqlmodel import Session
 from starlette.types import Receive, Scope, Send
 
 from app.accounts.router import router as accounts_router
 from app.attention.router import router as attention_router
 from app.care.router import router as care_router
 from app.checkins.router import router as checkins_router
+from app.core import tracing
 from app.core.config import (
     Settings,
     describe_validation_error,
@@ -17,7 +19,9 @@ from app.core.config import (
     startup_problems,
 )
 from app.core.dev_mailbox import install_dev_mailbox
+from app.core.db import get_engine
 from app.core.docs import OAUTH2_REDIRECT_URL, install_docs
+from app.core.error_reports import configure_error_reports
 from app.core.errors import install_error_handlers
 from app.core.headers import StandardHeadersMiddleware
 from app.core.http import CompressionMiddleware, MethodsMiddleware
@@ -45,6 +49,7 @@ from app.reports.router import router as reports_router
 from app.routines.router import router as routines_router
 from app.safety.router import router as safety_router
 from app.summary.router import router as summary_router
+from app.worker.metrics import QueueCollector
 
 API_PREFIX = "/v1"
 
@@ -174,6 +179,9 @@ class BackPainAPI(FastAPI):
 def create_app(settings: Settings | None = None) -> BackPainAPI:
     settings = settings or checked_settings()
     configure_logging(settings.log_level, settings.log_json)
+    # Both off unless configured: OTEL_* variables for traces, SENTRY_DSN for error reports.
+    tracing.configure_tracing("backpain-api")
+    configure_error_reports(settings, "backpain-api")
     app = BackPainAPI(
         title="Back Pain Relief API",
         version=API_VERSION,
@@ -200,7 +208,8 @@ def create_app(settings: Settings | None = None) -> BackPainAPI:
     install_error_handlers(app)
     install_rate_limiting(app, settings)
     install_docs(app)
-    metrics = Metrics()
+    metrics = Metrics([QueueCollector(lambda: Session(get_engine()))])
+    app.state.metrics = metrics
     # Last added runs first: the version header goes on everything, observability sees 413s.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
     app.add_middleware(CompressionMiddleware)
@@ -238,6 +247,8 @@ def create_app(settings: Settings | None = None) -> BackPainAPI:
     app.include_router(reports_router, prefix=API_PREFIX)
     app.include_router(health_router)
     install_dev_mailbox(app, settings)
+    # Outermost, so the request's span covers every middleware and the log lines they write.
+    tracing.instrument_app(app)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     app.replayer = Replayer(observability)
     app.replayer.learn_routes(app.routes)

@@ -145,6 +145,8 @@ class EmailOutbox(SQLModel, table=True):
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
     last_error: str | None = Field(default=None, max_length=500)
+    # The W3C traceparent of the request that queued it, so the send links to that trace.
+    trace_parent: str | None = Field(default=None, max_length=55)
 
 
 class PolicyKind(StrEnum):

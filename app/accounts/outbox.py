@@ -34,6 +34,8 @@ from app.core.clock import utcnow
 from app.core.config import get_settings
 from app.core.db import get_writing_engine
 from app.core.mail import Mailer, Message, Templates, mailer_from_settings
+from app.core.observability import EMAILS
+from app.core.tracing import current_traceparent, job_span
 
 log = logging.getLogger("app.outbox")
 
@@ -67,8 +69,10 @@ def enqueue(
         html_body=message.html,
         created_at=now,
         next_attempt_at=now,
+        trace_parent=current_traceparent(),
     )
     session.add(row)
+    EMAILS.labels("queued").inc()
     return row
 
 
@@ -125,13 +129,21 @@ def deliver_pending(
             if row is None:  # the account was deleted meanwhile
                 continue
             message = Message(row.to_address, row.subject, row.text_body, row.html_body)
+            attempts, trace_parent, template = row.attempts, row.trace_parent, row.template
             session.commit()
-            try:
-                mailer.send(message)
-            except Exception as exc:
-                _failed(session, row_id, row.attempts, exc, clock())
-                continue
-            _sent(session, row_id, clock())
+            with job_span(
+                "email_outbox.send",
+                trace_parent,
+                **{"app.email.template": template, "app.email.attempt": attempts},
+            ):
+                try:
+                    mailer.send(message)
+                except Exception as exc:
+                    EMAILS.labels("failed").inc()
+                    _failed(session, row_id, attempts, exc, clock())
+                    continue
+                EMAILS.labels("sent").inc()
+                _sent(session, row_id, clock())
             sent += 1
     return sent
 

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     # JSON lines for log shippers; plain text is easier to read on a laptop.
     log_json: bool = True
     metrics_enabled: bool = True
+    # Error reports go to this Sentry (or compatible) DSN, scrubbed of health data, addresses
+    # and tokens (app.core.error_reports); none are sent without it.
+    sentry_dsn: str | None = None
     # Signs access tokens. Required outside development; in development a random key is made
     # per process when none is set.
     jwt_secret: str | None = None

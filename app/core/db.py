@@ -9,10 +9,13 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Request
 from sqlalchemy import CheckConstraint, Engine, MetaData, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, SQLModel, create_engine
 from starlette.concurrency import run_in_threadpool
 
+from app.core import tracing
 from app.core.config import Settings, get_settings
+from app.core.observability import DB_POOL_IN_USE, DB_POOL_WAITING
 
 # Set before any table is declared so every constraint gets a predictable name,
 # which keeps migrations reviewable and reversible on both SQLite and PostgreSQL.
@@ -57,6 +60,7 @@ def make_engine(url: str, settings: Settings | None = None) -> Engine:
             "max_overflow": settings.database_pool_size,
             "pool_timeout": settings.database_pool_timeout_seconds,
             "pool_recycle": 1800,
+            "poolclass": MeteredQueuePool,
         }
     if backend == "sqlite":
         # Requests run in a thread pool; each gets its own session but may reuse a connection.
@@ -76,7 +80,23 @@ def make_engine(url: str, settings: Settings | None = None) -> Engine:
         busy_ms = int(settings.database_lock_timeout_seconds * 1000)
         event.listen(engine, "connect", lambda conn, _record: _sqlite_connect(conn, busy_ms))
         event.listen(engine, "begin", _sqlite_begin)
+    if not in_memory:
+        event.listen(engine, "checkout", lambda *_args: DB_POOL_IN_USE.inc())
+        event.listen(engine, "checkin", lambda *_args: DB_POOL_IN_USE.dec())
+    tracing.instrument_engine(engine)
     return engine
+
+
+class MeteredQueuePool(QueuePool):
+    """The usual pool, counting the checkouts in progress: those waiting for a connection
+    while every one is in use (`db_pool_checkouts_waiting`)."""
+
+    def _do_get(self) -> Any:
+        DB_POOL_WAITING.inc()
+        try:
+            return super()._do_get()
+        finally:
+            DB_POOL_WAITING.dec()
 
 
 SQLITE_CACHE_KIB = 512
@@ -131,9 +151,15 @@ def get_writing_engine() -> Engine:
     return _writing_engine
 
 
+def commit(session: Session) -> None:
+    """`session.commit()`, as a span of its own when traces are on."""
+    with tracing.tracer.start_as_current_span("db.commit"):
+        session.commit()
+
+
 def _commit(session: Session) -> None:
     with session:
-        session.commit()
+        commit(session)
 
 
 def _roll_back(session: Session) -> None:
@@ -202,7 +228,7 @@ async def in_transaction(session: Session, work: Callable[..., T], *args: Any) -
     def run() -> T:
         try:
             result = work(session, *args)
-            session.commit()
+            commit(session)
         except BaseException:
             session.rollback()
             raise

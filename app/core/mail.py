@@ -15,9 +15,11 @@ from typing import Any, Protocol
 
 import aiosmtplib
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from opentelemetry.trace import SpanKind
 
 from app.core.config import Settings, SmtpSecurity
 from app.core.dev_mailbox import DEV_MAILBOX_PATH, MAILBOX
+from app.core.tracing import tracer
 
 log = logging.getLogger("app.mail")
 
@@ -59,6 +61,15 @@ class SmtpMailer:
         return email
 
     def send(self, message: Message) -> None:
+        # The server only: the recipient is personal data.
+        with tracer.start_as_current_span(
+            "smtp send",
+            kind=SpanKind.CLIENT,
+            attributes={"server.address": self.host, "server.port": self.port},
+        ):
+            self._send(message)
+
+    def _send(self, message: Message) -> None:
         asyncio.run(
             aiosmtplib.send(
                 self.build(message),

@@ -8,16 +8,19 @@ import logging.config
 import os
 import re
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client import values as metric_values
 from prometheus_client.exposition import generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.tracing import current_trace_id
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
@@ -49,6 +52,43 @@ if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     # File-backed values check the process id on every update, to notice a fork; the same
     # check, from the kept id. Chosen before any metric is created (Metrics below).
     metric_values.ValueClass = metric_values.MultiProcessValue(process_identifier=current_pid)
+
+# What the database, the jobs and the email outbox do, counted in whichever process does it
+# (the server or a worker) and shown by each app's /metrics. Gauges of several processes add
+# up (`livesum`) when PROMETHEUS_MULTIPROC_DIR is set.
+DB_POOL_IN_USE = Gauge(
+    "db_pool_connections_in_use",
+    "Database connections checked out of the pool.",
+    multiprocess_mode="livesum",
+    registry=None,
+)
+DB_POOL_WAITING = Gauge(
+    "db_pool_checkouts_waiting",
+    "Requests for a pooled database connection not yet served (waiting while all are in use).",
+    multiprocess_mode="livesum",
+    registry=None,
+)
+REMINDERS = Counter(
+    "reminders_total",
+    "Reminders the worker finished with, by result (sent, skipped, retry, failed) and reason.",
+    ["result", "reason"],
+    registry=None,
+)
+EMAILS = Counter(
+    "emails_total",
+    "Emails by event: queued (written to the outbox), sent, failed (a send that raised).",
+    ["event"],
+    registry=None,
+)
+REPORT_SECONDS = Histogram(
+    "report_generation_seconds",
+    "Time to build a clinician report, by format.",
+    ["format"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+    registry=None,
+)
+OPERATIONS_METRICS = (DB_POOL_IN_USE, DB_POOL_WAITING, REMINDERS, EMAILS, REPORT_SECONDS)
+
 # One encoder for every line; anything JSON cannot hold is written as its str().
 _ENCODER = json.JSONEncoder(default=str)
 
@@ -56,7 +96,8 @@ _ENCODER = json.JSONEncoder(default=str)
 class JsonFormatter(logging.Formatter):
     """One JSON object per line, so log shippers need no parsing rules. Every line, the
     server's and the app's, has `timestamp` (UTC, ISO 8601), `level`, `logger`, `message`,
-    `pid`, and `request_id` while a request is being served."""
+    `pid`, `request_id` while a request is being served, and `trace_id` while a traced span
+    (a request's or a job's) is in progress."""
 
     _second = -1
     _second_text = ""
@@ -90,6 +131,7 @@ class JsonFormatter(logging.Formatter):
             f'"logger": "{ACCESS_LOGGER}", "message": {_text(record.getMessage())}, '
             f'"pid": {current_pid()}'
             + (f', "request_id": {_text(request_id)}' if request_id else "")
+            + (f', "trace_id": "{trace_id}"' if (trace_id := current_trace_id()) else "")
             + f', "method": {_text(fields["method"])}, "path": {_text(fields["path"])}, '
             f'"route": {_text(fields["route"])}, "status": {int(fields["status"])}, '
             f'"duration_ms": {float(fields["duration_ms"])!r}}}'
@@ -106,6 +148,8 @@ class JsonFormatter(logging.Formatter):
         }
         if request_id := request_id_var.get():
             entry["request_id"] = request_id
+        if trace_id := current_trace_id():
+            entry["trace_id"] = trace_id
         return entry
 
 
@@ -170,9 +214,14 @@ def configure_logging(level: str, json_logs: bool) -> None:
 
 
 class Metrics:
-    def __init__(self) -> None:
+    def __init__(self, collectors: Iterable[Any] = ()) -> None:
+        """`collectors` are asked at each scrape (the job queues' depth, read from the
+        database), whichever process answers it."""
         # A registry per app keeps repeated app construction (tests) from clashing.
         self.registry = CollectorRegistry()
+        self.collectors = list(collectors)
+        for metric in (*OPERATIONS_METRICS, *self.collectors):
+            self.registry.register(metric)
         self.requests = Counter(
             "http_requests_total",
             "HTTP requests served.",
@@ -197,6 +246,8 @@ class Metrics:
             return self.registry
         registry = CollectorRegistry()
         MultiProcessCollector(registry)
+        for collector in self.collectors:
+            registry.register(collector)
         return registry
 
 

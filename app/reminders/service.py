@@ -35,6 +35,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.core.clock import as_utc, utcnow
 from app.core.db import writing
+from app.core.observability import REMINDERS
 from app.plans import service as plans
 from app.plans.models import Plan
 from app.plans.schedule import occurrences_between
@@ -139,7 +140,7 @@ def schedule_due(engine: Engine, now: datetime, policy: Policy = Policy()) -> li
                 col(Reminder.claimed_at) < now - policy.lease,
             ),
         )
-        session.execute(
+        expired = session.execute(
             update(Reminder)
             .where(waiting, col(Reminder.due_at) < now - policy.give_up)
             .values(
@@ -151,6 +152,8 @@ def schedule_due(engine: Engine, now: datetime, policy: Policy = Policy()) -> li
         )
         ids = session.exec(select(Reminder.id).where(waiting).order_by(col(Reminder.due_at))).all()
         session.commit()
+    if gave_up := expired.rowcount:  # type: ignore[attr-defined]
+        REMINDERS.labels(Result.FAILED.value, "not_sent_in_time").inc(gave_up)
     return list(ids)
 
 
@@ -224,6 +227,16 @@ class _Work:
 SAFETY_HOLD = "exercise on hold: a safety concern is open"
 SAFETY_FOLLOW_UP = "safety follow-up sent instead"
 SAFETY_TITLE = "About your back"
+# The `reason` label of `reminders_total` for each recorded outcome.
+REASON_LABELS = {
+    "plan deleted": "plan_deleted",
+    "plan paused or no longer due that day": "not_due",
+    "done already": "done_already",
+    SAFETY_HOLD: "safety_hold",
+    "no device registered": "no_device",
+    "sent": "delivered",
+    SAFETY_FOLLOW_UP: "safety_follow_up",
+}
 
 
 def _safety_follow_up(engine: Engine, concern_id: uuid.UUID, reminder_id: uuid.UUID) -> bool:
@@ -375,13 +388,21 @@ def process(
     """Claim the reminder, send it to each device not yet reached, and record the outcome.
     Raises nothing on a device failure: the result says RETRY and the reminder is pending
     again (or FAILED after `policy.max_attempts` claims)."""
+    result, reason = _process(engine, reminder_id, sender, policy, clock)
+    REMINDERS.labels(result.value, reason).inc()
+    return result
+
+
+def _process(
+    engine: Engine, reminder_id: uuid.UUID, sender: Sender, policy: Policy, clock: Any
+) -> tuple[Result, str]:
     token = _claim(engine, reminder_id, clock(), policy)
     if token is None:
-        return Result.NOT_CLAIMED
+        return Result.NOT_CLAIMED, "claimed_elsewhere"
     work = _prepare(engine, reminder_id, clock())
     if work.skip_reason is not None:
         _finish(engine, reminder_id, token, ReminderStatus.SKIPPED, work.skip_reason, clock())
-        return Result.SKIPPED
+        return Result.SKIPPED, REASON_LABELS.get(work.skip_reason, "other")
     failures = []
     for notification in work.notifications:
         if not _still_registered(engine, notification.device_id):
@@ -398,12 +419,12 @@ def process(
             clock(),
         ):
             logger.warning("reminder claim lost", extra={"reminder_id": str(reminder_id)})
-            return Result.NOT_CLAIMED
+            return Result.NOT_CLAIMED, "claim_lost"
         if outcome.status == DeliveryStatus.FAILED:
             failures.append(outcome.detail or "failed")
     if not failures:
         _finish(engine, reminder_id, token, ReminderStatus.SENT, work.outcome, clock())
-        return Result.SENT
+        return Result.SENT, REASON_LABELS.get(work.outcome, "other")
     with Session(writing(engine)) as session:
         reminder = session.get(Reminder, reminder_id)
         exhausted = reminder is not None and reminder.attempts >= policy.max_attempts
@@ -418,4 +439,6 @@ def process(
             claim_token=None,
         )
         session.commit()
-    return Result.FAILED if exhausted else Result.RETRY
+    if exhausted:
+        return Result.FAILED, "attempts_exhausted"
+    return Result.RETRY, "device_not_reached"

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from app.accounts.models import User
 from app.core.errors import InvalidInput
+from app.core.observability import REPORT_SECONDS
 from app.progress.streaks import local_date
 from app.reports.data import gather
 from app.reports.errors import ReportNotAcceptable, ReportPeriodTooLong
@@ -72,9 +73,10 @@ def render(
     # that every worker would otherwise pay for a rarely used endpoint.
     from app.reports import document
 
-    start, end = period(user, now, date_from, date_to)
-    data = gather(session, user, start, end, now)
-    name = f"back-pain-report-{start.isoformat()}-to-{end.isoformat()}.{fmt.value}"
-    if fmt is ReportFormat.CSV:
-        return document.csv_text(data).encode("utf-8"), MIME_CSV + "; charset=utf-8", name
-    return document.pdf_bytes(data), MIME_PDF, name
+    with REPORT_SECONDS.labels(fmt.value).time():
+        start, end = period(user, now, date_from, date_to)
+        data = gather(session, user, start, end, now)
+        name = f"back-pain-report-{start.isoformat()}-to-{end.isoformat()}.{fmt.value}"
+        if fmt is ReportFormat.CSV:
+            return document.csv_text(data).encode("utf-8"), MIME_CSV + "; charset=utf-8", name
+        return document.pdf_bytes(data), MIME_PDF, name

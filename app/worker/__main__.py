@@ -16,8 +16,10 @@ from pydantic import ValidationError
 from app.core import cli
 from app.core.config import database_problem, describe_validation_error, get_settings
 from app.core.db import get_engine
+from app.core.error_reports import configure_error_reports
 from app.core.mail import mailer_from_settings
 from app.core.observability import configure_logging
+from app.core.tracing import configure_tracing
 from app.worker.jobs import (
     make_queue,
     make_sender,
@@ -71,6 +73,9 @@ def main(argv: list[str] | None = None) -> None:
         print("configuration error: " + "; ".join(problems), file=sys.stderr, flush=True)
         raise SystemExit(cli.EXIT_CONFIG)
     configure_logging(settings.log_level, settings.log_json)
+    # Before the engine and the push client are made, so both are instrumented.
+    configure_tracing("backpain-worker")
+    configure_error_reports(settings, "backpain-worker")
     queue = make_queue(worker.job_queue_url, worker.job_queue_name)
     register_jobs(
         queue,

@@ -24,6 +24,7 @@ from app.accounts.purge import purge_expired
 from app.core.clock import utcnow
 from app.core.db import writing
 from app.core.mail import Mailer
+from app.core.tracing import instrument_http_client, job_span
 from app.reminders import service
 from app.reminders.senders import HttpSender, LogSender, Sender
 from app.worker.settings import SenderKind, WorkerSettings
@@ -46,12 +47,14 @@ def make_queue(url: str, name: str) -> Huey:
 
 def make_sender(settings: WorkerSettings) -> Sender:
     if settings.push_sender == SenderKind.HTTP and settings.push_gateway_url:
-        return HttpSender(
+        sender = HttpSender(
             settings.push_gateway_url,
             timeout_seconds=settings.push_gateway_timeout_seconds,
             attempts=settings.push_gateway_attempts,
             backoff_seconds=settings.push_gateway_backoff_seconds,
         )
+        instrument_http_client(sender.client)
+        return sender
     return LogSender()
 
 
@@ -85,8 +88,10 @@ def register_jobs(
 ) -> Jobs:
     @queue.task(retries=policy.max_attempts, retry_delay=retry_delay_seconds, name="send_reminder")
     def send_reminder(reminder_id: str) -> str:
-        result = service.process(engine(), uuid.UUID(reminder_id), sender, policy, clock)
-        logger.info("reminder", extra={"reminder_id": reminder_id, "result": result.value})
+        with job_span("send_reminder", **{"app.reminder.id": reminder_id}) as span:
+            result = service.process(engine(), uuid.UUID(reminder_id), sender, policy, clock)
+            span.set_attribute("app.reminder.result", result.value)
+            logger.info("reminder", extra={"reminder_id": reminder_id, "result": result.value})
         if result == service.Result.RETRY:
             # huey tries again after the delay; the reminder is pending meanwhile.
             raise service.RetryLater(reminder_id)
@@ -95,7 +100,7 @@ def register_jobs(
     @queue.periodic_task(crontab(minute="*"), name="scan_reminders")
     def scan_reminders() -> int:
         try:
-            with queue.lock_task(SCAN_LOCK):
+            with queue.lock_task(SCAN_LOCK), job_span("scan_reminders"):
                 ids = service.schedule_due(engine(), clock(), policy)
         except TaskLockedException:
             return 0  # another worker is scanning right now
@@ -125,6 +130,7 @@ def register_account_upkeep(
 
     @queue.periodic_task(crontab(minute="*"), name="deliver_email")
     def deliver_email() -> int:
+        # Each message sent has its own span, linked to the request that queued it.
         sent = outbox.deliver_pending(lambda: Session(writing(engine())), mailer(), clock=clock)
         if sent:
             logger.info("email outbox: %d sent", sent)
@@ -132,7 +138,7 @@ def register_account_upkeep(
 
     @queue.periodic_task(crontab(minute="17"), name="purge_accounts")
     def purge_accounts() -> dict[str, int]:
-        with Session(writing(engine())) as session:
+        with job_span("purge_accounts"), Session(writing(engine())) as session:
             counts = purge_expired(session, clock())
             session.commit()
         logger.info("purged %s", ", ".join(f"{n} {kind}" for kind, n in counts.items()))
