@@ -91,6 +91,10 @@ class MeteredQueuePool(QueuePool):
     """The usual pool, counting the checkouts in progress: those waiting for a connection
     while every one is in use (`db_pool_checkouts_waiting`)."""
 
+    # SQLAlchemy names a pool's logger after its class's module: keep the library's name, so
+    # the pool logs at the level set for `sqlalchemy` (warnings) as it did before.
+    __module__ = QueuePool.__module__
+
     def _do_get(self) -> Any:
         DB_POOL_WAITING.inc()
         try:
