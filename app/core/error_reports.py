@@ -1,9 +1,11 @@
 """Error reports through sentry-sdk when `SENTRY_DSN` is set, scrubbed before they leave.
 
-The SDK is told to send nothing personal (no request bodies, cookies, user or local
-variables), and `scrub` removes what could still slip through: values under keys that name
-health data, contact details or secrets, email addresses and bearer tokens inside any text
-(an exception's message, a log line), and every request header but a short list.
+The SDK is told to collect nothing personal (no request bodies, cookies, query strings, user,
+local variables or SQL values), and `scrub` removes what could still slip through: every
+exception's message (it can quote a note or an address: the type and the stack say what
+failed), a log record's arguments, values under keys that name health data, contact details
+or secrets, email addresses and bearer tokens inside any other text, and every request
+header but a short list.
 """
 
 import re
@@ -109,6 +111,15 @@ def scrub(event: Any, _hint: Any = None) -> Any:
         if isinstance(request.get("url"), str):
             request["url"] = request["url"].split("?", 1)[0]
     event.pop("user", None)
+    exception = event.get("exception")
+    if isinstance(exception, dict):
+        for value in exception.get("values") or []:
+            if isinstance(value, dict) and "value" in value:
+                value["value"] = FILTERED
+    logentry = event.get("logentry")
+    if isinstance(logentry, dict):
+        logentry.pop("params", None)
+        logentry.pop("formatted", None)
     scrubbed: dict[str, Any] = _scrub(event)
     return scrubbed
 
@@ -123,7 +134,15 @@ def configure_error_reports(settings: Settings, service: str) -> bool:
         dsn=settings.sentry_dsn,
         environment=settings.environment.value,
         server_name=service,
-        send_default_pii=False,
+        data_collection={
+            "user_info": False,
+            "cookies": {"mode": "off"},
+            "http_headers": {"request": {"mode": "allowlist", "terms": sorted(KEPT_HEADERS)}},
+            "http_bodies": [],
+            "url_query_params": {"mode": "off"},
+            "database_query_data": False,
+            "stack_frame_variables": False,
+        },
         include_local_variables=False,
         max_request_body_size="never",
         # Errors only: traces go through OpenTelemetry.
