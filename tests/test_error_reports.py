@@ -21,10 +21,14 @@ EMAIL = "someone.private@example.com"
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl"
 
 
+class IngestServer(ThreadingHTTPServer):
+    envelopes: list[bytes]
+
+
 class Collector(BaseHTTPRequestHandler):
     """Sentry's ingest endpoint, as far as an SDK can tell: keeps each envelope it is sent."""
 
-    envelopes: list[bytes]
+    server: IngestServer
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -37,7 +41,7 @@ class Collector(BaseHTTPRequestHandler):
             import brotli
 
             body = brotli.decompress(body)
-        self.server.envelopes.append(body)  # type: ignore[attr-defined]
+        self.server.envelopes.append(body)
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
@@ -48,9 +52,9 @@ class Collector(BaseHTTPRequestHandler):
 
 
 @pytest.fixture()
-def sentry_host() -> Iterator[ThreadingHTTPServer]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Collector)
-    server.envelopes = []  # type: ignore[attr-defined]
+def sentry_host() -> Iterator[IngestServer]:
+    server = IngestServer(("127.0.0.1", 0), Collector)
+    server.envelopes = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -73,7 +77,7 @@ def _items(envelope: bytes) -> list[dict[str, Any]]:
     return items
 
 
-def test_an_unhandled_error_arrives_scrubbed(sentry_host: ThreadingHTTPServer) -> None:
+def test_an_unhandled_error_arrives_scrubbed(sentry_host: IngestServer) -> None:
     import sentry_sdk
 
     from app.main import create_app
