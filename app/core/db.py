@@ -15,7 +15,6 @@ from starlette.concurrency import run_in_threadpool
 
 from app.core import tracing
 from app.core.config import Settings, get_settings
-from app.core.observability import DB_POOL_IN_USE, DB_POOL_WAITING
 
 # Set before any table is declared so every constraint gets a predictable name,
 # which keeps migrations reviewable and reversible on both SQLite and PostgreSQL.
@@ -81,6 +80,10 @@ def make_engine(url: str, settings: Settings | None = None) -> Engine:
         event.listen(engine, "connect", lambda conn, _record: _sqlite_connect(conn, busy_ms))
         event.listen(engine, "begin", _sqlite_begin)
     if not in_memory:
+        # Imported here, not with this module: the package's import loads this one, before
+        # the server has chosen where metrics live (app.serve).
+        from app.core.observability import DB_POOL_IN_USE
+
         event.listen(engine, "checkout", lambda *_args: DB_POOL_IN_USE.inc())
         event.listen(engine, "checkin", lambda *_args: DB_POOL_IN_USE.dec())
     tracing.instrument_engine(engine)
@@ -96,6 +99,8 @@ class MeteredQueuePool(QueuePool):
     __module__ = QueuePool.__module__
 
     def _do_get(self) -> Any:
+        from app.core.observability import DB_POOL_WAITING
+
         DB_POOL_WAITING.inc()
         try:
             return super()._do_get()
