@@ -96,6 +96,12 @@ def main(argv: list[str] | None = None) -> None:
         # SIGTERM (Kubernetes, compose) then lets running tasks finish; older huey releases
         # stop at once, and a reminder cut off mid-send is taken over when its lease ends.
         options["graceful_signal"] = "TERM"
+    if worker.worker_metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        from app.core.observability import Metrics
+
+        start_http_server(worker.worker_metrics_port, registry=Metrics().scrape_registry())
     consumer = queue.create_consumer(**options)
     # Until the consumer has put its own handlers in place, a stop request ends the process
     # at once: nothing has been claimed yet (and anything claimed is taken over later).

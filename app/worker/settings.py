@@ -37,6 +37,9 @@ class WorkerSettings(BaseSettings):
     push_gateway_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     push_gateway_attempts: int = Field(default=3, ge=1, le=10)
     push_gateway_backoff_seconds: float = Field(default=0.5, ge=0, le=60)
+    # Serve this worker's metrics (reminders by result and reason, emails sent and failed, its
+    # database pool) at http://<host>:<port>/metrics; none: not served.
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
 
 
 @lru_cache
