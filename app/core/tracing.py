@@ -92,12 +92,15 @@ def instrument_app(app: Any) -> None:
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
     FastAPIInstrumentor.instrument_app(
-        app, tracer_provider=_provider, server_request_hook=_without_query
+        app,
+        tracer_provider=_provider,
+        server_request_hook=_without_query,
+        # Headers named by OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_* are recorded with their
+        # values redacted, whichever they are: they can carry tokens.
+        http_capture_headers_sanitize_fields=[".*"],
+        # One span per request, not one more per body chunk read or written.
+        exclude_spans=["receive", "send"],
     )
-
-
-# Attributes of a request span that hold the URL with its query string.
-_URL_ATTRIBUTES = ("http.url", "url.full", "http.target")
 
 
 def _without_query(span: Span, scope: dict[str, Any]) -> None:
@@ -106,8 +109,6 @@ def _without_query(span: Span, scope: dict[str, Any]) -> None:
         return
     path = scope.get("path", "")
     span.set_attribute("http.target", path)
-    span.set_attribute("url.path", path)
-    span.set_attribute("url.query", "")
     attributes = getattr(span, "attributes", None) or {}
     for key in ("http.url", "url.full"):
         if key in attributes:
