@@ -6,11 +6,12 @@ import contextlib
 import io
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 from fastapi.testclient import TestClient
 from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export import SpanExportResult
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -22,15 +23,31 @@ from app.core.observability import JsonFormatter
 from tests.factories import register_user, session_payload
 from tests.mailbox import smtp_server
 
-EXPORTER = InMemorySpanExporter()
+
+class ArmedExporter(InMemorySpanExporter):
+    """Keeps spans only while a test here runs: the process's provider stays set after it
+    (a provider is set once per process), and later tests' apps and engines are traced too."""
+
+    armed = False
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        if not self.armed:
+            return SpanExportResult.SUCCESS
+        return super().export(spans)
+
+
+EXPORTER = ArmedExporter()
 
 
 @pytest.fixture()
 def spans() -> Iterator[InMemorySpanExporter]:
     provider = tracing.configure_tracing("backpain-api-test", EXPORTER)
     assert provider is not None
+    provider.force_flush()
     EXPORTER.clear()
+    EXPORTER.armed = True
     yield EXPORTER
+    EXPORTER.armed = False
     EXPORTER.clear()
 
 
