@@ -219,3 +219,53 @@ def test_traces_are_off_unless_the_environment_asks() -> None:
     assert requested(OTEL_TRACES_EXPORTER="otlp")
     assert not requested(OTEL_TRACES_EXPORTER="none", OTEL_EXPORTER_OTLP_ENDPOINT="http://c")
     assert not requested(OTEL_SDK_DISABLED="true", OTEL_EXPORTER_OTLP_ENDPOINT="http://c")
+
+
+def test_a_push_to_the_gateway_is_a_span_of_the_reminder_job(spans: InMemorySpanExporter) -> None:
+    import threading
+    import uuid
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from app.reminders.senders import Notification
+    from app.worker.jobs import make_sender
+    from app.worker.settings import SenderKind, WorkerSettings
+
+    class Gateway(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(202)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    gateway = ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
+    threading.Thread(target=gateway.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{gateway.server_address[1]}/push"
+        sender = make_sender(WorkerSettings(push_sender=SenderKind.HTTP, push_gateway_url=url))
+        device_token = "device-token-that-must-not-leak"
+        with tracing.job_span("send_reminder") as job:
+            outcome = sender.send(
+                Notification(
+                    reminder_id=uuid.uuid4(),
+                    device_id=uuid.uuid4(),
+                    token=device_token,
+                    platform="ios",
+                    locale="en",
+                    title="Time for your routine",
+                    body="Your 07:30 plan is due.",
+                )
+            )
+    finally:
+        gateway.shutdown()
+        gateway.server_close()
+    assert outcome.status.value == "delivered"
+    recorded = finished(spans)
+    push = [s for s in recorded if s.kind.name == "CLIENT"]
+    assert len(push) == 1
+    assert push[0].parent is not None
+    assert push[0].parent.span_id == job.get_span_context().span_id
+    everything = "\n".join(_values(s) for s in recorded)
+    assert "/push" in everything and device_token not in everything
