@@ -18,8 +18,8 @@ from app.core.config import (
     parse_origins,
     startup_problems,
 )
-from app.core.dev_mailbox import install_dev_mailbox
 from app.core.db import get_engine
+from app.core.dev_mailbox import install_dev_mailbox
 from app.core.docs import OAUTH2_REDIRECT_URL, install_docs
 from app.core.error_reports import configure_error_reports
 from app.core.errors import install_error_handlers
