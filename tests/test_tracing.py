@@ -218,6 +218,7 @@ def test_traces_are_off_unless_the_environment_asks() -> None:
     assert requested(OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="http://collector:4318/v1/traces")
     assert requested(OTEL_TRACES_EXPORTER="otlp")
     assert not requested(OTEL_TRACES_EXPORTER="none", OTEL_EXPORTER_OTLP_ENDPOINT="http://c")
+    assert not requested(OTEL_TRACES_EXPORTER="zipkin", OTEL_EXPORTER_OTLP_ENDPOINT="http://c")
     assert not requested(OTEL_SDK_DISABLED="true", OTEL_EXPORTER_OTLP_ENDPOINT="http://c")
 
 

@@ -2,9 +2,10 @@
 
 Off unless the standard variables ask for it: `OTEL_EXPORTER_OTLP_ENDPOINT` (or
 `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) set, or `OTEL_TRACES_EXPORTER=otlp`; `OTEL_SDK_DISABLED=true`
-turns it off whatever else is set. Spans go out over OTLP/HTTP, batched; the exporter, the
-sampler (`OTEL_TRACES_SAMPLER`), the service name (`OTEL_SERVICE_NAME`) and the propagators
-(`OTEL_PROPAGATORS`, W3C `traceparent` by default) read their own variables.
+or another `OTEL_TRACES_EXPORTER` (`none`) turns it off whatever else is set. Spans go out
+over OTLP/HTTP, batched; the exporter, the sampler (`OTEL_TRACES_SAMPLER`), the service name
+(`OTEL_SERVICE_NAME`) and the propagators (`OTEL_PROPAGATORS`, W3C `traceparent` by default)
+read their own variables.
 
 Nothing here runs on import: the server's app factory and the worker call `configure_tracing`
 and then instrument what they own. Spans carry no health data, address or token: database
@@ -38,7 +39,8 @@ def tracing_requested(environ: Mapping[str, str] = os.environ) -> bool:
     if environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
         return False
     exporter = environ.get("OTEL_TRACES_EXPORTER", "").strip().lower()
-    if exporter == "none":
+    if exporter and exporter != "otlp":
+        # `none`, or an exporter other than the OTLP one this service sends to.
         return False
     return bool(
         exporter
