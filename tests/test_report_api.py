@@ -107,7 +107,7 @@ def in_order(text: str, *parts: str) -> None:
 def test_the_pdf_holds_the_persons_figures(
     client: TestClient, diary: AuthUser, tmp_path: Path
 ) -> None:
-    response = client.get("/v1/me/report", params=PERIOD, headers=diary.headers)
+    response = client.get("/v1/me/report/pdf", params=PERIOD, headers=diary.headers)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/pdf"
     assert (
@@ -150,7 +150,7 @@ def test_page_one_opens_with_the_alerts_then_the_summary(
     ]
     for body in answers:
         assert client.post("/v1/checkins", json=body, headers=diary.headers).status_code == 201
-    response = client.get("/v1/me/report", params=PERIOD, headers=diary.headers)
+    response = client.get("/v1/me/report/pdf", params=PERIOD, headers=diary.headers)
     pages = pdf_pages(response.content, tmp_path, "report-alerts")
     first = pages[0]
     in_order(
@@ -199,9 +199,7 @@ def test_page_one_opens_with_the_alerts_then_the_summary(
         "Percent threshold: Dworkin RH",
         "doi:10.1016/j.jpain.2007.09.005",
     )
-    csv_response = client.get(
-        "/v1/me/report", params={**PERIOD, "format": "csv"}, headers=diary.headers
-    )
+    csv_response = client.get("/v1/me/report/csv", params=PERIOD, headers=diary.headers)
     rows = list(csv.DictReader(io.StringIO(csv_response.text)))
     twentieth, twenty_first = rows[19], rows[20]
     assert (twentieth["checkin_pain"], twentieth["warning_signs"], twentieth["urgency"]) == (
@@ -223,7 +221,7 @@ def test_severe_pain_has_its_own_list_in_the_alerts(
     for day, level in [(20, 8), (21, 9), (22, 7)]:
         body = {"recorded_at": f"2026-11-{day:02d}T12:00:00Z", "pain": level}
         assert client.post("/v1/checkins", json=body, headers=alice.headers).status_code == 201
-    response = client.get("/v1/me/report", params=PERIOD, headers=alice.headers)
+    response = client.get("/v1/me/report/pdf", params=PERIOD, headers=alice.headers)
     first = pdf_pages(response.content, tmp_path, "report-severe")[0]
     in_order(
         first,
@@ -244,11 +242,7 @@ def test_severe_pain_has_its_own_list_in_the_alerts(
     assert first.count("Severe pain (7-10) on 3 or more check-ins within 7 days.") == 1
     rows = list(
         csv.DictReader(
-            io.StringIO(
-                client.get(
-                    "/v1/me/report", params={**PERIOD, "format": "csv"}, headers=alice.headers
-                ).text
-            )
+            io.StringIO(client.get("/v1/me/report/csv", params=PERIOD, headers=alice.headers).text)
         )
     )
     assert (rows[19]["warning_signs"], rows[19]["other_alerts"], rows[19]["urgency"]) == (
@@ -271,7 +265,7 @@ def test_items_for_review_are_stated_for_a_clinician(
             pain_before=2,
             pain_after=5,
         )
-    response = client.get("/v1/me/report", params=PERIOD, headers=alice.headers)
+    response = client.get("/v1/me/report/pdf", params=PERIOD, headers=alice.headers)
     first = pdf_pages(response.content, tmp_path, "report-review")[0]
     in_order(
         first,
@@ -291,7 +285,7 @@ def test_the_charts_name_months_label_axes_and_explain_every_mark(
 ) -> None:
     body = {"recorded_at": "2026-11-20T08:00:00-06:00", "pain": 5, "red_flags": ["saddle_numbness"]}
     assert client.post("/v1/checkins", json=body, headers=diary.headers).status_code == 201
-    response = client.get("/v1/me/report", params=PERIOD, headers=diary.headers)
+    response = client.get("/v1/me/report/pdf", params=PERIOD, headers=diary.headers)
     text = " ".join(pdf_pages(response.content, tmp_path, "report-charts"))
     # Ticks every 3 days from the first, named by month, the first with its year; "22" alone
     # or "2026-Dec" never.
@@ -326,7 +320,7 @@ def test_a_long_period_is_named_by_month(
         body = {"recorded_at": when, "pain": 4}
         assert client.post("/v1/checkins", json=body, headers=alice.headers).status_code == 201
     params = {"from": "2026-06-01", "to": "2026-11-24"}
-    response = client.get("/v1/me/report", params=params, headers=alice.headers)
+    response = client.get("/v1/me/report/pdf", params=params, headers=alice.headers)
     text = " ".join(pdf_pages(response.content, tmp_path, "report-months"))
     for month in ("Jul 2026", "Aug 2026", "Sep 2026", "Oct 2026", "Nov 2026"):
         assert month in text
@@ -358,7 +352,7 @@ def test_a_line_breaks_where_readings_are_missing(days: list[int], join: int, br
 def test_an_empty_period_says_none_and_names_the_article(
     client: TestClient, alice: AuthUser, tmp_path: Path
 ) -> None:
-    response = client.get("/v1/me/report", headers=alice.headers)
+    response = client.get("/v1/me/report/pdf", headers=alice.headers)
     assert response.status_code == 200
     pages = pdf_pages(response.content, tmp_path, "report-empty")
     text = " ".join(pages)
@@ -385,17 +379,21 @@ def test_an_empty_period_says_none_and_names_the_article(
     )
 
 
-def test_csv_by_accept_or_format(client: TestClient, diary: AuthUser) -> None:
+def test_the_csv_path_and_the_deprecated_one_give_the_same_rows(
+    client: TestClient, diary: AuthUser
+) -> None:
+    by_path = client.get("/v1/me/report/csv", params=PERIOD, headers=diary.headers)
     by_accept = client.get(
         "/v1/me/report", params=PERIOD, headers={**diary.headers, "Accept": "text/csv"}
     )
     by_format = client.get(
         "/v1/me/report", params={**PERIOD, "format": "csv"}, headers=diary.headers
     )
-    assert by_accept.status_code == by_format.status_code == 200
-    assert by_accept.headers["content-type"] == "text/csv; charset=utf-8"
-    assert by_accept.content == by_format.content
-    rows = list(csv.DictReader(io.StringIO(by_accept.text)))
+    assert by_path.status_code == by_accept.status_code == by_format.status_code == 200
+    assert by_path.headers["content-type"] == "text/csv; charset=utf-8"
+    assert by_path.content == by_accept.content == by_format.content
+    assert "Deprecation" not in by_path.headers
+    rows = list(csv.DictReader(io.StringIO(by_path.text)))
     assert len(rows) == 24
     assert rows[0]["date"] == "2026-11-01" and rows[0]["checkin_pain"] == "5"
     assert list(rows[0]) == [
@@ -461,14 +459,42 @@ def test_accept_negotiation(
     assert response.headers["content-type"] == media
 
 
-def test_period_bounds(client: TestClient, alice: AuthUser) -> None:
+@pytest.mark.parametrize("path", ["/v1/me/report/pdf", "/v1/me/report/csv", "/v1/me/report"])
+def test_period_bounds(client: TestClient, alice: AuthUser, path: str) -> None:
     def get(**params: str) -> int:
-        return client.get("/v1/me/report", params=params, headers=alice.headers).status_code
+        return client.get(path, params=params, headers=alice.headers).status_code
 
     assert get(**{"from": "2026-11-10", "to": "2026-11-01"}) == 422
     assert get(**{"from": "2025-01-01", "to": "2026-11-01"}) == 422
-    assert get(format="docx") == 422
-    assert client.get("/v1/me/report").status_code == 401
+    assert client.get(path).status_code == 401
+
+
+def test_the_format_parameter_names_pdf_or_csv(client: TestClient, alice: AuthUser) -> None:
+    response = client.get("/v1/me/report", params={"format": "docx"}, headers=alice.headers)
+    assert response.status_code == 422
+
+
+def test_each_report_path_has_one_media_type_and_the_old_one_is_deprecated(
+    client: TestClient, alice: AuthUser
+) -> None:
+    """A generated client types each answer from its one media type; the path that served
+    both says when it goes and what replaces it."""
+    paths = client.get("/openapi.json").json()["paths"]
+    for path, media in (
+        ("/v1/me/report/pdf", "application/pdf"),
+        ("/v1/me/report/csv", "text/csv"),
+    ):
+        assert list(paths[path]["get"]["responses"]["200"]["content"]) == [media]
+        assert not paths[path]["get"].get("deprecated")
+    assert paths["/v1/me/report"]["get"]["deprecated"] is True
+    old = client.get("/v1/me/report", headers=alice.headers)
+    assert old.status_code == 200 and old.headers["content-type"] == "application/pdf"
+    assert old.headers["Sunset"] == "Sun, 06 Jun 2027 00:00:00 GMT"
+    assert "Deprecation" in old.headers
+    assert '</v1/me/report/pdf>; rel="successor-version"' in old.headers["Link"]
+    new = client.get("/v1/me/report/pdf", headers=alice.headers)
+    assert new.status_code == 200 and new.headers["content-type"] == "application/pdf"
+    assert "Deprecation" not in new.headers and new.content[:5] == b"%PDF-"
 
 
 @pytest.mark.parametrize("answer", [*RedFlag, *Caution], ids=str)

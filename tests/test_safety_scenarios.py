@@ -87,8 +87,8 @@ def log_session(client: TestClient, user: AuthUser, **changes: Any) -> dict[str,
 
 def csv_rows(client: TestClient, user: AuthUser, day: str) -> list[dict[str, str]]:
     response = client.get(
-        "/v1/me/report",
-        params={"format": "csv", "from": day, "to": day},
+        "/v1/me/report/csv",
+        params={"from": day, "to": day},
         headers=user.headers,
     )
     assert response.status_code == 200, response.text
