@@ -35,6 +35,8 @@ def sdk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
             str(out / PACKAGE),
             "--meta",
             "none",
+            "--config",
+            str(ROOT / "tests" / "sdk" / "openapi-python-client.yaml"),
         ],
         # The generator formats its output with ruff, which lives next to it.
         env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
@@ -173,6 +175,14 @@ def test_generated_client_drives_the_api(sdk: ModuleType, base_url: str) -> None
     assert isinstance(summary, m.ProgressSummary)
     assert summary.total_sessions == 1
     assert summary.average_pain_change == -3
+
+    # The report's two operations: the PDF as bytes (with the config's override), the CSV as
+    # text, each typed from its one media type.
+    pdf = endpoint("reports", "get_report_pdf").sync(client=authed)
+    assert isinstance(pdf, importlib.import_module(f"{PACKAGE}.types").File)
+    assert pdf.payload.read(5) == b"%PDF-"
+    table = endpoint("reports", "get_report_csv").sync(client=authed)
+    assert isinstance(table, str) and table.startswith("date,")
 
 
 def test_the_safety_state_through_the_generated_client(sdk: ModuleType, base_url: str) -> None:

@@ -256,3 +256,16 @@ export async function screenedRequest(
   }
   return body;
 }
+
+// The clinician report: one operation per media type, so each is read the way it comes.
+export async function reportPdf(api: Api): Promise<Blob> {
+  const { data, error } = await api.GET("/v1/me/report/pdf", { parseAs: "blob" });
+  if (error) throw new ApiError(error);
+  return data;
+}
+
+export async function reportCsv(api: Api): Promise<string> {
+  const { data, error } = await api.GET("/v1/me/report/csv", { parseAs: "text" });
+  if (error) throw new ApiError(error);
+  return data;
+}
