@@ -48,6 +48,8 @@ from app.reminders.router import router as devices_router
 from app.reports.router import router as reports_router
 from app.routines.router import router as routines_router
 from app.safety.router import router as safety_router
+from app.shares.router import public_router as shares_page_router
+from app.shares.router import router as shares_router
 from app.summary.router import router as summary_router
 from app.worker.metrics import QueueCollector
 
@@ -109,7 +111,13 @@ TAGS = [
     },
     {
         "name": "reports",
-        "description": "A report of the diary to take to a clinician, as PDF or CSV.",
+        "description": "A report of the diary to take to a clinician, as PDF or CSV, and the "
+        "diary as a FHIR R4 bundle.",
+    },
+    {
+        "name": "shares",
+        "description": "Read-only links a person gives a clinician: a page at `/s/{token}` "
+        "(outside this API) with PDF, CSV and FHIR downloads, revocable, each opening logged.",
     },
     {"name": "health", "description": "Liveness and readiness probes for operators."},
 ]
@@ -245,6 +253,8 @@ def create_app(settings: Settings | None = None) -> BackPainAPI:
     app.include_router(checkins_router, prefix=API_PREFIX)
     app.include_router(outcomes_router, prefix=API_PREFIX)
     app.include_router(reports_router, prefix=API_PREFIX)
+    app.include_router(shares_router, prefix=API_PREFIX)
+    app.include_router(shares_page_router)
     app.include_router(health_router)
     install_dev_mailbox(app, settings)
     # Outermost, so the request's span covers every middleware and the log lines they write.

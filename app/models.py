@@ -14,4 +14,5 @@ def import_all_models() -> None:
     import app.progress.models
     import app.reminders.models
     import app.routines.models
-    import app.safety.models  # noqa: F401
+    import app.safety.models
+    import app.shares.models  # noqa: F401

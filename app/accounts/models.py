@@ -157,13 +157,17 @@ class PolicyKind(StrEnum):
 
 
 class ConsentPurpose(StrEnum):
-    """What a consent is for: the terms, the privacy notice, or storing health data."""
+    """What a consent is for: the terms, the privacy notice, storing health data, or sharing
+    part of the diary with a clinician."""
 
     TERMS = "terms"
     PRIVACY_NOTICE = "privacy_notice"
     # Explicit consent to process health data (GDPR art. 9(2)(a)), given under the privacy
     # notice's version.
     HEALTH_DATA = "health_data"
+    # Recorded when the person creates a link for a clinician (under the privacy notice's
+    # version); given only that way, never through the consents endpoint.
+    SHARE_WITH_CLINICIAN = "share_with_clinician"
 
 
 class PolicyDocument(SQLModel, table=True):

@@ -107,7 +107,8 @@ class ConsentGrant(BaseModel):
 
     purpose: ConsentPurpose = Field(
         description="`terms`, `privacy_notice`, or `health_data`: explicit consent to store "
-        "pain scores, sessions and other health data."
+        "pain scores, sessions and other health data. (`share_with_clinician` is recorded by "
+        "creating a share link, not given here.)"
     )
     version: PolicyVersion
 

@@ -60,6 +60,12 @@ POLICY_OF = {
     ConsentPurpose.TERMS: PolicyKind.TERMS,
     ConsentPurpose.PRIVACY_NOTICE: PolicyKind.PRIVACY_NOTICE,
     ConsentPurpose.HEALTH_DATA: PolicyKind.PRIVACY_NOTICE,
+    ConsentPurpose.SHARE_WITH_CLINICIAN: PolicyKind.PRIVACY_NOTICE,
+}
+# Given by creating what it is for, never on its own.
+GIVEN_ELSEWHERE = {
+    ConsentPurpose.SHARE_WITH_CLINICIAN: "A share with a clinician is consented to by "
+    "creating the share (POST /v1/me/shares), and ended by revoking it.",
 }
 
 
@@ -485,6 +491,8 @@ def current_version(session: Session, purpose: ConsentPurpose) -> str | None:
 
 
 def _check_version(current: dict[str, str], grant: ConsentGrant, loc: list[str | int]) -> None:
+    if grant.purpose in GIVEN_ELSEWHERE:
+        raise InvalidInput(GIVEN_ELSEWHERE[grant.purpose], loc=[*loc[:-1], "purpose"])
     kind = POLICY_OF[grant.purpose]
     wanted = current.get(kind)
     if grant.version != wanted:
@@ -519,13 +527,31 @@ def change_consent(
     """Give a consent (for the current version of its document) or withdraw health-data
     consent, which stops new health data from being stored; what is stored stays until the
     person exports or deletes it."""
+    if change.purpose in GIVEN_ELSEWHERE:
+        raise InvalidInput(GIVEN_ELSEWHERE[change.purpose], loc=["body", "purpose"])
     if not change.granted and change.purpose != ConsentPurpose.HEALTH_DATA:
         raise ConsentNotWithdrawable(ConsentNotWithdrawable.example_detail, ["body", "granted"])
     if change.granted:
         _check_version(_current_versions(session), change, ["body", "version"])
     _record_consent(session, user, change.purpose, change.version, change.granted, now)
+    if change.purpose == ConsentPurpose.HEALTH_DATA and not change.granted:
+        # Above every domain: each ends what the consent allowed (share links stop at once).
+        from app.privacy.domains import all_sources
+
+        for source in all_sources():
+            if source.on_health_data_withdrawn is not None:
+                source.on_health_data_withdrawn(session, user.id, now)
     session.flush()
     return consent_overview(session, user)
+
+
+def record_consent_for(
+    session: Session, user: User, purpose: ConsentPurpose, now: datetime
+) -> None:
+    """Record a consent given by doing what it is for (creating a share), under the current
+    version of its document ("none" when none is published)."""
+    version = _current_versions(session).get(POLICY_OF[purpose], "none")
+    _record_consent(session, user, purpose, version, True, now)
 
 
 def consent_history(session: Session, user_id: uuid.UUID) -> list[ConsentRecordPublic]:

@@ -10,6 +10,7 @@ table with a `user_id` column is in no source.
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, SQLModel
@@ -25,6 +26,8 @@ class PersonalDataSource:
     """The section's content for one person (schemas, lists of schemas, plain JSON)."""
     delete: Callable[[Session, uuid.UUID], None]
     """Removes the person's rows in these tables (before the user row goes)."""
+    on_health_data_withdrawn: Callable[[Session, uuid.UUID, datetime], None] | None = None
+    """Ends, at that moment, what health-data consent allowed (share links), if anything."""
 
 
 _SOURCES: dict[str, PersonalDataSource] = {}

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
-from limits import RateLimitItem, RateLimitItemPerSecond
+from limits import RateLimitItem, RateLimitItemPerHour, RateLimitItemPerSecond
 from limits.errors import StorageError
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
@@ -30,6 +30,13 @@ from app.core.config import Settings, parse_networks
 from app.core.errors import ServiceUnavailable, TooManyRequests
 
 AUTH_BUCKET = "auth"
+# Openings of one share link (its page and downloads), and of any link from one address.
+# Inferred: a clinician opens a page and its downloads a handful of times in an hour; a
+# forwarded or scraped link many more. Guessing a 256-bit token needs no limit to fail.
+SHARE_LINK_BUCKET = "share-link"
+SHARE_LINK_OPENS_PER_HOUR = 60
+SHARE_ADDRESS_BUCKET = "share-address"
+SHARE_ADDRESS_OPENS_PER_HOUR = 600
 # Redis must answer quickly: a sign-in waits on it.
 STORAGE_TIMEOUT_SECONDS = 1.0
 # Longest client key kept (an address, or a digest); anything longer is cut.
@@ -125,7 +132,9 @@ def build_limiter(settings: Settings) -> Limiter:
     items: dict[str, RateLimitItem] = {
         AUTH_BUCKET: RateLimitItemPerSecond(
             settings.auth_rate_limit, settings.auth_rate_window_seconds
-        )
+        ),
+        SHARE_LINK_BUCKET: RateLimitItemPerHour(SHARE_LINK_OPENS_PER_HOUR),
+        SHARE_ADDRESS_BUCKET: RateLimitItemPerHour(SHARE_ADDRESS_OPENS_PER_HOUR),
     }
     return Limiter(
         build_storage(settings.rate_limit_storage_url),
@@ -169,6 +178,13 @@ def account_key(value: object) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     return hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
+
+
+def caller_address(request: Request) -> str:
+    peer = request.client.host if request.client else "unknown"
+    return client_address(
+        peer, request.headers.get("x-forwarded-for"), request.app.state.trusted_proxies
+    )
 
 
 class RateLimit:

@@ -16,6 +16,7 @@ DOMAINS = (
     "app.outcomes.privacy",
     "app.attention.privacy",
     "app.safety.privacy",
+    "app.shares.privacy",
 )
 
 
