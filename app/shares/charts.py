@@ -35,11 +35,10 @@ class Frame:
         return round(TOP + height * (1 - value / 10), 1)
 
 
-def _axes(frame: Frame, title: str, ylabel: str) -> list[str]:
+def _axes(frame: Frame, title: str) -> list[str]:
     parts = [
         f'<text x="{LEFT}" y="16" font-size="13" font-weight="bold" fill="#222">'
         f"{escape(title)}</text>",
-        f'<text x="10" y="{TOP - 8}" font-size="10" fill="#555">{escape(ylabel)}</text>',
     ]
     for value in range(0, 11, 2):
         y = frame.y(value)
@@ -74,7 +73,8 @@ def _axes(frame: Frame, title: str, ylabel: str) -> list[str]:
 def _legend(items: list[tuple[str, str]]) -> list[str]:
     parts, x = [], WIDTH - RIGHT
     for label, colour in reversed(items):
-        x -= 7 * len(label) + 26
+        # Text at 10px is about 5.6px a character; a swatch, a gap and a space between.
+        x -= round(5.8 * len(label)) + 30
         parts.append(f'<rect x="{x}" y="8" width="10" height="10" fill="{colour}"/>')
         parts.append(f'<text x="{x + 14}" y="17" font-size="10" fill="#333">{escape(label)}</text>')
     return parts
@@ -98,7 +98,7 @@ def pain_svg(data: ReportData, with_diary: bool, with_sessions: bool) -> str:
     """Daily check-in pain as a line; sessions' pain before (triangle up) and after (down);
     flare-up days as red bands."""
     frame = Frame(data.date_from, data.date_to)
-    parts = _axes(frame, "Pain (0-10)", "pain")
+    parts = _axes(frame, "Pain (0-10)")
     band = (WIDTH - LEFT - RIGHT) / frame.days
     for day in data.flare_up_days if with_diary else []:
         parts.append(
@@ -133,7 +133,7 @@ def pain_svg(data: ReportData, with_diary: bool, with_sessions: bool) -> str:
 def peg_svg(data: ReportData) -> str:
     """PEG scores as a line, with the baseline dashed."""
     frame = Frame(data.date_from, data.date_to)
-    parts = _axes(frame, "PEG score (0-10)", "score")
+    parts = _axes(frame, "PEG score (0-10)")
     legend: list[tuple[str, str]] = []
     if data.peg_baseline is not None:
         y = frame.y(data.peg_baseline)
