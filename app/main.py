@@ -48,6 +48,7 @@ from app.reminders.router import router as devices_router
 from app.reports.router import router as reports_router
 from app.routines.router import router as routines_router
 from app.safety.router import router as safety_router
+from app.shares.router import fhir_router
 from app.shares.router import public_router as shares_page_router
 from app.shares.router import router as shares_router
 from app.summary.router import router as summary_router
@@ -253,6 +254,7 @@ def create_app(settings: Settings | None = None) -> BackPainAPI:
     app.include_router(checkins_router, prefix=API_PREFIX)
     app.include_router(outcomes_router, prefix=API_PREFIX)
     app.include_router(reports_router, prefix=API_PREFIX)
+    app.include_router(fhir_router, prefix=API_PREFIX)
     app.include_router(shares_router, prefix=API_PREFIX)
     app.include_router(shares_page_router)
     app.include_router(health_router)

@@ -107,6 +107,7 @@ def record() -> dict[str, Any]:
     from app.reminders.schemas import DEVICE_EXAMPLE
     from app.routines.schemas import RoutineCreate
     from app.safety.schemas import CLOSE_EXAMPLE
+    from app.shares.schemas import CREATE_EXAMPLE as SHARE_EXAMPLE
     from seed.loader import load_all
 
     with tempfile.TemporaryDirectory(prefix="backpain-examples-") as tmp:
@@ -284,6 +285,21 @@ def record() -> dict[str, Any]:
                     json=CLOSE_EXAMPLE,
                     headers=auth,
                 ),
+            )
+            # A link for Ana's physiotherapist, opened once in a browser.
+            created = keep(
+                "ShareCreated", http.post("/v1/me/shares", json=SHARE_EXAMPLE, headers=auth)
+            )
+            page = http.get(
+                created["url"].removeprefix(str(http.base_url).rstrip("/")),
+                headers={"User-Agent": "Mozilla/5.0 (Macintosh) Safari/605.1.15"},
+            )
+            assert page.status_code == 200, page.text
+            keep("ShareList", http.get("/v1/me/shares", headers=auth))
+            keep("SharePublic", http.get(f"/v1/me/shares/{created['id']}", headers=auth))
+            keep(
+                "ShareAccessList",
+                http.get(f"/v1/me/shares/{created['id']}/accesses", headers=auth),
             )
             keep("AccountExport", http.get("/v1/me/export", headers=auth))
             assert logged["id"] == SESSION_EXAMPLE["id"]

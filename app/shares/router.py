@@ -46,6 +46,7 @@ from app.shares.schemas import (
 )
 
 router = APIRouter(tags=["shares"])
+fhir_router = APIRouter(tags=["reports"])
 public_router = APIRouter(include_in_schema=False)
 
 ShareId = Annotated[uuid.UUID, Path(description="Id of the share (a UUID).")]
@@ -165,8 +166,8 @@ FHIR_CONTENT = {
             "description": "A FHIR R4 Bundle of type `collection`.",
             "required": ["resourceType", "type", "entry"],
             "properties": {
-                "resourceType": {"type": "string", "enum": ["Bundle"]},
-                "type": {"type": "string", "enum": ["collection"]},
+                "resourceType": {"type": "string", "description": "`Bundle`.", "maxLength": 6},
+                "type": {"type": "string", "description": "`collection`.", "maxLength": 10},
                 "entry": {"type": "array", "items": {"type": "object"}, "maxItems": 20000},
             },
         }
@@ -174,11 +175,10 @@ FHIR_CONTENT = {
 }
 
 
-@router.get(
+@fhir_router.get(
     "/me/fhir",
     response_class=Response,
     summary="Your diary as FHIR R4",
-    tags=["reports"],
     responses={
         200: {"description": "A FHIR R4 Bundle (collection).", "content": FHIR_CONTENT},
         **problem_responses(401, 422, ArticleNotLoaded),

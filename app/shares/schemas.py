@@ -74,6 +74,8 @@ class ShareCreate(BaseModel):
 
 
 class ShareLinks(BaseModel):
+    """Where to find more about a share."""
+
     accesses: str = Field(description="Who opened it: `GET` this path.")
 
 
