@@ -170,6 +170,15 @@ class ConsentPurpose(StrEnum):
     SHARE_WITH_CLINICIAN = "share_with_clinician"
 
 
+class GrantablePurpose(StrEnum):
+    """What a person consents to on its own: the terms, the privacy notice, or storing health
+    data. (A share with a clinician is consented to by creating the share.)"""
+
+    TERMS = "terms"
+    PRIVACY_NOTICE = "privacy_notice"
+    HEALTH_DATA = "health_data"
+
+
 class PolicyDocument(SQLModel, table=True):
     """A published version of the terms or the privacy notice (from `seed/policies.json`).
     The newest published version of each kind is the one people accept."""

@@ -12,7 +12,7 @@ from pydantic import (
     field_validator,
 )
 
-from app.accounts.models import ConsentPurpose, PolicyKind
+from app.accounts.models import ConsentPurpose, GrantablePurpose, PolicyKind
 from app.core.clock import UtcDatetime
 from app.core.enums import Area
 from app.core.types import WHOLE_NUMBER, Region, StrictBoolean, omittable, text
@@ -105,10 +105,10 @@ class ConsentGrant(BaseModel):
         json_schema_extra={"examples": [{"purpose": "health_data", "version": "2026-11-24"}]}
     )
 
-    purpose: ConsentPurpose = Field(
+    purpose: GrantablePurpose = Field(
         description="`terms`, `privacy_notice`, or `health_data`: explicit consent to store "
-        "pain scores, sessions and other health data. (`share_with_clinician` is recorded by "
-        "creating a share link, not given here.)"
+        "pain scores, sessions and other health data. (Sharing with a clinician is consented "
+        "to by creating a share link.)"
     )
     version: PolicyVersion
 
@@ -158,7 +158,7 @@ class UserCreate(BaseModel):
     usual_areas: UsualAreas = Field(default_factory=list)
     consents: list[ConsentGrant] = Field(
         default_factory=list,
-        max_length=len(ConsentPurpose),
+        max_length=len(GrantablePurpose),
         description="Consents given while signing up, recorded with the account (a purpose "
         "given twice is recorded once).",
     )

@@ -62,11 +62,6 @@ POLICY_OF = {
     ConsentPurpose.HEALTH_DATA: PolicyKind.PRIVACY_NOTICE,
     ConsentPurpose.SHARE_WITH_CLINICIAN: PolicyKind.PRIVACY_NOTICE,
 }
-# Given by creating what it is for, never on its own.
-GIVEN_ELSEWHERE = {
-    ConsentPurpose.SHARE_WITH_CLINICIAN: "A share with a clinician is consented to by "
-    "creating the share (POST /v1/me/shares), and ended by revoking it.",
-}
 
 
 def to_public(user: User) -> UserPublic:
@@ -113,7 +108,7 @@ def register(session: Session, data: UserCreate, now: datetime) -> UserPublic:
     except IntegrityError as exc:
         raise EmailTaken() from exc
     for purpose, version in {g.purpose: g.version for g in data.consents}.items():
-        _record_consent(session, user, purpose, version, True, now)
+        _record_consent(session, user, ConsentPurpose(purpose), version, True, now)
     _send_verification(session, user, now)
     return to_public(user)
 
@@ -491,9 +486,7 @@ def current_version(session: Session, purpose: ConsentPurpose) -> str | None:
 
 
 def _check_version(current: dict[str, str], grant: ConsentGrant, loc: list[str | int]) -> None:
-    if grant.purpose in GIVEN_ELSEWHERE:
-        raise InvalidInput(GIVEN_ELSEWHERE[grant.purpose], loc=[*loc[:-1], "purpose"])
-    kind = POLICY_OF[grant.purpose]
+    kind = POLICY_OF[ConsentPurpose(grant.purpose)]
     wanted = current.get(kind)
     if grant.version != wanted:
         name = kind.replace("_", " ")
@@ -527,14 +520,13 @@ def change_consent(
     """Give a consent (for the current version of its document) or withdraw health-data
     consent, which stops new health data from being stored; what is stored stays until the
     person exports or deletes it."""
-    if change.purpose in GIVEN_ELSEWHERE:
-        raise InvalidInput(GIVEN_ELSEWHERE[change.purpose], loc=["body", "purpose"])
     if not change.granted and change.purpose != ConsentPurpose.HEALTH_DATA:
         raise ConsentNotWithdrawable(ConsentNotWithdrawable.example_detail, ["body", "granted"])
     if change.granted:
         _check_version(_current_versions(session), change, ["body", "version"])
-    _record_consent(session, user, change.purpose, change.version, change.granted, now)
-    if change.purpose == ConsentPurpose.HEALTH_DATA and not change.granted:
+    purpose = ConsentPurpose(change.purpose)
+    _record_consent(session, user, purpose, change.version, change.granted, now)
+    if purpose == ConsentPurpose.HEALTH_DATA and not change.granted:
         # Above every domain: each ends what the consent allowed (share links stop at once).
         from app.privacy.domains import all_sources
 
