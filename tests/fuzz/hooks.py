@@ -12,8 +12,8 @@
   reps or a hold on each routine step, a session that ends after it starts, a plan that does
   not end before it starts, a check-in or PEG response that is not in the future, a birth
   year that is not in the future, a report of
-  at most 366 days, a cursor or sync token the server issued to the same caller, a sync
-  without filters. Generated values
+  at most 366 days (a share's days also end by its expiry), a cursor or sync token the
+  server issued to the same caller, a sync without filters. Generated values
   that meet the schema but break such a rule are adjusted to follow it (`before_call`), so a
   refusal the contract announces is not reported as the server rejecting valid data.
 """
@@ -299,8 +299,10 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
         and query["to"] < query["from"]
     ):
         query["from"], query["to"] = query["to"], query["from"]
-    if isinstance(query, dict) and case.operation.path == "/v1/me/report":
+    if isinstance(query, dict) and case.operation.path in ("/v1/me/report", "/v1/me/fhir"):
         _report_period(query)
+    if case.operation.path == "/v1/me/shares" and isinstance(case.body, dict):
+        _share_period(case.body)
     if case.operation.path == CLOSE_CONCERN and isinstance(case.body, dict):
         _seen_while_open(case)
 
@@ -338,6 +340,31 @@ def _report_period(query: dict[str, Any]) -> None:
         query["to"] = start.isoformat()
     elif start is not None and end is not None and (end - start).days >= REPORT_DAYS:
         query["from"] = (end - timedelta(days=REPORT_DAYS - 1)).isoformat()
+
+
+def _share_period(body: dict[str, Any]) -> None:
+    """A share's days: at most 366, `to` not before `from` and not after the day the link
+    expires (in the account's timezone, so a day short of UTC's to be safe); `to` left out is
+    today, so a `from` alone gets a `to`."""
+    days = body.get("expires_in_days", 30)
+    try:
+        start = date.fromisoformat(body["from"]) if isinstance(body.get("from"), str) else None
+        end = date.fromisoformat(body["to"]) if isinstance(body.get("to"), str) else None
+    except ValueError:
+        return
+    if type(days) is not int or not 1 <= days <= 90:
+        return
+    last = (datetime.now(UTC) + timedelta(days=days)).date() - timedelta(days=1)
+    if start is not None and end is None:
+        end = start
+    if end is None:
+        return
+    end = min(end, last)
+    body["to"] = end.isoformat()
+    if start is not None:
+        start = min(start, end)
+        start = max(start, end - timedelta(days=REPORT_DAYS - 1))
+        body["from"] = start.isoformat()
 
 
 SYNC_FILTERS = ("area", "from", "to")
