@@ -310,3 +310,45 @@ def test_openings_are_rate_limited_per_link(client: TestClient, alice: AuthUser)
     # Refused openings are not logged.
     accesses = client.get(f"/v1/me/shares/{created['id']}/accesses", headers=alice.headers)
     assert accesses.json()["count"] == 3
+
+
+def test_links_are_built_on_the_public_base_url(
+    client: TestClient, alice: AuthUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.core.config import get_settings
+
+    monkeypatch.setattr(get_settings(), "public_base_url", "https://api.backpain.example")
+    created = share(client, alice)
+    assert created["url"].startswith("https://api.backpain.example/s/")
+    assert created["fhir_url"] == created["url"] + "/fhir"
+
+
+def test_any_wrong_token_costs_the_same_lookup(
+    client: TestClient, alice: AuthUser, session: Session
+) -> None:
+    """No timing is measured (that would be luck); what decides the time is the same: a
+    guessed, an altered and a malformed token each run exactly the same SQL, one indexed
+    lookup of a SHA-256 digest, and never compare anything against the secret."""
+    from sqlalchemy import event
+
+    created = share(client, alice)
+    path = path_of(created)
+    engine = session.get_bind()
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        # The test's savepoints are numbered; the statements are what matters.
+        statements.append(re.sub(r"sa_savepoint_\d+", "sa_savepoint", statement))
+
+    runs = []
+    for wrong in (path[:-1] + ("A" if path[-1] != "A" else "B"), "/s/" + "x" * 43, "/s/x"):
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            assert client.get(wrong).status_code == 404
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        runs.append(list(statements))
+    assert runs[0] == runs[1] == runs[2]
+    lookups = [s for s in runs[0] if "clinician_share" in s]
+    assert len(lookups) == 1 and "token_hash" in lookups[0]

@@ -101,6 +101,10 @@ class Settings(BaseSettings):
     mail_from: str = "Back Pain Relief <no-reply@backpain.example>"
     # Links in emails open the app at this address (`/reset-password?token=...`).
     app_link_base_url: str = "https://app.backpain.example"
+    # Where this API is reached from outside (https://api.backpain.example): share links for
+    # clinicians (`/s/...`) are built on it. Unset: the request's own scheme and host, which
+    # behind a proxy may be an internal one.
+    public_base_url: str | None = None
 
     # The production server (`backpain-serve`): where it listens, how many worker processes
     # it runs, and how long in-flight requests may take to finish after SIGTERM.

@@ -17,6 +17,7 @@ from app.accounts.outbox import DeliveryDep
 from app.care import service as care_service
 from app.care.errors import ArticleNotLoaded
 from app.core.clock import NowDep
+from app.core.config import get_settings
 from app.core.db import SessionDep
 from app.core.errors import problem_responses, raises
 from app.core.openapi import located
@@ -102,7 +103,8 @@ def create_share(
     clinician (`/v1/me/consents`); every opening is logged (`links.accesses`); revoke it any
     time with `DELETE`. Withdrawing health-data consent or deleting the account ends every
     link."""
-    created = service.create(session, user, body, now, str(request.base_url))
+    base_url = get_settings().public_base_url or str(request.base_url)
+    created = service.create(session, user, body, now, base_url)
     if body.clinician_email:
         background.add_task(delivery)
     response.headers["Location"] = f"/v1/me/shares/{created.id}"
