@@ -301,6 +301,9 @@ def record() -> dict[str, Any]:
                 "ShareAccessList",
                 http.get(f"/v1/me/shares/{created['id']}/accesses", headers=auth),
             )
+            # Revoked, so the export shows how a link ends.
+            revoked = http.delete(f"/v1/me/shares/{created['id']}", headers=auth)
+            assert revoked.status_code == 204, revoked.text
             keep("AccountExport", http.get("/v1/me/export", headers=auth))
             assert logged["id"] == SESSION_EXAMPLE["id"]
 

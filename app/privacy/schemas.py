@@ -10,6 +10,7 @@ from app.progress.schemas import SessionPublic
 from app.reminders.schemas import DevicePublic, ReminderPublic
 from app.routines.schemas import RoutinePublic
 from app.safety.schemas import ConcernPublic
+from app.shares.schemas import ShareRecord
 
 
 class AccountExport(BaseModel):
@@ -48,4 +49,7 @@ class AccountExport(BaseModel):
     safety: list[ConcernPublic] = Field(
         description="Safety concerns (warning signs, severe pain, PEG worsening) with what "
         "was reported, oldest first."
+    )
+    shares: list[ShareRecord] = Field(
+        description="Links given to clinicians, oldest first, each with every opening."
     )

@@ -3,7 +3,6 @@ opens (`/s/{token}`: the page and its downloads, outside the JSON API and its co
 
 import json
 import math
-import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -22,7 +21,7 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses, raises
 from app.core.openapi import located
 from app.core.ratelimit import SHARE_ADDRESS_BUCKET, SHARE_LINK_BUCKET, Limiter, caller_address
-from app.core.types import BoundedDate
+from app.core.types import BoundedDate, Uuid
 from app.outcomes import service as outcomes
 from app.outcomes.errors import QuestionnaireNotLoaded
 from app.outcomes.schemas import QuestionnairePublic
@@ -50,7 +49,7 @@ router = APIRouter(tags=["shares"])
 fhir_router = APIRouter(tags=["reports"])
 public_router = APIRouter(include_in_schema=False)
 
-ShareId = Annotated[uuid.UUID, Path(description="Id of the share (a UUID).")]
+ShareId = Annotated[Uuid, Path(description="Id of the share (a UUID).")]
 
 
 @raises(ShareNotFound)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.accounts.schemas import Email
 from app.core.clock import UtcDatetime
 from app.core.types import WHOLE_NUMBER, BoundedDate
-from app.shares.models import ShareClient, ShareOpened, ShareScope
+from app.shares.models import ShareClient, ShareEnd, ShareOpened, ShareScope
 
 # Product rule: a link lives for a month unless the person picks otherwise, at most a quarter
 # (long enough for a referral and a follow-up appointment; inferred, not from a guideline).
@@ -128,3 +128,23 @@ class ShareAccessList(BaseModel):
 
     data: list[ShareAccessPublic]
     count: int
+
+
+class ShareRecord(BaseModel):
+    """A link in the account export, with every opening (its token is not kept, so it is not
+    there; whether it still works follows from `expires_at` and `ended_at`)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: uuid.UUID
+    scopes: list[ShareScope]
+    date_from: date = Field(serialization_alias="from", description="First day shared.")
+    date_to: date = Field(serialization_alias="to", description="Last day shared.")
+    clinician_email: str | None = Field(description="Where the link was emailed, if anywhere.")
+    created_at: UtcDatetime
+    expires_at: UtcDatetime
+    ended_at: UtcDatetime | None = Field(description="When it was revoked or ended; else null.")
+    ended_by: ShareEnd | None = Field(
+        description="`revoked` (by the person) or `consent_withdrawn`; null while not ended."
+    )
+    accesses: list[ShareAccessPublic] = Field(description="Every opening, oldest first.")

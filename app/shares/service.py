@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
@@ -38,6 +37,7 @@ from app.shares.schemas import (
     ShareCreated,
     ShareLinks,
     SharePublic,
+    ShareRecord,
     ShareStatus,
 )
 
@@ -296,9 +296,8 @@ def offers_full_report(share: ClinicianShare) -> bool:
 # --- personal data -------------------------------------------------------------------------
 
 
-def export_shares(session: Session, user_id: uuid.UUID) -> list[dict[str, Any]]:
-    """Every link with its openings, oldest first (the token is not kept, so not exported;
-    whether a link still works follows from `expires_at` and `ended_at`)."""
+def export_shares(session: Session, user_id: uuid.UUID) -> list[ShareRecord]:
+    """Every link with its openings, oldest first."""
     rows = session.exec(
         select(ClinicianShare)
         .where(ClinicianShare.user_id == user_id)
@@ -311,13 +310,20 @@ def export_shares(session: Session, user_id: uuid.UUID) -> list[dict[str, Any]]:
             .where(ClinicianShareAccess.share_id == row.id)
             .order_by(col(ClinicianShareAccess.accessed_at), col(ClinicianShareAccess.id))
         ).all()
-        public = _public(row, as_utc(row.created_at), {})
-        item = public.model_dump(
-            mode="json", by_alias=True, exclude={"status", "access_count", "last_accessed_at"}
+        out.append(
+            ShareRecord(
+                id=row.id,
+                scopes=[ShareScope(s) for s in row.scopes],
+                date_from=row.date_from,
+                date_to=row.date_to,
+                clinician_email=row.clinician_email,
+                created_at=row.created_at,
+                expires_at=row.expires_at,
+                ended_at=row.ended_at,
+                ended_by=None if row.ended_by is None else ShareEnd(row.ended_by),
+                accesses=_accesses(opened),
+            )
         )
-        item["ended_by"] = row.ended_by
-        item["accesses"] = [a.model_dump(mode="json") for a in _accesses(opened)]
-        out.append(item)
     return out
 
 
