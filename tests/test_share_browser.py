@@ -152,9 +152,10 @@ def test_the_page_reads_alerts_first_and_draws_its_charts(
 
 
 def test_the_downloads_open_through_the_link(shared: dict[str, Any]) -> None:
-    pdf = httpx.get(shared["url"] + "/report.pdf")
+    # The server loads matplotlib and fpdf2 on its first report: on a busy machine, seconds.
+    pdf = httpx.get(shared["url"] + "/report.pdf", timeout=120)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
-    fhir = httpx.get(shared["url"] + "/fhir")
+    fhir = httpx.get(shared["url"] + "/fhir", timeout=60)
     assert fhir.status_code == 200 and fhir.json()["resourceType"] == "Bundle"
 
 
