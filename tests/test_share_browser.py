@@ -126,7 +126,8 @@ def test_the_page_reads_alerts_first_and_draws_its_charts(
     assert "Back pain diary: Ana Example" in text
     headings = [h.inner_text() for h in page.query_selector_all("h2")]
     assert headings[:3] == ["Alerts", "Summary", "Charts"]
-    assert "BE SEEN TODAY" in text.upper() and "Is your back pain worse at night?" in text
+    assert "URGENT, SAME DAY: BE SEEN TODAY" in text.upper()
+    assert "Back pain worse at night" in text
     assert "14 of 14 days" in text
     assert "Knee Rolls (1 set, 8 reps, hold 3 s)" in text
     assert "Woke at 3am, sore until breakfast." in text

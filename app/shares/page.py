@@ -13,8 +13,7 @@ from markupsafe import Markup
 
 from app.outcomes.schemas import QuestionnairePublic
 from app.progress.pain import FLARE_UP_RISE_POINTS
-from app.reports.data import ReportData
-from app.safety.logic import TIMEFRAME_WORDS
+from app.reports.data import ReportData, urgency_words
 from app.shares import charts
 from app.shares.models import ShareScope
 
@@ -121,7 +120,7 @@ def render_page(
             alerts.append(
                 {
                     "timeframe": concern.timeframe.value,
-                    "when": TIMEFRAME_WORDS[concern.timeframe],
+                    "when": urgency_words(concern.timeframe),
                     "opened_on": concern.opened_on.isoformat(),
                     "follow_up_due": concern.follow_up_due,
                     "reasons": " ".join(concern.reasons),
@@ -130,11 +129,12 @@ def render_page(
             )
     reports = [
         {
-            "day": r.day.isoformat(),
-            "urgency": r.urgency,
-            "what": "; ".join(f'yes to "{q}"' for q in r.questions) or "severe pain",
+            "day": a.day.isoformat(),
+            "urgency": a.urgency,
+            "what": a.finding + (f" ({a.answered_with})" if a.answered_with else ""),
+            "source": a.source,
         }
-        for r in data.safety_reports
+        for a in data.alerts
     ]
     context = {
         "css": Markup(css()),

@@ -284,7 +284,7 @@ def shared_data(session: Session, share: ClinicianShare, user: User, now: dateti
     if ShareScope.SESSIONS not in scopes:
         data.sessions = []
     if ShareScope.SAFETY not in scopes:
-        data.screen_answers, data.safety_reports, data.safety = [], [], None
+        data.screen_answers, data.alerts, data.cautions, data.safety = [], [], [], None
         data.attention = []
     return data
 
