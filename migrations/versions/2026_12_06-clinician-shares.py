@@ -7,7 +7,7 @@
   of client, shown to the person; no address, no raw User-Agent.
 
 Revision ID: 20261206_clinician_shares
-Revises: 20261206_article_publisher
+Revises: 20261206_outbox_trace_parent
 Create Date: 2026-12-06 12:00:00.000000
 """
 
@@ -18,7 +18,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "20261206_clinician_shares"
-down_revision: str | None = "20261206_article_publisher"
+down_revision: str | None = "20261206_outbox_trace_parent"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
