@@ -126,7 +126,7 @@ def get_report_csv(
 @router.get(
     "/me/report",
     response_class=Response,
-    summary="Get a report for a clinician (PDF or CSV; deprecated)",
+    summary="Get a report for a clinician as PDF or CSV",
     deprecated=True,
     dependencies=[
         deprecated_since(ONE_PATH_DEPRECATED_ON, ONE_PATH_SUNSET_ON, "/v1/me/report/pdf")
