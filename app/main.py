@@ -38,6 +38,7 @@ from app.core.replay import Replayer
 from app.core.versioning import API_VERSION
 from app.exercises.router import router as exercises_router
 from app.health.router import router as health_router
+from app.i18n import LanguageMiddleware
 from app.media.router import router as media_router
 from app.outcomes.router import router as outcomes_router
 from app.plans.router import router as plans_router
@@ -145,9 +146,16 @@ keyset `cursor` and sync with `changed_since`; the README describes the sync loo
 # What a browser app may send and read. Credentials travel in the Authorization header, never
 # in cookies, so credentialed CORS is not needed.
 CORS_METHODS = ["GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"]
-CORS_REQUEST_HEADERS = ["Authorization", "Content-Type", "If-None-Match", "X-Request-ID"]
+CORS_REQUEST_HEADERS = [
+    "Accept-Language",
+    "Authorization",
+    "Content-Type",
+    "If-None-Match",
+    "X-Request-ID",
+]
 CORS_RESPONSE_HEADERS = [
     "API-Version",
+    "Content-Language",
     "ETag",
     "Location",
     "Retry-After",
@@ -227,6 +235,8 @@ def create_app(settings: Settings | None = None) -> BackPainAPI:
     observability = Observability(metrics)
     app.add_middleware(ObservabilityMiddleware, observability=observability)
     app.add_middleware(StandardHeadersMiddleware)
+    # Outermost but CORS: every answer, problems and 413s included, says its language.
+    app.add_middleware(LanguageMiddleware)
     if origins := parse_origins(settings.cors_origins):
         app.add_middleware(
             CORSMiddleware,

@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 
 from app.core.config import get_settings
 from app.core.errors import InvalidInput
+from app.i18n import DEFAULT_LANGUAGE, current_language
 
 # A list of a few dozen ETags at most; anything longer is a client bug, refused as such.
 IF_NONE_MATCH_MAX_LENGTH = 1000
@@ -21,8 +22,13 @@ IF_NONE_MATCH_MAX_LENGTH = 1000
 REPLAY_MARK_HEADER = "x-replay-version"
 
 
-def etag_for(body: bytes) -> str:
-    return 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+def etag_for(body: bytes, language: str = DEFAULT_LANGUAGE) -> str:
+    """Names the body in its language: the same bytes in two languages (a text with no
+    translation yet) are two representations, told apart by `Content-Language`."""
+    digest = hashlib.sha256(body)
+    if language != DEFAULT_LANGUAGE:
+        digest.update(b"\0" + language.encode())
+    return 'W/"' + digest.hexdigest()[:32] + '"'
 
 
 def if_none_match_matches(header: str | None, etag: str) -> bool:
@@ -56,7 +62,7 @@ class CachedRoute(APIRoute):
             response = await handler(request)
             if response.status_code != 200 or request.method not in ("GET", "HEAD"):
                 return response
-            etag = etag_for(bytes(response.body))
+            etag = etag_for(bytes(response.body), current_language())
             headers = {
                 "ETag": etag,
                 "Cache-Control": f"public, max-age={max_age}",

@@ -6,7 +6,8 @@ only when the seed is reloaded. A route marks such an answer with the content ve
 built from (`ReplayableDep`, or `anonymous_replayable(ttl)` for routes that answer anonymous
 callers from the content alone); `Replayer`, in front of the middleware stack, keeps the
 marked 200 responses, keyed by everything the answer can depend on (path, query, whether gzip
-is accepted, whether credentials were sent, and for a POST its content type and body), and
+is accepted, whether credentials were sent, the language negotiated from `Accept-Language`,
+and for a POST its content type and body), and
 sends the same bytes for the same request while this process
 knows the content version to be current (`app.core.content`). A conditional request whose
 If-None-Match names the kept ETag is answered 304. Anything else goes to the route as before.
@@ -36,6 +37,7 @@ from app.core.observability import (
     request_id_var,
     route_template,
 )
+from app.i18n import DEFAULT_LANGUAGE, negotiate
 
 MARK_HEADER = REPLAY_MARK_HEADER
 MARK = MARK_HEADER.encode()
@@ -128,8 +130,8 @@ class Entry:
     expires: float
 
 
-# path, query string, gzip accepted, credentials sent, content type, body
-Key = tuple[str, bytes, bool, bool, bytes, bytes]
+# path, query string, gzip accepted, credentials sent, language, content type, body
+Key = tuple[str, bytes, bool, bool, str, bytes, bytes]
 
 
 class ReplayCache:
@@ -207,6 +209,7 @@ class Replayer:
         gzip = authorized = cross_origin = False
         content_type = b""
         condition: bytes | None = None
+        language = DEFAULT_LANGUAGE
         for name, value in scope["headers"]:
             if name == b"accept-encoding":
                 gzip = gzip or b"gzip" in value
@@ -218,7 +221,17 @@ class Replayer:
                 content_type = value
             elif name == b"origin":
                 cross_origin = True
-        key: Key = (scope["path"], scope["query_string"], gzip, authorized, content_type, body)
+            elif name == b"accept-language":
+                language = negotiate(value.decode("latin-1"))
+        key: Key = (
+            scope["path"],
+            scope["query_string"],
+            gzip,
+            authorized,
+            language,
+            content_type,
+            body,
+        )
         if cross_origin:
             # CORS answers depend on the origin; the stack handles them.
             await app(scope, receive, self._recorder(scope, None, send))
