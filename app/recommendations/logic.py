@@ -301,6 +301,16 @@ class Words:
             physiotherapy=route.physiotherapy.action if route.physiotherapy else None,
         )
 
+    def safety_templates(self) -> tuple[tuple[str, dict[str, str]], ...]:
+        """The templates of the messages that send the person to be seen, with the words
+        each is filled with: what is translated before anything else."""
+        return (
+            (URGENT_TEMPLATE, {"number": self.emergency_number, "place": self.emergency_place}),
+            (SAME_DAY_TEMPLATE, {"urgent": self.urgent, "number": self.emergency_number}),
+            (SEE_DOCTOR_TEMPLATE, {"routine": self.routine}),
+            (CHILD_TEMPLATE, {"routine": self.routine}),
+        )
+
     def urgent_message(self) -> str:
         return URGENT_TEMPLATE.format(number=self.emergency_number, place=self.emergency_place)
 

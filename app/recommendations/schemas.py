@@ -13,6 +13,7 @@ from app.core.pain import PAIN_MAX, PAIN_MIN, PainBand
 from app.core.types import WHOLE_NUMBER, Region
 from app.core.versioning import renamed
 from app.exercises.schemas import DISCLAIMER_DESCRIPTION, Dose
+from app.i18n.schemas import TranslationPublic
 from app.media.schemas import MoveMedia
 from app.safety.schemas import CareTimeframe, GeneralGuidance, SafetyState, TriageLevel
 
@@ -124,8 +125,15 @@ class CitationPublic(BaseModel):
 
 
 class _ScreeningQuestion(BaseModel):
-    text: str = Field(description="The question, one thing at a time, in plain words.")
+    text: str = Field(
+        description="The question, one thing at a time, in plain words, in the request's "
+        "language (`Accept-Language`)."
+    )
     help: str = Field(description="A plain-language line explaining the question.")
+    translation: TranslationPublic = Field(
+        description="The language of `text` and `help` and how far their translation is "
+        "reviewed (`original` in English)."
+    )
     tier: ScreeningTier
 
 
@@ -319,7 +327,14 @@ class Triage(BaseModel):
     )
     pain_band: PainBand = Field(description="The reported pain level's band.")
     reasons: list[str] = Field(description="One plain-language line for each rule that applied.")
-    message: str = Field(description="What to do next, to show at the top of the answer.")
+    message: str = Field(
+        description="What to do next, to show at the top of the answer, in the request's "
+        "language when it has a translation."
+    )
+    translation: TranslationPublic = Field(
+        description="The language of `message` and how far its translation is reviewed. "
+        "`reasons` are in English for now."
+    )
     citations: list[CitationPublic] = Field(
         description="What the triage rests on: the guidance's words for each rule that "
         "applied, or the inference and its reason."

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
@@ -16,10 +17,19 @@ from app.core.content import PerVersion
 from app.core.enums import Area, ExerciseKind, Position, Relevance
 from app.exercises.models import Exercise
 from app.exercises.service import dose_of
+from app.i18n import DEFAULT_LANGUAGE
+from app.i18n.catalog import (
+    Translated,
+    TranslationStatus,
+    format_translated,
+    translate,
+    weakest,
+)
+from app.i18n.schemas import TranslationPublic
 from app.media import service as media_service
 from app.media.schemas import MoveMedia
 from app.recommendations.citations import triage_sources
-from app.recommendations.logic import Answers, CatalogMove, Recommendation, recommend
+from app.recommendations.logic import Answers, CatalogMove, Recommendation, Words, recommend
 from app.recommendations.schemas import (
     AnswerField,
     CautionQuestion,
@@ -70,12 +80,28 @@ def citation_public(citation_id: str) -> CitationPublic:
     )
 
 
+def _question_words(text: str, help: str) -> dict[str, Any]:
+    """A question and its help line in the request's language, with the weaker of their two
+    translation statuses (each falls back to English on its own)."""
+    question, line = translate(text), translate(help)
+    if question.language != line.language:
+        # Never half one language and half another: both in English then.
+        question = Translated(text, DEFAULT_LANGUAGE, TranslationStatus.ORIGINAL)
+        line = Translated(help, DEFAULT_LANGUAGE, TranslationStatus.ORIGINAL)
+    weaker = weakest(question, line)
+    assert weaker is not None
+    return {
+        "text": question.text,
+        "help": line.text,
+        "translation": TranslationPublic.of(weaker),
+    }
+
+
 def list_screening_questions() -> ScreeningQuestionList:
     data: list[ScreeningQuestionPublic] = [
         WarningSignQuestion(
             id=q.id,
-            text=q.text,
-            help=q.help,
+            **_question_words(q.text, q.help),
             tier=q.tier,
             answer_in=AnswerField.RED_FLAGS,
             timeframe=q.timeframe,
@@ -85,8 +111,7 @@ def list_screening_questions() -> ScreeningQuestionList:
     ] + [
         CautionQuestion(
             id=q.id,
-            text=q.text,
-            help=q.help,
+            **_question_words(q.text, q.help),
             tier=q.tier,
             answer_in=AnswerField.CAUTIONS,
             timeframe=None,
@@ -245,6 +270,7 @@ def _held(
     ) <= safety_logic.urgency(timeframe):
         return answer.model_copy(update={"safety": state, "general_guidance": None})
     held = safety_logic.HELD_REASON.format(day=holding.opened_on.isoformat())
+    guidance = safety.translated_guidance_of(holding)
     soon = timeframe is CareTimeframe.SOON
     return answer.model_copy(
         update={
@@ -253,7 +279,8 @@ def _held(
                 timeframe=timeframe,
                 pain_band=own.pain_band,
                 reasons=[*holding.reasons, held],
-                message=safety.guidance_of(holding),
+                message=guidance.text,
+                translation=TranslationPublic.of(guidance),
                 # The concern's own answers were cited when it opened; these are today's.
                 citations=own.citations,
             ),
@@ -269,6 +296,15 @@ def _held(
     )
 
 
+def translated_message(message: str, words: Words) -> Translated:
+    """A message that sends the person to be seen, in the request's language (its template
+    and the care route's words translated); any other message stays in English for now."""
+    for template, values in words.safety_templates():
+        if template.format(**values) == message:
+            return format_translated(template, **values)
+    return Translated(message, DEFAULT_LANGUAGE, TranslationStatus.ORIGINAL)
+
+
 def to_public(
     content: Content, result: Recommendation, route: CareRoute | None = None
 ) -> RecommendationPublic:
@@ -276,13 +312,15 @@ def to_public(
     disclaimer = content.disclaimer if result.show_disclaimer else None
     if result.show_disclaimer and disclaimer is None:
         raise ArticleNotLoaded()
+    message = translated_message(result.triage.message, Words.of(route))
     return RecommendationPublic(
         triage=Triage(
             level=result.triage.level,
             timeframe=result.triage.timeframe,
             pain_band=result.triage.pain_band,
             reasons=list(result.triage.reasons),
-            message=result.triage.message,
+            message=message.text,
+            translation=TranslationPublic.of(message),
             citations=[citation_public(c) for c in result.triage.citations],
         ),
         moves=[

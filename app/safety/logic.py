@@ -162,11 +162,26 @@ def holds_exercise(timeframe: CareTimeframe, source: ConcernSource) -> bool:
 
 def guidance(timeframe: CareTimeframe, source: ConcernSource) -> str:
     """What to do about a concern: the same words for the same timeframe everywhere."""
+    template, values = guidance_parts(timeframe, source)
+    return template.format(**values)
+
+
+def guidance_parts(timeframe: CareTimeframe, source: ConcernSource) -> tuple[str, dict[str, str]]:
+    """The template of a concern's guidance and the words it is filled with (for translating
+    each)."""
     if timeframe is CareTimeframe.NOW:
-        return URGENT_GUIDANCE
+        return URGENT_TEMPLATE, {
+            "number": FALLBACK_EMERGENCY_NUMBER,
+            "place": FALLBACK_EMERGENCY_PLACE,
+        }
     if timeframe is CareTimeframe.TODAY:
-        return SAME_DAY_GUIDANCE
-    return SEE_DOCTOR_GUIDANCE if holds_exercise(timeframe, source) else REVIEW_GUIDANCE
+        return SAME_DAY_TEMPLATE, {
+            "urgent": FALLBACK_URGENT_ACTION,
+            "number": FALLBACK_EMERGENCY_NUMBER,
+        }
+    if holds_exercise(timeframe, source):
+        return SEE_DOCTOR_TEMPLATE, {"routine": FALLBACK_ROUTINE_ACTION}
+    return REVIEW_GUIDANCE, {}
 
 
 def closes_when(timeframe: CareTimeframe, source: ConcernSource) -> str:

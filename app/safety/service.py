@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.core.clock import as_utc
+from app.i18n.catalog import Translated, format_translated
 from app.safety import logic
 from app.safety.errors import ConcernNotFound, SeenOnOutOfRange
 from app.safety.models import SafetyConcern, SafetyReport
@@ -94,6 +95,12 @@ def holding(session: Session, user_id: uuid.UUID) -> SafetyConcern | None:
 
 def guidance_of(row: SafetyConcern) -> str:
     return logic.guidance(CareTimeframe(row.timeframe), ConcernSource(row.source))
+
+
+def translated_guidance_of(row: SafetyConcern) -> Translated:
+    """The concern's guidance in the request's language, with its translation status."""
+    template, values = logic.guidance_parts(CareTimeframe(row.timeframe), ConcernSource(row.source))
+    return format_translated(template, **values)
 
 
 def _merge(into: list[str], more: Iterable[str]) -> list[str]:

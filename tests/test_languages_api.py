@@ -1,0 +1,146 @@
+"""The answer's language follows Accept-Language: Spanish and German where there is a
+translation, with its status shown; English, said so, for anything else."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.core.config import get_settings
+from app.core.content import CONTENT
+from app.main import app
+from tests.factories import register_user
+
+SCREEN = "/v1/screening/questions"
+URGENT = {"area": "lower", "pain_level": 3, "red_flags": ["saddle_numbness"], "cautions": []}
+
+
+def screen(client: TestClient, accept_language: str | None) -> tuple[dict, dict]:
+    headers = {"Accept-Language": accept_language} if accept_language is not None else {}
+    response = client.get(SCREEN, headers=headers)
+    assert response.status_code == 200
+    questions = {q["id"]: q for q in response.json()["data"]}
+    return dict(response.headers), questions
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "language", "question"),
+    [
+        ("es", "es", "¿Tiene dolor en ambas piernas?"),
+        ("es-MX, en;q=0.5", "es", "¿Tiene dolor en ambas piernas?"),
+        ("fr, de;q=0.8, es;q=0.5", "de", "Haben Sie Schmerzen in beiden Beinen?"),
+        ("de-CH", "de", "Haben Sie Schmerzen in beiden Beinen?"),
+    ],
+)
+def test_the_safety_screen_is_asked_in_the_persons_language(
+    client: TestClient, accept_language: str, language: str, question: str
+) -> None:
+    headers, questions = screen(client, accept_language)
+    assert headers["content-language"] == language
+    assert "Accept-Language" in headers["vary"]
+    both_legs = questions["both_legs_pain"]
+    assert both_legs["text"] == question
+    # Machine-translated and not reviewed by a clinician: the app is told so.
+    assert both_legs["translation"] == {"language": language, "status": "machine"}
+    for q in questions.values():
+        assert q["translation"]["language"] == language, q["id"]
+
+
+@pytest.mark.parametrize("accept_language", [None, "fr", "zz-QQ, pt;q=0.9", "*", "es;q=0", "%%%"])
+def test_anything_unsupported_is_answered_in_english_and_says_so(
+    client: TestClient, accept_language: str | None
+) -> None:
+    headers, questions = screen(client, accept_language)
+    assert headers["content-language"] == "en"
+    both_legs = questions["both_legs_pain"]
+    assert both_legs["text"] == "Do you have pain in both legs?"
+    assert both_legs["translation"] == {"language": "en", "status": "original"}
+
+
+def test_each_language_has_its_own_etag(client: TestClient) -> None:
+    english, _ = screen(client, "en")
+    spanish, _ = screen(client, "es")
+    mexican, _ = screen(client, "es-MX")
+    assert english["etag"] != spanish["etag"] == mexican["etag"]
+    again = client.get(SCREEN, headers={"Accept-Language": "de", "If-None-Match": spanish["etag"]})
+    assert again.status_code == 200 and again.headers["content-language"] == "de"
+    same = client.get(SCREEN, headers={"Accept-Language": "es", "If-None-Match": spanish["etag"]})
+    assert same.status_code == 304
+
+
+@pytest.fixture()
+def caching(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(get_settings(), "content_recheck_seconds", 60.0)
+    assert app.replayer is not None
+    app.replayer.cache.clear()
+    CONTENT.forget()
+    yield
+    app.replayer.cache.clear()
+    CONTENT.forget()
+
+
+def test_kept_answers_are_kept_per_language(client: TestClient, caching: None) -> None:
+    for _ in range(2):
+        for accept_language, language in (("es", "es"), ("de", "de"), ("fr", "en")):
+            headers, questions = screen(client, accept_language)
+            assert headers["content-language"] == language
+            assert questions["chest_pain"]["translation"]["language"] == language
+        answer = client.post(
+            "/v1/recommendations", json=URGENT, headers={"Accept-Language": "de"}
+        ).json()
+        assert answer["triage"]["message"].startswith("Holen Sie sich jetzt ärztliche Hilfe")
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "es",
+            "Busque ayuda médica ahora: llame a su número de emergencias local o vaya a "
+            "urgencias del hospital más cercano.",
+        ),
+        (
+            "de",
+            "Holen Sie sich jetzt ärztliche Hilfe: Rufen Sie die Notrufnummer an Ihrem Ort an "
+            "oder gehen Sie in die nächste Notaufnahme.",
+        ),
+        (
+            "en",
+            "Get medical help now: call your local emergency number or go to the nearest "
+            "emergency department.",
+        ),
+    ],
+)
+def test_a_warning_sign_gets_emergency_guidance_in_the_persons_language(
+    client: TestClient, language: str, message: str
+) -> None:
+    response = client.post("/v1/recommendations", json=URGENT, headers={"Accept-Language": language})
+    assert response.status_code == 200
+    assert response.headers["content-language"] == language
+    triage = response.json()["triage"]
+    assert triage["level"] == "urgent_care"
+    assert triage["message"] == message
+    status = "original" if language == "en" else "machine"
+    assert triage["translation"] == {"language": language, "status": status}
+
+
+def test_a_regions_own_words_stay_as_they_are_around_translated_guidance(
+    client: TestClient,
+) -> None:
+    body = {**URGENT, "region": "GB"}
+    english = client.post("/v1/recommendations", json=body).json()["triage"]["message"]
+    spanish = client.post("/v1/recommendations", json=body, headers={"Accept-Language": "es"})
+    message = spanish.json()["triage"]["message"]
+    assert message.startswith("Busque ayuda médica ahora: llame a 999")
+    assert "999" in english
+
+
+def test_a_held_concern_gives_its_guidance_in_the_persons_language(client: TestClient) -> None:
+    auth = {**register_user(client).headers, "Accept-Language": "de"}
+    client.post("/v1/recommendations", json=URGENT, headers=auth)
+    calm = {"area": "lower", "pain_level": 2, "red_flags": [], "cautions": []}
+    answer = client.post("/v1/recommendations", json=calm, headers=auth)
+    assert answer.headers["content-language"] == "de"
+    triage = answer.json()["triage"]
+    assert triage["message"].startswith("Holen Sie sich jetzt ärztliche Hilfe")
+    assert triage["translation"] == {"language": "de", "status": "machine"}
