@@ -114,7 +114,9 @@ def test_kept_answers_are_kept_per_language(client: TestClient, caching: None) -
 def test_a_warning_sign_gets_emergency_guidance_in_the_persons_language(
     client: TestClient, language: str, message: str
 ) -> None:
-    response = client.post("/v1/recommendations", json=URGENT, headers={"Accept-Language": language})
+    response = client.post(
+        "/v1/recommendations", json=URGENT, headers={"Accept-Language": language}
+    )
     assert response.status_code == 200
     assert response.headers["content-language"] == language
     triage = response.json()["triage"]

@@ -20,6 +20,7 @@ language `en`: never a guess.
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from gettext import NullTranslations
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +88,7 @@ def status_from_comments(comments: list[str]) -> TranslationStatus:
 
 
 @cache
-def _translations(language: str) -> Translations:
+def _translations(language: str) -> NullTranslations:
     return Translations.load(str(LOCALE_DIR), [language], DOMAIN)
 
 

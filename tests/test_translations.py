@@ -1,0 +1,233 @@
+"""The translations are complete and faithful in what can be checked by machine: every text
+an answer uses has an entry in each supported language, placeholders match, every part of a
+list in a safety question survives, each entry says who translated it and whether a clinician
+reviewed it, and the compiled catalogs are the ones in the `.po` files."""
+
+import re
+import string
+from io import BytesIO
+
+import pytest
+from babel.messages.mofile import read_mo, write_mo
+
+from app.i18n import SUPPORTED_LANGUAGES, negotiate, parse_accept_language
+from app.i18n.catalog import (
+    REVIEW,
+    TRANSLATED_BY,
+    TranslationStatus,
+    mo_path,
+    read_catalog,
+    status_from_comments,
+    translate,
+)
+from app.recommendations.logic import Words
+from app.recommendations.screening import (
+    CAUTION_QUESTIONS,
+    WARNING_SIGNS,
+    CautionQuestion,
+    WarningSign,
+)
+from app.safety import logic as safety_logic
+from app.safety.schemas import ConcernSource
+
+TRANSLATED = [language for language in SUPPORTED_LANGUAGES if language != "en"]
+
+
+SCREEN: list[WarningSign | CautionQuestion] = [*WARNING_SIGNS, *CAUTION_QUESTIONS]
+
+
+def texts_used() -> dict[str, str]:
+    """Every text the answers translate, by where it is used."""
+    used: dict[str, str] = {}
+    for q in SCREEN:
+        used[q.text] = f"question {q.id.value}"
+        used[q.help] = f"help {q.id.value}"
+    for template, values in Words().safety_templates():
+        used[template] = "triage message"
+        used |= {value: "care route fallback" for value in values.values()}
+    for timeframe in safety_logic.CONCERN_TIMEFRAMES:
+        for source in ConcernSource:
+            template, values = safety_logic.guidance_parts(timeframe, source)
+            used[template] = "concern guidance"
+            used |= {value: "care route fallback" for value in values.values()}
+    for text in (
+        safety_logic.GENERAL_GUIDANCE_TEXT,
+        safety_logic.FOLLOW_UP_QUESTION,
+        safety_logic.HELD_REASON,
+    ):
+        used[text] = "safety state"
+    return used
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_text_an_answer_uses_has_an_entry(language: str) -> None:
+    catalog = read_catalog(language)
+    entries = {str(m.id): m.string for m in catalog if m.id}
+    missing = [f"{where}: {text}" for text, where in texts_used().items() if not entries.get(text)]
+    assert missing == []
+    # And nothing stale: an entry whose English is no longer used is a translation of words
+    # the service no longer says.
+    assert sorted(set(entries) - set(texts_used())) == []
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted(name for _, name, _, _ in string.Formatter().parse(text) if name is not None)
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_placeholders_are_the_same_in_every_language(language: str) -> None:
+    for message in read_catalog(language):
+        if message.id:
+            assert placeholders(str(message.string)) == placeholders(str(message.id)), message.id
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_each_entry_says_who_translated_it_and_whether_a_clinician_reviewed_it(
+    language: str,
+) -> None:
+    for message in read_catalog(language):
+        if not message.id:
+            continue
+        fields = {c.partition(":")[0].strip() + ":" for c in message.user_comments}
+        assert {TRANSLATED_BY, REVIEW} <= fields, message.id
+        # Honest: nothing here has been reviewed by a clinician yet.
+        assert status_from_comments(message.user_comments) is TranslationStatus.MACHINE
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_compiled_catalog_is_the_po_file(language: str) -> None:
+    """`pybabel compile -d app/locale -D messages` after editing a `.po` file."""
+    with mo_path(language).open("rb") as mo:
+        compiled = {str(m.id): m.string for m in read_mo(mo) if m.id}
+    expected = {str(m.id): m.string for m in read_catalog(language) if m.id and m.string}
+    assert compiled == expected
+    written = BytesIO()
+    write_mo(written, read_catalog(language))
+    assert written.getvalue() == mo_path(language).read_bytes()
+
+
+# The parts of each safety question that asks about more than one thing, as said in each
+# language: a translation that drops one ("numbness or tingling" becoming "numbness") asks a
+# different question.
+QUESTION_PARTS: dict[str, dict[str, list[str]]] = {
+    "saddle_numbness": {
+        "en": ["numbness", "tingling", "genitals", "buttocks", "inner thighs"],
+        "es": ["entumecimiento", "hormigueo", "genitales", "nalgas", "cara interna de los muslos"],
+        "de": ["Taubheit", "Kribbeln", "Genitalien", "Gesäßes", "Innenseiten der Oberschenkel"],
+    },
+    "bladder_bowel_change": {
+        "en": ["bladder", "bowels", "since your back pain started"],
+        "es": ["vejiga", "intestino", "desde que empezó el dolor de espalda"],
+        "de": ["Blase", "Darm", "seit Beginn der Rückenschmerzen"],
+    },
+    "both_legs_numb_or_weak": {
+        "en": ["numbness", "tingling", "weakness", "both legs"],
+        "es": ["entumecimiento", "hormigueo", "debilidad", "ambas piernas"],
+        "de": ["Taubheit", "Kribbeln", "Schwäche", "beiden Beinen"],
+    },
+    "difficulty_walking": {
+        "en": ["unsteady", "hard to control", "walk"],
+        "es": ["inestables", "difíciles de controlar", "caminar"],
+        "de": ["unsicher", "schwer zu kontrollieren", "Gehen"],
+    },
+    "fever_or_unwell": {
+        "en": ["back pain", "high temperature"],
+        "es": ["dolor de espalda", "fiebre"],
+        "de": ["Rückenschmerzen", "Fieber"],
+    },
+    "new_lump_or_deformity": {
+        "en": ["lump", "swelling", "change in the shape"],
+        "es": ["bulto", "hinchazón", "cambio de forma"],
+        "de": ["Knoten", "Schwellung", "Formveränderung"],
+    },
+    "pain_at_rest": {
+        "en": ["as bad or worse", "rest", "lie down"],
+        "es": ["igual o peor", "descansa", "se acuesta"],
+        "de": ["genauso stark oder stärker", "Ruhe", "Liegen"],
+    },
+    "cough_sneeze_strain_pain": {
+        "en": ["coughing", "sneezing", "straining on the toilet"],
+        "es": ["toser", "estornudar", "hacer fuerza en el baño"],
+        "de": ["Husten", "Niesen", "Pressen auf der Toilette"],
+    },
+    "pain_unchanged_by_movement": {
+        "en": ["position", "move"],
+        "es": ["postura", "se mueva"],
+        "de": ["Haltung", "bewegen"],
+    },
+    "fall_or_minor_injury": {
+        "en": ["fall", "minor injury"],
+        "es": ["caída", "lesión leve"],
+        "de": ["Sturz", "leichten Verletzung"],
+    },
+    "recent_spinal_procedure": {
+        "en": ["operation", "injection", "other procedure", "spine", "3 months"],
+        "es": ["operación", "inyección", "otro procedimiento", "columna", "3 meses"],
+        "de": ["Operation", "Spritze", "anderen Eingriff", "Wirbelsäule", "3 Monaten"],
+    },
+    "long_term_steroids": {
+        "en": ["steroid tablets", "3 months or more"],
+        "es": ["comprimidos de corticoides", "3 meses o más"],
+        "de": ["Steroidtabletten", "3 Monaten oder länger"],
+    },
+    "leg_pain_below_knee": {
+        "en": ["pain", "tingling", "one leg", "below the knee"],
+        "es": ["dolor", "hormigueo", "una pierna", "por debajo de la rodilla"],
+        "de": ["Schmerzen", "Kribbeln", "ein Bein", "unter das Knie"],
+    },
+}
+# The help line of the cauda equina bladder question lists its symptoms too.
+HELP_PARTS: dict[str, dict[str, list[str]]] = {
+    "bladder_bowel_change": {
+        "en": ["hard to start peeing", "unable to pee", "losing the feeling", "leaking"],
+        "es": ["cueste empezar a orinar", "no poder orinar", "perder la sensación", "escape"],
+        "de": ["schwer in Gang", "nicht Wasser lassen", "nicht mehr spüren", "ungewollt"],
+    },
+}
+QUESTIONS = {q.id.value: q for q in SCREEN}
+
+
+def test_every_question_that_asks_about_several_things_names_its_parts() -> None:
+    several = {
+        id
+        for id, q in QUESTIONS.items()
+        if re.search(r",| or | and ", q.text) and not q.text.startswith("Is your back pain worse")
+    }
+    assert several <= set(QUESTION_PARTS)
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+@pytest.mark.parametrize(
+    ("id", "field", "parts"),
+    [(id, "text", parts) for id, parts in QUESTION_PARTS.items()]
+    + [(id, "help", parts) for id, parts in HELP_PARTS.items()],
+)
+def test_a_translated_safety_question_keeps_every_part(
+    language: str, id: str, field: str, parts: dict[str, list[str]]
+) -> None:
+    english = getattr(QUESTIONS[id], field)
+    assert all(part in english for part in parts["en"]), parts["en"]
+    translated = translate(english, language)
+    assert translated.language == language
+    assert len(parts[language]) == len(parts["en"])
+    missing = [part for part in parts[language] if part not in translated.text]
+    assert missing == [], translated.text
+
+
+@pytest.mark.parametrize(
+    ("header", "ranges", "language"),
+    [
+        ("es-MX, es;q=0.9, en;q=0.5", ["es-MX", "es", "en"], "es"),
+        ("en;q=0.1, de;q=0.7, es", ["es", "de", "en"], "es"),
+        ("de;q=0.5, es;q=0.5", ["de", "es"], "de"),
+        ("fr;q=1, pt-BR;q=0.9", ["fr", "pt-BR"], "en"),
+        ("es;q=0, de;q=bad, en-GB;q=0.2", ["en-GB"], "en"),
+        ("x" * 600, [], "en"),
+        ("", [], "en"),
+    ],
+)
+def test_accept_language_quality_values_and_fallbacks(
+    header: str, ranges: list[str], language: str
+) -> None:
+    assert parse_accept_language(header) == ranges
+    assert negotiate(header) == language
