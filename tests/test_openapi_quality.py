@@ -164,13 +164,29 @@ def test_every_non_2xx_response_is_problem_json() -> None:
             }, where
 
 
+ACCEPT_LANGUAGE = {"$ref": "#/components/parameters/AcceptLanguage"}
+
+
+def test_every_operation_takes_accept_language_and_names_the_answers_language() -> None:
+    parameter = spec()["components"]["parameters"]["AcceptLanguage"]
+    assert parameter["name"] == "Accept-Language" and parameter["in"] == "header"
+    for path, method, operation in operations():
+        where = f"{method.upper()} {path}"
+        assert ACCEPT_LANGUAGE in operation.get("parameters", []), where
+        for status, response in operation["responses"].items():
+            if "application/json" in response.get("content", {}):
+                assert "Content-Language" in response["headers"], f"{where} {status}"
+
+
 def test_operations_document_the_errors_they_can_return() -> None:
     for path, method, operation in operations():
         where = f"{method.upper()} {path}"
         statuses = set(operation["responses"])
         assert "500" in statuses, where
         body = operation.get("requestBody")
-        if operation.get("parameters") or body:
+        # Accept-Language is never refused: anything unusable means English.
+        refusable = [p for p in operation.get("parameters", []) if p != ACCEPT_LANGUAGE]
+        if refusable or body:
             assert "422" in statuses, where
         if body:
             assert "413" in statuses, where
@@ -207,7 +223,7 @@ def test_caching_and_location_headers_are_documented_where_they_are_sent() -> No
             if any(operation.get("security", [])):
                 assert "Cache-Control" in headers, f"{where} {status}"
         if "304" in responses:
-            names = [p["name"] for p in operation.get("parameters", [])]
+            names = [p.get("name") for p in operation.get("parameters", [])]
             assert "If-None-Match" in names, where
         if method == "get" and path.startswith("/v1/routines") and "{slug}" not in path:
             vary = responses["200"]["headers"]["Vary"]["$ref"]

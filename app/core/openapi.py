@@ -43,6 +43,11 @@ from app.core.errors import (
 )
 from app.core.ratelimit import RateLimit, RateLimitUnavailable
 from app.core.versioning import API_VERSION_HEADER, announces_deprecation
+from app.i18n import (
+    ACCEPT_LANGUAGE_DESCRIPTION,
+    ACCEPT_LANGUAGE_MAX_LENGTH,
+    SUPPORTED_LANGUAGES,
+)
 
 SCHEMA_REF = "#/components/schemas/"
 PROBLEM_REF = {"$ref": SCHEMA_REF + "Problem"}
@@ -79,16 +84,22 @@ HEADERS: dict[str, dict[str, Any]] = {
     },
     "VaryEncoding": {
         "description": "`Accept-Encoding`: bodies of 1 KiB or more are gzip-compressed "
-        "(`Content-Encoding: gzip`) for clients that accept it.",
-        "schema": {"type": "string", "maxLength": 80, "examples": ["Accept-Encoding"]},
-    },
-    "VaryAuthorization": {
-        "description": "`Authorization` (and `Accept-Encoding`): the answer depends on who "
-        "asks, anonymous callers included, so a cache keeps one per caller.",
+        "(`Content-Encoding: gzip`) for clients that accept it; and `Accept-Language`: the "
+        "texts are in the request's language, so a cache keeps one answer per language.",
         "schema": {
             "type": "string",
             "maxLength": 80,
-            "examples": ["Authorization, Accept-Encoding"],
+            "examples": ["Accept-Encoding, Accept-Language"],
+        },
+    },
+    "VaryAuthorization": {
+        "description": "`Authorization` (and `Accept-Encoding`, `Accept-Language`): the "
+        "answer depends on who asks, anonymous callers included, so a cache keeps one per "
+        "caller.",
+        "schema": {
+            "type": "string",
+            "maxLength": 80,
+            "examples": ["Authorization, Accept-Encoding, Accept-Language"],
         },
     },
 }
@@ -106,6 +117,28 @@ HEADERS |= {
             "examples": ["Mon, 24 May 2027 00:00:00 GMT"],
         },
     },
+}
+HEADERS |= {
+    "ContentLanguage": {
+        "description": "The language of the answer's texts (`en`, `es` or `de`), negotiated "
+        "from `Accept-Language`; `en` when none of the requested languages is supported.",
+        "schema": {"type": "string", "enum": list(SUPPORTED_LANGUAGES), "examples": ["es"]},
+    },
+}
+# Every operation takes the request's languages; documented once and referenced.
+ACCEPT_LANGUAGE_PARAMETER = "AcceptLanguage"
+PARAMETERS: dict[str, dict[str, Any]] = {
+    ACCEPT_LANGUAGE_PARAMETER: {
+        "name": "Accept-Language",
+        "in": "header",
+        "required": False,
+        "description": ACCEPT_LANGUAGE_DESCRIPTION,
+        "schema": {
+            "type": "string",
+            "maxLength": ACCEPT_LANGUAGE_MAX_LENGTH,
+            "examples": ["es-MX, es;q=0.9, en;q=0.5"],
+        },
+    }
 }
 STATUS_HEADERS = {"401": "WWW-Authenticate", "429": "Retry-After"}
 BEARER = "OAuth2PasswordBearer"
@@ -395,6 +428,13 @@ def _document_problems(
     response["content"] = {PROBLEM_MEDIA_TYPE: media}
 
 
+def _has_text(response: dict[str, Any]) -> bool:
+    return any(
+        media.startswith(("application/json", "application/problem+json", "text/"))
+        for media in response.get("content", {})
+    )
+
+
 def _document_responses(
     path: str, operation: dict[str, Any], facts: RouteFacts, schemas: dict[str, Any]
 ) -> None:
@@ -408,6 +448,9 @@ def _document_responses(
     for kind in facts.problems:
         responses.setdefault(str(kind.status), {"description": ERROR_DESCRIPTIONS[kind.status]})
     operation["x-example-field"] = _example_field(operation, schemas)
+    operation.setdefault("parameters", []).append(
+        {"$ref": f"#/components/parameters/{ACCEPT_LANGUAGE_PARAMETER}"}
+    )
     for status, response in responses.items():
         headers = response.setdefault("headers", {})
         headers[API_VERSION_HEADER] = _header_ref(API_VERSION_HEADER)
@@ -415,6 +458,8 @@ def _document_responses(
             headers[STATUS_HEADERS[status]] = _header_ref(STATUS_HEADERS[status])
         if status.startswith(("4", "5")):
             _document_problems(path, operation, status, response, facts)
+        if _has_text(response):
+            headers["Content-Language"] = _header_ref("ContentLanguage")
     del operation["x-example-field"]
     _document_caching(operation, facts)
     operation["responses"] = dict(sorted(responses.items(), key=_status_order))
@@ -493,6 +538,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
     components["headers"] = HEADERS
+    components["parameters"] = PARAMETERS
     facts = {
         context.name: _route_facts(getattr(context, "dependant", context.original_route.dependant))
         for context in routing.iter_route_contexts(app.routes)

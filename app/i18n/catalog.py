@@ -37,6 +37,10 @@ REVIEW = "review:"
 
 
 class TranslationStatus(StrEnum):
+    """How far to trust a text's translation: `original` (the English source), `machine`
+    (translated by software, reviewed by no one), `unreviewed` (translated by a person, not
+    yet reviewed by a clinician), `reviewed` (reviewed by a clinician)."""
+
     ORIGINAL = "original"
     MACHINE = "machine"
     UNREVIEWED = "unreviewed"
