@@ -146,3 +146,30 @@ def test_a_held_concern_gives_its_guidance_in_the_persons_language(client: TestC
     triage = answer.json()["triage"]
     assert triage["message"].startswith("Holen Sie sich jetzt ärztliche Hilfe")
     assert triage["translation"] == {"language": "de", "status": "machine"}
+
+
+def test_the_safety_state_speaks_the_persons_language(client: TestClient) -> None:
+    person = register_user(client)
+    spanish = {**person.headers, "Accept-Language": "es-ES"}
+    clear = client.get("/v1/me/safety", headers=spanish)
+    assert clear.headers["content-language"] == "es"
+    state = clear.json()
+    assert state["message"].startswith("Nada de lo que ha comunicado")
+    assert state["translation"] == {"language": "es", "status": "machine"}
+    guidance = state["general_guidance"]
+    assert guidance["text"].startswith("Siga con sus actividades normales")
+    # The guideline's own words are never translated in place.
+    assert guidance["quote"] == "encouragement to continue with normal activities"
+
+    client.post("/v1/recommendations", json=URGENT, headers=spanish)
+    german = client.get("/v1/me/safety", headers={**person.headers, "Accept-Language": "de"})
+    state = german.json()
+    assert state["message"].startswith("Holen Sie sich jetzt ärztliche Hilfe")
+    (concern,) = state["concerns"]
+    assert concern["guidance"] == state["message"]
+    assert concern["closes_when"].startswith("Das Anliegen wird geschlossen")
+    assert concern["translation"] == {"language": "de", "status": "machine"}
+
+    english = client.get("/v1/me/safety", headers=person.headers).json()
+    assert english["message"].startswith("Get medical help now")
+    assert english["translation"] == {"language": "en", "status": "original"}

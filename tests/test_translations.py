@@ -50,10 +50,11 @@ def texts_used() -> dict[str, str]:
             template, values = safety_logic.guidance_parts(timeframe, source)
             used[template] = "concern guidance"
             used |= {value: "care route fallback" for value in values.values()}
+            used[safety_logic.closes_when(timeframe, source)] = "concern closes_when"
     for text in (
         safety_logic.GENERAL_GUIDANCE_TEXT,
         safety_logic.FOLLOW_UP_QUESTION,
-        safety_logic.HELD_REASON,
+        safety_logic.CLEAR_MESSAGE,
     ):
         used[text] = "safety state"
     return used

@@ -122,7 +122,7 @@ def to_public(
         advice=raised.advice,
         timeframe=raised.timeframe,
         referral=referral if raised.referral else None,
-        general_guidance=safety.GENERAL_GUIDANCE if raised.general_guidance else None,
+        general_guidance=safety.general_guidance() if raised.general_guidance else None,
         acknowledged_at=acknowledged_at,
     )
 

@@ -66,7 +66,7 @@ def _public(
         flare_up=pain.is_flare_up(row.pain_before, row.pain_after),
         advice=pain.session_advice(row.pain_before, row.pain_after),
         general_guidance=(
-            safety.GENERAL_GUIDANCE
+            safety.general_guidance()
             if pain.keeps_general_guidance(row.pain_before, row.pain_after)
             else None
         ),

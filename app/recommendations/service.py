@@ -357,7 +357,7 @@ def to_public(
         care_route=route or route_for(None),
         disclaimer=disclaimer,
         general_guidance=(
-            safety.GENERAL_GUIDANCE if result.triage.level is TriageLevel.SELF_CARE else None
+            safety.general_guidance() if result.triage.level is TriageLevel.SELF_CARE else None
         ),
         safety=None,
     )

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.clock import UtcDatetime
 from app.core.types import BoundedDate, text
+from app.i18n.schemas import TranslationPublic
 
 MAX_NOTE = 500
 
@@ -93,8 +94,9 @@ class GeneralGuidance(BaseModel):
     """Advice that holds for anyone with back pain who needs no urgent care, marked as general
     guidance with its source."""
 
-    text: str = Field(description="The advice, in plain words.")
-    quote: str = Field(description="The words of the guideline it rests on.")
+    text: str = Field(description="The advice, in plain words, in the request's language.")
+    translation: TranslationPublic = Field(description="The language of `text` and its status.")
+    quote: str = Field(description="The words of the guideline it rests on, in English.")
     source: str = Field(description="Where it comes from, and what is the service's own.")
 
 
@@ -145,6 +147,10 @@ class ConcernPublic(BaseModel):
         description="The question to ask while the follow-up is due; null otherwise."
     )
     closes_when: str = Field(description="How this concern closes.")
+    translation: TranslationPublic = Field(
+        description="The language of `guidance`, `follow_up_question` and `closes_when`, and "
+        "the weakest status among them. `reasons` are in English for now."
+    )
     reports: list[ReportPublic] = Field(description="What was reported, oldest first.")
     closed_at: UtcDatetime | None
     closed_by: ClosedBy | None
@@ -168,6 +174,7 @@ class SafetyState(BaseModel):
         description="What to show first: the deciding concern's guidance (the most urgent one "
         "that holds exercise, else the most urgent), or that nothing calls for a doctor."
     )
+    translation: TranslationPublic = Field(description="The language of `message` and its status.")
     follow_up_due: bool = Field(
         description="An open concern's timeframe has passed: ask whether the person was seen."
     )

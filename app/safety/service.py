@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.core.clock import as_utc
-from app.i18n.catalog import Translated, format_translated
+from app.i18n.catalog import Translated, format_translated, translate, weakest
+from app.i18n.schemas import TranslationPublic
 from app.safety import logic
 from app.safety.errors import ConcernNotFound, SeenOnOutOfRange
 from app.safety.models import SafetyConcern, SafetyReport
@@ -31,11 +32,19 @@ from app.safety.schemas import (
     SafetyStatus,
 )
 
-GENERAL_GUIDANCE = GeneralGuidance(
-    text=logic.GENERAL_GUIDANCE_TEXT,
-    quote=logic.GENERAL_GUIDANCE_QUOTE,
-    source=logic.GENERAL_GUIDANCE_SOURCE,
-)
+
+def general_guidance() -> GeneralGuidance:
+    """NICE NG59's first advice, its text in the request's language; the guideline's words
+    stay as they were written."""
+    text = translate(logic.GENERAL_GUIDANCE_TEXT)
+    return GeneralGuidance(
+        text=text.text,
+        translation=TranslationPublic.of(text),
+        quote=logic.GENERAL_GUIDANCE_QUOTE,
+        source=logic.GENERAL_GUIDANCE_SOURCE,
+    )
+
+
 # Losing the race to open a concern this many times in a row is not a race.
 WRITE_ATTEMPTS = 3
 
@@ -291,6 +300,12 @@ def to_public(row: SafetyConcern, reports: list[ReportPublic], now: datetime) ->
     timeframe, source = CareTimeframe(row.timeframe), ConcernSource(row.source)
     is_open = row.closed_at is None
     due = is_open and now >= as_utc(row.follow_up_due_at)
+    template, values = logic.guidance_parts(timeframe, source)
+    guidance = format_translated(template, **values)
+    question = translate(logic.FOLLOW_UP_QUESTION) if due else None
+    closes = translate(logic.closes_when(timeframe, source))
+    words = weakest(*(t for t in (guidance, question, closes) if t is not None))
+    assert words is not None
     return ConcernPublic(
         id=row.id,
         status=ConcernStatus.OPEN if is_open else ConcernStatus.CLOSED,
@@ -299,14 +314,15 @@ def to_public(row: SafetyConcern, reports: list[ReportPublic], now: datetime) ->
         timeframe=timeframe,
         exercise=Exercise.ON_HOLD if logic.holds_exercise(timeframe, source) else Exercise.ALLOWED,
         reasons=list(row.reasons),
-        guidance=logic.guidance(timeframe, source),
+        guidance=guidance.text,
         signs=list(row.signs),
         opened_at=as_utc(row.opened_at),
         opened_on=row.opened_on,
         follow_up_due_at=as_utc(row.follow_up_due_at),
         follow_up_due=due,
-        follow_up_question=logic.FOLLOW_UP_QUESTION if due else None,
-        closes_when=logic.closes_when(timeframe, source),
+        follow_up_question=question.text if question is not None else None,
+        closes_when=closes.text,
+        translation=TranslationPublic.of(words),
         reports=reports,
         closed_at=as_utc(row.closed_at) if row.closed_at is not None else None,
         closed_by=ClosedBy(row.closed_by) if row.closed_by is not None else None,
@@ -340,26 +356,31 @@ def state_from(session: Session, rows: list[SafetyConcern], now: datetime) -> Sa
     concerns = _publics(session, rows, now)
     deciding = logic.deciding([_view(r) for r in rows])
     if deciding is None:
+        clear = translate(logic.CLEAR_MESSAGE)
         return SafetyState(
             status=SafetyStatus.CLEAR,
             exercise=Exercise.ALLOWED,
             level=None,
             timeframe=None,
-            message=logic.CLEAR_MESSAGE,
+            message=clear.text,
+            translation=TranslationPublic.of(clear),
             follow_up_due=False,
             concerns=[],
-            general_guidance=GENERAL_GUIDANCE,
+            general_guidance=general_guidance(),
         )
     on_hold = logic.exercise([_view(r) for r in rows]) is Exercise.ON_HOLD
+    template, values = logic.guidance_parts(deciding.timeframe, deciding.source)
+    message = format_translated(template, **values)
     return SafetyState(
         status=SafetyStatus.CONCERN,
         exercise=Exercise.ON_HOLD if on_hold else Exercise.ALLOWED,
         level=logic.level_of(deciding.timeframe),
         timeframe=deciding.timeframe,
-        message=logic.guidance(deciding.timeframe, deciding.source),
+        message=message.text,
+        translation=TranslationPublic.of(message),
         follow_up_due=any(c.follow_up_due for c in concerns),
         concerns=concerns,
-        general_guidance=None if on_hold else GENERAL_GUIDANCE,
+        general_guidance=None if on_hold else general_guidance(),
     )
 
 
