@@ -173,3 +173,38 @@ def test_the_safety_state_speaks_the_persons_language(client: TestClient) -> Non
     english = client.get("/v1/me/safety", headers=person.headers).json()
     assert english["message"].startswith("Get medical help now")
     assert english["translation"] == {"language": "en", "status": "original"}
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "detail"),
+    [
+        ("es", "Datos no válidos", "Datos no válidos: body.pain_level."),
+        ("de", "Ungültige Eingabe", "Ungültige Eingabe: body.pain_level."),
+        ("it", "Invalid input", "Invalid input: body.pain_level."),
+    ],
+)
+def test_a_problem_detail_is_in_the_persons_language(
+    client: TestClient, language: str, title: str, detail: str
+) -> None:
+    body = {**URGENT, "pain_level": 11}
+    response = client.post("/v1/recommendations", json=body, headers={"Accept-Language": language})
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.headers["content-language"] == ("en" if language == "it" else language)
+    problem = response.json()
+    assert (problem["title"], problem["detail"]) == (title, detail)
+    # What a program reads never changes with the language.
+    assert problem["type"].endswith("/validation-error")
+    assert problem["errors"][0]["field"] == "body.pain_level"
+
+
+def test_not_found_and_domain_problems_are_translated_too(client: TestClient) -> None:
+    headers = {"Accept-Language": "de"}
+    missing = client.get("/v1/nowhere", headers=headers).json()
+    assert (missing["title"], missing["detail"]) == (
+        "Nicht gefunden",
+        "Unter /v1/nowhere gibt es keine Ressource.",
+    )
+    move = client.get("/v1/exercises/no-such-move", headers={"Accept-Language": "es"})
+    assert move.status_code == 404 and move.json()["title"] == "Ejercicio no encontrado"
+    assert move.headers["content-language"] == "es"

@@ -10,6 +10,9 @@ from io import BytesIO
 import pytest
 from babel.messages.mofile import read_mo, write_mo
 
+from app.accounts.errors import ConsentRequired, InvalidAccessToken, InvalidCredentials
+from app.core import errors
+from app.exercises.errors import ExerciseNotFound
 from app.i18n import SUPPORTED_LANGUAGES, negotiate, parse_accept_language
 from app.i18n.catalog import (
     REVIEW,
@@ -57,6 +60,18 @@ def texts_used() -> dict[str, str]:
         safety_logic.CLEAR_MESSAGE,
     ):
         used[text] = "safety state"
+    # Problem details: every generic title, the common domain titles and the generic details.
+    used |= {title: "problem title" for title, _ in errors._HTTP_TITLES.values()}
+    for error in (InvalidCredentials, InvalidAccessToken, ConsentRequired, ExerciseNotFound):
+        used[error.title] = "problem title"
+    for detail in (
+        errors.INVALID_INPUT,
+        errors.NO_RESOURCE,
+        errors.METHOD_NOT_ALLOWED,
+        "The request body is not valid JSON.",
+        "The database is busy or unreachable. Please retry shortly.",
+    ):
+        used[detail] = "problem detail"
     return used
 
 

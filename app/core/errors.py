@@ -22,6 +22,7 @@ from app.core.config import DEFAULT_MAX_REQUEST_BODY_BYTES
 from app.core.headers import SAFETY_HEADERS
 from app.core.http import allowed_methods, slashless_target
 from app.core.versioning import API_VERSION, API_VERSION_HEADER
+from app.i18n.catalog import format_translated, gettext
 
 logger = logging.getLogger("app.errors")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -212,9 +213,10 @@ def problem_response(
     default_title, default_slug = _HTTP_TITLES.get(status, ("Error", "error"))
     problem = Problem(
         type=PROBLEM_TYPE_BASE + (slug or default_slug),
-        title=title or default_title,
+        # In the request's language where there is an entry (app/locale), English otherwise.
+        title=gettext(title or default_title),
         status=status,
-        detail=detail,
+        detail=gettext(detail),
         instance=request.url.path,
         errors=errors,
         fix=fix,
@@ -227,6 +229,10 @@ def problem_response(
     )
 
 
+# Details with values, translated as templates (app/locale).
+INVALID_INPUT = "Invalid input: {names}."
+NO_RESOURCE = "No resource at {path}."
+METHOD_NOT_ALLOWED = "{method} is not allowed on {path}."
 NUL_MESSAGE = "must not contain the NUL character (\\u0000)"
 
 
@@ -293,7 +299,8 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         )
     errors = _field_errors(raw)
     names = ", ".join(dict.fromkeys(e.field for e in errors)) or "request"
-    return problem_response(request, 422, f"Invalid input: {names}.", errors=errors)
+    detail = format_translated(INVALID_INPUT, names=names).text
+    return problem_response(request, 422, detail, errors=errors)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -304,9 +311,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         target = slashless_target(request.app, request.url.path, request.url.query)
         if target is not None:
             return Response(status_code=308, headers={"Location": target})
-        detail = f"No resource at {request.url.path}."
+        detail = format_translated(NO_RESOURCE, path=request.url.path).text
     elif exc.status_code == 405:
-        detail = f"{request.method} is not allowed on {request.url.path}."
+        detail = format_translated(
+            METHOD_NOT_ALLOWED, method=request.method, path=request.url.path
+        ).text
         if methods := allowed_methods(request.app, request.url.path):
             headers["Allow"] = ", ".join(methods)
     return problem_response(

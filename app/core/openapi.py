@@ -136,6 +136,7 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "schema": {
             "type": "string",
             "maxLength": ACCEPT_LANGUAGE_MAX_LENGTH,
+            "pattern": "^[^\\x00]*$",
             "examples": ["es-MX, es;q=0.9, en;q=0.5"],
         },
     }
