@@ -208,3 +208,40 @@ def test_not_found_and_domain_problems_are_translated_too(client: TestClient) ->
     move = client.get("/v1/exercises/no-such-move", headers={"Accept-Language": "es"})
     assert move.status_code == 404 and move.json()["title"] == "Ejercicio no encontrado"
     assert move.headers["content-language"] == "es"
+
+
+def test_the_catalog_keeps_the_articles_words_beside_their_translation(
+    client: TestClient,
+) -> None:
+    english = client.get("/v1/exercises/knee-rolls").json()
+    assert english["translation"] is None
+    assert all(t["quote_translated"] is None for t in english["target_areas"])
+    for language, name, step in (
+        ("es", "Balanceo de rodillas", "Mantenga 3 segundos."),
+        ("de", "Knierollen", "Halten Sie 3 Sekunden."),
+    ):
+        response = client.get("/v1/exercises/knee-rolls", headers={"Accept-Language": language})
+        assert response.headers["content-language"] == language
+        move = response.json()
+        # The article's words never change with the language.
+        assert (move["name"], move["steps"]) == (english["name"], english["steps"])
+        translation = move["translation"]
+        assert translation["language"] == language and translation["status"] == "machine"
+        assert translation["name"] == name
+        assert len(translation["steps"]) == len(english["steps"])
+        assert step in translation["steps"]
+        for target, original in zip(move["target_areas"], english["target_areas"], strict=True):
+            assert target["quote"] == original["quote"]
+            assert target["quote_translated"]["language"] == language
+            assert target["quote_translated"]["status"] == "machine"
+
+
+def test_areas_give_each_quote_with_its_translation(client: TestClient) -> None:
+    areas = client.get("/v1/areas", headers={"Accept-Language": "es-AR"}).json()["data"]
+    upper = next(a for a in areas if a["area"] == "upper")
+    quotes = {m["quote"]: m["quote_translated"] for m in upper["exercises"]}
+    assert quotes["Perfect for upper back and shoulder pain."] == {
+        "language": "es",
+        "status": "machine",
+        "text": "Perfecto para el dolor de la parte alta de la espalda y de los hombros.",
+    }

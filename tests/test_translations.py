@@ -3,9 +3,11 @@ an answer uses has an entry in each supported language, placeholders match, ever
 list in a safety question survives, each entry says who translated it and whether a clinician
 reviewed it, and the compiled catalogs are the ones in the `.po` files."""
 
+import json
 import re
 import string
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from babel.messages.mofile import read_mo, write_mo
@@ -33,6 +35,7 @@ from app.recommendations.screening import (
 from app.safety import logic as safety_logic
 from app.safety.schemas import ConcernSource
 
+CATALOG_SEED = Path(__file__).resolve().parents[1] / "seed" / "catalog.json"
 TRANSLATED = [language for language in SUPPORTED_LANGUAGES if language != "en"]
 
 
@@ -60,6 +63,10 @@ def texts_used() -> dict[str, str]:
         safety_logic.CLEAR_MESSAGE,
     ):
         used[text] = "safety state"
+    for move in json.loads(CATALOG_SEED.read_text(encoding="utf-8"))["exercises"]:
+        used[move["name"]] = f"catalog name {move['slug']}"
+        used |= {step: f"catalog step {move['slug']}" for step in move["steps"]}
+        used |= {t["quote"]: f"catalog quote {move['slug']}" for t in move["targets"] if t["quote"]}
     # Problem details: every generic title, the common domain titles and the generic details.
     used |= {title: "problem title" for title, _ in errors._HTTP_TITLES.values()}
     for error in (InvalidCredentials, InvalidAccessToken, ConsentRequired, ExerciseNotFound):
@@ -84,6 +91,15 @@ def test_every_text_an_answer_uses_has_an_entry(language: str) -> None:
     # And nothing stale: an entry whose English is no longer used is a translation of words
     # the service no longer says.
     assert sorted(set(entries) - set(texts_used())) == []
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_numbers_survive_translation(language: str) -> None:
+    """Holds, repetitions, temperatures and months: a translation never changes a number."""
+    for message in read_catalog(language):
+        if message.id:
+            english = re.findall(r"\d+", str(message.id))
+            assert re.findall(r"\d+", str(message.string)) == english, message.id
 
 
 def placeholders(text: str) -> list[str]:

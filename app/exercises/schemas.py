@@ -1,8 +1,10 @@
 from enum import StrEnum
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.enums import Area, ExerciseKind, Position, Relevance
+from app.i18n.catalog import TranslationStatus
+from app.i18n.schemas import TranslatedText
 from app.media.schemas import ExerciseMedia
 
 
@@ -86,6 +88,11 @@ class AreaLink(BaseModel):
         "`inferred` when it only says the move helps the back in general."
     )
     quote: str | None = Field(description="The article's words for the link, verbatim.")
+    quote_translated: TranslatedText | None = Field(
+        default=None,
+        description="`quote` in the request's language, with its translation status; null in "
+        "English or when the quote has no translation. `quote` stays the article's exact words.",
+    )
 
 
 class TargetArea(AreaLink):
@@ -118,6 +125,29 @@ DISCLAIMER_DESCRIPTION = (
 )
 
 
+class MoveTranslation(BaseModel):
+    """The move's name and steps in the request's language, beside the article's own words
+    (`name`, `steps`), which never change."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "language": "es",
+                    "status": "machine",
+                    "name": "Balanceo de rodillas",
+                    "steps": ["Túmbese con las rodillas hacia arriba.", "Mantenga 3 segundos."],
+                }
+            ]
+        }
+    )
+
+    language: str = Field(examples=["es"])
+    status: TranslationStatus
+    name: str = Field(description="The move's name, translated.")
+    steps: list[str] = Field(description="The steps, translated, in the same order.")
+
+
 class ExercisePublic(BaseModel):
     """A move from the catalog."""
 
@@ -147,6 +177,12 @@ class ExercisePublic(BaseModel):
     media: ExerciseMedia | None = Field(
         description="Pictures drawn by this service (the article has none): a still for each "
         "step, a thumbnail and an animation. Null for a move not drawn yet."
+    )
+    translation: MoveTranslation | None = Field(
+        default=None,
+        description="Name and steps in the request's language (`Accept-Language`), with the "
+        "weakest translation status among them; null in English or when a part has no "
+        "translation.",
     )
 
 

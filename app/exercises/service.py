@@ -20,12 +20,16 @@ from app.exercises.schemas import (
     ExerciseList,
     ExerciseProvenance,
     ExercisePublic,
+    MoveTranslation,
     Provenance,
     RepsRange,
     SecondsRange,
     Source,
     TargetArea,
 )
+from app.i18n import DEFAULT_LANGUAGE, current_language
+from app.i18n.catalog import translate, weakest
+from app.i18n.schemas import TranslatedText
 from app.media import service as media_service
 
 # The article does not describe the parts of the back; these descriptions are added so people
@@ -164,6 +168,55 @@ def _build_catalog(session: Session) -> Catalog:
 CATALOG = PerVersion(_build_catalog)
 
 
+def _quote_translated(quote: str | None, language: str) -> TranslatedText | None:
+    if quote is None:
+        return None
+    translated = translate(quote, language)
+    return TranslatedText.of_text(translated) if translated.language == language else None
+
+
+def localized(move: ExercisePublic) -> ExercisePublic:
+    """The move with its name and steps, and its quotes, translated into the request's
+    language beside the article's words; the move itself when the answer is in English."""
+    language = current_language()
+    if language == DEFAULT_LANGUAGE:
+        return move
+    parts = [translate(text, language) for text in (move.name, *move.steps)]
+    translation = None
+    if all(part.language == language for part in parts):
+        weakest_part = weakest(*parts)
+        assert weakest_part is not None
+        translation = MoveTranslation(
+            language=language,
+            status=weakest_part.status,
+            name=parts[0].text,
+            steps=[part.text for part in parts[1:]],
+        )
+    targets = [
+        t.model_copy(update={"quote_translated": _quote_translated(t.quote, language)})
+        for t in move.target_areas
+    ]
+    return move.model_copy(update={"translation": translation, "target_areas": targets})
+
+
+def localized_areas(areas: AreaList) -> AreaList:
+    language = current_language()
+    if language == DEFAULT_LANGUAGE:
+        return areas
+    data = [
+        area.model_copy(
+            update={
+                "exercises": [
+                    m.model_copy(update={"quote_translated": _quote_translated(m.quote, language)})
+                    for m in area.exercises
+                ]
+            }
+        )
+        for area in areas.data
+    ]
+    return areas.model_copy(update={"data": data})
+
+
 def list_exercises(
     session: Session,
     *,
@@ -184,7 +237,8 @@ def list_exercises(
         and all(word in move.search_text for word in words)
     ]
     return ExerciseList(
-        data=[move.public for move in matching[offset : offset + limit]], count=len(matching)
+        data=[localized(move.public) for move in matching[offset : offset + limit]],
+        count=len(matching),
     )
 
 
@@ -203,16 +257,16 @@ def find_exercise(session: Session, name: str) -> Found:
     catalog = CATALOG.get(session)
     listed = catalog.by_slug.get(name)
     if listed is not None:
-        return Found(listed.public, by_alias=False)
+        return Found(localized(listed.public), by_alias=False)
     wanted = name.lower()
     for candidate in catalog.moves:
         if wanted in candidate.aliases:
-            return Found(candidate.public, by_alias=True)
+            return Found(localized(candidate.public), by_alias=True)
     raise ExerciseNotFound(name)
 
 
 def list_areas(session: Session) -> AreaList:
-    return CATALOG.get(session).areas
+    return localized_areas(CATALOG.get(session).areas)
 
 
 def _areas(rows: Sequence[Exercise]) -> AreaList:

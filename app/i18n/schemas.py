@@ -1,4 +1,4 @@
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.i18n.catalog import Translated, TranslationStatus
 
@@ -19,3 +19,25 @@ class TranslationPublic(BaseModel):
     @classmethod
     def of(cls, translated: Translated) -> "TranslationPublic":
         return cls(language=translated.language, status=translated.status)
+
+
+class TranslatedText(TranslationPublic):
+    """A text in the request's language, beside the original it translates."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "language": "es",
+                    "status": "machine",
+                    "text": "Ayuda con la rigidez de los músculos de la espalda.",
+                }
+            ]
+        }
+    )
+
+    text: str = Field(description="The translation.")
+
+    @classmethod
+    def of_text(cls, translated: Translated) -> "TranslatedText":
+        return cls(language=translated.language, status=translated.status, text=translated.text)
