@@ -79,7 +79,13 @@ def people(committing_client: TestClient, engine: sa.Engine) -> Iterator[list[Pe
         session.commit()
 
 
-def make_person(client: TestClient, people: list[Person], timezone: str, **plan: Any) -> Person:
+def make_person(
+    client: TestClient,
+    people: list[Person],
+    timezone: str,
+    locale: str = "en-US",
+    **plan: Any,
+) -> Person:
     user = register_user(client)
     set_timezone(client, user, timezone)
     body = {
@@ -96,7 +102,7 @@ def make_person(client: TestClient, people: list[Person], timezone: str, **plan:
             "token": f"tok-{uuid.uuid4().hex}",
             "platform": "android",
             "app_version": "1.0.0",
-            "locale": "en-US",
+            "locale": locale,
         },
         headers=user.headers,
     )
@@ -459,3 +465,27 @@ def test_an_open_urgent_concern_sends_no_exercise_reminder(
     (reminder,) = morning(6)
     assert reminder.data["kind"] == "exercise"
     assert reminder.title.startswith("Time for")
+
+
+@pytest.mark.parametrize(
+    ("locale", "title", "body"),
+    [
+        ("es-MX", "Es la hora de ", "Toca su plan de las 07:30."),
+        ("de-DE", "Zeit für ", "Ihr Plan um 07:30 Uhr ist fällig."),
+        ("fr-FR", "Time for ", "Your 07:30 plan is due."),
+    ],
+)
+def test_a_reminder_speaks_the_language_of_the_device(
+    committing_client: TestClient,
+    engine: sa.Engine,
+    people: list[Person],
+    locale: str,
+    title: str,
+    body: str,
+) -> None:
+    person = make_person(committing_client, people, "Europe/Berlin", locale=locale)
+    sender = RecordingSender()
+    run_worker_at(engine, datetime(2026, 6, 3, 5, 30, 5, tzinfo=UTC), sender)  # 07:30 CEST
+    (reminder,) = [n for n in sender.sent if str(n.device_id) == person.device_id]
+    assert reminder.title.startswith(title) and reminder.body == body
+    assert reminder.locale == locale

@@ -32,6 +32,7 @@ from app.recommendations.screening import (
     CautionQuestion,
     WarningSign,
 )
+from app.reminders import service as reminders
 from app.safety import logic as safety_logic
 from app.safety.schemas import ConcernSource
 
@@ -67,6 +68,13 @@ def texts_used() -> dict[str, str]:
         used[move["name"]] = f"catalog name {move['slug']}"
         used |= {step: f"catalog step {move['slug']}" for step in move["steps"]}
         used |= {t["quote"]: f"catalog quote {move['slug']}" for t in move["targets"] if t["quote"]}
+    for text in (
+        reminders.SAFETY_TITLE,
+        reminders.EXERCISE_TITLE,
+        reminders.EXERCISE_TITLE_UNNAMED,
+        reminders.EXERCISE_BODY,
+    ):
+        used[text] = "reminder"
     # Problem details: every generic title, the common domain titles and the generic details.
     used |= {title: "problem title" for title, _ in errors._HTTP_TITLES.values()}
     for error in (InvalidCredentials, InvalidAccessToken, ConsentRequired, ExerciseNotFound):

@@ -36,6 +36,8 @@ from app.accounts.models import User
 from app.core.clock import as_utc, utcnow
 from app.core.db import writing
 from app.core.observability import REMINDERS
+from app.i18n import negotiate
+from app.i18n.catalog import translate
 from app.plans import service as plans
 from app.plans.models import Plan
 from app.plans.schedule import occurrences_between
@@ -238,6 +240,23 @@ REASON_LABELS = {
     SAFETY_FOLLOW_UP: "safety_follow_up",
 }
 
+# A reminder speaks the language of the device it goes to (its `locale`, negotiated like an
+# Accept-Language header; English when unsupported). The routine's name is the person's own
+# or a curated routine's English name, kept as it is.
+EXERCISE_TITLE = "Time for {name}"
+EXERCISE_TITLE_UNNAMED = "Time for your routine"
+EXERCISE_BODY = "Your {time} plan is due."
+
+
+def exercise_title(name: str, language: str) -> str:
+    if not name:
+        return translate(EXERCISE_TITLE_UNNAMED, language).text
+    return translate(EXERCISE_TITLE, language).text.format(name=name)
+
+
+def exercise_body(time_text: str, language: str) -> str:
+    return translate(EXERCISE_BODY, language).text.format(time=time_text)
+
 
 def _safety_follow_up(engine: Engine, concern_id: uuid.UUID, reminder_id: uuid.UUID) -> bool:
     """Whether this reminder carries the concern's one safety follow-up (a retry of the same
@@ -294,8 +313,8 @@ def _prepare(engine: Engine, reminder_id: uuid.UUID, now: datetime) -> _Work:
                         token=device.token,
                         platform=device.platform,
                         locale=device.locale,
-                        title=SAFETY_TITLE,
-                        body=FOLLOW_UP_QUESTION,
+                        title=translate(SAFETY_TITLE, negotiate(device.locale)).text,
+                        body=translate(FOLLOW_UP_QUESTION, negotiate(device.locale)).text,
                         data={
                             "kind": "safety_follow_up",
                             "reminder_id": str(reminder_id),
@@ -317,8 +336,8 @@ def _prepare(engine: Engine, reminder_id: uuid.UUID, now: datetime) -> _Work:
                     token=device.token,
                     platform=device.platform,
                     locale=device.locale,
-                    title=f"Time for {name}" if name else "Time for your routine",
-                    body=f"Your {time_text} plan is due.",
+                    title=exercise_title(name, negotiate(device.locale)),
+                    body=exercise_body(time_text, negotiate(device.locale)),
                     data={
                         "kind": "exercise",
                         "reminder_id": str(reminder_id),
