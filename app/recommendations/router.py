@@ -10,6 +10,7 @@ from app.core.db import CallerSessionDep
 from app.core.errors import problem_responses
 from app.core.replay import AnonymousReplayableDep, ReplayableDep
 from app.core.versioning import with_deprecated_fields
+from app.i18n import RequestLanguage
 from app.recommendations import service
 from app.recommendations.schemas import (
     CAUTION_EXAMPLE,
@@ -58,11 +59,13 @@ REQUEST_EXAMPLES: dict[str, Any] = {
     response_model=ScreeningQuestionList,
     summary="List safety-screen questions",
 )
-def list_screening_questions() -> ScreeningQuestionList:
+def list_screening_questions(language: RequestLanguage) -> ScreeningQuestionList:
     """The yes/no safety questions to ask before recommending moves, most serious first, each
-    with a plain-language help line. Ask them all; send the ids answered yes to `POST
-    /v1/recommendations` in the field each question's `answer_in` names."""
-    return service.list_screening_questions()
+    with a plain-language help line, in the language `Accept-Language` asks for where there is
+    a translation (each question says its `translation` status). Ask them all; send the ids
+    answered yes to `POST /v1/recommendations` in the field each question's `answer_in`
+    names."""
+    return service.list_screening_questions(language)
 
 
 @router.post(

@@ -80,10 +80,10 @@ def citation_public(citation_id: str) -> CitationPublic:
     )
 
 
-def _question_words(text: str, help: str) -> dict[str, Any]:
-    """A question and its help line in the request's language, with the weaker of their two
-    translation statuses (each falls back to English on its own)."""
-    question, line = translate(text), translate(help)
+def _question_words(text: str, help: str, language: str) -> dict[str, Any]:
+    """A question and its help line in `language`, with the weaker of their two translation
+    statuses; both in English when either has no entry."""
+    question, line = translate(text, language), translate(help, language)
     if question.language != line.language:
         # Never half one language and half another: both in English then.
         question = Translated(text, DEFAULT_LANGUAGE, TranslationStatus.ORIGINAL)
@@ -97,11 +97,11 @@ def _question_words(text: str, help: str) -> dict[str, Any]:
     }
 
 
-def list_screening_questions() -> ScreeningQuestionList:
+def list_screening_questions(language: str = DEFAULT_LANGUAGE) -> ScreeningQuestionList:
     data: list[ScreeningQuestionPublic] = [
         WarningSignQuestion(
             id=q.id,
-            **_question_words(q.text, q.help),
+            **_question_words(q.text, q.help, language),
             tier=q.tier,
             answer_in=AnswerField.RED_FLAGS,
             timeframe=q.timeframe,
@@ -111,7 +111,7 @@ def list_screening_questions() -> ScreeningQuestionList:
     ] + [
         CautionQuestion(
             id=q.id,
-            **_question_words(q.text, q.help),
+            **_question_words(q.text, q.help, language),
             tier=q.tier,
             answer_in=AnswerField.CAUTIONS,
             timeframe=None,
