@@ -10,6 +10,7 @@ from app.core.config import get_settings
 from app.core.content import CONTENT
 from app.main import app
 from tests.factories import register_user
+from tests.mailbox import Mailbox
 
 SCREEN = "/v1/screening/questions"
 URGENT = {"area": "lower", "pain_level": 3, "red_flags": ["saddle_numbness"], "cautions": []}
@@ -245,3 +246,30 @@ def test_areas_give_each_quote_with_its_translation(client: TestClient) -> None:
         "status": "machine",
         "text": "Perfecto para el dolor de la parte alta de la espalda y de los hombros.",
     }
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "words"),
+    [
+        ("es-ES", "Restablezca su contraseña de Back Pain Relief", "en los próximos 30 minutos"),
+        ("de", "Setzen Sie Ihr Passwort für Back Pain Relief zurück", "innerhalb von 30 Minuten"),
+        ("fr", "Reset your Back Pain Relief password", "within 30 minutes"),
+    ],
+)
+def test_an_email_is_written_in_the_language_of_the_app_that_asked_for_it(
+    client: TestClient, mailbox: Mailbox, language: str, subject: str, words: str
+) -> None:
+    user = register_user(client)
+    asked = client.post(
+        "/v1/auth/password-reset",
+        json={"email": user.email},
+        headers={"Accept-Language": language},
+    )
+    assert asked.status_code == 202
+    [message] = [m for m in mailbox.to(user.email) if m["Subject"] == subject]
+    assert words in mailbox.text(message)
+    html = mailbox.html(message)
+    assert words in html
+    assert f'<html lang="{language[:2] if language != "fr" else "en"}">' in html
+    # The link works whatever the language.
+    assert mailbox.token(message)

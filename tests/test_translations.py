@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 from babel.messages.mofile import read_mo
+from jinja2 import meta
 
 from app.accounts.errors import ConsentRequired, InvalidAccessToken, InvalidCredentials
+from app.accounts.outbox import TEMPLATES
 from app.core import errors
 from app.exercises.errors import ExerciseNotFound
 from app.i18n import SUPPORTED_LANGUAGES, negotiate, parse_accept_language
@@ -267,3 +269,22 @@ def test_accept_language_quality_values_and_fallbacks(
 ) -> None:
     assert parse_accept_language(header) == ranges
     assert negotiate(header) == language
+
+
+EMAILS = ("verify_email", "password_reset", "password_changed")
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+@pytest.mark.parametrize("name", EMAILS)
+def test_a_translated_email_uses_the_same_values_as_the_english(language: str, name: str) -> None:
+    env = TEMPLATES.env
+    assert TEMPLATES.localized(name, language) == f"{name}.{language}"
+    for part in ("subject.txt", "txt", "html"):
+        source = (TEMPLATES.folder / f"{name}.{part}").read_text(encoding="utf-8")
+        translated = (TEMPLATES.folder / f"{name}.{language}.{part}").read_text(encoding="utf-8")
+        english_values = meta.find_undeclared_variables(env.parse(source))
+        assert meta.find_undeclared_variables(env.parse(translated)) == english_values, part
+    context = {"name": "Ana", "link": "https://app.example/l?t=abc", "hours": 24, "minutes": 30}
+    message = TEMPLATES.render(name, "ana@example.com", context, language)
+    assert f'lang="{language}"' in message.html
+    assert message.subject != TEMPLATES.render(name, "ana@example.com", context, "en").subject

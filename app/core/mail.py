@@ -20,6 +20,7 @@ from opentelemetry.trace import SpanKind
 from app.core.config import Settings, SmtpSecurity
 from app.core.dev_mailbox import DEV_MAILBOX_PATH, MAILBOX
 from app.core.tracing import tracer
+from app.i18n import DEFAULT_LANGUAGE, current_language
 
 log = logging.getLogger("app.mail")
 
@@ -119,9 +120,14 @@ def mailer_from_settings(settings: Settings) -> Mailer | None:
 
 class Templates:
     """`<name>.subject.txt`, `<name>.txt` and `<name>.html` in one folder; the HTML is
-    autoescaped, and a variable the template names but the caller left out is an error."""
+    autoescaped, and a variable the template names but the caller left out is an error.
+
+    An email is written in the language of the request that sends it (`Accept-Language`, the
+    app's language when the person asks for a reset or signs up) when all three of
+    `<name>.<language>.subject.txt`, `.txt` and `.html` exist, and in English otherwise."""
 
     def __init__(self, folder: Path) -> None:
+        self.folder = folder
         self.env = Environment(
             loader=FileSystemLoader(folder),
             autoescape=select_autoescape(enabled_extensions=("html",), default=False),
@@ -129,7 +135,18 @@ class Templates:
             keep_trailing_newline=True,
         )
 
-    def render(self, name: str, to: str, context: dict[str, Any]) -> Message:
+    def localized(self, name: str, language: str) -> str:
+        if language != DEFAULT_LANGUAGE and all(
+            (self.folder / f"{name}.{language}.{part}").is_file()
+            for part in ("subject.txt", "txt", "html")
+        ):
+            return f"{name}.{language}"
+        return name
+
+    def render(
+        self, name: str, to: str, context: dict[str, Any], language: str | None = None
+    ) -> Message:
+        name = self.localized(name, language or current_language())
         subject = self.env.get_template(f"{name}.subject.txt").render(context).strip()
         return Message(
             to=to,
