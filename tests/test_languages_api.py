@@ -67,6 +67,8 @@ def test_each_language_has_its_own_etag(client: TestClient) -> None:
     assert again.status_code == 200 and again.headers["content-language"] == "de"
     same = client.get(SCREEN, headers={"Accept-Language": "es", "If-None-Match": spanish["etag"]})
     assert same.status_code == 304
+    assert same.headers["content-language"] == "es"
+    assert "Accept-Language" in same.headers["vary"]
 
 
 @pytest.fixture()
@@ -90,6 +92,11 @@ def test_kept_answers_are_kept_per_language(client: TestClient, caching: None) -
             "/v1/recommendations", json=URGENT, headers={"Accept-Language": "de"}
         ).json()
         assert answer["triage"]["message"].startswith("Holen Sie sich jetzt ärztliche Hilfe")
+    spanish, _ = screen(client, "es")
+    kept = client.get(SCREEN, headers={"Accept-Language": "es", "If-None-Match": spanish["etag"]})
+    assert kept.status_code == 304 and kept.headers["content-language"] == "es"
+    other = client.get(SCREEN, headers={"Accept-Language": "de", "If-None-Match": spanish["etag"]})
+    assert other.status_code == 200 and other.headers["content-language"] == "de"
 
 
 @pytest.mark.parametrize(

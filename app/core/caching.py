@@ -74,6 +74,9 @@ class CachedRoute(APIRoute):
                     # Tells the replayer this path's answers can be kept, so that it asks for
                     # the whole answer next time even when every caller revalidates.
                     headers[REPLAY_MARK_HEADER] = mark
+                # What the 200 would have said of its language (RFC 9110 section 15.4.5).
+                headers["Vary"] = "Accept-Encoding, Accept-Language"
+                headers["Content-Language"] = current_language()
                 return Response(status_code=304, headers=headers)
             response.headers.update(headers)
             return response
