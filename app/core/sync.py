@@ -7,19 +7,22 @@ the clock first and the rows after therefore sees every change up to the number 
 "everything with a number above N" misses nothing that committed later, whatever ran at once.
 
 A sync token is that number (per scope), the caller it was issued to and when; it is opaque to
-clients. Deletions leave a tombstone with its number, kept `TOMBSTONE_DAYS`; a token older
-than that may have missed a tombstone that is gone, so it is refused with 410 and the client
-starts over.
+clients. Tokens and cursors carry an HMAC of their content under a key derived from the
+service's signing key, so anything the service did not issue (a tampered or made-up value) is
+refused with 422 before any of it reaches a query. Deletions leave a tombstone with its
+number, kept `TOMBSTONE_DAYS`; a token older than that may have missed a tombstone that is
+gone, so it is refused with 410 and the client starts over.
 """
 
 import base64
 import hashlib
+import hmac
 import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeGuard
 
 from pydantic import BaseModel
 from pydantic import Field as PydanticField
@@ -35,7 +38,11 @@ TOMBSTONE_RETENTION = timedelta(days=TOMBSTONE_DAYS)
 CURATED_SCOPE = "curated"
 # Tokens and cursors are short base64url strings.
 TOKEN_PATTERN = r"^[A-Za-z0-9_-]+$"
-TOKEN_MAX_LENGTH = 400
+TOKEN_MAX_LENGTH = 1000
+# Bytes of HMAC-SHA256 kept in each token and cursor: 128 bits, past guessing.
+TAG_BYTES = 16
+# Change numbers are PostgreSQL BIGINTs.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 def user_scope(user_id: uuid.UUID) -> str:
@@ -101,20 +108,38 @@ class SyncTokenExpired(DomainError):
         super().__init__(self.example_detail)
 
 
+def _tag(raw: bytes) -> bytes:
+    from app.core.config import get_settings
+
+    key = hmac.new(get_settings().signing_key.encode(), b"sync-cursor", hashlib.sha256).digest()
+    return hmac.new(key, raw, hashlib.sha256).digest()[:TAG_BYTES]
+
+
 def _encode(data: dict[str, Any]) -> str:
     raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    return base64.urlsafe_b64encode(_tag(raw) + raw).rstrip(b"=").decode()
 
 
 def _decode(text: str, loc: list[str | int], what: str) -> dict[str, Any]:
+    """The content of a token or cursor this service signed; anything else is a 422."""
+    data = None
     try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        data = json.loads(raw)
+        signed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except ValueError:
-        data = None
+        signed = b""
+    tag, raw = signed[:TAG_BYTES], signed[TAG_BYTES:]
+    if len(tag) == TAG_BYTES and hmac.compare_digest(tag, _tag(raw)):
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            data = None
     if not isinstance(data, dict):
         raise InvalidInput(f"`{loc[-1]}` is not a {what} this service issued.", loc=loc)
     return data
+
+
+def _int64(value: Any) -> TypeGuard[int]:
+    return type(value) is int and INT64_MIN <= value <= INT64_MAX
 
 
 def caller_tag(user_id: uuid.UUID | None) -> str:
@@ -141,9 +166,9 @@ class SyncToken:
         marks, caller, issued = data.get("m"), data.get("c"), data.get("t")
         if (
             not isinstance(marks, dict)
-            or not all(isinstance(k, str) and type(v) is int for k, v in marks.items())
+            or not all(isinstance(k, str) and _int64(v) for k, v in marks.items())
             or not isinstance(caller, str)
-            or type(issued) is not int
+            or not _int64(issued)
         ):
             raise InvalidInput(f"`{loc[-1]}` is not a sync token this service issued.", loc=loc)
         return cls(marks, caller, issued)
