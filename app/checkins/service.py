@@ -16,6 +16,7 @@ from app.checkins.schemas import AreaPains, CheckinCreate, CheckinPublic
 from app.core import pain as pain_scale
 from app.core.clock import as_utc
 from app.core.clock import local_date as local_day
+from app.core.db import lock_row
 from app.core.enums import Area
 from app.core.errors import InvalidInput
 from app.core.pagination import SortKey, count, fetch_keyset
@@ -125,9 +126,11 @@ def _same_day(session: Session, user_id: uuid.UUID, day: date) -> Checkin | None
 def record_checkin(session: Session, user: User, payload: CheckinCreate, now: datetime) -> Recorded:
     """Store a check-in once. A repeat with the same id and content returns the stored one;
     other content under that id is a conflict. A check-in on a day that already has one
-    replaces it."""
+    replaces it. Check-ins of one account are stored one at a time, so simultaneous ones for
+    one day each replace the one before."""
     digest = fingerprint(canonical_content(payload))
     checkin_id = payload.id or uuid.uuid4()
+    lock_row(session, col(User.id), user.id)
     if payload.id is not None:
         existing = session.get(Checkin, payload.id)
         if existing is not None:

@@ -1,4 +1,5 @@
 import asyncio
+import hashlib
 import math
 import weakref
 from collections.abc import AsyncIterator, Callable
@@ -7,7 +8,7 @@ from enum import Enum
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy import CheckConstraint, Engine, MetaData, event
+from sqlalchemy import CheckConstraint, Engine, MetaData, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, SQLModel, create_engine
@@ -177,6 +178,24 @@ def _commit(session: Session) -> None:
 def _roll_back(session: Session) -> None:
     with session:
         session.rollback()
+
+
+def lock_row(session: Session, key_column: Any, key: Any) -> None:
+    """Hold the row where `key_column == key` locked until commit (`SELECT ... FOR UPDATE`), so
+    that writes which count or look something up before deciding run one at a time per row:
+    the second waits, then sees what the first committed. PostgreSQL only: SQLite's writers
+    already run one at a time."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(key_column).where(key_column == key).with_for_update())
+
+
+def lock_key(session: Session, scope: str, key: str) -> None:
+    """As `lock_row`, for something that may have no row yet (a push token): a PostgreSQL
+    advisory lock on `scope` and `key`, held until commit."""
+    if session.get_bind().dialect.name == "postgresql":
+        digest = hashlib.sha256(f"{scope}\0{key}".encode()).digest()
+        number = int.from_bytes(digest[:8], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:number)"), {"number": number})
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:

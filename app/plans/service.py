@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
+from app.core.db import lock_row
 from app.plans.errors import EndBeforeStart, PlanNotFound, TooManyPlans, UnknownPlanRoutine
 from app.plans.models import Plan, PlanPause
 from app.plans.schedule import Pause, Rule, Tally, due_at, local_date, tally, weekday_mask
@@ -124,6 +125,8 @@ def create_plan(session: Session, user: User, payload: PlanCreate, now: datetime
         raise EndBeforeStart()
     if not routines.is_visible(session, payload.routine_id, user.id):
         raise UnknownPlanRoutine()
+    # Plans of one account are created one at a time, so the count below is the truth.
+    lock_row(session, col(User.id), user.id)
     held = session.exec(select(func.count()).where(col(Plan.user_id) == user.id)).one()
     if held >= MAX_PLANS:
         raise TooManyPlans(MAX_PLANS)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app.core.db import lock_key
 from app.reminders.errors import DeviceNotFound
 from app.reminders.models import Device, Platform
 from app.reminders.schemas import MAX_DEVICES, DeviceList, DevicePublic, DeviceRegister
@@ -50,10 +50,15 @@ def register(
     session: Session, user_id: uuid.UUID, payload: DeviceRegister, now: datetime
 ) -> Registered:
     """Store the token for this account. A token another account holds moves here (a new row:
-    the other account's history keeps no link to it)."""
+    the other account's history keeps no link to it). Registrations of one token run one at a
+    time, so simultaneous ones from several accounts leave it with exactly one of them."""
     digest = token_digest(payload.token)
+    lock_key(session, "device-token", digest)
+    session.execute(
+        delete(Device).where(col(Device.token_sha256) == digest, col(Device.user_id) != user_id)
+    )
     existing = session.exec(select(Device).where(Device.token_sha256 == digest)).first()
-    if existing is not None and existing.user_id == user_id:
+    if existing is not None:
         existing.platform = payload.platform.value
         existing.app_version = payload.app_version
         existing.locale = payload.locale
@@ -61,9 +66,6 @@ def register(
         session.add(existing)
         session.flush()
         return Registered(to_public(existing), created=False)
-    if existing is not None:
-        session.delete(existing)
-        session.flush()
     device = Device(
         user_id=user_id,
         token=payload.token,
@@ -74,14 +76,8 @@ def register(
         created_at=now,
         registered_at=now,
     )
-    try:
-        # A savepoint: a simultaneous registration of the same token wins, and this one
-        # becomes an update of it.
-        with session.begin_nested():
-            session.add(device)
-            session.flush()
-    except IntegrityError:
-        return register(session, user_id, payload, now)
+    session.add(device)
+    session.flush()
     for stale in devices_of(session, user_id)[MAX_DEVICES:]:
         session.delete(stale)
     session.flush()
