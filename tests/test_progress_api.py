@@ -283,8 +283,14 @@ def test_delete_a_session(client: TestClient, alice: AuthUser) -> None:
     assert client.delete(url, headers=alice.headers).status_code == 204
     assert client.get(url, headers=alice.headers).status_code == 404
     assert sessions(client, alice)["count"] == 0
-    # Deleted, the id is free again: logging it anew stores it anew.
-    assert post(client, alice, body).status_code == 201
+    # A late retry of the upload must not bring back what sync clients were told is gone.
+    retried = post(client, alice, body)
+    assert retried.status_code == 410
+    assert retried.json()["type"].endswith("session-deleted")
+    assert sessions(client, alice)["count"] == 0
+    changed = post(client, alice, body | {"notes": "edited"})
+    assert changed.status_code == 410
+    assert post(client, alice, session_payload(id=str(uuid.uuid4()))).status_code == 201
 
 
 def test_another_users_sessions_are_invisible_on_every_route(

@@ -6,6 +6,7 @@ database settles each race, so no request is a 500 and no limit is exceeded.
 - Different check-ins for one day sent at once each replace the day's check-in (201), never a
   409, which the contract keeps for "same id, other content"; one check-in is left.
 - The plan limit holds when many plans are created at once.
+- A late retry of a session deleted since is a 410: it does not come back.
 """
 
 import threading
@@ -112,6 +113,32 @@ def test_copies_of_one_checkin_at_once_store_it_once(base: str) -> None:
     with httpx.Client(base_url=base, timeout=30) as http:
         listed = http.get("/v1/checkins", headers=user.headers).json()
     assert [c["id"] for c in listed["data"]] == [body["id"]]
+
+
+def test_a_late_retry_of_a_deleted_session_is_gone(base: str) -> None:
+    user = sign_up(base)
+    body = {
+        "id": str(uuid.uuid4()),
+        "area": "lower",
+        "started_at": "2026-11-20T07:30:00Z",
+        "completed_at": "2026-11-20T07:42:00Z",
+        "pain_before": 6,
+        "pain_after": 3,
+        "exercises": [{"exercise_slug": "knee-rolls", "sets": 1, "reps": 8}],
+    }
+    with httpx.Client(base_url=base, timeout=30, headers=user.headers) as http:
+        first = http.get("/v1/progress/sessions").json()
+        assert http.post("/v1/progress/sessions", json=body).status_code == 201
+        assert http.delete(f"/v1/progress/sessions/{body['id']}").status_code == 204
+        retried = http.post("/v1/progress/sessions", json=body)
+        assert retried.status_code == 410, retried.text
+        listed = http.get("/v1/progress/sessions").json()
+        assert listed["count"] == 0
+        changes = http.get(
+            "/v1/progress/sessions", params={"changed_since": first["sync_token"]}
+        ).json()
+        assert changes["data"] == []
+        assert [gone["id"] for gone in changes["deleted"]] == [body["id"]]
 
 
 def test_the_plan_limit_holds_under_a_burst(base: str) -> None:

@@ -15,6 +15,7 @@ from tests.factories import (
     freeze_now,
     log_session,
     register_user,
+    session_payload,
 )
 
 LISTS = ("/v1/routines", "/v1/progress/sessions")
@@ -151,17 +152,20 @@ def test_a_cursor_neither_skips_nor_repeats_while_sessions_arrive(client: TestCl
     assert seen == [s["id"] for s in reversed(logged)]
 
 
-def test_an_id_deleted_and_logged_again_is_live(client: TestClient) -> None:
+def test_a_deleted_id_stays_deleted(client: TestClient) -> None:
     user = register_user(client)
     phone = Device(LISTS[1], user.headers)
     phone.sync(client)
     session_id = str(uuid.uuid4())
     log_session(client, user, id=session_id, **finished(20))
     client.delete(f"/v1/progress/sessions/{session_id}", headers=user.headers)
-    log_session(client, user, id=session_id, **finished(10))
+    late = client.post(
+        LISTS[1], json=session_payload(id=session_id, **finished(10)), headers=user.headers
+    )
+    assert late.status_code == 410
     page = client.get(LISTS[1], params={"changed_since": phone.token}, headers=user.headers)
-    assert [s["id"] for s in page.json()["data"]] == [session_id]
-    assert page.json()["deleted"] == []
+    assert page.json()["data"] == []
+    assert [gone["id"] for gone in page.json()["deleted"]] == [session_id]
 
 
 def test_curated_routines_sync_anonymously(client: TestClient) -> None:

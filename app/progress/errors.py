@@ -1,6 +1,6 @@
 import uuid
 
-from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.errors import Conflict, DomainError, InvalidInput, NotFound
 
 
 class SessionNotFound(NotFound):
@@ -23,7 +23,27 @@ class SessionIdConflict(Conflict):
     def __init__(self, session_id: uuid.UUID) -> None:
         super().__init__(
             f"A different session is already stored with id '{session_id}'. To log a new "
-            "session, generate a new id; to change a stored one, delete it and log it again."
+            "session, generate a new id; to change a stored one, delete it and log it again "
+            "under a new id."
+        )
+
+
+class SessionDeleted(DomainError):
+    """A late retry of a session that was deleted since: logging it again would bring back
+    what sync clients were told is gone."""
+
+    status_code = 410
+    title = "Session deleted"
+    slug = "session-deleted"
+    example_detail = (
+        "The session with id '3f0c2a9e-8f61-4c55-9b0e-6d1f3c2b7a10' was deleted; its id is not "
+        "used again. Drop this upload, or log it as a new session under a new id."
+    )
+
+    def __init__(self, session_id: uuid.UUID) -> None:
+        super().__init__(
+            f"The session with id '{session_id}' was deleted; its id is not used again. Drop "
+            "this upload, or log it as a new session under a new id."
         )
 
 

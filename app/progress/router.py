@@ -15,7 +15,7 @@ from app.core.versioning import with_deprecated_fields
 from app.exercises.errors import UnknownExercise
 from app.progress import service
 from app.progress.dependencies import OwnedSession
-from app.progress.errors import SessionIdConflict, SessionInFuture, UnknownRoutine
+from app.progress.errors import SessionDeleted, SessionIdConflict, SessionInFuture, UnknownRoutine
 from app.progress.schemas import SessionCreate, SessionList, SessionPublic
 
 router = APIRouter(tags=["progress"])
@@ -37,7 +37,7 @@ OLD_NAMES = [with_deprecated_fields()]
         },
         201: located("The session was stored.", "the stored session"),
         **problem_responses(
-            SessionIdConflict, UnknownRoutine, SessionInFuture, UnknownExercise, 422
+            SessionIdConflict, SessionDeleted, UnknownRoutine, SessionInFuture, UnknownExercise, 422
         ),
     },
     dependencies=OLD_NAMES,
@@ -50,7 +50,8 @@ async def create_session(
     response: Response,
 ) -> SessionPublic:
     """Log a session. Safe to retry: the same `id` with the same content returns the stored
-    session (200); the same `id` with different content is a 409. A flare-up comes back with
+    session (200); the same `id` with different content is a 409, and the `id` of a session
+    deleted since (a late retry) is a 410: drop the upload. A flare-up comes back with
     `flare_up: true` and `advice`. Needs health-data consent (`403 consent-required`
     without it, see `/v1/me/consents`)."""
     logged = await in_transaction(session, service.log_session, user, payload, now)
@@ -135,5 +136,6 @@ def get_session(logged: OwnedSession) -> SessionPublic:
     responses=problem_responses(401, 404, 422),
 )
 def delete_session(session: SessionDep, logged: OwnedSession) -> None:
-    """Delete one of the caller's sessions. Its id can then be used again."""
+    """Delete one of the caller's sessions. Its id is not used again: logging it later is a
+    410 (for the 90 days its tombstone is kept)."""
     service.delete_session(session, logged)

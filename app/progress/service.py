@@ -22,7 +22,13 @@ from app.core.sync import Tombstone
 from app.exercises.errors import UnknownExercise
 from app.exercises.models import Exercise
 from app.progress import pain, rollups
-from app.progress.errors import SessionIdConflict, SessionInFuture, SessionNotFound, UnknownRoutine
+from app.progress.errors import (
+    SessionDeleted,
+    SessionIdConflict,
+    SessionInFuture,
+    SessionNotFound,
+    UnknownRoutine,
+)
 from app.progress.fingerprint import canonical_content, fingerprint
 from app.progress.models import ProgressSession, SessionTombstone
 from app.progress.rollups import SESSION_MOVES, SESSIONS, flare_up_sql, improved_sql
@@ -186,8 +192,13 @@ def find_session(session: Session, session_id: uuid.UUID) -> ProgressSession | N
 
 def log_session(session: Session, user: User, payload: SessionCreate, now: datetime) -> Logged:
     """Store a session once. A repeat with the same id and content returns the stored one
-    (even if, say, its routine was deleted since); other content under that id is a conflict."""
+    (even if, say, its routine was deleted since); other content under that id is a conflict,
+    and the id of a deleted session is gone (a late retry must not bring it back)."""
     digest = fingerprint(canonical_content(payload))
+    if payload.id is not None:
+        tombstone = session.get(SessionTombstone, (user.id, payload.id))
+        if tombstone is not None:
+            raise SessionDeleted(payload.id)
     # A new id is the common case: no look-up before the insert, whose conflict on the id
     # says whether it is a repeat. A repeat is recognised before any check that could have
     # changed since it was first stored (its routine deleted, its moves renamed).
@@ -245,7 +256,7 @@ def log_session(session: Session, user: User, payload: SessionCreate, now: datet
     # Built before the writes: from the first write to the commit the owner's clock is locked.
     public = _public(row, exercises, row.created_at)
     store = _store_postgresql if session.get_bind().dialect.name == "postgresql" else _store
-    if not store(session, row, move_rows, reused_id=payload.id is not None):
+    if not store(session, row, move_rows):
         # Another request stored this id between our look-up and our insert.
         existing = find_session(session, session_id)
         if existing is None:  # pragma: no cover - the conflict was on the id
@@ -255,9 +266,7 @@ def log_session(session: Session, user: User, payload: SessionCreate, now: datet
     return Logged(with_safety(session, public, user), created=True)
 
 
-def _store(
-    session: Session, row: ProgressSession, moves: list[dict[str, Any]], *, reused_id: bool
-) -> bool:
+def _store(session: Session, row: ProgressSession, moves: list[dict[str, Any]]) -> bool:
     """Write a new session, its moves and the summary's figures, one statement each; False
     when the id is taken. Core statements rather than the unit of work: the rows are written
     once and never read back, and a lost race for the id is "nothing inserted", with no
@@ -273,14 +282,6 @@ def _store(
     if stored is None:
         return False
     session.execute(sql_insert(SESSION_MOVES), moves)
-    if reused_id:
-        # A deleted session's id may come back: it is no longer deleted.
-        session.execute(
-            delete(SessionTombstone).where(
-                col(SessionTombstone.user_id) == row.user_id,
-                col(SessionTombstone.id) == row.id,
-            )
-        )
     rollups.count_session(
         session,
         row.user_id,
@@ -291,11 +292,6 @@ def _store(
     )
     return True
 
-
-UNBURY = """unburied AS (
-  DELETE FROM progress_session_tombstone
-  WHERE user_id = :user_id AND id IN (SELECT id FROM stored)
-), """
 
 STORE_POSTGRESQL = """
 WITH clock AS (
@@ -315,7 +311,7 @@ WITH clock AS (
     hold_seconds)
   SELECT stored.id, m.position, m.exercise_id, m.sets, m.reps, m.hold_seconds
   FROM stored, (VALUES {moves}) AS m(position, exercise_id, sets, reps, hold_seconds)
-), {unbury}totals AS (
+), totals AS (
   INSERT INTO progress_totals (user_id, sessions, pain_before_sum, pain_after_sum, improved,
     flare_ups)
   SELECT :user_id, 1, :pain_before, :pain_after, :improved, :flare_up FROM stored
@@ -348,7 +344,7 @@ SELECT (SELECT change_seq FROM stored), (SELECT sessions FROM day)
 
 
 @functools.lru_cache(maxsize=256)
-def _store_statement(moves: int, counts: int, reused_id: bool) -> TextClause:
+def _store_statement(moves: int, counts: int) -> TextClause:
     """The statement for a session of `moves` moves over `counts` distinct ones, parsed once
     per shape rather than on every write."""
     move_values = (
@@ -361,14 +357,11 @@ def _store_statement(moves: int, counts: int, reused_id: bool) -> TextClause:
         STORE_POSTGRESQL.format(
             moves=", ".join(move_values),
             counts=", ".join(count_values),
-            unbury=UNBURY if reused_id else "",
         )
     )
 
 
-def _store_postgresql(
-    session: Session, row: ProgressSession, moves: list[dict[str, Any]], *, reused_id: bool
-) -> bool:
+def _store_postgresql(session: Session, row: ProgressSession, moves: list[dict[str, Any]]) -> bool:
     """What `_store` does, in one statement: the owner's clock row, locked from the tick to
     the commit, serialises one person's writes, so every round trip made while holding it
     limits how fast one account can log sessions."""
@@ -388,7 +381,7 @@ def _store_postgresql(
     per_move = rollups.sets_per_move((m["exercise_id"], m["sets"]) for m in moves)
     for i, (exercise_id, sets) in enumerate(sorted(per_move.items())):
         params |= {f"ce{i}": exercise_id, f"cs{i}": sets}
-    statement = _store_statement(len(moves), len(per_move), reused_id)
+    statement = _store_statement(len(moves), len(per_move))
     change_seq, on_day = session.execute(statement, params).one()
     if change_seq is None:
         return False
@@ -550,8 +543,8 @@ def list_all_sessions(session: Session, user_id: uuid.UUID) -> list[SessionPubli
 
 
 def delete_session(session: Session, row: ProgressSession) -> None:
-    """Delete it and leave a tombstone for syncing clients (older ones are purged). The id may
-    be used again; logging it again removes the tombstone."""
+    """Delete it and leave a tombstone for syncing clients (older ones are purged). While the
+    tombstone is kept, logging the id again is a 410."""
     now = utcnow()
     tombstone = session.get(SessionTombstone, (row.user_id, row.id))
     if tombstone is None:
