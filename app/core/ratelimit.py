@@ -6,6 +6,11 @@ and replica shares one count. Each attempt is counted twice, per client address 
 account tried, so neither many accounts from one address nor one account from many addresses
 gets unlimited guesses.
 
+An attempt is one increment-and-test for all its keys at once: in Redis one script checks that
+every key has room and, only then, records the attempt under each; in memory the same under a
+lock. Reading the counts and recording in separate calls let a burst through: every request
+of the burst read "room left" before any had recorded.
+
 Endpoints opt in with `dependencies=[rate_limited(account_field=...)]`; the OpenAPI document
 then lists a 429 for them automatically.
 """
@@ -22,7 +27,7 @@ from typing import Any
 from fastapi import Depends, FastAPI, Request
 from limits import RateLimitItem, RateLimitItemPerHour, RateLimitItemPerSecond
 from limits.errors import StorageError
-from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.storage import MemoryStorage, RedisStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from starlette.concurrency import run_in_threadpool
 
@@ -41,6 +46,27 @@ SHARE_ADDRESS_OPENS_PER_HOUR = 600
 STORAGE_TIMEOUT_SECONDS = 1.0
 # Longest client key kept (an address, or a digest); anything longer is cut.
 MAX_KEY_LENGTH = 64
+
+# Every key's moving window (the list `limits` keeps, newest first) has room, then the attempt
+# goes into each: nothing is recorded unless all have room. The layout is `limits`' own, so
+# its window statistics read these lists as they read its.
+ACQUIRE_ALL = """
+local timestamp = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local expiry = tonumber(ARGV[3])
+for _, key in ipairs(KEYS) do
+    local entry = redis.call('lindex', key, limit - 1)
+    if entry and tonumber(entry) >= timestamp - expiry then
+        return 0
+    end
+end
+for _, key in ipairs(KEYS) do
+    redis.call('lpush', key, timestamp)
+    redis.call('ltrim', key, 0, limit - 1)
+    redis.call('expire', key, expiry)
+end
+return 1
+"""
 
 logger = logging.getLogger("app.ratelimit")
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -100,29 +126,51 @@ class Limiter:
 
     def __post_init__(self) -> None:
         self.strategy = MovingWindowRateLimiter(self.storage)
+        self._lock = threading.Lock()
+        self._script: Any = None
 
     def hit(self, bucket: str, *keys: str) -> float | None:
         """Count one attempt under each key: None when every key is within its allowance,
         else the seconds until the most limited key may try again. A refused attempt is not
-        counted, so hammering does not extend the wait."""
+        counted under any key, so hammering does not extend the wait."""
         if not self.enabled:
             return None
         item = self.items[bucket]
+        errors: tuple[type[BaseException], ...] = (StorageError,)
+        if isinstance(self.storage, RedisStorage):
+            base = self.storage.base_exceptions
+            errors += base if isinstance(base, tuple) else (base,)
         try:
+            if self._acquire(item, bucket, keys):
+                return None
             waits = [
                 stats.reset_time
                 for key in keys
                 if (stats := self.strategy.get_window_stats(item, bucket, key)).remaining <= 0
             ]
-            if waits:
-                return max(waits) - time.time()
+        except errors as exc:
+            # Refuse rather than allow: an unlimited sign-in is what the limit prevents.
+            cause = getattr(exc, "storage_error", exc)
+            logger.error("rate-limit storage failed: %s", type(cause).__name__)
+            raise RateLimitUnavailable("Sign-in is unavailable for a moment.") from exc
+        # A window that emptied between the refusal and the look: try again in a second.
+        return max(waits, default=time.time() + 1) - time.time()
+
+    def _acquire(self, item: RateLimitItem, bucket: str, keys: Sequence[str]) -> bool:
+        """Record the attempt under every key if each has room, atomically."""
+        if isinstance(self.storage, RedisStorage):
+            if self._script is None:
+                connection = self.storage.get_connection()
+                self._script = connection.register_script(ACQUIRE_ALL.encode())
+            names = [self.storage.prefixed_key(item.key_for(bucket, key)) for key in keys]
+            args = [time.time(), item.amount, item.get_expiry()]
+            return bool(self._script(keys=names, args=args))
+        with self._lock:
+            if not all(self.strategy.test(item, bucket, key) for key in keys):
+                return False
             for key in keys:
                 self.strategy.hit(item, bucket, key)
-        except StorageError as exc:
-            # Refuse rather than allow: an unlimited sign-in is what the limit prevents.
-            logger.error("rate-limit storage failed: %s", type(exc.storage_error).__name__)
-            raise RateLimitUnavailable("Sign-in is unavailable for a moment.") from exc
-        return None
+            return True
 
     def reset(self) -> None:
         self.storage.reset()
