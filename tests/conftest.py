@@ -228,10 +228,11 @@ class ProblemsSent:
 
         if self._templates is None:
             self._templates = [
-                (re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"), template)
+                # No parameter of this API holds a control character.
+                (re.compile(re.sub(r"\{[^}]+\}", r"[^/\\x00-\\x1f]+", template)), template)
                 for template in app.openapi()["paths"]
             ]
-        return next((t for pattern, t in self._templates if pattern.match(path)), None)
+        return next((t for pattern, t in self._templates if pattern.fullmatch(path)), None)
 
     def record(self, response: httpx.Response) -> None:
         problem = response.headers.get("content-type") == "application/problem+json"

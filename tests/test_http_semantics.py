@@ -143,6 +143,15 @@ def test_a_trailing_slash_on_an_unknown_path_is_a_404(client: TestClient) -> Non
     assert response.headers["content-type"] == "application/problem+json"
 
 
+@pytest.mark.parametrize("control", ["%0D", "%0A", "%09", "%0D%0A"])
+def test_a_control_character_after_the_slash_is_not_a_trailing_slash(
+    client: TestClient, control: str
+) -> None:
+    response = client.get(f"/v1/plans/{control}", follow_redirects=False)
+    assert response.status_code in (401, 404), response.text
+    assert "location" not in response.headers
+
+
 def test_an_overlong_if_none_match_is_a_422_naming_the_header(client: TestClient) -> None:
     response = client.get("/v1/areas", headers={"If-None-Match": '"' + "a" * 1000 + '"'})
     assert response.status_code == 422

@@ -308,7 +308,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     headers = dict(exc.headers or {})
     if exc.status_code == 404 and detail == "Not Found":
-        target = slashless_target(request.app, request.url.path, request.url.query)
+        # The raw path: `request.url` is parsed again from a string, which drops tabs and line
+        # breaks (`/v1/plans/%0D` would read as `/v1/plans/`).
+        target = slashless_target(request.app, request.scope["path"], request.url.query)
         if target is not None:
             return Response(status_code=308, headers={"Location": target})
         detail = format_translated(NO_RESOURCE, path=request.url.path).text
