@@ -459,6 +459,13 @@ def test_patch_me_can_clear_the_display_name(client: TestClient, user: AuthUser)
         ({"timezone": "../../etc/passwd"}, "body.timezone"),
         ({"timezone": ""}, "body.timezone"),
         ({"timezone": None}, "body.timezone"),
+        # Names the tz database ships that are not a place: one follows the server's own
+        # setting, the others are legacy rules and aliases.
+        ({"timezone": "localtime"}, "body.timezone"),
+        ({"timezone": "Factory"}, "body.timezone"),
+        ({"timezone": "EST5EDT"}, "body.timezone"),
+        ({"timezone": "US/Eastern"}, "body.timezone"),
+        ({"timezone": "Etc/GMT+3"}, "body.timezone"),
         ({"usual_areas": None}, "body.usual_areas"),
         ({"usual_areas": ["shoulder"]}, "body.usual_areas.0"),
         ({"display_name": ""}, "body.display_name"),
@@ -472,6 +479,18 @@ def test_invalid_profile_changes_are_422_and_change_nothing(
     assert response.status_code == 422, response.text
     assert field in [e["field"] for e in response.json()["errors"]]
     assert client.get("/v1/me", headers=user.headers).json()["timezone"] == "UTC"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["UTC", "Europe/Berlin", "America/Argentina/Salta", "Pacific/Kiritimati", "Asia/Kolkata"],
+)
+def test_area_location_time_zones_are_accepted(
+    client: TestClient, user: AuthUser, name: str
+) -> None:
+    response = client.patch("/v1/me", headers=user.headers, json={"timezone": name})
+    assert response.status_code == 200, response.text
+    assert response.json()["timezone"] == name
 
 
 def test_profile_needs_a_token(client: TestClient) -> None:

@@ -22,14 +22,43 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
 
 
+# The continents and oceans that begin the names of the tz database's locations ("Names of
+# timezones" in its theory.txt): `Europe/Berlin`, `America/Argentina/Salta`. Everything else
+# it ships is a legacy or system name (`EST5EDT`, `US/Eastern`, `GMT+3`, `Factory`, and
+# `localtime`, which follows the server's own setting), refused here; `UTC` is the one
+# non-geographic name accepted, the default.
+TIMEZONE_AREAS = frozenset(
+    {
+        "Africa",
+        "America",
+        "Antarctica",
+        "Arctic",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    }
+)
+UTC_NAME = "UTC"
+
+
 @lru_cache
 def _known_timezones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    return frozenset(
+        name
+        for name in available_timezones()
+        if name == UTC_NAME or ("/" in name and name.split("/", 1)[0] in TIMEZONE_AREAS)
+    )
 
 
 def _valid_timezone(name: str) -> str:
     if name not in _known_timezones():
-        raise ValueError(f"'{name}' is not an IANA time zone name, e.g. 'Europe/Berlin'.")
+        raise ValueError(
+            f"'{name}' is not an IANA Area/Location time zone name, e.g. 'Europe/Berlin' "
+            "(or 'UTC')."
+        )
     return name
 
 
@@ -55,7 +84,8 @@ DisplayName = Annotated[
 Timezone = Annotated[
     Annotated[str, text(64)],
     Field(
-        description="IANA time zone name; days (streaks, daily pain) are counted in it.",
+        description="IANA time zone name in Area/Location form (`Europe/Berlin`), or `UTC`; "
+        "days (streaks, daily pain) are counted in it.",
         examples=["Europe/Berlin"],
     ),
     AfterValidator(_valid_timezone),
