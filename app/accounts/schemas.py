@@ -14,6 +14,7 @@ from pydantic import (
 
 from app.accounts.models import ConsentPurpose, GrantablePurpose, PolicyKind
 from app.core.clock import UtcDatetime
+from app.core.emails import normalise_email
 from app.core.enums import Area
 from app.core.types import WHOLE_NUMBER, Region, StrictBoolean, omittable, text
 
@@ -68,10 +69,14 @@ def _distinct_areas(areas: list[Area]) -> list[Area]:
 
 Email = Annotated[
     str,
-    # Checked as sent (phone keyboards add a trailing space), then trimmed and lower-cased.
+    # Checked as sent (phone keyboards add a trailing space), then put in its one stored form.
     StringConstraints(max_length=254, pattern=r"^\s*[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+\s*$"),
-    AfterValidator(lambda email: email.strip().lower()),
-    Field(description="Email address; letter case is ignored.", examples=["ana@example.com"]),
+    AfterValidator(normalise_email),
+    Field(
+        description="Email address. Stored in one form: letter case ignored, Unicode "
+        "normalised (NFKC), the domain in IDNA ASCII form; a trailing dot is refused.",
+        examples=["ana@example.com"],
+    ),
 ]
 Password = Annotated[
     Annotated[str, text(MAX_PASSWORD_LENGTH, min_length=MIN_PASSWORD_LENGTH)],

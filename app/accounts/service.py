@@ -50,6 +50,7 @@ from app.accounts.schemas import (
 from app.core import sync
 from app.core.clock import as_utc
 from app.core.config import get_settings
+from app.core.emails import lookup_form
 from app.core.enums import Area
 from app.core.errors import InvalidInput
 
@@ -80,7 +81,7 @@ def to_public(user: User) -> UserPublic:
 
 
 def _find_by_email(session: Session, email: str) -> User | None:
-    return session.exec(select(User).where(User.email == email.strip().lower())).first()
+    return session.exec(select(User).where(User.email == lookup_form(email))).first()
 
 
 def register(session: Session, data: UserCreate, now: datetime) -> UserPublic:

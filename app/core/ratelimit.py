@@ -32,6 +32,7 @@ from limits.strategies import MovingWindowRateLimiter
 from starlette.concurrency import run_in_threadpool
 
 from app.core.config import Settings, parse_networks
+from app.core.emails import lookup_form
 from app.core.errors import ServiceUnavailable, TooManyRequests
 
 AUTH_BUCKET = "auth"
@@ -225,7 +226,7 @@ def account_key(value: object) -> str | None:
     """A digest of the account tried, so the limiter's storage holds no email addresses."""
     if not isinstance(value, str) or not value.strip():
         return None
-    return hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
+    return hashlib.sha256(lookup_form(value).encode()).hexdigest()[:32]
 
 
 def caller_address(request: Request) -> str:
