@@ -2,6 +2,7 @@ import io
 import json
 import logging
 import logging.config
+from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
@@ -100,3 +101,64 @@ def test_access_lines_are_the_json_every_other_line_is(path: str, request_id: st
     line = json.loads(fast)
     assert line["path"] == path and line["status"] == 404 and line["duration_ms"] == 0.12
     assert ("request_id" in line) == (request_id is not None)
+
+
+def logged_lines(emit: Callable[[], None], json_logs: bool = True) -> str:
+    """What the process-wide configuration writes while `emit` runs."""
+    from app.core.config import get_settings
+    from app.core.observability import logging_config
+
+    stream = io.StringIO()
+    config = logging_config("INFO", json_logs=json_logs)
+    config["handlers"]["default"]["stream"] = stream
+    configure_logging("INFO", json_logs)
+    logging.config.dictConfig(config)
+    try:
+        emit()
+    finally:
+        settings = get_settings()
+        configure_logging(settings.log_level, settings.log_json)
+    return stream.getvalue()
+
+
+@pytest.mark.parametrize("json_logs", [True, False])
+def test_a_database_error_is_logged_without_its_detail_or_statement(json_logs: bool) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine("sqlite://", hide_parameters=True)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (email TEXT UNIQUE)")
+
+    def fail() -> None:
+        try:
+            raise sa.exc.IntegrityError(
+                "INSERT INTO t (email) VALUES (?)",
+                ("ana@example.com",),
+                Exception(
+                    "duplicate key value violates unique constraint\n"
+                    "DETAIL:  Key (email)=(ana@example.com) already exists."
+                ),
+            )
+        except sa.exc.IntegrityError:
+            logging.getLogger("app.errors").exception("unhandled error")
+
+    text = logged_lines(fail, json_logs)
+    assert "ana@example.com" not in text
+    assert "INSERT INTO" not in text
+    assert "duplicate key value" in text
+
+
+def test_warnings_are_json_lines() -> None:
+    import warnings
+
+    def warn() -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.warn("a library says something", UserWarning, stacklevel=1)
+
+    # pytest records each test's warnings itself: start from uncaptured, as a process does.
+    logging.captureWarnings(False)
+
+    lines = [json.loads(line) for line in logged_lines(warn).splitlines()]
+    assert [line["logger"] for line in lines] == ["py.warnings"]
+    assert "a library says something" in lines[0]["message"]

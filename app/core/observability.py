@@ -93,6 +93,32 @@ OPERATIONS_METRICS = (DB_POOL_IN_USE, DB_POOL_WAITING, REMINDERS, EMAILS, REPORT
 _ENCODER = json.JSONEncoder(default=str)
 
 
+# Lines of a database error that quote stored values or the statement: PostgreSQL's DETAIL
+# ("Key (email)=(ana@example.com) already exists") and SQLAlchemy's statement and parameters.
+SCRUBBED_PREFIXES = ("DETAIL:", "[SQL:", "[parameters:")
+SCRUBBED_LINE = "[database detail not logged]"
+
+
+def scrub_traceback(text: str) -> str:
+    """A formatted traceback without the lines that can carry people's data."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        stripped = line.lstrip()
+        if stripped.startswith(SCRUBBED_PREFIXES):
+            if not lines or lines[-1].strip() != SCRUBBED_LINE:
+                lines.append(line[: len(line) - len(stripped)] + SCRUBBED_LINE)
+            continue
+        lines.append(line)
+    return "\n".join(lines)
+
+
+class PlainFormatter(logging.Formatter):
+    """Plain text lines (development), with tracebacks scrubbed as in the JSON ones."""
+
+    def formatException(self, ei: Any) -> str:
+        return scrub_traceback(super().formatException(ei))
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line, so log shippers need no parsing rules. Every line, the
     server's and the app's, has `timestamp` (UTC, ISO 8601), `level`, `logger`, `message`,
@@ -117,7 +143,7 @@ class JsonFormatter(logging.Formatter):
         entry = self._entry_fields(record)
         entry.update(getattr(record, "fields", {}))
         if record.exc_info:
-            entry["exc_info"] = self.formatException(record.exc_info)
+            entry["exc_info"] = scrub_traceback(self.formatException(record.exc_info))
         return _ENCODER.encode(entry)
 
     def _access_line(self, record: logging.LogRecord, fields: dict[str, Any]) -> str:
@@ -180,7 +206,7 @@ def logging_config(level: str, json_logs: bool) -> dict[str, Any]:
         "disable_existing_loggers": False,
         "formatters": {
             "json": {"()": f"{__name__}.JsonFormatter"},
-            "plain": {"format": PLAIN_FORMAT},
+            "plain": {"()": f"{__name__}.PlainFormatter", "format": PLAIN_FORMAT},
         },
         "handlers": {
             "default": {
@@ -204,6 +230,9 @@ def logging_config(level: str, json_logs: bool) -> dict[str, Any]:
 
 def configure_logging(level: str, json_logs: bool) -> None:
     logging.config.dictConfig(logging_config(level, json_logs))
+    # Warnings (SQLAlchemy's among them) become records of the `py.warnings` logger, written
+    # in the same format as every other line instead of raw text on stderr.
+    logging.captureWarnings(True)
     # What no line records, not gathered for each one (the logging documentation's
     # "Optimization" section): the caller's file and line, thread and process names.
     logging._srcfile = None
