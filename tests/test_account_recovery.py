@@ -256,3 +256,25 @@ def test_a_failed_request_queues_no_email(client: TestClient, mailbox: Mailbox) 
     )
     assert again.status_code == 409
     assert len(mailbox.messages) == before
+
+
+def test_a_row_that_fails_its_last_attempt_is_deleted(client: TestClient, session: Session) -> None:
+    import contextlib
+    import functools
+
+    from app.accounts.outbox import MAX_ATTEMPTS
+
+    row = _queued(session)
+    row_id = row.id
+    mailer = FlakyMailer(failures=MAX_ATTEMPTS)
+
+    def sessions() -> Any:
+        return contextlib.nullcontext(session)
+
+    start = utcnow()
+    for attempt in range(MAX_ATTEMPTS):
+        clock = functools.partial(lambda at: at, start + timedelta(hours=3 * attempt))
+        assert deliver_pending(sessions, mailer, clock=clock) == 0
+    session.expire_all()
+    assert session.get(EmailOutbox, row_id) is None
+    assert mailer.sent == []

@@ -7,7 +7,8 @@ still pending (a send that failed, a process that stopped first), for a schedule
 
 Each row is claimed with a conditional UPDATE before it is sent, so two deliverers never
 send the same row, and a row marked sent is never sent again. A failed send goes back to
-pending with a growing delay, up to `MAX_ATTEMPTS`. Only a process that dies between the
+pending with a growing delay, up to `MAX_ATTEMPTS`; after the last one the row is deleted, since
+its body may hold a single-use link. Only a process that dies between the
 SMTP server accepting a message and the row being marked sent can repeat it: a claim older
 than `CLAIM_TIMEOUT` is taken over, since losing a reset link is worse than a second copy.
 """
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, delete, or_, update
 from sqlmodel import Session, col, select
 
 from app.accounts.models import EmailOutbox, OutboxStatus
@@ -163,12 +164,21 @@ def _failed(
 ) -> None:
     # The error's class only: SMTP replies can quote addresses.
     log.warning("email outbox: sending %s failed (%s)", row_id, type(exc).__name__)
-    gave_up = attempts >= MAX_ATTEMPTS
+    if attempts >= MAX_ATTEMPTS:
+        # Given up: the row goes, with the single-use link its body may hold.
+        log.warning("email outbox: giving up on %s after %d attempts", row_id, attempts)
+        session.execute(
+            delete(EmailOutbox)
+            .where(col(EmailOutbox.id) == row_id, col(EmailOutbox.status) == OutboxStatus.SENDING)
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+        return
     session.execute(
         update(EmailOutbox)
         .where(col(EmailOutbox.id) == row_id, col(EmailOutbox.status) == OutboxStatus.SENDING)
         .values(
-            status=OutboxStatus.FAILED if gave_up else OutboxStatus.PENDING,
+            status=OutboxStatus.PENDING,
             next_attempt_at=now + retry_delay(attempts),
             last_error=type(exc).__name__[:500],
         )
