@@ -1,6 +1,7 @@
 import asyncio
 import hashlib
 import math
+import time
 import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -9,6 +10,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import CheckConstraint, Engine, MetaData, event, select, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, SQLModel, create_engine
@@ -38,6 +40,8 @@ def check_one_of(column: str, values: type[Enum]) -> CheckConstraint:
 
 # Execution option that makes a SQLite transaction take the write lock when it begins.
 SQLITE_BEGIN = "sqlite_begin"
+# Execution option: the `time.monotonic()` by which a SQLite writer must have the write lock.
+SQLITE_DEADLINE = "sqlite_deadline"
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 T = TypeVar("T")
 
@@ -79,7 +83,7 @@ def make_engine(url: str, settings: Settings | None = None) -> Engine:
     if backend == "sqlite":
         busy_ms = int(settings.database_lock_timeout_seconds * 1000)
         event.listen(engine, "connect", lambda conn, _record: _sqlite_connect(conn, busy_ms))
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", lambda conn: _sqlite_begin(conn, busy_ms))
     if not in_memory:
         # Imported here, not with this module: the package's import loads this one, before
         # the server has chosen where metrics live (app.serve).
@@ -128,11 +132,20 @@ def _sqlite_connect(dbapi_connection: Any, busy_ms: int) -> None:
     cursor.close()
 
 
-def _sqlite_begin(conn: Any) -> None:
+def _sqlite_begin(conn: Any, busy_ms: int) -> None:
     # A transaction that reads and then writes cannot wait for the write lock (its snapshot
     # would be stale), so SQLite fails it with "database is locked". Requests that write take
-    # the lock up front instead and queue behind the busy timeout.
-    mode = conn.get_execution_options().get(SQLITE_BEGIN, "")
+    # the lock up front instead and queue behind the busy timeout: what is left of their
+    # deadline, when they have one.
+    options = conn.get_execution_options()
+    mode = options.get(SQLITE_BEGIN, "")
+    if mode:
+        deadline = options.get(SQLITE_DEADLINE)
+        if deadline is not None:
+            wait_ms = max(1, int((deadline - time.monotonic()) * 1000))
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={wait_ms}")
+        else:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={busy_ms}")
     conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
@@ -213,8 +226,16 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     # on the event loop, holding no thread and no connection.
     writer = None
     if bind is not get_engine() and bind.dialect.name == "sqlite":
+        # One deadline for the whole wait, in this queue and then for the file lock (which
+        # another process may hold): past it the request is a 503.
+        budget = get_settings().database_lock_timeout_seconds
+        deadline = time.monotonic() + budget
         writer = _sqlite_writer()
-        await writer.acquire()
+        try:
+            await asyncio.wait_for(writer.acquire(), timeout=budget)
+        except TimeoutError:
+            raise sa_exc.TimeoutError(f"no turn to write within {budget} s") from None
+        bind = bind.execution_options(**{SQLITE_DEADLINE: deadline})
     try:
         session = Session(bind)
         try:
