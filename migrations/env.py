@@ -31,7 +31,7 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    engine = make_engine(database_url())
+    engine = make_engine(database_url(), client_deadline=False)
     with engine.connect() as connection:
         context.configure(
             connection=connection,

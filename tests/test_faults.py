@@ -1,6 +1,7 @@
 """When the database is down, hangs, or is not seeded, callers get a 503 problem with
 Retry-After within the configured timeouts, never a 500 and never a hang."""
 
+import os
 import socket
 import threading
 import time
@@ -10,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import make_url
 
 from app.core import db
 from app.core.config import Environment, Settings, get_settings
@@ -141,3 +143,78 @@ def test_readyz_is_503_on_a_migrated_but_unseeded_database(
         response = client.get("/readyz")
         assert_unavailable(response, started, within=10)
         assert "seed" in response.json()["detail"]
+
+
+class PausableProxy:
+    """A TCP proxy to the real database that the test can make stop forwarding, in both
+    directions, without closing anything: the database as seen across a network that went
+    silent. Connections made before the pause stay open, as pooled ones do."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(50)
+        self.port = self.sock.getsockname()[1]
+        self.forwarding = threading.Event()
+        self.forwarding.set()
+        self.closing = threading.Event()
+        self.sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        self.sock.settimeout(0.2)
+        while not self.closing.is_set():
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                continue
+            upstream = socket.create_connection(self.target)
+            self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                # Read, then held here for as long as the pause lasts: never delivered.
+                while not self.forwarding.is_set():
+                    if self.closing.wait(0.1):
+                        return
+                sink.sendall(data)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.closing.set()
+        self.forwarding.set()
+        for sock in [self.sock, *self.sockets]:
+            sock.close()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgresql"),
+    reason="the statement deadline of PostgreSQL connections",
+)
+def test_a_database_gone_silent_is_a_503_on_a_pooled_connection(
+    app_on: AppOn, database_url: str
+) -> None:
+    url = make_url(database_url)
+    proxy = PausableProxy(url.host or "127.0.0.1", url.port or 5432)
+    try:
+        client = app_on(url.set(host="127.0.0.1", port=proxy.port).render_as_string(False))
+        assert client.get("/v1/exercises").status_code == 200  # a connection is pooled
+        proxy.forwarding.clear()
+        result: list[httpx.Response] = []
+        request = threading.Thread(target=lambda: result.append(client.get("/v1/exercises")))
+        started = time.monotonic()
+        request.start()
+        # The pause never ends while the request waits: only a deadline can answer it.
+        request.join(timeout=60)
+        assert not request.is_alive(), "the request waited for as long as the silence lasted"
+        assert_unavailable(result[0], started, within=FAST.database_statement_timeout_seconds + 10)
+    finally:
+        proxy.close()

@@ -1,6 +1,9 @@
 import asyncio
 import hashlib
 import math
+import os
+import socket
+import threading
 import time
 import weakref
 from collections.abc import AsyncIterator, Callable
@@ -46,7 +49,102 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 T = TypeVar("T")
 
 
-def make_engine(url: str, settings: Settings | None = None) -> Engine:
+class Watchdog:
+    """A client-side deadline for PostgreSQL work. The statement timeout is enforced by the
+    server, so a server that stops answering (hung, or cut off by a network that drops
+    packets silently) cannot enforce it, and a request would wait on its pooled connection for
+    as long as the silence lasts. Each statement and commit is armed with a deadline; one
+    thread looks every `TICK_SECONDS` and shuts the socket of any connection past its deadline,
+    which ends the wait with a connection error (a 503), and the pool drops the connection."""
+
+    TICK_SECONDS = 0.25
+
+    def __init__(self) -> None:
+        self._armed: dict[int, tuple[float, int]] = {}
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def arm(self, dbapi_connection: Any, seconds: float) -> None:
+        try:
+            fd = dbapi_connection.pgconn.socket
+        except Exception:  # closed already: nothing to wait for
+            return
+        with self._lock:
+            self._armed[id(dbapi_connection)] = (time.monotonic() + seconds, fd)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._watch, daemon=True, name="db-watchdog")
+                self._thread.start()
+
+    def disarm(self, dbapi_connection: Any) -> None:
+        self._armed.pop(id(dbapi_connection), None)
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(self.TICK_SECONDS)
+            now = time.monotonic()
+            with self._lock:
+                late = [(key, fd) for key, (at, fd) in self._armed.items() if at <= now]
+                for key, _ in late:
+                    del self._armed[key]
+            for _, fd in late:
+                _shut(fd)
+
+
+def _shut(fd: int) -> None:
+    try:
+        sock = socket.socket(fileno=os.dup(fd))
+    except OSError:
+        return
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    finally:
+        sock.close()
+
+
+WATCHDOG = Watchdog()
+# Past the statement timeout by this much, the server has not enforced it: it is not answering.
+WATCHDOG_MARGIN_SECONDS = 2.0
+
+
+def _watch_engine(engine: Engine, seconds: float) -> None:
+    def arm(conn: Any, *_: Any) -> None:
+        WATCHDOG.arm(conn.connection.dbapi_connection, seconds)
+
+    def disarm(conn: Any, *_: Any) -> None:
+        WATCHDOG.disarm(conn.connection.dbapi_connection)
+
+    event.listen(engine, "before_cursor_execute", arm)
+    event.listen(engine, "after_cursor_execute", disarm)
+    event.listen(engine, "handle_error", lambda context: _disarm_context(context))
+    # Commits and rollbacks wait for the server too; armed for exactly their duration.
+    dialect = engine.dialect
+    for name in ("do_commit", "do_rollback"):
+        setattr(dialect, name, _guarded(getattr(dialect, name), seconds))
+    event.listen(engine.pool, "checkin", lambda dbapi, _record: WATCHDOG.disarm(dbapi))
+
+
+def _guarded(method: Callable[[Any], None], seconds: float) -> Callable[[Any], None]:
+    def guarded(dbapi_connection: Any) -> None:
+        WATCHDOG.arm(dbapi_connection, seconds)
+        try:
+            method(dbapi_connection)
+        finally:
+            WATCHDOG.disarm(dbapi_connection)
+
+    return guarded
+
+
+def _disarm_context(context: Any) -> None:
+    connection = context.connection
+    if connection is not None and not connection.invalidated:
+        WATCHDOG.disarm(connection.connection.dbapi_connection)
+
+
+def make_engine(
+    url: str, settings: Settings | None = None, *, client_deadline: bool = True
+) -> Engine:
     settings = settings or get_settings()
     kwargs: dict[str, Any] = {
         "echo": settings.database_echo,
@@ -78,8 +176,11 @@ def make_engine(url: str, settings: Settings | None = None) -> Engine:
             # libpq counts whole seconds and ignores less than 2.
             "connect_timeout": max(2, math.ceil(settings.database_connect_timeout_seconds)),
             "options": f"-c statement_timeout={statement_ms} -c lock_timeout={statement_ms}",
+            **dead_peer_limits(settings),
         }
     engine = create_engine(url, **kwargs)
+    if backend == "postgresql" and client_deadline:
+        _watch_engine(engine, settings.database_statement_timeout_seconds + WATCHDOG_MARGIN_SECONDS)
     if backend == "sqlite":
         busy_ms = int(settings.database_lock_timeout_seconds * 1000)
         event.listen(engine, "connect", lambda conn, _record: _sqlite_connect(conn, busy_ms))
@@ -111,6 +212,32 @@ class MeteredQueuePool(QueuePool):
             return super()._do_get()
         finally:
             DB_POOL_WAITING.dec()
+
+
+# TCP keepalive on every PostgreSQL connection: probe after this many idle seconds, then every
+# interval, and give up after this many unanswered probes (inferred: a pooled connection to a
+# database that vanished is noticed within about 10 s instead of the kernel's two hours).
+KEEPALIVE_IDLE_SECONDS = 4
+KEEPALIVE_INTERVAL_SECONDS = 2
+KEEPALIVE_COUNT = 3
+
+
+def dead_peer_limits(settings: Settings) -> dict[str, int]:
+    """libpq options that let the client notice, by itself, a database that stopped
+    answering: keepalives for an idle or waiting connection, and `tcp_user_timeout` for data
+    sent and never acknowledged (the statement timeout is the server's, so a server that
+    cannot be reached cannot enforce it)."""
+    unacknowledged_ms = int(
+        (settings.database_statement_timeout_seconds + settings.database_connect_timeout_seconds)
+        * 1000
+    )
+    return {
+        "keepalives": 1,
+        "keepalives_idle": KEEPALIVE_IDLE_SECONDS,
+        "keepalives_interval": KEEPALIVE_INTERVAL_SECONDS,
+        "keepalives_count": KEEPALIVE_COUNT,
+        "tcp_user_timeout": unacknowledged_ms,
+    }
 
 
 SQLITE_CACHE_KIB = 512
