@@ -74,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     metrics_dir, owned = prepare_metrics_dir()
     import uvicorn
 
+    from app.core.http_server import BoundedHttpToolsProtocol
     from app.core.observability import logging_config
     from app.main import checked_settings
     from app.web_process import SUPERVISOR_PID_ENV
@@ -100,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
             # not rewrite the client address before it does.
             proxy_headers=False,
             timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+            # Bounds on the request head's size and the time to send it (app.core.http_server).
+            http=BoundedHttpToolsProtocol,
         )
     finally:
         if owned:

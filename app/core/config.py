@@ -114,6 +114,11 @@ class Settings(BaseSettings):
     # queue for one file lock.
     web_concurrency: int | None = Field(default=None, ge=1, le=64)
     shutdown_grace_seconds: int = Field(default=20, ge=0, le=600)
+    # What the server reads before the app sees a request (`app.core.http_server`): a request
+    # head (request line and headers) over this many bytes is a 431, and one not complete
+    # within this many seconds closes the connection.
+    max_request_head_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)
+    request_head_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
 
     @model_validator(mode="after")
     def _development_key(self) -> "Settings":
