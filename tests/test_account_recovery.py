@@ -4,6 +4,7 @@ with the messages read from a real SMTP server."""
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -117,6 +118,35 @@ def test_reset_answers_the_same_for_an_unknown_address(
     unknown = _ask_reset(client, "nobody-here@example.com")
     assert (known.status_code, known.json()) == (unknown.status_code, unknown.json())
     assert mailbox.to("nobody-here@example.com") == []
+
+
+def test_the_reset_answer_is_sent_before_the_account_is_looked_up(
+    client: TestClient, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same work before the answer for a known and an unknown address: none. The look-up,
+    the token and the email come after it, so the answer cannot time them."""
+    from app.accounts import service
+
+    user = register_user(client)
+    answered: list[int] = []
+    looked_up: list[str] = []
+    real = service.request_password_reset
+
+    def after_the_answer(session: Session, email: str, now: Any) -> None:
+        looked_up.append(email)
+        assert answered, "looked up before the answer was sent"
+        real(session, email, now)
+
+    monkeypatch.setattr(service, "request_password_reset", after_the_answer)
+
+    def note_answer(response: Any) -> None:
+        answered.append(response.status_code)
+
+    with client.stream("POST", "/v1/auth/password-reset", json={"email": user.email}) as response:
+        note_answer(response)
+        response.read()
+    assert looked_up == [user.email]
+    assert len(mailbox.to(user.email)) == 2  # the verification email, then the reset
 
 
 def test_a_reset_link_expires_after_30_minutes(client: TestClient, mailbox: Mailbox) -> None:

@@ -1,6 +1,8 @@
 """Accounts routes. They are plain `def` functions on purpose: FastAPI runs those in its
 thread pool, so Argon2 hashing and verification never block the event loop."""
 
+import logging
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Header, Path, Response, status
@@ -18,7 +20,7 @@ from app.accounts.errors import (
     SignInNotFound,
     WrongPassword,
 )
-from app.accounts.outbox import DeliveryDep
+from app.accounts.outbox import Delivery, DeliveryDep
 from app.accounts.schemas import (
     Accepted,
     ConsentChange,
@@ -43,6 +45,7 @@ from app.core.openapi import located
 from app.core.ratelimit import rate_limited
 from app.core.types import Uuid
 
+logger = logging.getLogger("app.accounts")
 router = APIRouter(tags=["accounts"])
 
 
@@ -177,6 +180,19 @@ def change_password(
     background.add_task(delivery)
 
 
+def reset_then_deliver(delivery: Delivery, email: str, now: datetime) -> None:
+    """After the answer: queue the reset email if the account exists, then send it."""
+    try:
+        with delivery.sessions() as session:
+            service.request_password_reset(session, email, now)
+            session.commit()
+    except Exception as exc:
+        # The error's class only: a database error can quote the address.
+        logger.error("password reset could not be queued (%s)", type(exc).__name__)
+        return
+    delivery()
+
+
 @router.post(
     "/auth/password-reset",
     response_model=Accepted,
@@ -186,17 +202,16 @@ def change_password(
     responses=problem_responses(422),
 )
 def request_password_reset(
-    session: SessionDep,
     now: NowDep,
     payload: PasswordResetRequest,
     background: BackgroundTasks,
     delivery: DeliveryDep,
 ) -> Accepted:
     """If an account has this address, a link valid for 30 minutes is emailed to it. The
-    answer is the same whether or not it exists, so nobody can probe for accounts. Limited
-    per client and per address."""
-    service.request_password_reset(session, payload.email, now)
-    background.add_task(delivery)
+    answer is the same whether or not it exists, and so is the time it takes: the account is
+    looked up after the answer is sent, so nobody can probe for accounts. Limited per client
+    and per address."""
+    background.add_task(reset_then_deliver, delivery, payload.email, now)
     return Accepted(
         message="If an account uses this address, a link to reset its password is on its way."
     )
