@@ -194,6 +194,43 @@ def test_the_reset_token_is_stored_only_as_a_hash(
     assert all(token not in body for body in bodies)
 
 
+def test_a_queued_email_holds_no_token_until_it_is_sent(
+    client: TestClient, session: Session
+) -> None:
+    import contextlib
+    import re
+
+    from app.accounts import service
+    from app.accounts.outbox import LINK_TOKEN
+
+    user = register_user(client)
+    service.request_password_reset(session, user.email, utcnow())
+    session.commit()
+    row = session.exec(
+        select(EmailOutbox).where(
+            EmailOutbox.to_address == user.email, EmailOutbox.status == OutboxStatus.PENDING
+        )
+    ).one()
+    # Whatever sits in the table while the message waits, no link in it works.
+    assert re.findall(r"\?token=([A-Za-z0-9_\-]+)", row.text_body) == [LINK_TOKEN]
+    assert f"?token={LINK_TOKEN}" in row.html_body
+    refused = client.post(
+        "/v1/auth/password-reset/confirm",
+        json={"token": LINK_TOKEN, "new_password": "a new long password"},
+    )
+    assert refused.status_code == 403
+    mailer = FlakyMailer(failures=0)
+    assert deliver_pending(lambda: contextlib.nullcontext(session), mailer) >= 1
+    [sent] = [m for m in mailer.sent if m.to == user.email and "reset" in m.text.lower()]
+    token = re.findall(r"\?token=([A-Za-z0-9_\-]+)", sent.text)[0]
+    assert token != LINK_TOKEN
+    confirmed = client.post(
+        "/v1/auth/password-reset/confirm",
+        json={"token": token, "new_password": "a new long password"},
+    )
+    assert confirmed.status_code == 204, confirmed.text
+
+
 # --- address verification --------------------------------------------------------------
 
 

@@ -147,6 +147,14 @@ class EmailOutbox(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
     # The W3C traceparent of the request that queued it, so the send links to that trace.
     trace_parent: str | None = Field(default=None, max_length=55)
+    # The single-use token whose link the body carries. The body holds a placeholder, never the
+    # token: a new token is drawn when the message is sent, and only its hash is stored.
+    account_token_id: uuid.UUID | None = Field(
+        default=None,
+        sa_column=Column(
+            Uuid, ForeignKey("account_token.id", ondelete="CASCADE"), nullable=True, index=True
+        ),
+    )
 
 
 class PolicyKind(StrEnum):

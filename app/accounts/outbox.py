@@ -29,7 +29,8 @@ from fastapi import Depends
 from sqlalchemy import and_, delete, or_, update
 from sqlmodel import Session, col, select
 
-from app.accounts.models import EmailOutbox, OutboxStatus
+from app.accounts import security
+from app.accounts.models import AccountToken, EmailOutbox, OutboxStatus
 from app.core import cli
 from app.core.clock import utcnow
 from app.core.config import get_settings
@@ -44,6 +45,8 @@ TEMPLATES = Templates(Path(__file__).resolve().parent / "templates" / "email")
 MAX_ATTEMPTS = 8
 CLAIM_TIMEOUT = timedelta(minutes=15)
 BATCH = 100
+# Stands where a single-use token goes in a queued message's link, until it is sent.
+LINK_TOKEN = "LINK_TOKEN_DRAWN_AT_SENDING"
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -59,9 +62,13 @@ def enqueue(
     template: str,
     context: dict[str, Any],
     now: datetime,
+    account_token: AccountToken | None = None,
 ) -> EmailOutbox:
+    """Queue a message. With `account_token`, the context's link holds `LINK_TOKEN` where the
+    token goes: the token is drawn when the message is sent, so the row never holds it."""
     message = TEMPLATES.render(template, to, context)
     row = EmailOutbox(
+        account_token_id=account_token.id if account_token is not None else None,
         user_id=user_id,
         to_address=to,
         template=template,
@@ -129,8 +136,13 @@ def deliver_pending(
             row = session.get(EmailOutbox, row_id, populate_existing=True)
             if row is None:  # the account was deleted meanwhile
                 continue
-            message = Message(row.to_address, row.subject, row.text_body, row.html_body)
             attempts, trace_parent, template = row.attempts, row.trace_parent, row.template
+            text_body, html_body = row.text_body, row.html_body
+            if row.account_token_id is not None:
+                raw = _draw_token(session, row.account_token_id)
+                text_body = text_body.replace(LINK_TOKEN, raw)
+                html_body = html_body.replace(LINK_TOKEN, raw)
+            message = Message(row.to_address, row.subject, text_body, html_body)
             session.commit()
             with job_span(
                 "email_outbox.send",
@@ -147,6 +159,19 @@ def deliver_pending(
                 _sent(session, row_id, clock())
             sent += 1
     return sent
+
+
+def _draw_token(session: Session, token_id: uuid.UUID) -> str:
+    """A new value for a single-use token, of which only the hash is stored: the one in the
+    message about to be sent (an earlier attempt's, never delivered, stops working)."""
+    raw = security.new_single_use_token()
+    session.execute(
+        update(AccountToken)
+        .where(col(AccountToken.id) == token_id)
+        .values(token_hash=security.hash_refresh_token(raw))
+        .execution_options(synchronize_session=False)
+    )
+    return raw
 
 
 def _sent(session: Session, row_id: uuid.UUID, now: datetime) -> None:

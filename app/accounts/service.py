@@ -324,19 +324,19 @@ def _link(path: str, token: str) -> str:
 
 def _new_account_token(
     session: Session, user: User, purpose: AccountTokenPurpose, now: datetime, lifetime: timedelta
-) -> str:
-    raw = security.new_single_use_token()
-    session.add(
-        AccountToken(
-            user_id=user.id,
-            purpose=purpose,
-            token_hash=security.hash_refresh_token(raw),
-            email=user.email,
-            created_at=now,
-            expires_at=now + lifetime,
-        )
+) -> AccountToken:
+    """A single-use token row for a link in an email. Its hash is of a value nobody holds: the
+    outbox draws the token itself when it sends the message (`outbox.LINK_TOKEN`)."""
+    token = AccountToken(
+        user_id=user.id,
+        purpose=purpose,
+        token_hash=security.hash_refresh_token(security.new_single_use_token()),
+        email=user.email,
+        created_at=now,
+        expires_at=now + lifetime,
     )
-    return raw
+    session.add(token)
+    return token
 
 
 def request_password_reset(session: Session, email: str, now: datetime) -> None:
@@ -344,7 +344,7 @@ def request_password_reset(session: Session, email: str, now: datetime) -> None:
     user = _find_by_email(session, email)
     if user is None:
         return
-    raw = _new_account_token(
+    token = _new_account_token(
         session, user, AccountTokenPurpose.PASSWORD_RESET, now, PASSWORD_RESET_LIFETIME
     )
     outbox.enqueue(
@@ -354,10 +354,11 @@ def request_password_reset(session: Session, email: str, now: datetime) -> None:
         template="password_reset",
         context={
             "name": user.display_name,
-            "link": _link("reset-password", raw),
+            "link": _link("reset-password", outbox.LINK_TOKEN),
             "minutes": int(PASSWORD_RESET_LIFETIME.total_seconds() // 60),
         },
         now=now,
+        account_token=token,
     )
     session.flush()
 
@@ -415,7 +416,7 @@ def confirm_password_reset(session: Session, raw: str, new_password: str, now: d
 
 
 def _send_verification(session: Session, user: User, now: datetime) -> None:
-    raw = _new_account_token(
+    token = _new_account_token(
         session, user, AccountTokenPurpose.EMAIL_VERIFICATION, now, EMAIL_VERIFICATION_LIFETIME
     )
     outbox.enqueue(
@@ -425,10 +426,11 @@ def _send_verification(session: Session, user: User, now: datetime) -> None:
         template="verify_email",
         context={
             "name": user.display_name,
-            "link": _link("verify-email", raw),
+            "link": _link("verify-email", outbox.LINK_TOKEN),
             "hours": int(EMAIL_VERIFICATION_LIFETIME.total_seconds() // 3600),
         },
         now=now,
+        account_token=token,
     )
     session.flush()
 
