@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from tests.support import fresh_database, migrate
 
-BEFORE = "20261206_safety_state"
+BEFORE = "20261206_article_publisher"
 NFC = unicodedata.normalize("NFC", "josé")
 NFD = unicodedata.normalize("NFD", "josé")
 
