@@ -45,7 +45,8 @@ def _payload(rng: random.Random, session_id: str, day: date) -> dict[str, Any]:
 
 
 def _churn(client: TestClient, user: AuthUser, rng: random.Random, steps: int) -> None:
-    """Log, retry, delete and log again, on days close together so runs join and split."""
+    """Log, retry, delete and log again (under a new id), on days close together so runs join
+    and split."""
     logged: dict[str, dict[str, Any]] = {}
     deleted: dict[str, dict[str, Any]] = {}
     for _ in range(steps):
@@ -71,12 +72,16 @@ def _churn(client: TestClient, user: AuthUser, rng: random.Random, steps: int) -
             assert gone.status_code == 204
             deleted[session_id] = logged.pop(session_id)
         elif deleted:
+            # A deleted id stays deleted (410); the same session logged again takes a new id.
             session_id = rng.choice(list(deleted))
-            back = client.post(
+            late = client.post(
                 "/v1/progress/sessions", json=deleted[session_id], headers=user.headers
             )
+            assert late.status_code == 410
+            body = deleted.pop(session_id) | {"id": str(uuid.uuid4())}
+            back = client.post("/v1/progress/sessions", json=body, headers=user.headers)
             assert back.status_code == 201
-            logged[session_id] = deleted.pop(session_id)
+            logged[body["id"]] = body
 
 
 def _figures(connection: sa.Connection, user_id: uuid.UUID) -> dict[str, set[tuple[Any, ...]]]:
