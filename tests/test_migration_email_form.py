@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from tests.support import fresh_database, migrate
 
-BEFORE = "20261206_article_publisher"
+BEFORE = "20261206_clinician_shares"
 NFC = unicodedata.normalize("NFC", "josé")
 NFD = unicodedata.normalize("NFD", "josé")
 

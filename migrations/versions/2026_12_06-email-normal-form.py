@@ -10,7 +10,7 @@ not guess which account a person uses. An address with no valid form at all is r
 Downgrade leaves the rewritten addresses as they are: the old form was a spelling, not data.
 
 Revision ID: 20261206_email_normal_form
-Revises: 20261206_article_publisher
+Revises: 20261206_clinician_shares
 Create Date: 2026-12-06 12:00:00.000000
 """
 
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261206_email_normal_form"
-down_revision: str | None = "20261206_article_publisher"
+down_revision: str | None = "20261206_clinician_shares"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
