@@ -38,6 +38,7 @@ from app.accounts.schemas import (
     UserPublic,
     UserUpdate,
 )
+from app.core import tracing
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
@@ -180,10 +181,13 @@ def change_password(
     background.add_task(delivery)
 
 
-def reset_then_deliver(delivery: Delivery, email: str, now: datetime) -> None:
-    """After the answer: queue the reset email if the account exists, then send it."""
+def reset_then_deliver(
+    delivery: Delivery, email: str, now: datetime, traceparent: str | None
+) -> None:
+    """After the answer: queue the reset email if the account exists (linked to the request's
+    trace), then send it."""
     try:
-        with delivery.sessions() as session:
+        with tracing.within(traceparent), delivery.sessions() as session:
             service.request_password_reset(session, email, now)
             session.commit()
     except Exception as exc:
@@ -211,7 +215,9 @@ def request_password_reset(
     answer is the same whether or not it exists, and so is the time it takes: the account is
     looked up after the answer is sent, so nobody can probe for accounts. Limited per client
     and per address."""
-    background.add_task(reset_then_deliver, delivery, payload.email, now)
+    background.add_task(
+        reset_then_deliver, delivery, payload.email, now, tracing.current_traceparent()
+    )
     return Accepted(
         message="If an account uses this address, a link to reset its password is on its way."
     )

@@ -151,6 +151,20 @@ def current_traceparent() -> str | None:
     return carrier.get("traceparent")
 
 
+@contextmanager
+def within(traceparent: str | None) -> Iterator[None]:
+    """Work done after a request's answer (a background task) as part of its trace: inside,
+    `current_traceparent()` names the request's span again."""
+    if not traceparent:
+        yield
+        return
+    token = otel_context.attach(propagate.extract({"traceparent": traceparent}))
+    try:
+        yield
+    finally:
+        otel_context.detach(token)
+
+
 def link_to(traceparent: str | None) -> list[Link]:
     """A link to the span a stored `traceparent` names (none when it names nothing)."""
     if not traceparent:
