@@ -95,39 +95,6 @@ def test_every_parameter_is_described() -> None:
             assert parameter.get("description"), f"{method.upper()} {path}: {parameter['name']}"
 
 
-def _request_strings(node: dict[str, Any], where: str, seen: frozenset[str]) -> Iterator[str]:
-    """Where each string a client sends is described, following references."""
-    if "$ref" in node:
-        name = node["$ref"].split("/")[-1]
-        if name in seen:
-            return
-        seen, node, where = seen | {name}, resolve(node), f"{where} > {name}"
-    for key in ("anyOf", "oneOf", "allOf"):
-        for variant in node.get(key, []):
-            yield from _request_strings(variant, where, seen)
-    if node.get("type") == "string" and not {"enum", "const", "maxLength"} & set(node):
-        yield where
-    for name, value in node.get("properties", {}).items():
-        yield from _request_strings(value, f"{where}.{name}", seen)
-    if "items" in node:
-        yield from _request_strings(node["items"], f"{where}[]", seen)
-
-
-def test_every_string_a_client_sends_is_bounded() -> None:
-    """Ids, dates and datetimes included: a format alone bounds nothing for a generator or a
-    gateway."""
-    unbounded: list[str] = []
-    for path, method, operation in operations():
-        for parameter in operation.get("parameters", []):
-            parameter = resolve(parameter)
-            where = f"{method.upper()} {path} {parameter['in']} {parameter['name']}"
-            unbounded += _request_strings(parameter["schema"], where, frozenset())
-        for content in operation.get("requestBody", {}).get("content", {}).values():
-            where = f"{method.upper()} {path} body"
-            unbounded += _request_strings(content["schema"], where, frozenset())
-    assert unbounded == []
-
-
 def test_every_request_body_has_an_example() -> None:
     for path, method, operation in operations():
         body = operation.get("requestBody")

@@ -93,7 +93,8 @@ ACCEPT_LANGUAGE_DESCRIPTION = (
     "Texts are answered in the first supported one (`en`, `es`, `de`), a regional tag falling "
     "back to its language (`es-MX` -> `es`); anything else is answered in English. The answer "
     "names its language in `Content-Language`. Translated safety texts carry a `translation` "
-    "status."
+    "status. Never refused, as RFC 9110 lets a server ignore it: a header longer than "
+    f"{ACCEPT_LANGUAGE_MAX_LENGTH} characters is read as naming no language, so English."
 )
 
 

@@ -24,15 +24,17 @@ import secrets
 import threading
 import time
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
-from zoneinfo import available_timezones
 
 import httpx
 import schemathesis
 from aiosmtpd.controller import Controller
+from hypothesis import strategies as st
 
+from app.accounts.schemas import _known_timezones as known_timezones
+from app.core.emails import BadEmail, normalise_email
 from tests.mailbox import Mailbox
 
 # CPython 3.11 can fail an `ast.parse` that runs in two threads at once with "SystemError: AST
@@ -48,6 +50,22 @@ def _serial_ast_parse(*args: Any, **kwargs: Any) -> Any:
 
 
 ast.parse = _serial_ast_parse
+
+# Dates and instants as the contract writes them (RFC 3339, years 2000 to 2099, within their
+# maxLength), so generation is not spent on values the pattern then throws away; values past
+# those bounds are the coverage phase's negative cases, which it makes on its own.
+_OFFSETS = st.integers(min_value=-14 * 60, max_value=14 * 60).map(
+    lambda minutes: timezone(timedelta(minutes=minutes))
+)
+schemathesis.openapi.format(
+    "date-time",
+    st.datetimes(
+        min_value=datetime(2000, 1, 2), max_value=datetime(2099, 12, 30), timezones=_OFFSETS
+    ).map(datetime.isoformat),
+)
+schemathesis.openapi.format(
+    "date", st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)).map(date.isoformat)
+)
 
 BASE_URL = os.environ["FUZZ_BASE_URL"]
 PASSWORD = "correct horse battery staple"
@@ -176,8 +194,17 @@ def _follow_documented_rules(body: dict[str, Any]) -> None:
     alone, so negative cases still reach the server as generated."""
     slugs, routines = catalog()
     zone = body.get("timezone")
-    if _documented_string(zone) and zone not in available_timezones():
+    if _documented_string(zone) and zone not in known_timezones():
         body["timezone"] = secrets.choice(REAL_ZONES)
+    # An address whose domain no mail server takes (the field's description says how it is
+    # stored: IDNA, no trailing dot) becomes one that can be mailed.
+    for field in ("email", "clinician_email"):
+        email = body.get(field)
+        if isinstance(email, str) and _documented_string(email, max_length=254):
+            try:
+                normalise_email(email)
+            except BadEmail:
+                body[field] = f"fuzz-{uuid.uuid4().hex[:12]}@example.com"
     for key in ("steps", "exercises"):
         items = body.get(key)
         if not isinstance(items, list):
@@ -299,7 +326,7 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
         and query["to"] < query["from"]
     ):
         query["from"], query["to"] = query["to"], query["from"]
-    if isinstance(query, dict) and case.operation.path in ("/v1/me/report", "/v1/me/fhir"):
+    if isinstance(query, dict) and case.operation.path in REPORT_PATHS:
         _report_period(query)
     if case.operation.path == "/v1/me/shares" and isinstance(case.body, dict):
         _share_period(case.body)
@@ -327,6 +354,7 @@ def _seen_while_open(case: Any) -> None:
 
 
 REPORT_DAYS = 366
+REPORT_PATHS = ("/v1/me/report", "/v1/me/report/pdf", "/v1/me/report/csv", "/v1/me/fhir")
 
 
 def _report_period(query: dict[str, Any]) -> None:
