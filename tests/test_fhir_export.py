@@ -1,7 +1,7 @@
 """The diary as FHIR R4: `GET /v1/me/fhir` and a share's `/fhir` give a Bundle that an
 established FHIR model library (fhir.resources, its R4B models: the resources used are the
 same in R4) accepts, whose references all resolve inside it, with LOINC, SNOMED CT and UCUM
-codes as the README lists, and no email address anywhere."""
+codes as docs/sharing.md lists, and no email address anywhere."""
 
 from datetime import UTC, datetime
 from typing import Any

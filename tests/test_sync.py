@@ -23,7 +23,7 @@ LISTS = ("/v1/routines", "/v1/progress/sessions")
 
 @dataclass
 class Device:
-    """One phone's copy of a list, kept in step with the sync loop in the README."""
+    """One phone's copy of a list, kept in step with the sync loop in docs/sync.md."""
 
     path: str
     headers: dict[str, str]

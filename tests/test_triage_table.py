@@ -66,7 +66,7 @@ def test_the_table_covers_every_id_the_api_accepts() -> None:
 def expected(
     flags: set[str], cautions: set[str], area: str, pain: int, age: int | None, weeks: int | None
 ) -> tuple[str, str | None, set[str]]:
-    """(level, timeframe, citations that must be given) by the rules as the README states
+    """(level, timeframe, citations that must be given) by the rules as docs/api.md states
     them."""
     cautions = cautions | (flags & CAUTION_IDS)
     new_pain = weeks is None or weeks <= 6
