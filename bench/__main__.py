@@ -1,4 +1,4 @@
-"""`python -m bench`: the benchmark (see the README's "Benchmarks"). `bench/run` installs wrk
+"""`python -m bench`: the benchmark (see bench/README.md). `bench/run` installs wrk
 and the project first, then runs this."""
 
 import argparse
