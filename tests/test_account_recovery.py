@@ -124,27 +124,31 @@ def test_the_reset_answer_is_sent_before_the_account_is_looked_up(
     client: TestClient, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same work before the answer for a known and an unknown address: none. The look-up,
-    the token and the email come after it, so the answer cannot time them."""
-    from app.accounts import service
+    the token and the email come after the answer is made, so its timing cannot reveal them.
+    (Whether a test client hands the answer over before its background tasks run depends on
+    the Starlette version, so the order is read where the answer is made.)"""
+    from app.accounts import router, service
 
     user = register_user(client)
-    answered: list[int] = []
     looked_up: list[str] = []
-    real = service.request_password_reset
+    made: list[list[str]] = []
+    real_lookup = service.request_password_reset
+    real_answer = router.Accepted
+
+    def answer(**fields: Any) -> Any:
+        made.append(list(looked_up))
+        return real_answer(**fields)
 
     def after_the_answer(session: Session, email: str, now: Any) -> None:
         looked_up.append(email)
-        assert answered, "looked up before the answer was sent"
-        real(session, email, now)
+        real_lookup(session, email, now)
 
+    monkeypatch.setattr(router, "Accepted", answer)
     monkeypatch.setattr(service, "request_password_reset", after_the_answer)
 
-    def note_answer(response: Any) -> None:
-        answered.append(response.status_code)
-
-    with client.stream("POST", "/v1/auth/password-reset", json={"email": user.email}) as response:
-        note_answer(response)
-        response.read()
+    response = client.post("/v1/auth/password-reset", json={"email": user.email})
+    assert response.status_code == 202
+    assert made == [[]], "the account was looked up before the answer was made"
     assert looked_up == [user.email]
     assert len(mailbox.to(user.email)) == 2  # the verification email, then the reset
 
