@@ -131,7 +131,7 @@ Every move comes from one article and keeps its exact steps, holds and repetitio
 Errors are RFC 9457 problem details (`application/problem+json`).
 
 Paths are versioned (`/v1`) and every response carries the contract version in `API-Version`.
-Within `/v1` changes only add, except fixes that stop unsafe health advice, which the README
+Within `/v1` changes only add, except fixes that stop unsafe health advice, which docs/contract.md
 lists; an operation due to go is first marked deprecated and answers with `Deprecation` and
 `Sunset` headers at least 6 months before it stops working.
 
@@ -139,7 +139,7 @@ HTTP: `HEAD` works wherever `GET` does, `OPTIONS` and `405` name every method of
 `Allow`, bodies of 1 KiB or more are gzip-compressed for clients that accept it, and a path
 with a trailing slash is redirected (`308`) to the path without it with a relative `Location`
 (`../exercises` for `/v1/exercises/`). Lists a phone mirrors (sessions, routines) page with a
-keyset `cursor` and sync with `changed_since`; the README describes the sync loop.
+keyset `cursor` and sync with `changed_since`; docs/sync.md describes the sync loop.
 """
 
 

@@ -37,7 +37,8 @@ def list_attention(
     a signed-in recommendation, lasting severe pain, a PEG worsening, pain 2 or more above your
     first week's on 3 check-ins in a row, no meaningful PEG improvement after 6 weeks, or 3
     flare-ups within 14 days. Each comes with the reason, what to do and, unless it needs
-    emergency or same-day care, the referral. The README gives the rules and their sources."""
+    emergency or same-day care, the referral. docs/api.md (Pain diary) gives the rules and
+    their sources."""
     items = service.list_items(session, user, status)
     return AttentionList(data=items, count=len(items))
 

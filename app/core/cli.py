@@ -26,7 +26,7 @@ SMTP = (
     ("SMTP_USERNAME, SMTP_PASSWORD", "SMTP credentials, if the server asks for them"),
     ("MAIL_FROM", "the sender address"),
 )
-CONFIGURATION = "the README's Configuration section lists every setting"
+CONFIGURATION = "docs/operations.md's Configuration section lists every setting"
 
 
 def _section(title: str, rows: Sequence[tuple[str, str]]) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import Depends, Response
 
 # Semantic version of the /v1 contract. Additive changes raise the minor number; a breaking
-# change needs a new path prefix (/v2), see the README's deprecation policy.
+# change needs a new path prefix (/v2), see the deprecation policy in docs/contract.md.
 API_VERSION = "1.3.0"
 API_VERSION_HEADER = "API-Version"
 
@@ -35,7 +35,7 @@ def announces_deprecation(call: Any) -> bool:
 def deprecated_since(since: date, sunset: date, successor: str | None = None) -> Any:
     """`dependencies=[deprecated_since(...)]` together with `deprecated=True` on a route: each
     response then says so in `Deprecation` (RFC 9745), `Sunset` (RFC 8594) and, when there is
-    a replacement, a `Link` to it, as the README's deprecation policy promises."""
+    a replacement, a `Link` to it, as the deprecation policy in docs/contract.md promises."""
     if sunset <= since:
         raise ValueError("sunset must come after the deprecation date")
 

@@ -3,8 +3,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-# The licence the drawings are published under (the README states it): this service draws
-# them from its own pose data, so they are the project's own work.
+# The licence the drawings are published under (docs/api.md, Illustrations, states it): this
+# service draws them from its own pose data, so they are the project's own work.
 LICENSE = "CC-BY-4.0"
 LICENSE_DESCRIPTION = (
     "SPDX identifier of the licence the drawing is published under: `CC-BY-4.0`, credit "

@@ -94,7 +94,7 @@ def list_sessions(
     changed_since: ChangedSince = None,
 ) -> SessionList:
     """The caller's sessions, newest first. With `changed_since`, the sessions logged or
-    changed since then and the deleted ones, in the order the changes happened: the README
+    changed since then and the deleted ones, in the order the changes happened: docs/sync.md
     describes the sync loop."""
     page = service.list_sessions(
         session,

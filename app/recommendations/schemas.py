@@ -147,7 +147,7 @@ class WarningSignQuestion(_ScreeningQuestion):
     )
     timeframe: CareTimeframe = Field(
         description="How soon a yes alone sends the person to be seen. Some answers send the "
-        "person sooner together with others (see the combination rules in the README)."
+        "person sooner together with others (see the combination rules in docs/api.md)."
     )
     citations: list[CitationPublic] = Field(
         description="What the tier rests on: the guidance's words, or an inference."

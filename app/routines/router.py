@@ -62,7 +62,7 @@ def list_routines(
 ) -> RoutineList:
     """Curated routines first (in their fixed order), then the caller's own, oldest first.
     Without a token, only curated routines. With `changed_since`, the routines created or
-    changed since then and the deleted ones, in the order the changes happened: the README
+    changed since then and the deleted ones, in the order the changes happened: docs/sync.md
     describes the sync loop."""
     page = service.list_routines(
         session,

@@ -33,8 +33,8 @@ router = APIRouter(tags=["safety"])
 def get_safety(session: SessionDep, user: CurrentUser, now: NowDep) -> SafetyState:
     """The concerns open for you, most urgent first, what to do about them, and whether
     exercise is on hold. Check-ins, the PEG, sessions and signed-in recommendations report
-    here; plans, reminders, routines, recommendations, sessions and the summary obey it. The
-    README's safety section has the rules."""
+    here; plans, reminders, routines, recommendations, sessions and the summary obey it. Its rules
+    are in docs/safety.md."""
     return service.safety_state(session, user.id, now)
 
 

@@ -207,7 +207,7 @@ def get_fhir(
     check-in pain as `Observation`s (LOINC 72514-3), each PEG response as a
     `QuestionnaireResponse` of the PEG `Questionnaire` in the bundle, sessions as
     `Procedure`s with their moves and pain before and after, open safety concerns as `Flag`s.
-    The README lists every code and why."""
+    docs/sharing.md lists every code and why."""
     start, end = reports.period(user, now, date_from, date_to)
     data = gather(session, user, start, end, now)
     body = _bundle(session, data, user, set(ShareScope), now)

@@ -1,6 +1,6 @@
 """`python -m app.worker`: runs the reminder jobs against the server's database.
 
-Start one or more beside the web server (the README says how many); each runs the schedule
+Start one or more beside the web server (docs/operations.md says how many); each runs the schedule
 and `WORKER_THREADS` threads that send. Stop with SIGINT or SIGTERM: tasks in flight finish.
 """
 
