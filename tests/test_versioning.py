@@ -39,7 +39,9 @@ def test_deprecated_route_announces_its_sunset_and_successor() -> None:
     assert response.headers["deprecation"] == "@1798761600"
     assert response.headers["sunset"] == "Thu, 01 Jul 2027 00:00:00 GMT"
     assert response.headers["link"] == '</v2/new-list>; rel="successor-version"'
-    assert spec["paths"]["/v1/old-list"]["get"]["deprecated"] is True
+    documented = spec["paths"]["/v1/old-list"]["get"]
+    assert documented["deprecated"] is True
+    assert {"Deprecation", "Sunset"} <= set(documented["responses"]["200"]["headers"])
 
 
 def test_sunset_must_follow_deprecation() -> None:

@@ -510,24 +510,24 @@ def problem_example(
     return example
 
 
-# Domain errors each dependency can raise (see `raises`), and those each route declares.
-_RAISED_BY: dict[Any, tuple[type[DomainError], ...]] = {}
+# The domain errors each route declares, in its `responses` (see `problem_responses`).
 PROBLEM_TYPES_KEY = "x-problem-types"
 
 
 def raises(*errors: type[DomainError]) -> Callable[[F], F]:
-    """Declares the domain errors a dependency can raise, so every operation that uses it
-    documents them with examples of their own `type`."""
+    """Declares, on the dependency itself, the domain errors it can raise, so every operation
+    that uses it documents them with examples of their own `type` (`raised_by`)."""
 
-    def register(dependency: F) -> F:
-        _RAISED_BY[dependency] = errors
+    def declare(dependency: F) -> F:
+        dependency.domain_errors = errors  # type: ignore[attr-defined]
         return dependency
 
-    return register
+    return declare
 
 
 def raised_by(dependency: Any) -> tuple[type[DomainError], ...]:
-    return _RAISED_BY.get(dependency, ())
+    """The errors a dependency declared with `raises`; none for any other."""
+    return getattr(dependency, "domain_errors", ())
 
 
 def problem_responses(*problems: int | type[DomainError]) -> dict[int | str, dict[str, Any]]:

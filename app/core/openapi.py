@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, routing
 from fastapi.dependencies.models import Dependant
@@ -42,7 +42,7 @@ from app.core.errors import (
     raised_by,
 )
 from app.core.ratelimit import RateLimit, RateLimitUnavailable
-from app.core.versioning import API_VERSION_HEADER, announces_deprecation
+from app.core.versioning import API_VERSION_HEADER, DeprecationNotice
 from app.i18n import (
     ACCEPT_LANGUAGE_DESCRIPTION,
     SUPPORTED_LANGUAGES,
@@ -148,10 +148,6 @@ IF_NONE_MATCH = {
     "schema": {"type": "string", "maxLength": IF_NONE_MATCH_MAX_LENGTH, "pattern": "^[^\\x00]*$"},
 }
 
-# Dependencies that accept anonymous callers although they read a token (see
-# `anonymous_welcome`): operations whose token comes only through them document optional auth.
-_ANONYMOUS_WELCOME: set[Callable[..., Any]] = set()
-
 
 def located(description: str, where: str) -> dict[str, Any]:
     """A `responses` entry for an answer that names a resource in `Location`."""
@@ -166,9 +162,13 @@ def located(description: str, where: str) -> dict[str, Any]:
     }
 
 
-def anonymous_welcome(dependency: Callable[..., Any]) -> Callable[..., Any]:
-    """Marks a dependency that reads a bearer token but serves anonymous callers too."""
-    _ANONYMOUS_WELCOME.add(dependency)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def anonymous_welcome(dependency: F) -> F:
+    """Marks, on the dependency itself, one that reads a bearer token but serves anonymous
+    callers too: operations whose token comes only through it document optional auth."""
+    dependency.anonymous_welcome = True  # type: ignore[attr-defined]
     return dependency
 
 
@@ -200,7 +200,7 @@ def _route_facts(dependant: Dependant) -> RouteFacts:
                 facts.database = True
             if call is vary_on_authorization:
                 facts.varies_on_auth = True
-            if announces_deprecation(call):
+            if isinstance(call, DeprecationNotice):
                 facts.deprecation = True
             facts.problems.extend(ProblemKind.of(error) for error in raised_by(call))
             if isinstance(call, SecurityBase):
@@ -208,7 +208,7 @@ def _route_facts(dependant: Dependant) -> RouteFacts:
                     optional = True
                 else:
                     required = True
-            walk(dep, anonymous_ok or call in _ANONYMOUS_WELCOME)
+            walk(dep, anonymous_ok or getattr(call, "anonymous_welcome", False))
 
     walk(dependant, False)
     facts.auth = "required" if required else "optional" if optional else "none"

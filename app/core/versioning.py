@@ -15,7 +15,6 @@ API_VERSION_HEADER = "API-Version"
 # Fields renamed in 1.2.0 so that one idea has one name; the old names stay until /v2.
 FIELDS_DEPRECATED_ON = date(2026, 11, 24)
 FIELDS_SUNSET_ON = date(2027, 5, 24)
-_ANNOUNCERS: set[Any] = set()
 
 
 def renamed(new_name: str) -> str:
@@ -27,9 +26,15 @@ def renamed(new_name: str) -> str:
     )
 
 
-def announces_deprecation(call: Any) -> bool:
-    """True for the functions behind `deprecated_since` and `with_deprecated_fields`."""
-    return call in _ANNOUNCERS
+class DeprecationNotice:
+    """The dependency `deprecated_since` makes: it puts the headers on each response, and the
+    OpenAPI document, finding it on a route, documents them there."""
+
+    def __init__(self, headers: dict[str, str]) -> None:
+        self.headers = headers
+
+    async def __call__(self, response: Response) -> None:
+        response.headers.update(self.headers)
 
 
 def deprecated_since(since: date, sunset: date, successor: str | None = None) -> Any:
@@ -48,12 +53,7 @@ def deprecated_since(since: date, sunset: date, successor: str | None = None) ->
     }
     if successor:
         headers["Link"] = f'<{successor}>; rel="successor-version"'
-
-    async def announce(response: Response) -> None:
-        response.headers.update(headers)
-
-    _ANNOUNCERS.add(announce)
-    return Depends(announce)
+    return Depends(DeprecationNotice(headers))
 
 
 def with_deprecated_fields() -> Any:
