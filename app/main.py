@@ -6,9 +6,12 @@ from pydantic import ValidationError
 from sqlmodel import Session
 from starlette.types import Receive, Scope, Send
 
+from app.accounts import privacy as accounts_data
 from app.accounts.router import router as accounts_router
+from app.attention import privacy as attention_data
 from app.attention.router import router as attention_router
 from app.care.router import router as care_router
+from app.checkins import privacy as checkins_data
 from app.checkins.router import router as checkins_router
 from app.core import tracing
 from app.core.config import (
@@ -33,6 +36,7 @@ from app.core.observability import (
     configure_logging,
 )
 from app.core.openapi import build_openapi, operation_id
+from app.core.personal_data import PersonalDataSource
 from app.core.ratelimit import install_rate_limiting
 from app.core.replay import Replayer
 from app.core.versioning import API_VERSION
@@ -40,15 +44,23 @@ from app.exercises.router import router as exercises_router
 from app.health.router import router as health_router
 from app.i18n import LanguageMiddleware
 from app.media.router import router as media_router
+from app.outcomes import privacy as outcomes_data
 from app.outcomes.router import router as outcomes_router
+from app.plans import privacy as plans_data
 from app.plans.router import router as plans_router
 from app.privacy.router import router as privacy_router
+from app.progress import privacy as progress_data
+from app.progress import service as progress_service
 from app.progress.router import router as progress_router
 from app.recommendations.router import router as recommendations_router
+from app.reminders import privacy as reminders_data
 from app.reminders.router import router as devices_router
 from app.reports.router import router as reports_router
+from app.routines import privacy as routines_data
 from app.routines.router import router as routines_router
+from app.safety import privacy as safety_data
 from app.safety.router import router as safety_router
+from app.shares import privacy as shares_data
 from app.shares.router import fhir_router
 from app.shares.router import public_router as shares_page_router
 from app.shares.router import router as shares_router
@@ -56,6 +68,22 @@ from app.summary.router import router as summary_router
 from app.worker.metrics import QueueCollector
 
 API_PREFIX = "/v1"
+
+# Every domain's personal data, for the account export and deletion and for withdrawing
+# health-data consent (`app.core.personal_data`). Accounts first: deletion walks this
+# backwards, so the account's own rows go last.
+PERSONAL_DATA: tuple[PersonalDataSource, ...] = (
+    *accounts_data.PERSONAL_DATA,
+    *routines_data.PERSONAL_DATA,
+    *progress_data.PERSONAL_DATA,
+    *plans_data.PERSONAL_DATA,
+    *reminders_data.PERSONAL_DATA,
+    *checkins_data.PERSONAL_DATA,
+    *outcomes_data.PERSONAL_DATA,
+    *attention_data.PERSONAL_DATA,
+    *safety_data.PERSONAL_DATA,
+    *shares_data.PERSONAL_DATA,
+)
 
 TAGS = [
     {"name": "exercises", "description": "The catalog of moves from the source article."},
@@ -227,6 +255,11 @@ def create_app(settings: Settings | None = None) -> BackPainAPI:
     install_docs(app)
     metrics = Metrics([QueueCollector(lambda: Session(get_engine()))])
     app.state.metrics = metrics
+    # What domains hand to the routes that act across them, read through dependencies:
+    # every domain's personal data (`PersonalData`), and what else changes when a routine is
+    # deleted (`OnRoutineDeleted`: sessions logged with it lose the link).
+    app.state.personal_data = PERSONAL_DATA
+    app.state.on_routine_deleted = (progress_service.unlink_routine,)
     # Last added runs first: the version header goes on everything, observability sees 413s.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
     app.add_middleware(CompressionMiddleware)

@@ -1,4 +1,4 @@
-"""The diary's personal data is declared in the registry the account export and deletion walk:
+"""The diary's personal data, as its domains declare it for the account export and deletion:
 each source exports the person's rows and deletes them, and the account's deletion removes
 them all (ON DELETE CASCADE)."""
 
@@ -13,9 +13,8 @@ from sqlmodel import Session, select
 
 from app.attention.models import AttentionAcknowledgement
 from app.checkins.models import Checkin
-from app.main import app
+from app.main import PERSONAL_DATA, app
 from app.outcomes.models import PegResponse
-from app.privacy.domains import all_sources as sources
 from tests.factories import AuthUser, freeze_now
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
@@ -43,7 +42,7 @@ def diary(client: TestClient, alice: AuthUser) -> AuthUser:
 
 def test_each_source_exports_and_deletes(diary: AuthUser, session: Session) -> None:
     user_id = uuid.UUID(diary.id)
-    registered = {s.section: s for s in sources()}
+    registered = {s.section: s for s in PERSONAL_DATA}
     for section, table in TABLES.items():
         source = registered[section]
         assert source.tables == (table,)
@@ -55,7 +54,7 @@ def test_each_source_exports_and_deletes(diary: AuthUser, session: Session) -> N
 
 
 def test_the_export_holds_the_figures(diary: AuthUser, session: Session) -> None:
-    registered = {s.section: s for s in sources()}
+    registered = {s.section: s for s in PERSONAL_DATA}
     user_id = uuid.UUID(diary.id)
     (checkin,) = registered["checkins"].export(session, user_id)
     assert (checkin["local_date"], checkin["pain"], checkin["red_flags"]) == (
@@ -90,6 +89,6 @@ def test_the_contract_types_every_section_of_the_export(
     declared = document["components"]["schemas"]["AccountExport"]
     assert set(export) == set(declared["properties"]) == set(declared["required"])
     assert declared["additionalProperties"] is False
-    assert {s.section for s in sources()} <= set(export)
+    assert {s.section for s in PERSONAL_DATA} <= set(export)
     assert all(export[section] for section in ("checkins", "peg_responses", "attention"))
     Draft202012Validator(schema).validate(export)

@@ -1,5 +1,5 @@
-"""Plans, devices and reminder history belong to the person: in the registry the account
-export and deletion walk, and gone when the account is deleted."""
+"""Plans, devices and reminder history belong to the person: declared for the account export
+and deletion, and gone when the account is deleted."""
 
 import uuid
 from datetime import UTC, date, datetime
@@ -7,15 +7,15 @@ from datetime import UTC, date, datetime
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
-import app.plans.privacy
-import app.reminders.privacy  # noqa: F401 (registers the sources)
-from app.core import personal_data
 from app.plans.models import Plan, PlanPause
+from app.plans.privacy import PERSONAL_DATA as PLANS_DATA
 from app.reminders.models import Device, Reminder, ReminderDelivery
+from app.reminders.privacy import PERSONAL_DATA as REMINDERS_DATA
 from app.routines.models import curated_routine_id
 from tests.factories import AuthUser, register_user
 
 CURATED = str(curated_routine_id("mid-back-mobility"))
+SOURCES = (*PLANS_DATA, *REMINDERS_DATA)
 
 
 def setup_person(client: TestClient, session: Session) -> tuple[AuthUser, str, str]:
@@ -66,8 +66,8 @@ def setup_person(client: TestClient, session: Session) -> tuple[AuthUser, str, s
 
 def test_every_source_exports_the_persons_rows(client: TestClient, session: Session) -> None:
     user, plan_id, device_id = setup_person(client, session)
-    sections = {s.section: s for s in personal_data.sources()}
-    assert {"plans", "devices", "reminders"} <= set(sections)
+    sections = {s.section: s for s in SOURCES}
+    assert set(sections) == {"plans", "devices", "reminders"}
     owner = uuid.UUID(user.id)
     (plan,) = sections["plans"].export(session, owner)
     assert (str(plan.id), plan.paused) == (plan_id, True)
@@ -85,9 +85,8 @@ def test_every_source_exports_the_persons_rows(client: TestClient, session: Sess
 def test_every_source_deletes_the_persons_rows(client: TestClient, session: Session) -> None:
     user, _, _ = setup_person(client, session)
     other, _, _ = setup_person(client, session)
-    for source in personal_data.sources():
-        if source.section in ("plans", "devices", "reminders"):
-            source.delete(session, uuid.UUID(user.id))
+    for source in SOURCES:
+        source.delete(session, uuid.UUID(user.id))
     session.flush()
     assert rows_of(session, user) == {"plan": 0, "device": 0, "reminder": 0}
     assert rows_of(session, other) == {"plan": 1, "device": 1, "reminder": 1}

@@ -7,7 +7,7 @@ from sqlmodel import Session
 from app.accounts import service
 from app.accounts.models import AccountToken, ConsentRecord, EmailOutbox, RefreshToken, User
 from app.accounts.schemas import UserPublic
-from app.core.personal_data import PersonalDataSource, register
+from app.core.personal_data import PersonalDataSource
 
 
 def _user(session: Session, user_id: uuid.UUID) -> UserPublic:
@@ -20,29 +20,25 @@ def _nothing(session: Session, user_id: uuid.UUID) -> None:
     """The account row itself goes last, after every domain removed its data."""
 
 
-register(PersonalDataSource("user", (User,), _user, _nothing))
-register(
+PERSONAL_DATA = (
+    PersonalDataSource("user", (User,), _user, _nothing),
     PersonalDataSource(
         "sign_ins",
         (RefreshToken,),
         service.sign_in_records,
         lambda session, user_id: service.delete_rows(session, user_id, RefreshToken),
-    )
-)
-register(
+    ),
     PersonalDataSource(
         "consents",
         (ConsentRecord,),
         service.consent_history,
         lambda session, user_id: service.delete_rows(session, user_id, ConsentRecord),
-    )
-)
-# Single-use links are only their hashes; the emails that carried them are listed.
-register(
+    ),
+    # Single-use links are only their hashes; the emails that carried them are listed.
     PersonalDataSource(
         "emails",
         (EmailOutbox, AccountToken),
         service.email_records,
         lambda session, user_id: service.delete_rows(session, user_id, EmailOutbox, AccountToken),
-    )
+    ),
 )

@@ -43,6 +43,7 @@ from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.openapi import located
+from app.core.personal_data import PersonalData
 from app.core.ratelimit import rate_limited
 from app.core.types import Uuid
 
@@ -306,13 +307,18 @@ def get_consents(session: SessionDep, user: CurrentUser) -> ConsentOverview:
     },
 )
 def change_consent(
-    session: SessionDep, user: CurrentUser, now: NowDep, payload: ConsentChange, response: Response
+    session: SessionDep,
+    user: CurrentUser,
+    now: NowDep,
+    payload: ConsentChange,
+    response: Response,
+    sources: PersonalData,
 ) -> ConsentOverview:
     """Give a consent for the current version of its document, or withdraw health-data
     consent with `granted: false`. Without health-data consent, logging sessions and other
     health data is refused with `consent-required`; what is already stored stays until the
     person takes it (`your_data.export`) or deletes it (`your_data.delete`)."""
-    overview = service.change_consent(session, user, payload, now)
+    overview = service.change_consent(session, user, payload, now, sources)
     response.headers["Location"] = "/v1/me/consents"
     return overview
 

@@ -2,6 +2,7 @@
 sign-ins and the profile. Export and deletion live above every domain, in `app.privacy`."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -53,6 +54,7 @@ from app.core.config import get_settings
 from app.core.emails import lookup_form
 from app.core.enums import Area
 from app.core.errors import InvalidInput
+from app.core.personal_data import PersonalDataSource
 
 PASSWORD_RESET_LIFETIME = timedelta(minutes=30)
 EMAIL_VERIFICATION_LIFETIME = timedelta(hours=48)
@@ -518,11 +520,16 @@ def _record_consent(
 
 
 def change_consent(
-    session: Session, user: User, change: ConsentChange, now: datetime
+    session: Session,
+    user: User,
+    change: ConsentChange,
+    now: datetime,
+    sources: Sequence[PersonalDataSource],
 ) -> ConsentOverview:
     """Give a consent (for the current version of its document) or withdraw health-data
     consent, which stops new health data from being stored; what is stored stays until the
-    person exports or deletes it."""
+    person exports or deletes it. Withdrawing also ends, in every domain's `sources`, what the
+    consent allowed (share links stop at once)."""
     if not change.granted and change.purpose != ConsentPurpose.HEALTH_DATA:
         raise ConsentNotWithdrawable(ConsentNotWithdrawable.example_detail, ["body", "granted"])
     if change.granted:
@@ -530,10 +537,7 @@ def change_consent(
     purpose = ConsentPurpose(change.purpose)
     _record_consent(session, user, purpose, change.version, change.granted, now)
     if purpose == ConsentPurpose.HEALTH_DATA and not change.granted:
-        # Above every domain: each ends what the consent allowed (share links stop at once).
-        from app.privacy.domains import all_sources
-
-        for source in all_sources():
+        for source in sources:
             if source.on_health_data_withdrawn is not None:
                 source.on_health_data_withdrawn(session, user.id, now)
     session.flush()

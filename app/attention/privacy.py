@@ -9,7 +9,7 @@ from sqlmodel import Session, col
 
 from app.attention import service
 from app.attention.models import AttentionAcknowledgement
-from app.core.personal_data import PersonalDataSource, register
+from app.core.personal_data import PersonalDataSource
 
 
 def _delete(session: Session, user_id: uuid.UUID) -> None:
@@ -18,11 +18,11 @@ def _delete(session: Session, user_id: uuid.UUID) -> None:
     )
 
 
-SOURCE = register(
+PERSONAL_DATA = (
     PersonalDataSource(
         section="attention",
         tables=(AttentionAcknowledgement,),
         export=service.export_items,
         delete=_delete,
-    )
+    ),
 )

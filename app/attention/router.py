@@ -3,10 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from app.accounts.dependencies import CurrentUser
-from app.attention import (
-    privacy,  # noqa: F401  (registers the personal data)
-    service,
-)
+from app.attention import service
 from app.attention.errors import AttentionItemNotFound
 from app.attention.schemas import AttentionFilter, AttentionItemPublic, AttentionList
 from app.core.clock import NowDep

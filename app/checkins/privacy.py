@@ -7,15 +7,15 @@ from sqlmodel import Session, col
 
 from app.checkins import service
 from app.checkins.models import Checkin
-from app.core.personal_data import PersonalDataSource, register
+from app.core.personal_data import PersonalDataSource
 
 
 def _delete(session: Session, user_id: uuid.UUID) -> None:
     session.execute(delete(Checkin).where(col(Checkin.user_id) == user_id))
 
 
-SOURCE = register(
+PERSONAL_DATA = (
     PersonalDataSource(
         section="checkins", tables=(Checkin,), export=service.export_checkins, delete=_delete
-    )
+    ),
 )

@@ -4,10 +4,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.accounts.dependencies import CurrentUser, HealthDataUser
 from app.care.errors import ArticleNotLoaded
-from app.checkins import (
-    privacy,  # noqa: F401  (registers the personal data)
-    service,
-)
+from app.checkins import service
 from app.checkins.dependencies import OwnedCheckin
 from app.checkins.errors import CheckinIdConflict, CheckinInFuture
 from app.checkins.schemas import CheckinCreate, CheckinList, CheckinPublic

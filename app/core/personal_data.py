@@ -1,18 +1,20 @@
-"""Where each domain declares the personal data it keeps, for export and deletion.
+"""The personal data each domain keeps, for the account export and deletion.
 
-A domain registers one `PersonalDataSource` per kind of data, from its own `privacy.py`:
-the export document's section it fills, the tables holding the person's rows, how to export
-them and how to delete them. The account export and deletion, which live above every domain,
-walk the registry, so a new domain joins both without editing accounts; a test fails when a
-table with a `user_id` column is in no source.
+A domain declares its data in its own `privacy.py` as `PERSONAL_DATA`, one
+`PersonalDataSource` per kind: the export document's section it fills, the tables holding
+the person's rows, how to export them and how to delete them. The app factory (`app.main`)
+hands every domain's sources to the app, and the routes that act across domains (the export,
+the deletion, withdrawing health-data consent) take them as the `PersonalData` dependency; a
+test fails when a table with a `user_id` column is in no source.
 """
 
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Depends, Request
 from sqlmodel import Session, SQLModel
 
 
@@ -30,17 +32,10 @@ class PersonalDataSource:
     """Ends, at that moment, what health-data consent allowed (share links), if anything."""
 
 
-_SOURCES: dict[str, PersonalDataSource] = {}
+def personal_data(request: Request) -> tuple[PersonalDataSource, ...]:
+    """Every domain's sources, as the app factory handed them over."""
+    sources: tuple[PersonalDataSource, ...] = request.app.state.personal_data
+    return sources
 
 
-def register(source: PersonalDataSource) -> PersonalDataSource:
-    existing = _SOURCES.get(source.section)
-    if existing is not None and existing != source:
-        raise ValueError(f"personal data section {source.section!r} registered twice")
-    _SOURCES[source.section] = source
-    return source
-
-
-def sources() -> list[PersonalDataSource]:
-    """Every registered source, in registration order."""
-    return list(_SOURCES.values())
+PersonalData = Annotated[tuple[PersonalDataSource, ...], Depends(personal_data)]

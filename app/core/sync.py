@@ -231,21 +231,6 @@ class Cursor:
         return cls(values, bool(mode), token)
 
 
-# What else changes when something is deleted, by kind: a domain above registers here, so
-# the domain below need not know about it (sessions lose the link to a deleted routine).
-_ON_DELETE: dict[str, list[Callable[[Session, uuid.UUID], None]]] = {}
-
-
-def on_delete(kind: str, callback: Callable[[Session, uuid.UUID], None]) -> None:
-    _ON_DELETE.setdefault(kind, []).append(callback)
-
-
-def deleting(session: Session, kind: str, item_id: uuid.UUID) -> None:
-    """Call before deleting `item_id` of `kind`."""
-    for callback in _ON_DELETE.get(kind, []):
-        callback(session, item_id)
-
-
 @dataclass(frozen=True)
 class Walk:
     """The parameters of one request of a walk through a synced list, checked."""

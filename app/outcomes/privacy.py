@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
-from app.core.personal_data import PersonalDataSource, register
+from app.core.personal_data import PersonalDataSource
 from app.outcomes import service
 from app.outcomes.models import PegResponse
 
@@ -14,11 +14,11 @@ def _delete(session: Session, user_id: uuid.UUID) -> None:
     session.execute(delete(PegResponse).where(col(PegResponse.user_id) == user_id))
 
 
-SOURCE = register(
+PERSONAL_DATA = (
     PersonalDataSource(
         section="peg_responses",
         tables=(PegResponse,),
         export=service.export_responses,
         delete=_delete,
-    )
+    ),
 )

@@ -11,10 +11,7 @@ from app.core.openapi import located
 from app.core.params import Cursor, Limit
 from app.core.replay import ReplayableDep
 from app.core.types import Uuid
-from app.outcomes import (
-    privacy,  # noqa: F401  (registers the personal data)
-    service,
-)
+from app.outcomes import service
 from app.outcomes.errors import (
     PegResponseIdConflict,
     PegResponseInFuture,

@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
-from app.core.personal_data import PersonalDataSource, register
+from app.core.personal_data import PersonalDataSource
 from app.plans import service
 from app.plans.models import Plan, PlanPause
 
@@ -19,11 +19,11 @@ def _delete(session: Session, user_id: uuid.UUID) -> None:
     )
 
 
-PLANS = register(
+PERSONAL_DATA = (
     PersonalDataSource(
         section="plans",
         tables=(Plan, PlanPause),
         export=service.export_plans,
         delete=_delete,
-    )
+    ),
 )

@@ -5,6 +5,7 @@ from app.care.errors import ArticleNotLoaded
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.personal_data import PersonalData
 from app.core.versioning import with_deprecated_fields
 from app.privacy import service
 from app.privacy.schemas import AccountExport
@@ -18,10 +19,10 @@ router = APIRouter(tags=["accounts"])
     summary="Delete my account",
     responses=problem_responses(401),
 )
-def delete_me(session: SessionDep, user: CurrentUser) -> None:
+def delete_me(session: SessionDep, user: CurrentUser, sources: PersonalData) -> None:
     """Delete the account with everything that belongs to it: tokens, consents, emails,
     routines, logged sessions. This cannot be undone."""
-    service.delete_account(session, user)
+    service.delete_account(session, user, sources)
 
 
 @router.get(
@@ -31,6 +32,8 @@ def delete_me(session: SessionDep, user: CurrentUser) -> None:
     responses=problem_responses(401, ArticleNotLoaded),
     dependencies=[with_deprecated_fields()],
 )
-def export_me(session: SessionDep, user: CurrentUser, now: NowDep) -> AccountExport:
+def export_me(
+    session: SessionDep, user: CurrentUser, now: NowDep, sources: PersonalData
+) -> AccountExport:
     """Everything stored about the account, as one JSON document."""
-    return service.export_account(session, user, now)
+    return service.export_account(session, user, now, sources)

@@ -17,7 +17,7 @@ class AccountExport(BaseModel):
     """Everything stored about the account, for the person to keep or take elsewhere: one
     section per kind of data, each declared here so that generated clients type all of it."""
 
-    # A section a domain registers without declaring it here fails the export's tests rather
+    # A section a domain hands over without declaring it here fails the export's tests rather
     # than reaching the person untyped or not at all.
     model_config = ConfigDict(extra="forbid")
 

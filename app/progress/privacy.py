@@ -9,7 +9,7 @@ import uuid
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
-from app.core.personal_data import PersonalDataSource, register
+from app.core.personal_data import PersonalDataSource
 from app.progress.models import (
     ProgressDay,
     ProgressExerciseCount,
@@ -40,4 +40,4 @@ def _delete(session: Session, user_id: uuid.UUID) -> None:
         )
 
 
-register(PersonalDataSource("sessions", TABLES, list_all_sessions, _delete))
+PERSONAL_DATA = (PersonalDataSource("sessions", TABLES, list_all_sessions, _delete),)

@@ -571,9 +571,10 @@ def delete_session(session: Session, row: ProgressSession) -> None:
     session.flush()
 
 
-def _unlink_routine(session: Session, routine_id: uuid.UUID) -> None:
+def unlink_routine(session: Session, routine_id: uuid.UUID) -> None:
     """Sessions logged with a routine that is being deleted lose the link (the foreign key
-    would null it too) and count as changed, so syncing clients learn it."""
+    would null it too) and count as changed, so syncing clients learn it. The app factory
+    hands this to routines (`on_routine_deleted`)."""
     owners = session.exec(
         select(ProgressSession.user_id).where(ProgressSession.routine_id == routine_id).distinct()
     ).all()
@@ -587,9 +588,6 @@ def _unlink_routine(session: Session, routine_id: uuid.UUID) -> None:
             .values(routine_id=None, change_seq=sync.tick(session, sync.user_scope(owner)))
             .execution_options(synchronize_session="fetch")
         )
-
-
-sync.on_delete("routine", _unlink_routine)
 
 
 def _number(value: float | Decimal | None) -> float | None:

@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
-from app.core.personal_data import PersonalDataSource, register
+from app.core.personal_data import PersonalDataSource
 from app.reminders import devices, history
 from app.reminders.models import Device, Reminder, ReminderDelivery
 
@@ -27,19 +27,17 @@ def _delete_reminders(session: Session, user_id: uuid.UUID) -> None:
     )
 
 
-DEVICES = register(
+PERSONAL_DATA = (
     PersonalDataSource(
         section="devices",
         tables=(Device,),
         export=lambda session, user_id: devices.list_devices(session, user_id).data,
         delete=_delete_devices,
-    )
-)
-REMINDERS = register(
+    ),
     PersonalDataSource(
         section="reminders",
         tables=(Reminder, ReminderDelivery),
         export=history.export_reminders,
         delete=_delete_reminders,
-    )
+    ),
 )

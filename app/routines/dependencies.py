@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import Depends, Path, Request
 
 from app.accounts.dependencies import CurrentUser, OptionalUser
 from app.core.db import SessionDep
@@ -29,3 +29,12 @@ def owned_routine(user: CurrentUser, routine: VisibleRoutine) -> Routine:
 
 
 OwnedRoutine = Annotated[Routine, Depends(owned_routine)]
+
+
+def on_routine_deleted(request: Request) -> tuple[service.RoutineDeleted, ...]:
+    """What other domains change when a routine is deleted, as the app factory handed it over."""
+    hooks: tuple[service.RoutineDeleted, ...] = request.app.state.on_routine_deleted
+    return hooks
+
+
+OnRoutineDeleted = Annotated[tuple[service.RoutineDeleted, ...], Depends(on_routine_deleted)]

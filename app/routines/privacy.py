@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
-from app.core.personal_data import PersonalDataSource, register
+from app.core.personal_data import PersonalDataSource
 from app.routines.models import Routine, RoutineTombstone
 from app.routines.service import list_owned_routines
 
@@ -21,4 +21,6 @@ def _delete(session: Session, user_id: uuid.UUID) -> None:
         )
 
 
-register(PersonalDataSource("routines", (Routine, RoutineTombstone), list_owned_routines, _delete))
+PERSONAL_DATA = (
+    PersonalDataSource("routines", (Routine, RoutineTombstone), list_owned_routines, _delete),
+)

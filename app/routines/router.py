@@ -16,7 +16,7 @@ from app.core.sync import SyncTokenExpired
 from app.core.versioning import with_deprecated_fields
 from app.exercises.errors import UnknownExercise
 from app.routines import service
-from app.routines.dependencies import OwnedRoutine, VisibleRoutine
+from app.routines.dependencies import OnRoutineDeleted, OwnedRoutine, VisibleRoutine
 from app.routines.errors import RoutineNotFound
 from app.routines.schemas import RoutineCreate, RoutineList, RoutinePublic, RoutineUpdate
 
@@ -139,9 +139,11 @@ def update_routine(
     summary="Delete a routine",
     responses=problem_responses(401, 403, 404, 422),
 )
-def delete_routine(session: SessionDep, routine: OwnedRoutine) -> None:
+def delete_routine(
+    session: SessionDep, routine: OwnedRoutine, on_deleted: OnRoutineDeleted
+) -> None:
     """Delete one of the caller's routines. Sessions logged with it are kept."""
-    service.delete_routine(session, routine)
+    service.delete_routine(session, routine, on_deleted)
 
 
 @curated_router.get(

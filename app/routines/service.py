@@ -1,5 +1,5 @@
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -432,10 +432,19 @@ def change_scope(routine: Routine) -> str:
     return sync.user_scope(routine.owner_id)
 
 
-def delete_routine(session: Session, routine: Routine) -> None:
-    """Delete it and leave a tombstone for syncing clients (older ones are purged)."""
+# What a domain above routines changes when a routine is deleted (sessions logged with it
+# lose the link). The app factory hands these over, so routines need not know those domains.
+RoutineDeleted = Callable[[Session, uuid.UUID], None]
+
+
+def delete_routine(
+    session: Session, routine: Routine, on_deleted: Sequence[RoutineDeleted]
+) -> None:
+    """Delete it, after each of `on_deleted` let go of it, and leave a tombstone for syncing
+    clients (older ones are purged)."""
     now = utcnow()
-    sync.deleting(session, "routine", routine.id)
+    for let_go in on_deleted:
+        let_go(session, routine.id)
     session.add(
         RoutineTombstone(
             id=routine.id,

@@ -6,7 +6,7 @@ import uuid
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
-from app.core.personal_data import PersonalDataSource, register
+from app.core.personal_data import PersonalDataSource
 from app.safety import service
 from app.safety.models import SafetyConcern, SafetyReport
 
@@ -16,11 +16,11 @@ def _delete(session: Session, user_id: uuid.UUID) -> None:
     session.execute(delete(SafetyConcern).where(col(SafetyConcern.user_id) == user_id))
 
 
-SOURCE = register(
+PERSONAL_DATA = (
     PersonalDataSource(
         section="safety",
         tables=(SafetyConcern, SafetyReport),
         export=service.export_concerns,
         delete=_delete,
-    )
+    ),
 )

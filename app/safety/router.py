@@ -6,10 +6,7 @@ from app.accounts.dependencies import CurrentUser, HealthDataUser
 from app.core.clock import NowDep, local_date
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.safety import (
-    privacy,  # noqa: F401  (registers the personal data)
-    service,
-)
+from app.safety import service
 from app.safety.dependencies import OwnedConcern
 from app.safety.errors import ConcernNotFound, SeenOnOutOfRange
 from app.safety.schemas import (
