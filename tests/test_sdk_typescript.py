@@ -12,38 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.live_server import ROOT, in_ci, missing_tool
+from tests.live_server import ROOT
+from tests.node_tools import SDK_DIR, run, sdk_node_modules
 
-SDK_DIR = ROOT / "tests" / "sdk"
 # What tsconfig.json checks, and a client that drifts from the contract, which must not compile.
 CLIENT_FILES = ["usage.ts", "drive.ts"]
 BROKEN_FILE = "broken_usage.ts"
 pytestmark = pytest.mark.slow
 
 
-def run(args: list[str], cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env={**os.environ}
-    )
-
-
 @pytest.fixture(scope="module")
 def node_modules() -> Path:
-    node = shutil.which("node")
-    if node is None:
-        missing_tool("Node.js is not installed (CI installs it in .ci/run)")
-    installed = SDK_DIR / "node_modules"
-    if not (installed / ".package-lock.json").exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            missing_tool("npm is not installed")
-        result = run([npm, "ci", "--no-audit", "--no-fund"], SDK_DIR, timeout=600)
-        if result.returncode != 0:
-            reason = f"`npm ci` in tests/sdk failed:\n{result.stdout}\n{result.stderr}"
-            if in_ci():
-                pytest.fail(reason)
-            pytest.skip(reason)
-    return installed
+    return sdk_node_modules()
 
 
 @pytest.fixture(scope="module")
