@@ -1,6 +1,7 @@
 """The pinned Node packages of tests/sdk (package-lock.json), for the TypeScript SDK tests."""
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,6 +11,9 @@ import pytest
 from tests.live_server import ROOT, in_ci, missing_tool
 
 SDK_DIR = ROOT / "tests" / "sdk"
+# What would let client code compile without the contract typing it: a cast, `any`, a comment
+# that silences the checker, a non-null assertion.
+_ESCAPES = re.compile(r" as |\bany\b|@ts-|[\w)\]]!(?!=)")
 
 
 def run(
@@ -42,3 +46,9 @@ def sdk_node_modules() -> Path:
                 pytest.fail(reason)
             pytest.skip(reason)
     return installed
+
+
+def type_escapes(source: Path) -> list[str]:
+    """The lines of a TypeScript file that step around the type checker, with their numbers."""
+    lines = source.read_text().splitlines()
+    return [f"{n}: {line}" for n, line in enumerate(lines, start=1) if _ESCAPES.search(line)]

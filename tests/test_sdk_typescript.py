@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.live_server import ROOT
-from tests.node_tools import SDK_DIR, run, sdk_node_modules
+from tests.node_tools import SDK_DIR, run, sdk_node_modules, type_escapes
 
 # What tsconfig.json checks, and a client that drifts from the contract, which must not compile.
 CLIENT_FILES = ["usage.ts", "drive.ts"]
@@ -127,6 +127,11 @@ def type_check(workdir: Path, generator_output: str) -> TypeCheck:
 
 def test_client_code_type_checks_under_strict(type_check: TypeCheck) -> None:
     assert set(type_check.errors) <= {BROKEN_FILE}, type_check.printed
+
+
+def test_client_code_needs_no_cast_or_any() -> None:
+    for name in CLIENT_FILES:
+        assert type_escapes(SDK_DIR / name) == [], name
 
 
 def test_type_check_rejects_code_that_breaks_the_contract(type_check: TypeCheck) -> None:

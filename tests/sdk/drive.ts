@@ -1,4 +1,4 @@
-// Runs the client in usage.ts against a live server (BASE_URL) and prints what it saw as one
+// Runs the client in usage.ts against a live server (BASE_URL) and prints what it saw in one
 // JSON line, for tests/test_sdk_typescript.py to check.
 import {
   connect,

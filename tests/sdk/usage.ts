@@ -84,17 +84,16 @@ export async function signUpAndSignIn(api: Api, email: string, password: string)
   const policies = await api.GET("/v1/policies");
   if (policies.error) throw new ApiError(policies.error);
   const version = (kind: string) => policies.data.data.find((p) => p.kind === kind)?.version ?? "";
-  const consents = [
-    { purpose: "terms" as const, version: version("terms") },
-    { purpose: "privacy_notice" as const, version: version("privacy_notice") },
-    { purpose: "health_data" as const, version: version("privacy_notice") },
+  const consents: components["schemas"]["ConsentGrant"][] = [
+    { purpose: "terms", version: version("terms") },
+    { purpose: "privacy_notice", version: version("privacy_notice") },
+    { purpose: "health_data", version: version("privacy_notice") },
   ];
   const created = await api.POST("/v1/auth/register", { body: { email, password, consents } });
   if (created.error) throw new ApiError(created.error);
   const signedIn = await api.POST("/v1/auth/token", {
     body: { username: email, password, grant_type: "password" },
-    bodySerializer: (body) => new URLSearchParams(body as Record<string, string>),
-    // openapi-fetch sends JSON unless told otherwise; the token endpoint takes a form.
+    // openapi-fetch sends JSON unless this header names a form, which it then encodes.
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
   });
   if (signedIn.error) throw new ApiError(signedIn.error);
@@ -190,7 +189,7 @@ export async function headStatus(baseUrl: string, path: string): Promise<[number
 type SessionPublic = components["schemas"]["SessionPublic"];
 
 // The README's sync loop: walk pages with `cursor`; upsert `data`, drop `deleted`; keep the
-// last page's `sync_token` and send it as `changed_since` next time.
+// last page's `sync_token` and send it in `changed_since` next time.
 export class SessionMirror {
   readonly sessions = new Map<string, SessionPublic>();
   token: string | undefined = undefined;
