@@ -18,12 +18,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from app.accounts.models import PolicyDocument
-from app.care.models import CareReferral, SourceArticle
+from app.care.models import CareReferral
 from app.core.clock import as_utc, utcnow
 from app.core.content import CONTENT, ContentVersion
 from app.core.db import get_engine
 from app.core.enums import Relevance
-from app.exercises.models import AREA_ORDER, Exercise, ExerciseTarget
+from app.exercises.models import AREA_ORDER, Exercise, ExerciseTarget, SourceArticle
 from app.exercises.schemas import Basis, Provenance
 from app.outcomes.models import OutcomeQuestionnaire
 from seed import routines as routines_seed

@@ -6,7 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, delete, select
 
-from app.care.models import CareReferral, SourceArticle
+from app.care.models import CareReferral
+from app.exercises.models import SourceArticle
 from seed import loader
 
 SEVERE = {"area": "lower", "pain_level": 9, "red_flags": [], "cautions": []}

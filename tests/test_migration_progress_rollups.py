@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from app.accounts.models import User
-from app.care.models import SourceArticle
 from app.core.db import make_engine
+from app.exercises.models import SourceArticle
 from app.progress import rollups
 from app.progress.streaks import local_date
 from seed import loader

@@ -1,4 +1,4 @@
-from app.core.errors import NotFound, ServiceUnavailable
+from app.core.errors import NotFound
 
 
 class ReferralNotFound(NotFound):
@@ -7,11 +7,3 @@ class ReferralNotFound(NotFound):
 
     def __init__(self) -> None:
         super().__init__("No default care referral is configured; load the seed data.")
-
-
-class ArticleNotLoaded(ServiceUnavailable):
-    title = "Catalog not loaded"
-    slug = "catalog-not-loaded"
-
-    def __init__(self) -> None:
-        super().__init__("The source article is missing from the database; load the seed data.")

@@ -2,20 +2,6 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 
-class SourceArticle(SQLModel, table=True):
-    """The article the catalog comes from, with its general disclaimer."""
-
-    __tablename__ = "source_article"
-
-    id: int | None = Field(default=None, primary_key=True)
-    slug: str = Field(max_length=64, unique=True)
-    title: str = Field(max_length=200)
-    # The organisation the article speaks for, as it names itself.
-    publisher: str | None = Field(default=None, max_length=200)
-    disclaimer_quote: str = Field(max_length=1000)
-    disclaimer: str = Field(max_length=1000)
-
-
 class CareReferral(SQLModel, table=True):
     """Where to send someone whom self-guided exercise does not suit. Seed-owned, keyed by slug;
     the one with `is_default` is offered by triage."""

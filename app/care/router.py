@@ -1,7 +1,7 @@
 from fastapi import APIRouter
 
 from app.care import service
-from app.care.errors import ArticleNotLoaded, ReferralNotFound
+from app.care.errors import ReferralNotFound
 from app.care.routes import CareRouteList
 from app.care.schemas import CareReferralPublic
 from app.core.caching import NOT_MODIFIED, CachedRoute
@@ -9,6 +9,7 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.replay import ReplayableDep
 from app.core.versioning import with_deprecated_fields
+from app.exercises.errors import ArticleNotLoaded
 
 router = APIRouter(
     tags=["care"], route_class=CachedRoute, responses=NOT_MODIFIED, dependencies=[ReplayableDep]

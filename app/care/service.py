@@ -1,9 +1,10 @@
 from sqlmodel import Session, col, select
 
-from app.care.errors import ArticleNotLoaded, ReferralNotFound
-from app.care.models import CareReferral, SourceArticle
+from app.care.errors import ReferralNotFound
+from app.care.models import CareReferral
 from app.care.routes import CareRouteList, care_routes
 from app.care.schemas import CareReferralPublic, ReferralPublic, ReferralSource
+from app.exercises.service import get_article
 
 # Where in-person care fits. The clinic is the article's own pointer, in one city, offered
 # where the article offers it (severe back pain that won't go away): the text presents it as
@@ -41,18 +42,6 @@ def find_default_referral(session: Session) -> ReferralPublic | None:
         .order_by(col(CareReferral.id).desc())
     ).first()
     return None if referral is None else to_public(referral)
-
-
-def get_article(session: Session) -> SourceArticle:
-    article = session.exec(select(SourceArticle).order_by(col(SourceArticle.id))).first()
-    if article is None:
-        raise ArticleNotLoaded()
-    return article
-
-
-def get_disclaimer(session: Session) -> str:
-    """The article's disclaimer, in its own words."""
-    return get_article(session).disclaimer_quote
 
 
 def get_care_referral(session: Session) -> CareReferralPublic:

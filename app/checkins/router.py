@@ -3,7 +3,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from app.accounts.dependencies import CurrentUser, HealthDataUser
-from app.care.errors import ArticleNotLoaded
 from app.checkins import service
 from app.checkins.dependencies import OwnedCheckin
 from app.checkins.errors import CheckinIdConflict, CheckinInFuture
@@ -14,6 +13,7 @@ from app.core.errors import problem_responses
 from app.core.openapi import located
 from app.core.params import Cursor, Limit
 from app.core.types import BoundedDate
+from app.exercises.errors import ArticleNotLoaded
 
 router = APIRouter(tags=["checkins"])
 

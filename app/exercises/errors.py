@@ -1,4 +1,4 @@
-from app.core.errors import InvalidInput, NotFound
+from app.core.errors import InvalidInput, NotFound, ServiceUnavailable
 
 
 class ExerciseNotFound(NotFound):
@@ -15,3 +15,11 @@ class UnknownExercise(InvalidInput):
 
     def __init__(self, slug: str, loc: list[str | int]) -> None:
         super().__init__(f"No move with slug '{slug}' in the catalog.", loc=loc)
+
+
+class ArticleNotLoaded(ServiceUnavailable):
+    title = "Catalog not loaded"
+    slug = "catalog-not-loaded"
+
+    def __init__(self) -> None:
+        super().__init__("The source article is missing from the database; load the seed data.")

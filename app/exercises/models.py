@@ -8,6 +8,20 @@ from app.core.enums import Area, ExerciseKind, Position, Relevance
 from app.exercises.schemas import Basis
 
 
+class SourceArticle(SQLModel, table=True):
+    """The article the catalog comes from, with its general disclaimer."""
+
+    __tablename__ = "source_article"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True)
+    title: str = Field(max_length=200)
+    # The organisation the article speaks for, as it names itself.
+    publisher: str | None = Field(default=None, max_length=200)
+    disclaimer_quote: str = Field(max_length=1000)
+    disclaimer: str = Field(max_length=1000)
+
+
 class Exercise(SQLModel, table=True):
     """A move from the source article. Rows are owned by the seed loader, keyed by slug."""
 

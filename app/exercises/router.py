@@ -3,7 +3,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import RedirectResponse
 
-from app.care.errors import ArticleNotLoaded
 from app.core.caching import NOT_MODIFIED, CachedRoute
 from app.core.db import SessionDep
 from app.core.enums import Area, ExerciseKind, Position
@@ -13,6 +12,7 @@ from app.core.replay import ReplayableDep
 from app.core.types import NO_NUL_PATTERN
 from app.exercises import service
 from app.exercises.dependencies import FoundExercise
+from app.exercises.errors import ArticleNotLoaded
 from app.exercises.schemas import AreaList, ExerciseList, ExercisePublic
 
 router = APIRouter(

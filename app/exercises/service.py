@@ -4,11 +4,10 @@ from dataclasses import dataclass
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
-from app.care import service as care_service
 from app.core.content import PerVersion
 from app.core.enums import Area, ExerciseKind, Position, Relevance
-from app.exercises.errors import ExerciseNotFound, UnknownExercise
-from app.exercises.models import Exercise
+from app.exercises.errors import ArticleNotLoaded, ExerciseNotFound, UnknownExercise
+from app.exercises.models import Exercise, SourceArticle
 from app.exercises.schemas import (
     AreaList,
     AreaMove,
@@ -56,6 +55,18 @@ AREA_DESCRIPTION_PROVENANCE = Provenance(
     "is; this is the usual anatomical description, added to help people choose.",
 )
 RELEVANCE_RANK: dict[Relevance, int] = {Relevance.PRIMARY: 0, Relevance.SECONDARY: 1}
+
+
+def get_article(session: Session) -> SourceArticle:
+    article = session.exec(select(SourceArticle).order_by(col(SourceArticle.id))).first()
+    if article is None:
+        raise ArticleNotLoaded()
+    return article
+
+
+def get_disclaimer(session: Session) -> str:
+    """The article's disclaimer, in its own words."""
+    return get_article(session).disclaimer_quote
 
 
 def _provenance(exercise: Exercise, key: str) -> Provenance | None:
@@ -150,7 +161,7 @@ def _build_catalog(session: Session) -> Catalog:
         .options(selectinload(Exercise.targets))  # type: ignore[arg-type]
         .order_by(col(Exercise.sort_order), col(Exercise.id))
     ).all()
-    disclaimer = care_service.get_disclaimer(session)
+    disclaimer = get_disclaimer(session)
     moves = tuple(
         Listed(
             public=to_public(row, disclaimer),

@@ -1,12 +1,12 @@
 from fastapi import APIRouter, status
 
 from app.accounts.dependencies import CurrentUser
-from app.care.errors import ArticleNotLoaded
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.personal_data import PersonalData
 from app.core.versioning import with_deprecated_fields
+from app.exercises.errors import ArticleNotLoaded
 from app.privacy import service
 from app.privacy.schemas import AccountExport
 

@@ -3,13 +3,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends
 
 from app.accounts.dependencies import OptionalCaller
-from app.care.errors import ArticleNotLoaded
 from app.core.caching import NOT_MODIFIED, CachedRoute, vary_on_authorization
 from app.core.clock import NowDep
 from app.core.db import CallerSessionDep
 from app.core.errors import problem_responses
 from app.core.replay import AnonymousReplayableDep, ReplayableDep
 from app.core.versioning import with_deprecated_fields
+from app.exercises.errors import ArticleNotLoaded
 from app.i18n import RequestLanguage
 from app.recommendations import service
 from app.recommendations.schemas import (

@@ -9,12 +9,13 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.care import service as care_service
-from app.care.errors import ArticleNotLoaded
 from app.care.routes import CareRoute, route_for
 from app.care.schemas import ReferralPublic
 from app.core.clock import local_date
 from app.core.content import PerVersion
 from app.core.enums import Area, ExerciseKind, Position, Relevance
+from app.exercises import service as exercises
+from app.exercises.errors import ArticleNotLoaded
 from app.exercises.models import Exercise
 from app.exercises.service import dose_of
 from app.i18n import DEFAULT_LANGUAGE
@@ -163,7 +164,7 @@ class Content:
 
 def _load_content(session: Session) -> Content:
     try:
-        disclaimer: str | None = care_service.get_disclaimer(session)
+        disclaimer: str | None = exercises.get_disclaimer(session)
     except ArticleNotLoaded:
         disclaimer = None
     steps = session.exec(select(Exercise.slug, Exercise.steps)).all()

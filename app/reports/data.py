@@ -10,12 +10,12 @@ from sqlmodel import Session
 from app.accounts.models import User
 from app.attention import service as attention
 from app.attention.rules import TREND_FINDINGS, AttentionKind, DayPain, flare_up_days
-from app.care import service as care_service
-from app.care.errors import ArticleNotLoaded
 from app.checkins import service as checkins
 from app.checkins.models import Checkin
 from app.core import pain
 from app.core.enums import Area
+from app.exercises import service as exercises
+from app.exercises.errors import ArticleNotLoaded
 from app.outcomes import scoring
 from app.outcomes import service as outcomes
 from app.outcomes.errors import QuestionnaireNotLoaded
@@ -244,10 +244,10 @@ def gather(
         date_from=date_from,
         date_to=date_to,
         generated_at=now,
-        disclaimer=care_service.get_disclaimer(session),
+        disclaimer=exercises.get_disclaimer(session),
     )
     try:
-        article = care_service.get_article(session)
+        article = exercises.get_article(session)
         data.article = Article(article.title, article.publisher)
     except ArticleNotLoaded:
         data.article = None

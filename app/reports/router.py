@@ -4,12 +4,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.accounts.dependencies import CurrentUser
-from app.care.errors import ArticleNotLoaded
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.types import BoundedDate
 from app.core.versioning import deprecated_since
+from app.exercises.errors import ArticleNotLoaded
 from app.reports import service
 from app.reports.errors import ReportNotAcceptable
 from app.reports.service import ReportFormat

@@ -3,7 +3,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from app.accounts.dependencies import CurrentUser, OptionalUser
-from app.care.errors import ArticleNotLoaded
 from app.core.caching import NOT_MODIFIED, CachedRoute, vary_on_authorization
 from app.core.clock import NowDep
 from app.core.db import SessionDep
@@ -14,7 +13,7 @@ from app.core.params import ChangedSince, Cursor, Limit, Offset
 from app.core.replay import ReplayableDep, anonymous_replayable
 from app.core.sync import SyncTokenExpired
 from app.core.versioning import with_deprecated_fields
-from app.exercises.errors import UnknownExercise
+from app.exercises.errors import ArticleNotLoaded, UnknownExercise
 from app.routines import service
 from app.routines.dependencies import OnRoutineDeleted, OwnedRoutine, VisibleRoutine
 from app.routines.errors import RoutineNotFound

@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, delete, or_
 from sqlmodel import Session, col, select
 
-from app.care import service as care_service
 from app.core import sync
 from app.core.clock import utcnow
 from app.core.content import PerVersion
@@ -16,7 +15,7 @@ from app.core.pagination import SortKey, count, fetch_keyset, merge_keyset
 from app.core.sync import SyncToken, Tombstone
 from app.exercises.duration import dose_seconds, total_seconds
 from app.exercises.models import AREA_ORDER, Exercise
-from app.exercises.service import dose_of, moves_for
+from app.exercises.service import dose_of, get_disclaimer, moves_for
 from app.media import service as media_service
 from app.routines.errors import CuratedRoutineReadOnly, RoutineNotFound
 from app.routines.models import Routine, RoutineArea, RoutineStep, RoutineTombstone
@@ -87,7 +86,7 @@ def routine_detail(
     now: datetime | None = None,
 ) -> RoutinePublic:
     """The routine, led by the safety state of a signed-in caller."""
-    public = to_public(routine, care_service.get_disclaimer(session))
+    public = to_public(routine, get_disclaimer(session))
     if user_id is None:
         return public
     return public.model_copy(
@@ -171,7 +170,7 @@ def _curated(session: Session) -> list[CuratedEntry]:
         .where(col(Routine.owner_id).is_(None))
         .order_by(*(part.clause() for part in LIST_ORDER))
     ).all()
-    disclaimer = care_service.get_disclaimer(session)
+    disclaimer = get_disclaimer(session)
     return [
         CuratedEntry(_list_key(r), frozenset(a.area for a in r.areas), to_public(r, disclaimer))
         for r in rows
@@ -255,7 +254,7 @@ def list_routines(
             if isinstance(item, RoutineTombstone)
         ]
         total = count(session, live)
-    disclaimer = care_service.get_disclaimer(session)
+    disclaimer = get_disclaimer(session)
     return Listing(
         data=[to_public(r, disclaimer) for r in rows],
         deleted=deleted,
@@ -273,7 +272,7 @@ def list_owned_routines(session: Session, user_id: uuid.UUID) -> list[RoutinePub
         .where(Routine.owner_id == user_id)
         .order_by(col(Routine.created_at), col(Routine.id))
     ).all()
-    disclaimer = care_service.get_disclaimer(session)
+    disclaimer = get_disclaimer(session)
     return [to_public(r, disclaimer) for r in rows]
 
 

@@ -13,8 +13,6 @@ from sqlmodel import Session
 from app.accounts.dependencies import CurrentUser, HealthDataUser
 from app.accounts.models import User
 from app.accounts.outbox import DeliveryDep
-from app.care import service as care_service
-from app.care.errors import ArticleNotLoaded
 from app.core.clock import NowDep
 from app.core.config import get_settings
 from app.core.db import SessionDep
@@ -22,6 +20,8 @@ from app.core.errors import problem_responses, raises
 from app.core.openapi import located
 from app.core.ratelimit import SHARE_ADDRESS_BUCKET, SHARE_LINK_BUCKET, Limiter, caller_address
 from app.core.types import BoundedDate, Uuid
+from app.exercises import service as exercises
+from app.exercises.errors import ArticleNotLoaded
 from app.outcomes import service as outcomes
 from app.outcomes.errors import QuestionnaireNotLoaded
 from app.outcomes.schemas import QuestionnairePublic
@@ -280,7 +280,7 @@ def share_page(request: Request, session: SessionDep, now: NowDep, token: Token)
         full_report=service.offers_full_report(share),
         expires_at=share.expires_at,
         peg=_questionnaire(session),
-        article=care_service.get_article(session).title,
+        article=exercises.get_article(session).title,
     )
     return HTMLResponse(html, headers=page.headers())
 
