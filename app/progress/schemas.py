@@ -208,8 +208,9 @@ class DailyPain(BaseModel):
     average_pain_after: float
 
 
-class ProgressSummary(BaseModel):
-    """How the user is doing, computed from every session they logged."""
+class SessionFigures(BaseModel):
+    """How the user is doing, computed from every session they logged: the sessions' part of
+    the progress summary (app.summary)."""
 
     timezone: str = Field(description="The timezone days are counted in (yours).")
     today: date = Field(description="Today in that timezone.")

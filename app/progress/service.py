@@ -38,9 +38,9 @@ from app.progress.schemas import (
     ExerciseCount,
     FlareUpPublic,
     FlareUps,
-    ProgressSummary,
     SessionCreate,
     SessionExercisePublic,
+    SessionFigures,
     SessionPublic,
 )
 from app.progress.streaks import ONE_DAY, Streaks, local_date
@@ -660,7 +660,7 @@ def _streaks(session: Session, user_id: uuid.UUID, today: date) -> Streaks:
     return Streaks(current=current, longest=longest)
 
 
-def summarize(session: Session, user: User, now: datetime, days: int) -> ProgressSummary:
+def session_figures(session: Session, user: User, now: datetime, days: int) -> SessionFigures:
     """From the maintained figures (app.progress.rollups): the totals row, the day rows of the
     window, the per-move rows, the runs of days and the days holding the latest flare-ups."""
     today = local_date(now, user.timezone)
@@ -704,7 +704,7 @@ def summarize(session: Session, user: User, now: datetime, days: int) -> Progres
     def average(part: int) -> float | None:
         return round(part / total, 2) if total else None
 
-    return ProgressSummary(
+    return SessionFigures(
         timezone=user.timezone,
         today=today,
         total_sessions=total,

@@ -1,12 +1,12 @@
 from pydantic import Field
 
 from app.plans.schemas import Adherence
-from app.progress import schemas as progress
+from app.progress.schemas import SessionFigures
 from app.safety.schemas import SafetyState
 from app.trends.schemas import Trends
 
 
-class ProgressSummary(progress.ProgressSummary):
+class ProgressSummary(SessionFigures):
     """How the user is doing, computed from every session they logged, how closely they keep
     to their plans, and the trends of their pain diary."""
 

@@ -15,7 +15,7 @@ from app.trends import service as trends
 
 
 def summarize(session: Session, user: User, now: datetime, days: int) -> ProgressSummary:
-    base = progress.summarize(session, user, now, days)
+    base = progress.session_figures(session, user, now, days)
     today = local_date(now, user.timezone)
     return ProgressSummary(
         **dict(base),
