@@ -14,10 +14,9 @@ from sqlmodel import Session, col, select
 
 from app.core import sync
 from app.core.clock import utcnow
-from app.exercises.models import Exercise
+from app.exercises import service as exercises
 from app.routines import service
 from app.routines.curation import (
-    CatalogMove,
     CuratedRoutineError,
     CuratedRoutineSpec,
     check_curated,
@@ -47,29 +46,11 @@ def parse_specs(data: Any) -> list[CuratedRoutineSpec]:
     return specs
 
 
-def catalog_moves(session: Session) -> dict[str, CatalogMove]:
-    moves = {}
-    for e in session.exec(select(Exercise)).all():
-        hold = None
-        if e.hold_min_seconds is not None and e.hold_max_seconds is not None:
-            hold = (e.hold_min_seconds, e.hold_max_seconds)
-        reps = None
-        if e.reps_min is not None and e.reps_max is not None:
-            reps = (e.reps_min, e.reps_max)
-        moves[e.slug] = CatalogMove(
-            slug=e.slug,
-            sort_order=e.sort_order,
-            areas=frozenset(t.area for t in e.targets),
-            hold_range=hold,
-            reps_range=reps,
-            per_side=e.per_side,
-        )
-    return moves
-
-
 def load_routines(session: Session) -> dict[str, int]:
     specs = parse_specs(read_routines())
-    check_curated(specs, catalog_moves(session))
+    # The catalog this transaction holds, just loaded: not a copy kept from before the load.
+    catalog = exercises.build_catalog(session)
+    check_curated(specs, catalog)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for order, spec in enumerate(specs):
         routine = session.exec(select(Routine).where(Routine.slug == spec.slug)).first()
@@ -86,7 +67,7 @@ def load_routines(session: Session) -> dict[str, int]:
                 changed = True
         changed |= service.replace_areas(session, routine, spec.areas)
         # check_curated has made sure every move exists.
-        steps = service.resolve_steps(session, spec.steps, [dict(s.notes) for s in spec.steps])
+        steps = service.resolve_steps(catalog, spec.steps, [dict(s.notes) for s in spec.steps])
         changed |= service.replace_steps(session, routine, steps)
         if status == "unchanged" and changed:
             status = "updated"

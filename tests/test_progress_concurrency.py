@@ -36,14 +36,14 @@ def test_simultaneous_copies_store_one_session(
     body = session_payload(id=str(uuid.uuid4()))
     # Both requests pass every check before either inserts: the insert decides.
     both_checked = threading.Barrier(2, timeout=10)
-    real_moves = service._moves
+    real_moves = service.moves_for
 
-    def moves_then_wait(session: Any, slugs: list[str]) -> Any:
-        found = real_moves(session, slugs)
+    def moves_then_wait(session: Any, slugs: list[str], field: str) -> Any:
+        found = real_moves(session, slugs, field)
         both_checked.wait()  # neither request has inserted yet
         return found
 
-    monkeypatch.setattr(service, "_moves", moves_then_wait)
+    monkeypatch.setattr(service, "moves_for", moves_then_wait)
     results: list[Any] = [None, None]
 
     def send(slot: int) -> None:

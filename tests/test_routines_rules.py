@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from app.core.enums import Area, ExerciseKind, Position, Relevance
+from app.exercises.catalog import Catalog, CatalogMove
 from app.exercises.duration import ConcreteDose, article_dose, dose_seconds, total_seconds
 from app.exercises.schemas import (
     Basis,
@@ -16,7 +18,6 @@ from app.exercises.schemas import (
     SecondsRange,
 )
 from app.routines.curation import (
-    CatalogMove,
     CuratedRoutineError,
     CuratedRoutineSpec,
     check_curated,
@@ -55,20 +56,46 @@ def test_routine_duration_adds_transitions_between_steps() -> None:
     assert total_seconds([]) == 0
 
 
-CATALOG = {
-    m.slug: m
-    for m in [
-        CatalogMove("cat-camel", 0, frozenset({"upper", "mid", "lower"}), None, None, False),
-        CatalogMove(
-            "abdominal-crunches", 1, frozenset({"upper", "mid", "lower"}), None, None, False
+def catalog_move(
+    slug: str,
+    order: int,
+    areas: set[str],
+    hold: tuple[int, int] | None,
+    reps: tuple[int, int] | None,
+    per_side: bool,
+) -> CatalogMove:
+    """A move with what the curation rules read: its areas, its dose and its place."""
+    said = Provenance(basis=Basis.ARTICLE, quote="The article's words.", reason=None)
+    return CatalogMove(
+        id=order + 1,
+        slug=slug,
+        name=slug,
+        sort_order=order,
+        kind=ExerciseKind.STRETCH,
+        position=Position.STANDING,
+        benefit="",
+        steps=(),
+        dose=Dose(
+            hold_seconds=SecondsRange(min=hold[0], max=hold[1]) if hold else None,
+            reps=RepsRange(min=reps[0], max=reps[1]) if reps else None,
+            per_side=per_side,
+            provenance=DoseProvenance(
+                hold_seconds=said if hold else None, reps=said if reps else None, per_side=said
+            ),
         ),
-        CatalogMove("shoulder-rotations", 2, frozenset({"upper"}), (2, 3), None, True),
-        CatalogMove("knee-rolls", 3, frozenset({"mid", "lower"}), (3, 3), (6, 8), True),
-        CatalogMove(
-            "hamstring-stretch", 4, frozenset({"upper", "mid", "lower"}), (3, 10), None, False
-        ),
-    ]
-}
+        targets={Area(a): Relevance.PRIMARY for a in sorted(areas)},
+    )
+
+
+CATALOG = Catalog(
+    (
+        catalog_move("cat-camel", 0, {"upper", "mid", "lower"}, None, None, False),
+        catalog_move("abdominal-crunches", 1, {"upper", "mid", "lower"}, None, None, False),
+        catalog_move("shoulder-rotations", 2, {"upper"}, (2, 3), None, True),
+        catalog_move("knee-rolls", 3, {"mid", "lower"}, (3, 3), (6, 8), True),
+        catalog_move("hamstring-stretch", 4, {"upper", "mid", "lower"}, (3, 10), None, False),
+    )
+)
 
 
 def spec(
@@ -195,17 +222,19 @@ def test_the_seed_files_curated_routines_follow_the_rules() -> None:
     def pair(r: dict[str, int] | None) -> tuple[int, int] | None:
         return None if r is None else (r["min"], r["max"])
 
-    moves = {
-        e["slug"]: CatalogMove(
-            slug=e["slug"],
-            sort_order=i,
-            areas=frozenset(t["area"] for t in e["targets"]),
-            hold_range=pair(e["hold_seconds"]),
-            reps_range=pair(e["reps"]),
-            per_side=e["per_side"],
+    moves = Catalog(
+        tuple(
+            catalog_move(
+                e["slug"],
+                i,
+                {t["area"] for t in e["targets"]},
+                pair(e["hold_seconds"]),
+                pair(e["reps"]),
+                e["per_side"],
+            )
+            for i, e in enumerate(catalog["exercises"])
         )
-        for i, e in enumerate(catalog["exercises"])
-    }
+    )
     specs = [CuratedRoutineSpec.model_validate(r) for r in routines["routines"]]
     check_curated(specs, moves)
 

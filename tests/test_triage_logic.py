@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import pytest
 
 from app.core.enums import Area, ExerciseKind, Position, Relevance
+from app.exercises.catalog import CatalogMove
 from app.exercises.schemas import (
     Basis,
     Dose,
@@ -17,7 +18,6 @@ from app.exercises.schemas import (
 )
 from app.recommendations.logic import (
     Answers,
-    CatalogMove,
     Pick,
     escalation,
     estimate_seconds,
@@ -77,11 +77,14 @@ def move(
     per_side: bool = False,
 ) -> CatalogMove:
     return CatalogMove(
+        id=0,
         slug=slug,
         name=slug.replace("-", " ").title(),
+        sort_order=0,
         kind=ExerciseKind.STRETCH,
         position=position,
         benefit=f"Benefit of {slug}.",
+        steps=(),
         dose=dose(hold, reps, per_side),
         targets=targets,
     )

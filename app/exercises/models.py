@@ -106,8 +106,8 @@ AREA_ORDER: dict[str, int] = {a.value: i for i, a in enumerate(Area)}
 
 class DosedMove(SQLModel):
     """A catalog move with the dose it is (or was) done at: the columns a routine's step and
-    a logged session's move share. Each table adds its own keys and the `exercise`
-    relationship, and puts `dose_checks()` in its table arguments."""
+    a logged session's move share. Each table adds its own keys and puts `dose_checks()` in
+    its table arguments."""
 
     exercise_id: int = Field(foreign_key="exercise.id", index=True)
     sets: int

@@ -1,12 +1,13 @@
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
-from app.core.content import PerVersion
+from app.core.content import CONTENT, PerVersion
 from app.core.enums import Area, ExerciseKind, Position, Relevance
-from app.exercises.errors import ArticleNotLoaded, ExerciseNotFound, UnknownExercise
+from app.exercises.catalog import Catalog, CatalogMove
+from app.exercises.errors import ArticleNotLoaded, ExerciseNotFound
 from app.exercises.models import Exercise, SourceArticle
 from app.exercises.schemas import (
     AreaList,
@@ -133,50 +134,84 @@ def to_public(exercise: Exercise, disclaimer: str) -> ExercisePublic:
     )
 
 
-@dataclass(frozen=True)
-class Listed:
-    """A move as the catalog endpoints serve it, with what their filters look at."""
-
-    public: ExercisePublic
-    kind: ExerciseKind
-    position: Position
-    areas: frozenset[Area]
-    search_text: str
-    aliases: frozenset[str]
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """Every move in article order, built once per content version (the seed is the only
-    thing that changes it)."""
-
-    moves: tuple[Listed, ...]
-    by_slug: dict[str, Listed]
-    areas: AreaList
-
-
-def _build_catalog(session: Session) -> Catalog:
-    rows = session.exec(
+def _rows(session: Session) -> Sequence[Exercise]:
+    return session.exec(
         select(Exercise)
         .options(selectinload(Exercise.targets))  # type: ignore[arg-type]
         .order_by(col(Exercise.sort_order), col(Exercise.id))
     ).all()
-    disclaimer = get_disclaimer(session)
-    moves = tuple(
-        Listed(
-            public=to_public(row, disclaimer),
-            kind=ExerciseKind(row.kind),
-            position=Position(row.position),
-            areas=frozenset(Area(t.area) for t in row.targets),
-            search_text=row.search_text,
-            aliases=frozenset(alias.lower() for alias in row.aliases),
-        )
-        for row in rows
+
+
+def to_move(row: Exercise) -> CatalogMove:
+    assert row.id is not None
+    return CatalogMove(
+        id=row.id,
+        slug=row.slug,
+        name=row.name,
+        sort_order=row.sort_order,
+        kind=ExerciseKind(row.kind),
+        position=Position(row.position),
+        benefit=row.benefit,
+        steps=tuple(row.steps),
+        dose=dose_of(row),
+        targets={Area(t.area): Relevance(t.relevance) for t in row.targets},
+        aliases=frozenset(alias.lower() for alias in row.aliases),
+        search_text=row.search_text,
     )
-    return Catalog(moves=moves, by_slug={m.public.slug: m for m in moves}, areas=_areas(rows))
 
 
-CATALOG = PerVersion(_build_catalog)
+def build_catalog(session: Session) -> Catalog:
+    """The catalog as the database holds it now (the seed loader checks its routines against
+    this); `catalog` keeps one per content version."""
+    return Catalog(tuple(to_move(row) for row in _rows(session)))
+
+
+# The seed is the only thing that changes it (app.core.content).
+CATALOG = PerVersion(build_catalog)
+
+
+def catalog(session: Session) -> Catalog:
+    """The catalog: every move, to look one up by slug, other name or id."""
+    return CATALOG.get(session)
+
+
+def moves_for(session: Session, slugs: Sequence[str], field: str) -> list[CatalogMove]:
+    """The catalog move for each slug, in the same order. An unknown slug is a 422 naming
+    `body.<field>.<index>.exercise_slug`."""
+    return catalog(session).moves_for(slugs, field)
+
+
+def moves_by_id(session: Session, ids: Iterable[int]) -> Mapping[int, CatalogMove]:
+    """The catalog's moves by id, holding every id in `ids` (the moves stored rows name)."""
+    held = catalog(session)
+    if not set(ids) <= held.by_id.keys():
+        # A row names a move from a reseed this process has not noticed yet: look again.
+        CONTENT.forget()
+        held = catalog(session)
+    return held.by_id
+
+
+@dataclass(frozen=True)
+class Published:
+    """The catalog's answers, with the article's disclaimer: each move's public form by slug,
+    and the areas, beside the catalog they were made from."""
+
+    catalog: Catalog
+    moves: Mapping[str, ExercisePublic]
+    areas: AreaList
+
+
+def _publish(session: Session) -> Published:
+    rows = _rows(session)
+    disclaimer = get_disclaimer(session)
+    return Published(
+        Catalog(tuple(to_move(row) for row in rows)),
+        {row.slug: to_public(row, disclaimer) for row in rows},
+        _areas(rows),
+    )
+
+
+PUBLISHED = PerVersion(_publish)
 
 
 def _quote_translated(quote: str | None, language: str) -> TranslatedText | None:
@@ -238,17 +273,18 @@ def list_exercises(
     limit: int,
     offset: int,
 ) -> ExerciseList:
+    published = PUBLISHED.get(session)
     words = q.lower().split() if q else []
     matching = [
         move
-        for move in CATALOG.get(session).moves
+        for move in published.catalog.moves
         if (area is None or area in move.areas)
         and (kind is None or move.kind == kind)
         and (position is None or move.position == position)
         and all(word in move.search_text for word in words)
     ]
     return ExerciseList(
-        data=[localized(move.public) for move in matching[offset : offset + limit]],
+        data=[localized(published.moves[move.slug]) for move in matching[offset : offset + limit]],
         count=len(matching),
     )
 
@@ -265,19 +301,16 @@ class Found:
 def find_exercise(session: Session, name: str) -> Found:
     """The move with this slug, or else the move that has it as an alias (the article's own
     other names, such as `hairballs`)."""
-    catalog = CATALOG.get(session)
-    listed = catalog.by_slug.get(name)
-    if listed is not None:
-        return Found(localized(listed.public), by_alias=False)
-    wanted = name.lower()
-    for candidate in catalog.moves:
-        if wanted in candidate.aliases:
-            return Found(localized(candidate.public), by_alias=True)
-    raise ExerciseNotFound(name)
+    published = PUBLISHED.get(session)
+    found = published.catalog.find(name)
+    if found is None:
+        raise ExerciseNotFound(name)
+    move, by_alias = found
+    return Found(localized(published.moves[move.slug]), by_alias=by_alias)
 
 
 def list_areas(session: Session) -> AreaList:
-    return localized_areas(CATALOG.get(session).areas)
+    return localized_areas(PUBLISHED.get(session).areas)
 
 
 def _areas(rows: Sequence[Exercise]) -> AreaList:
@@ -307,17 +340,3 @@ def _areas(rows: Sequence[Exercise]) -> AreaList:
         for a in Area
     ]
     return AreaList(data=data, count=len(data))
-
-
-def moves_for(session: Session, slugs: Sequence[str], field: str) -> list[Exercise]:
-    """The catalog move for each slug, in the same order, in one query. An unknown slug is a
-    422 naming `body.<field>.<index>.exercise_slug`."""
-    rows = session.exec(select(Exercise).where(col(Exercise.slug).in_(set(slugs)))).all()
-    by_slug = {move.slug: move for move in rows}
-    moves = []
-    for index, slug in enumerate(slugs):
-        move = by_slug.get(slug)
-        if move is None:
-            raise UnknownExercise(slug, ["body", field, index, "exercise_slug"])
-        moves.append(move)
-    return moves

@@ -14,13 +14,13 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.core import sync
 from app.core.clock import as_utc, utcnow
-from app.core.content import PerVersion
 from app.core.enums import Area
 from app.core.errors import InvalidInput
 from app.core.pagination import SortKey, count, fetch_keyset, merge_keyset
 from app.core.sync import Tombstone
 from app.exercises.errors import UnknownExercise
 from app.exercises.models import Exercise
+from app.exercises.service import moves_for
 from app.progress import pain, rollups
 from app.progress.errors import (
     SessionDeleted,
@@ -102,37 +102,6 @@ def to_public(row: ProgressSession) -> SessionPublic:
 
 
 @dataclass(frozen=True)
-class Move:
-    """What a logged session needs of a catalog move."""
-
-    id: int
-    name: str
-
-
-def _catalog_moves(session: Session) -> dict[str, Move]:
-    rows = session.execute(
-        sql_select(col(Exercise.id), col(Exercise.slug), col(Exercise.name))
-    ).all()
-    return {slug: Move(id=move_id, name=name) for move_id, slug, name in rows}
-
-
-# The catalog's moves by slug, rebuilt when the seed content changes (app.core.content).
-CATALOG_MOVES = PerVersion(_catalog_moves)
-
-
-def _moves(session: Session, slugs: list[str]) -> list[Move]:
-    """The catalog move for each slug; an unknown slug is a 422 naming its place."""
-    catalog = CATALOG_MOVES.get(session)
-    moves = []
-    for index, slug in enumerate(slugs):
-        move = catalog.get(slug)
-        if move is None:
-            raise UnknownExercise(slug, ["body", "exercises", index, "exercise_slug"])
-        moves.append(move)
-    return moves
-
-
-@dataclass(frozen=True)
 class Logged:
     """The stored session, and whether this request stored it (False: a repeat)."""
 
@@ -209,7 +178,7 @@ def log_session(session: Session, user: User, payload: SessionCreate, now: datet
             session, payload.routine_id, user.id
         ):
             raise UnknownRoutine()
-        moves = _moves(session, [e.exercise_slug for e in payload.exercises])
+        moves = moves_for(session, [e.exercise_slug for e in payload.exercises], "exercises")
     except (SessionInFuture, UnknownRoutine, UnknownExercise):
         existing = find_session(session, payload.id) if payload.id is not None else None
         if existing is not None:

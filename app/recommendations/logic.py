@@ -26,8 +26,9 @@ from dataclasses import dataclass
 
 from app.care.routes import CareRoute
 from app.core import pain
-from app.core.enums import Area, ExerciseKind, Position, Relevance
+from app.core.enums import Area, Position, Relevance
 from app.core.pain import PainBand
+from app.exercises.catalog import CatalogMove
 from app.exercises.duration import TRANSITION_SECONDS, article_dose, dose_seconds
 from app.exercises.schemas import Dose
 from app.recommendations.rules import (
@@ -173,19 +174,6 @@ CANCER_PAIN_PATTERNS: tuple[tuple[frozenset[RedFlag], str, str], ...] = (
         "mscc-unremitting",
     ),
 )
-
-
-@dataclass(frozen=True)
-class CatalogMove:
-    """What the decision needs to know about one move from the catalog."""
-
-    slug: str
-    name: str
-    kind: ExerciseKind
-    position: Position
-    benefit: str
-    dose: Dose
-    targets: Mapping[Area, Relevance]
 
 
 @dataclass(frozen=True)

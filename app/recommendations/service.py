@@ -4,8 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.orm import selectinload
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.accounts.models import User
 from app.care import service as care_service
@@ -13,11 +12,9 @@ from app.care.routes import CareRoute, route_for
 from app.care.schemas import ReferralPublic
 from app.core.clock import local_date
 from app.core.content import PerVersion
-from app.core.enums import Area, ExerciseKind, Position, Relevance
 from app.exercises import service as exercises
+from app.exercises.catalog import CatalogMove
 from app.exercises.errors import ArticleNotLoaded
-from app.exercises.models import Exercise
-from app.exercises.service import dose_of
 from app.i18n import DEFAULT_LANGUAGE
 from app.i18n.catalog import (
     Translated,
@@ -30,7 +27,7 @@ from app.i18n.schemas import TranslationPublic
 from app.media import service as media_service
 from app.media.schemas import MoveMedia
 from app.recommendations.citations import triage_sources
-from app.recommendations.logic import Answers, CatalogMove, Recommendation, Words, recommend
+from app.recommendations.logic import Answers, Recommendation, Words, recommend
 from app.recommendations.schemas import (
     AnswerField,
     CautionQuestion,
@@ -129,27 +126,6 @@ def age_from_birth_year(birth_year: int, today: date) -> int:
     return today.year - birth_year
 
 
-def load_catalog(session: Session) -> list[CatalogMove]:
-    """Every move in article order, reduced to what the decision needs."""
-    rows = session.exec(
-        select(Exercise)
-        .options(selectinload(Exercise.targets))  # type: ignore[arg-type]
-        .order_by(col(Exercise.sort_order), col(Exercise.id))
-    )
-    return [
-        CatalogMove(
-            slug=row.slug,
-            name=row.name,
-            kind=ExerciseKind(row.kind),
-            position=Position(row.position),
-            benefit=row.benefit,
-            dose=dose_of(row),
-            targets={Area(t.area): Relevance(t.relevance) for t in row.targets},
-        )
-        for row in rows.all()
-    ]
-
-
 @dataclass(frozen=True)
 class Content:
     """What a recommendation is made from besides the answers; built once per content
@@ -167,10 +143,12 @@ def _load_content(session: Session) -> Content:
         disclaimer: str | None = exercises.get_disclaimer(session)
     except ArticleNotLoaded:
         disclaimer = None
-    steps = session.exec(select(Exercise.slug, Exercise.steps)).all()
+    catalog = exercises.catalog(session)
     return Content(
-        catalog=load_catalog(session),
-        media={slug: media_service.move_media(slug, move_steps) for slug, move_steps in steps},
+        catalog=list(catalog.moves),
+        media={
+            move.slug: media_service.move_media(move.slug, move.steps) for move in catalog.moves
+        },
         referral=care_service.find_default_referral(session),
         disclaimer=disclaimer,
     )

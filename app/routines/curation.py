@@ -7,30 +7,19 @@ is marked inferred in the API with the reason the step's `notes` give: repetitio
 the article gives none for (kept modest) and any number of sets but one.
 """
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
 from app.core.enums import Area
+from app.exercises.catalog import Catalog
+from app.exercises.schemas import RepsRange, SecondsRange
 from app.routines.schemas import MAX_STEPS, RoutineBase, RoutineStepIn
 
 MAX_CURATED_SETS = 3
 # The article gives no repetitions for cat camel, crunches or shoulder rotations.
 MAX_REPS_WITHOUT_ARTICLE_FIGURE = 10
-
-
-@dataclass(frozen=True)
-class CatalogMove:
-    """What the catalog says about a move, as far as routines care."""
-
-    slug: str
-    sort_order: int
-    areas: frozenset[str]
-    hold_range: tuple[int, int] | None
-    reps_range: tuple[int, int] | None
-    per_side: bool
 
 
 # Values a note may explain.
@@ -65,17 +54,17 @@ class CuratedRoutineError(ValueError):
         super().__init__("curated routines are invalid:\n- " + "\n- ".join(self.problems))
 
 
-def _within(value: int | None, bounds: tuple[int, int]) -> bool:
-    return value is not None and bounds[0] <= value <= bounds[1]
+def _within(value: int | None, bounds: SecondsRange | RepsRange) -> bool:
+    return value is not None and bounds.min <= value <= bounds.max
 
 
-def routine_problems(spec: CuratedRoutineSpec, catalog: Mapping[str, CatalogMove]) -> list[str]:
+def routine_problems(spec: CuratedRoutineSpec, catalog: Catalog) -> list[str]:
     problems: list[str] = []
-    areas = {a.value for a in spec.areas}
-    served: set[str] = set()
+    areas = set(spec.areas)
+    served: set[Area] = set()
     for number, step in enumerate(spec.steps, start=1):
         where = f"{spec.slug} step {number} ({step.exercise_slug})"
-        move = catalog.get(step.exercise_slug)
+        move = catalog.by_slug.get(step.exercise_slug)
         if move is None:
             problems.append(f"{where}: no such move in the catalog")
             continue
@@ -85,8 +74,9 @@ def routine_problems(spec: CuratedRoutineSpec, catalog: Mapping[str, CatalogMove
                 f"{where}: the catalog does not link this move to {', '.join(sorted(areas))}"
             )
         served |= linked
-        if step.per_side is not None and step.per_side != move.per_side:
-            problems.append(f"{where}: per_side must be {move.per_side}, as in the catalog")
+        dose = move.dose
+        if step.per_side is not None and step.per_side != dose.per_side:
+            problems.append(f"{where}: per_side must be {dose.per_side}, as in the catalog")
         if step.sets > MAX_CURATED_SETS:
             problems.append(f"{where}: at most {MAX_CURATED_SETS} sets")
         for name in sorted(set(step.notes) - NOTE_FIELDS):
@@ -97,13 +87,13 @@ def routine_problems(spec: CuratedRoutineSpec, catalog: Mapping[str, CatalogMove
             problems.append(
                 f"{where}: the article gives no number of sets; notes.sets must say why {step.sets}"
             )
-        if move.hold_range is None:
+        if dose.hold_seconds is None:
             if step.hold_seconds is not None:
                 problems.append(f"{where}: the article gives no hold for this move")
-        elif not _within(step.hold_seconds, move.hold_range):
-            lo, hi = move.hold_range
+        elif not _within(step.hold_seconds, dose.hold_seconds):
+            lo, hi = dose.hold_seconds.min, dose.hold_seconds.max
             problems.append(f"{where}: hold_seconds must be {lo}-{hi}, as in the article")
-        if move.reps_range is None:
+        if dose.reps is None:
             if step.reps is not None:
                 if step.reps > MAX_REPS_WITHOUT_ARTICLE_FIGURE:
                     problems.append(
@@ -115,17 +105,15 @@ def routine_problems(spec: CuratedRoutineSpec, catalog: Mapping[str, CatalogMove
                         f"{where}: the article gives no repetitions; notes.reps must say why "
                         f"{step.reps}"
                     )
-        elif not _within(step.reps, move.reps_range):
-            lo, hi = move.reps_range
+        elif not _within(step.reps, dose.reps):
+            lo, hi = dose.reps.min, dose.reps.max
             problems.append(f"{where}: reps must be {lo}-{hi}, as in the article")
     for area in sorted(areas - served):
-        problems.append(f"{spec.slug}: no move in it helps the {area} back")
+        problems.append(f"{spec.slug}: no move in it helps the {area.value} back")
     return problems
 
 
-def collection_problems(
-    specs: Sequence[CuratedRoutineSpec], catalog: Mapping[str, CatalogMove]
-) -> list[str]:
+def collection_problems(specs: Sequence[CuratedRoutineSpec], catalog: Catalog) -> list[str]:
     """Rules for the set as a whole: unique slugs, a routine for each area built for that area
     alone, and one that runs every move in the article's order."""
     problems: list[str] = []
@@ -137,13 +125,13 @@ def collection_problems(
     for area in Area:
         if not any(spec.areas == [area] for spec in specs):
             problems.append(f"no curated routine for the {area.value} back alone")
-    article_order = [m.slug for m in sorted(catalog.values(), key=lambda m: m.sort_order)]
+    article_order = [m.slug for m in sorted(catalog.moves, key=lambda m: m.sort_order)]
     if not any([s.exercise_slug for s in spec.steps] == article_order for spec in specs):
         problems.append("no curated routine runs every move in the article's order")
     return problems
 
 
-def check_curated(specs: Sequence[CuratedRoutineSpec], catalog: Mapping[str, CatalogMove]) -> None:
+def check_curated(specs: Sequence[CuratedRoutineSpec], catalog: Catalog) -> None:
     problems = collection_problems(specs, catalog)
     for spec in specs:
         problems.extend(routine_problems(spec, catalog))

@@ -18,7 +18,7 @@ from app.accounts.models import User
 from app.core.clock import utcnow
 from app.core.db import check_one_of
 from app.core.enums import Area
-from app.exercises.models import DosedMove, Exercise, dose_checks
+from app.exercises.models import DosedMove, dose_checks
 
 # Curated routines' ids are uuid5(CURATED_ROUTINE_NAMESPACE, slug): the same on every install,
 # so an app can ship them, and a re-seeded database keeps every reference to them.
@@ -125,8 +125,6 @@ class RoutineStep(DosedMove, table=True):
     per_side: bool
     # Curated steps only: why each value the article does not give was chosen, by field name.
     notes: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-
-    exercise: Exercise = Relationship(sa_relationship_kwargs={"lazy": "selectin"})
 
 
 class RoutineTombstone(SQLModel, table=True):

@@ -1,5 +1,5 @@
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,9 +13,10 @@ from app.core.content import PerVersion
 from app.core.enums import Area
 from app.core.pagination import SortKey, count, fetch_keyset, merge_keyset
 from app.core.sync import SyncToken, Tombstone
+from app.exercises import service as exercises
+from app.exercises.catalog import Catalog, CatalogMove
 from app.exercises.duration import dose_seconds, total_seconds
-from app.exercises.models import AREA_ORDER, Exercise
-from app.exercises.service import dose_of, get_disclaimer, moves_for
+from app.exercises.models import AREA_ORDER
 from app.media import service as media_service
 from app.routines.errors import CuratedRoutineReadOnly, RoutineNotFound
 from app.routines.models import Routine, RoutineArea, RoutineStep, RoutineTombstone
@@ -26,26 +27,40 @@ from app.routines.schemas import (
     RoutineStepIn,
     RoutineStepPublic,
     RoutineUpdate,
-    StepProvenance,
 )
 from app.safety import service as safety
 from app.safety.schemas import SafetyState
 
 
-def _provenance(routine: Routine, step: RoutineStep) -> StepProvenance | None:
-    if not routine.curated:
-        return None
-    return step_provenance(
+def _step_public(routine: Routine, step: RoutineStep, move: CatalogMove) -> RoutineStepPublic:
+    provenance = None
+    if routine.curated:
+        provenance = step_provenance(
+            sets=step.sets,
+            reps=step.reps,
+            hold_seconds=step.hold_seconds,
+            per_side=step.per_side,
+            move=move.dose,
+            notes=step.notes or {},
+        )
+    return RoutineStepPublic(
+        order=step.position,
+        position=step.position,
+        exercise_slug=move.slug,
+        exercise_name=move.name,
         sets=step.sets,
         reps=step.reps,
         hold_seconds=step.hold_seconds,
         per_side=step.per_side,
-        move=dose_of(step.exercise),
-        notes=step.notes or {},
+        estimated_seconds=dose_seconds(step),
+        estimated_duration_seconds=dose_seconds(step),
+        provenance=provenance,
+        media=media_service.move_media(move.slug, move.steps),
     )
 
 
-def to_public(routine: Routine, disclaimer: str) -> RoutinePublic:
+def to_public(routine: Routine, disclaimer: str, moves: Mapping[int, CatalogMove]) -> RoutinePublic:
+    """The routine, each step's move named from the catalog (`moves`, by id)."""
     return RoutinePublic(
         safety=None,
         id=routine.id,
@@ -54,29 +69,18 @@ def to_public(routine: Routine, disclaimer: str) -> RoutinePublic:
         name=routine.name,
         description=routine.description,
         areas=[Area(a.area) for a in routine.areas],
-        steps=[
-            RoutineStepPublic(
-                order=step.position,
-                position=step.position,
-                exercise_slug=step.exercise.slug,
-                exercise_name=step.exercise.name,
-                sets=step.sets,
-                reps=step.reps,
-                hold_seconds=step.hold_seconds,
-                per_side=step.per_side,
-                estimated_seconds=dose_seconds(step),
-                estimated_duration_seconds=dose_seconds(step),
-                provenance=_provenance(routine, step),
-                media=media_service.move_media(step.exercise.slug, step.exercise.steps),
-            )
-            for step in routine.steps
-        ],
+        steps=[_step_public(routine, step, moves[step.exercise_id]) for step in routine.steps],
         estimated_seconds=total_seconds(routine.steps),
         estimated_duration_seconds=total_seconds(routine.steps),
         created_at=routine.created_at,
         updated_at=routine.updated_at,
         disclaimer=disclaimer,
     )
+
+
+def moves_of(session: Session, routines: Sequence[Routine]) -> Mapping[int, CatalogMove]:
+    """The catalog's moves by id, holding every move these routines' steps name."""
+    return exercises.moves_by_id(session, {s.exercise_id for r in routines for s in r.steps})
 
 
 def routine_detail(
@@ -86,7 +90,7 @@ def routine_detail(
     now: datetime | None = None,
 ) -> RoutinePublic:
     """The routine, led by the safety state of a signed-in caller."""
-    public = to_public(routine, get_disclaimer(session))
+    public = to_public(routine, exercises.get_disclaimer(session), moves_of(session, [routine]))
     if user_id is None:
         return public
     return public.model_copy(
@@ -170,9 +174,12 @@ def _curated(session: Session) -> list[CuratedEntry]:
         .where(col(Routine.owner_id).is_(None))
         .order_by(*(part.clause() for part in LIST_ORDER))
     ).all()
-    disclaimer = get_disclaimer(session)
+    disclaimer = exercises.get_disclaimer(session)
+    moves = moves_of(session, rows)
     return [
-        CuratedEntry(_list_key(r), frozenset(a.area for a in r.areas), to_public(r, disclaimer))
+        CuratedEntry(
+            _list_key(r), frozenset(a.area for a in r.areas), to_public(r, disclaimer, moves)
+        )
         for r in rows
     ]
 
@@ -254,9 +261,10 @@ def list_routines(
             if isinstance(item, RoutineTombstone)
         ]
         total = count(session, live)
-    disclaimer = get_disclaimer(session)
+    disclaimer = exercises.get_disclaimer(session)
+    moves = moves_of(session, rows)
     return Listing(
-        data=[to_public(r, disclaimer) for r in rows],
+        data=[to_public(r, disclaimer, moves) for r in rows],
         deleted=deleted,
         count=total,
         next_cursor=walk.next_cursor(next_key),
@@ -272,8 +280,9 @@ def list_owned_routines(session: Session, user_id: uuid.UUID) -> list[RoutinePub
         .where(Routine.owner_id == user_id)
         .order_by(col(Routine.created_at), col(Routine.id))
     ).all()
-    disclaimer = get_disclaimer(session)
-    return [to_public(r, disclaimer) for r in rows]
+    disclaimer = exercises.get_disclaimer(session)
+    moves = moves_of(session, rows)
+    return [to_public(r, disclaimer, moves) for r in rows]
 
 
 def get_visible_routine(
@@ -318,17 +327,17 @@ class ResolvedStep:
     values that the article does not give."""
 
     step: RoutineStepIn
-    move: Exercise
+    move: CatalogMove
     notes: dict[str, str] | None = None
 
 
 def resolve_steps(
-    session: Session,
+    catalog: Catalog,
     steps: Sequence[RoutineStepIn],
     notes: Sequence[dict[str, str] | None] | None = None,
 ) -> list[ResolvedStep]:
-    """Find each step's move; an unknown one is a 422 naming that step."""
-    moves = moves_for(session, [s.exercise_slug for s in steps], "steps")
+    """Find each step's move in the catalog; an unknown one is a 422 naming that step."""
+    moves = catalog.moves_for([s.exercise_slug for s in steps], "steps")
     return [
         ResolvedStep(step, move, notes[index] if notes else None)
         for index, (step, move) in enumerate(zip(steps, moves, strict=True))
@@ -337,19 +346,16 @@ def resolve_steps(
 
 def _step_row(routine: Routine, position: int, resolved: ResolvedStep) -> RoutineStep:
     step, move = resolved.step, resolved.move
-    assert move.id is not None
-    row = RoutineStep(
+    return RoutineStep(
         routine_id=routine.id,
         position=position,
         exercise_id=move.id,
         sets=step.sets,
         reps=step.reps,
         hold_seconds=step.hold_seconds,
-        per_side=move.per_side if step.per_side is None else step.per_side,
+        per_side=move.dose.per_side if step.per_side is None else step.per_side,
         notes=resolved.notes or None,
     )
-    row.exercise = move
-    return row
 
 
 def replace_areas(session: Session, routine: Routine, areas: Sequence[Area]) -> bool:
@@ -390,7 +396,7 @@ def replace_steps(session: Session, routine: Routine, steps: Sequence[ResolvedSt
 def create_routine(
     session: Session, user_id: uuid.UUID, payload: RoutineCreate, now: datetime | None = None
 ) -> RoutinePublic:
-    steps = resolve_steps(session, payload.steps)
+    steps = resolve_steps(exercises.catalog(session), payload.steps)
     routine = Routine(
         owner_id=user_id,
         name=payload.name,
@@ -416,7 +422,8 @@ def update_routine(
     if payload.areas is not None:
         changed |= replace_areas(session, routine, payload.areas)
     if payload.steps is not None:
-        changed |= replace_steps(session, routine, resolve_steps(session, payload.steps))
+        steps = resolve_steps(exercises.catalog(session), payload.steps)
+        changed |= replace_steps(session, routine, steps)
     if changed:
         routine.updated_at = utcnow()
         routine.change_seq = sync.tick(session, change_scope(routine))
