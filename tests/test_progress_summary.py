@@ -188,7 +188,7 @@ def test_days_stay_where_they_were_logged_after_moving_timezone(
 
 
 def test_sql_and_python_agree_on_every_pair_of_scores(session: Session) -> None:
-    from app.progress.service import flare_up_sql, improved_sql
+    from app.progress.pain import flare_up_sql, improved_sql
 
     for before in range(11):
         for after in range(11):

@@ -30,6 +30,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from app.core.enums import Area
+from app.core.pain import IMPORTANT_CHANGE_POINTS
 from app.outcomes.scoring import Thresholds, meaningful_change
 from app.progress.pain import is_flare_up
 from app.recommendations.logic import Answers, escalation
@@ -40,7 +41,7 @@ from app.safety import logic as safety
 from app.safety.schemas import CareTimeframe, ConcernSource, TriageLevel
 
 BASELINE_DAYS = 7
-RISE_POINTS = 2
+RISE_POINTS = IMPORTANT_CHANGE_POINTS
 RUN_LENGTH = 3
 PEG_REVIEW_DAYS = LONG_DURATION_WEEKS * 7
 FLARE_UPS = 3

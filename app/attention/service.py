@@ -20,7 +20,7 @@ from app.core.enums import Area
 from app.outcomes import service as outcomes
 from app.outcomes.errors import QuestionnaireNotLoaded
 from app.progress.models import ProgressSession
-from app.progress.service import flare_up_sql
+from app.progress.pain import flare_up_sql
 from app.recommendations.schemas import Caution, RedFlag
 from app.recommendations.service import age_from_birth_year
 from app.safety import service as safety

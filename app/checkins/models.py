@@ -1,11 +1,12 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Uuid
+from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Index, Uuid
 from sqlmodel import Field, SQLModel
 
 from app.accounts.models import User
 from app.core.clock import utcnow
+from app.core.pain import scale_check
 
 
 class Checkin(SQLModel, table=True):
@@ -13,7 +14,7 @@ class Checkin(SQLModel, table=True):
 
     __tablename__ = "checkin"
     __table_args__ = (
-        CheckConstraint("pain BETWEEN 0 AND 10", name="pain"),
+        scale_check("pain"),
         # One check-in per person and local day: a second one that day replaces the first,
         # and two arriving at once cannot both stay.
         Index("ix_checkin_user_local_date", "user_id", "local_date", unique=True),

@@ -7,9 +7,14 @@
 
 Severe pain gets no self-care moves (the article's moves are not meant for severe back pain),
 and a session that ends in severe pain is treated as one to act on.
+
+Each band's lowest score is a constant below; the bands, the database's checks on stored
+scores and the SQL that counts severe pain are all built from them.
 """
 
 from enum import StrEnum
+
+from sqlalchemy import CheckConstraint
 
 PAIN_MIN = 0
 PAIN_MAX = 10
@@ -28,14 +33,28 @@ class PainBand(StrEnum):
     SEVERE = "severe"
 
 
+# The usual cut points of the 0-10 numeric rating scale (Serlin RC et al. When is cancer
+# pain mild, moderate or severe? Pain 1995;61(2):277-284; Boonstra AM et al. Cut-off points for
+# mild, moderate, and severe pain on the numeric rating scale for pain in patients with chronic
+# musculoskeletal pain. Pain 2014;155(12):2545-2550): 1-3 mild, 4-6 moderate, 7-10 severe.
+MILD_FROM = 1
+MODERATE_FROM = 4
+SEVERE_FROM = 7
+
 # Lowest score of each band, most severe first.
 BAND_FLOORS: tuple[tuple[int, PainBand], ...] = (
-    (7, PainBand.SEVERE),
-    (4, PainBand.MODERATE),
-    (1, PainBand.MILD),
-    (0, PainBand.NONE),
+    (SEVERE_FROM, PainBand.SEVERE),
+    (MODERATE_FROM, PainBand.MODERATE),
+    (MILD_FROM, PainBand.MILD),
+    (PAIN_MIN, PainBand.NONE),
 )
-SEVERE_FROM = 7
+
+
+# The smallest clinically important change of a score, either way: about 2 points or 30% of
+# where it started (Farrar JT et al. Clinical importance of changes in chronic pain intensity
+# measured on an 11-point numerical pain rating scale. Pain 2001;94(2):149-158).
+IMPORTANT_CHANGE_POINTS = 2
+IMPORTANT_CHANGE_PERCENT = 30
 
 
 def band(level: int) -> PainBand:
@@ -54,6 +73,11 @@ def band_range(pain_band: PainBand) -> tuple[int, int]:
 
 def is_severe(level: int) -> bool:
     return band(level) is PainBand.SEVERE
+
+
+def scale_check(column: str) -> CheckConstraint:
+    """The table's check that `column` holds a score on the scale."""
+    return CheckConstraint(f"{column} BETWEEN {PAIN_MIN} AND {PAIN_MAX}", name=column)
 
 
 def describe(level: int) -> str:

@@ -2,11 +2,12 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Uuid
+from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Index, Uuid
 from sqlmodel import Field, SQLModel
 
 from app.accounts.models import User
 from app.core.clock import utcnow
+from app.core.pain import scale_check
 
 
 class OutcomeQuestionnaire(SQLModel, table=True):
@@ -43,9 +44,9 @@ class PegResponse(SQLModel, table=True):
 
     __tablename__ = "peg_response"
     __table_args__ = (
-        CheckConstraint("pain BETWEEN 0 AND 10", name="pain"),
-        CheckConstraint("enjoyment BETWEEN 0 AND 10", name="enjoyment"),
-        CheckConstraint("activity BETWEEN 0 AND 10", name="activity"),
+        scale_check("pain"),
+        scale_check("enjoyment"),
+        scale_check("activity"),
         Index("ix_peg_response_user_answered", "user_id", "answered_at"),
     )
 

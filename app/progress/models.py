@@ -18,6 +18,7 @@ from app.accounts.models import User
 from app.core.clock import utcnow
 from app.core.db import check_one_of
 from app.core.enums import Area
+from app.core.pain import scale_check
 from app.exercises.models import DosedMove, Exercise, dose_checks
 from app.routines.models import Routine
 
@@ -28,8 +29,8 @@ class ProgressSession(SQLModel, table=True):
     __tablename__ = "progress_session"
     __table_args__ = (
         check_one_of("area", Area),
-        CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before"),
-        CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after"),
+        scale_check("pain_before"),
+        scale_check("pain_after"),
         CheckConstraint("completed_at >= started_at", name="completed_after_started"),
         # Newest first and the keyset walk through pages (completed_at, id) read it in order.
         Index("ix_progress_session_user_completed", "user_id", "completed_at", "id"),

@@ -2,7 +2,7 @@
 functions.
 
 - Meaningful improvement: pain dropped by at least 2 points or by at least 30% of where it
-  started (the usual threshold for a clinically important change on a 0-10 scale).
+  started: the smallest clinically important change (app.core.pain).
 - Flare-up: pain rose by 2 points or more, or rose into the severe band (7-10).
 
 Both need pain to move, in opposite directions, so a session is never both. A session that
@@ -11,18 +11,57 @@ self-guided moves, and the advice uses the words of the `soon` timeframe (app.sa
 the same as a recommendation at severe pain. A flare-up's advice keeps NICE NG59's first
 advice, to keep up normal activities, rather than telling the person to rest.
 
-The summary counts the same things in SQL; app.progress.service builds those expressions from
-the constants below, and a test checks both agree on every pair of scores.
+The summary counts the same things in SQL: each rule is written once, over numbers that are
+either two scores or the two pain columns, and read as a Python truth value (`is_...`) or as a
+SQL condition (`..._sql`); a test checks both agree on every pair of scores.
 """
 
-from app.core.pain import PAIN_MAX, PAIN_MIN, SEVERE_FROM, describe, is_severe
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, or_
+
+from app.core.pain import (
+    IMPORTANT_CHANGE_PERCENT,
+    IMPORTANT_CHANGE_POINTS,
+    PAIN_MAX,
+    PAIN_MIN,
+    SEVERE_FROM,
+    describe,
+    is_severe,
+)
 from app.safety.logic import SEE_DOCTOR_GUIDANCE
 
 __all__ = ["PAIN_MAX", "PAIN_MIN", "SEVERE_FROM", "describe", "is_severe"]
 
-MEANINGFUL_DROP_POINTS = 2
-MEANINGFUL_DROP_PERCENT = 30
-FLARE_UP_RISE_POINTS = 2
+MEANINGFUL_DROP_POINTS = IMPORTANT_CHANGE_POINTS
+MEANINGFUL_DROP_PERCENT = IMPORTANT_CHANGE_PERCENT
+FLARE_UP_RISE_POINTS = IMPORTANT_CHANGE_POINTS
+
+# How a rule joins its conditions: Python's truth for two scores, SQL's for two columns.
+Join = Callable[..., Any]
+
+
+def _all(*conditions: bool) -> bool:
+    return all(conditions)
+
+
+def _any(*conditions: bool) -> bool:
+    return any(conditions)
+
+
+def _improved(before: Any, after: Any, both: Join, either: Join) -> Any:
+    drop = before - after
+    return both(
+        drop > 0,
+        either(drop >= MEANINGFUL_DROP_POINTS, drop * 100 >= MEANINGFUL_DROP_PERCENT * before),
+    )
+
+
+def _flared(before: Any, after: Any, both: Join, either: Join) -> Any:
+    rise = after - before
+    return either(rise >= FLARE_UP_RISE_POINTS, both(rise > 0, after >= SEVERE_FROM))
+
 
 ROSE = "Your pain went up by {rise} points during this session, to {now}."
 ENDED_SEVERE = "Your pain is {now} after this session."
@@ -34,15 +73,25 @@ STOP_SEVERE = "Severe pain is no time for self-guided moves: stop them. " + SEE_
 
 
 def is_meaningful_improvement(before: int, after: int) -> bool:
-    drop = before - after
-    if drop <= 0:
-        return False
-    return drop >= MEANINGFUL_DROP_POINTS or drop * 100 >= MEANINGFUL_DROP_PERCENT * before
+    return bool(_improved(before, after, _all, _any))
 
 
 def is_flare_up(before: int, after: int) -> bool:
-    rise = after - before
-    return rise >= FLARE_UP_RISE_POINTS or (rise > 0 and is_severe(after))
+    return bool(_flared(before, after, _all, _any))
+
+
+def improved_sql(
+    before: SQLColumnExpression[int], after: SQLColumnExpression[int]
+) -> ColumnElement[bool]:
+    condition: ColumnElement[bool] = _improved(before, after, and_, or_)
+    return condition
+
+
+def flare_up_sql(
+    before: SQLColumnExpression[int], after: SQLColumnExpression[int]
+) -> ColumnElement[bool]:
+    condition: ColumnElement[bool] = _flared(before, after, and_, or_)
+    return condition
 
 
 def what_happened(before: int, after: int) -> str | None:

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import ColumnElement, SQLColumnExpression, and_, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -26,6 +25,7 @@ from app.progress.models import (
     ProgressTotals,
     SessionExercise,
 )
+from app.progress.pain import flare_up_sql, improved_sql
 
 ONE_DAY = timedelta(days=1)
 
@@ -183,27 +183,6 @@ def _day_emptied(session: Session, user_id: uuid.UUID, day: date) -> None:
     ]
     if rows:
         session.execute(sa.insert(RUNS), rows)
-
-
-# The same rules as app.progress.pain, as SQL over the two pain columns.
-def improved_sql(
-    before: SQLColumnExpression[int], after: SQLColumnExpression[int]
-) -> ColumnElement[bool]:
-    drop = before - after
-    return and_(
-        drop > 0,
-        or_(
-            drop >= pain.MEANINGFUL_DROP_POINTS,
-            drop * 100 >= pain.MEANINGFUL_DROP_PERCENT * before,
-        ),
-    )
-
-
-def flare_up_sql(
-    before: SQLColumnExpression[int], after: SQLColumnExpression[int]
-) -> ColumnElement[bool]:
-    rise = after - before
-    return or_(rise >= pain.FLARE_UP_RISE_POINTS, and_(rise > 0, after >= pain.SEVERE_FROM))
 
 
 def runs_of(days: Iterable[date]) -> list[tuple[date, date]]:

@@ -31,7 +31,8 @@ from app.progress.errors import (
 )
 from app.progress.fingerprint import canonical_content, fingerprint
 from app.progress.models import ProgressSession, SessionTombstone
-from app.progress.rollups import SESSION_MOVES, SESSIONS, flare_up_sql, improved_sql
+from app.progress.pain import flare_up_sql
+from app.progress.rollups import SESSION_MOVES, SESSIONS
 from app.progress.schemas import (
     CLOCK_SKEW,
     DailyPain,
@@ -47,8 +48,6 @@ from app.progress.streaks import ONE_DAY, Streaks, local_date
 from app.routines import service as routines
 from app.safety import service as safety
 from app.safety.schemas import CareTimeframe, ConcernSource
-
-__all__ = ["flare_up_sql", "improved_sql"]  # the pain rules as SQL, for callers of this module
 
 RECENT_FLARE_UPS = 5
 
