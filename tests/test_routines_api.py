@@ -5,7 +5,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
+from sqlmodel import Session, col
 
+from app.core.content import ContentVersion
+from app.exercises.models import Exercise
+from app.routines.models import RoutineStep
 from tests.factories import AuthUser, create_routine, routine_payload
 
 CURATED = ["upper-back-and-shoulders", "mid-back-mobility", "lower-back-relief", "all-five-moves"]
@@ -293,3 +298,46 @@ def test_malformed_id_is_a_422(client: TestClient) -> None:
     response = client.get("/v1/routines/42")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "path.routine_id"
+
+
+def test_a_move_seeded_since_this_process_read_the_catalog_is_named(
+    client: TestClient, session: Session, alice: AuthUser, content_cached: None
+) -> None:
+    """Another process reseeds with a new move and stores a routine using it: this process,
+    still holding the catalog it read before, names that move all the same."""
+    created = create_routine(client, alice)  # the catalog is read and kept
+    move = Exercise(
+        slug="wall-angels",
+        sort_order=99,
+        name="Wall Angels",
+        kind="exercise",
+        position="standing",
+        summary="s",
+        benefit="b",
+        steps=["Stand with your back to a wall."],
+        per_side=False,
+        provenance={"per_side": {"basis": "inferred", "quote": None, "reason": "A test move."}},
+        source_title="t",
+        source_section="s",
+        source_heading="h",
+        search_text="wall angels",
+    )
+    session.add(move)
+    session.flush()
+    session.execute(
+        update(RoutineStep)
+        .where(col(RoutineStep.routine_id) == uuid.UUID(created["id"]))
+        .where(col(RoutineStep.position) == 1)
+        .values(exercise_id=move.id)
+    )
+    session.execute(update(ContentVersion).values(version="reseeded-elsewhere"))
+    session.flush()
+    session.expire_all()
+
+    for response in (
+        client.get(f"/v1/routines/{created['id']}", headers=alice.headers),
+        client.get("/v1/routines", headers=alice.headers),
+    ):
+        assert response.status_code == 200, response.text
+    routine = client.get(f"/v1/routines/{created['id']}", headers=alice.headers).json()
+    assert [s["exercise_name"] for s in routine["steps"]] == ["Wall Angels", "Knee Rolls"]
