@@ -422,6 +422,7 @@ def test_get_me(client: TestClient) -> None:
         "usual_areas": [],
         "birth_year": None,
         "region": None,
+        "language": None,
         "created_at": body["created_at"],
         "email_verified": False,
         "health_data_consent": True,

@@ -280,3 +280,57 @@ def test_an_email_is_written_in_the_language_of_the_app_that_asked_for_it(
     assert f'<html lang="{language[:2] if language != "fr" else "en"}">' in html
     # The link works whatever the language.
     assert mailbox.token(message)
+
+
+def test_the_language_on_the_profile_is_kept_and_cleared(client: TestClient) -> None:
+    user = register_user(client)
+    assert client.get("/v1/me", headers=user.headers).json()["language"] is None
+    chosen = client.patch("/v1/me", json={"language": "de"}, headers=user.headers)
+    assert chosen.status_code == 200 and chosen.json()["language"] == "de"
+    assert client.get("/v1/me", headers=user.headers).json()["language"] == "de"
+    cleared = client.patch("/v1/me", json={"language": None}, headers=user.headers)
+    assert cleared.status_code == 200 and cleared.json()["language"] is None
+
+
+@pytest.mark.parametrize("language", ["fr", "es-MX", "ES", "", "klingon"])
+def test_an_unsupported_profile_language_is_refused_naming_the_supported_ones(
+    client: TestClient, language: str
+) -> None:
+    user = register_user(client)
+    refused = client.patch("/v1/me", json={"language": language}, headers=user.headers)
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    [error] = refused.json()["errors"]
+    assert error["field"] == "body.language"
+    assert "en, es, de" in error["message"]
+    assert client.get("/v1/me", headers=user.headers).json()["language"] is None
+
+
+@pytest.mark.parametrize(
+    ("chosen", "accept_language", "subject", "words"),
+    [
+        ("de", "es", "Setzen Sie Ihr Passwort für Back Pain Relief zurück", "innerhalb von 30"),
+        ("es", "de", "Restablezca su contraseña de Back Pain Relief", "en los próximos 30"),
+        ("en", "de", "Reset your Back Pain Relief password", "within 30 minutes"),
+        (None, "de", "Setzen Sie Ihr Passwort für Back Pain Relief zurück", "innerhalb von 30"),
+    ],
+)
+def test_an_email_is_written_in_the_language_chosen_on_the_profile(
+    client: TestClient,
+    mailbox: Mailbox,
+    chosen: str | None,
+    accept_language: str,
+    subject: str,
+    words: str,
+) -> None:
+    user = register_user(client)
+    changed = client.patch("/v1/me", json={"language": chosen}, headers=user.headers)
+    assert changed.status_code == 200
+    asked = client.post(
+        "/v1/auth/password-reset",
+        json={"email": user.email},
+        headers={"Accept-Language": accept_language},
+    )
+    assert asked.status_code == 202
+    [message] = [m for m in mailbox.to(user.email) if m["Subject"] == subject]
+    assert words in mailbox.text(message)

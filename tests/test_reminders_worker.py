@@ -489,3 +489,31 @@ def test_a_reminder_speaks_the_language_of_the_device(
     (reminder,) = [n for n in sender.sent if str(n.device_id) == person.device_id]
     assert reminder.title.startswith(title) and reminder.body == body
     assert reminder.locale == locale
+
+
+@pytest.mark.parametrize(
+    ("chosen", "locale", "title", "body"),
+    [
+        ("de", "es-MX", "Zeit für ", "Ihr Plan um 07:30 Uhr ist fällig."),
+        ("es", "en-US", "Es la hora de ", "Toca su plan de las 07:30."),
+        ("en", "de-DE", "Time for ", "Your 07:30 plan is due."),
+    ],
+)
+def test_a_reminder_speaks_the_language_chosen_on_the_profile_over_the_devices(
+    committing_client: TestClient,
+    engine: sa.Engine,
+    people: list[Person],
+    chosen: str,
+    locale: str,
+    title: str,
+    body: str,
+) -> None:
+    person = make_person(committing_client, people, "Europe/Berlin", locale=locale)
+    changed = committing_client.patch(
+        "/v1/me", json={"language": chosen}, headers=person.user.headers
+    )
+    assert changed.status_code == 200 and changed.json()["language"] == chosen
+    sender = RecordingSender()
+    run_worker_at(engine, datetime(2026, 6, 3, 5, 30, 5, tzinfo=UTC), sender)  # 07:30 CEST
+    (reminder,) = [n for n in sender.sent if str(n.device_id) == person.device_id]
+    assert reminder.title.startswith(title) and reminder.body == body

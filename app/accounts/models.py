@@ -36,6 +36,8 @@ class User(SQLModel, table=True):
     birth_year: int | None = None
     # ISO 3166-1 alpha-2: the care routes the answers name.
     region: str | None = Field(default=None, max_length=2)
+    # A supported language (`es`): emails and reminders are written in it.
+    language: str | None = Field(default=None, max_length=8)
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )

@@ -63,10 +63,12 @@ def enqueue(
     context: dict[str, Any],
     now: datetime,
     account_token: AccountToken | None = None,
+    language: str | None = None,
 ) -> EmailOutbox:
-    """Queue a message. With `account_token`, the context's link holds `LINK_TOKEN` where the
-    token goes: the token is drawn when the message is sent, so the row never holds it."""
-    message = TEMPLATES.render(template, to, context)
+    """Queue a message, written in `language` (the request's when left out). With
+    `account_token`, the context's link holds `LINK_TOKEN` where the token goes: the token is
+    drawn when the message is sent, so the row never holds it."""
+    message = TEMPLATES.render(template, to, context, language)
     row = EmailOutbox(
         account_token_id=account_token.id if account_token is not None else None,
         user_id=user_id,

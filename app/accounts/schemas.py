@@ -17,6 +17,7 @@ from app.core.clock import UtcDatetime
 from app.core.emails import normalise_email
 from app.core.enums import Area
 from app.core.types import WHOLE_NUMBER, Region, StrictBoolean, omittable, text
+from app.i18n.schemas import LanguageCode
 
 MIN_PASSWORD_LENGTH = 10
 # Argon2 pre-hashes long input, but there is no reason to accept megabytes of password.
@@ -207,6 +208,7 @@ class UserUpdate(BaseModel):
             "examples": [
                 {"display_name": "Ana", "timezone": "America/New_York"},
                 {"birth_year": 1962, "region": "GB"},
+                {"language": "es"},
             ]
         }
     )
@@ -216,6 +218,11 @@ class UserUpdate(BaseModel):
     usual_areas: UsualAreas | None = Field(default=None, json_schema_extra=omittable)
     birth_year: BirthYear | None = Field(default=None, description="`null` clears it.")
     region: Region | None = Field(default=None, description="`null` clears it.")
+    language: LanguageCode | None = Field(
+        default=None,
+        description="The language emails, reminders and the report are written in (`en`, "
+        "`es`, `de`); `null` clears it, and then the device's language is used.",
+    )
 
     @field_validator("timezone", "usual_areas", mode="before")
     @classmethod
@@ -273,6 +280,12 @@ class UserPublic(BaseModel):
     region: str | None = Field(
         description="Where the person is (ISO 3166-1 alpha-2), if given: the care routes "
         "the answers name."
+    )
+    language: str | None = Field(
+        description="The language the person chose for emails, reminders and the report, if "
+        "any; without it, the language of their app (`Accept-Language`, the device's "
+        "`locale`) is used, then English.",
+        examples=["es"],
     )
     created_at: UtcDatetime
     email_verified: bool = Field(

@@ -55,6 +55,7 @@ from app.core.emails import lookup_form
 from app.core.enums import Area
 from app.core.errors import InvalidInput
 from app.core.personal_data import PersonalDataSource
+from app.i18n import current_language, person_language
 
 PASSWORD_RESET_LIFETIME = timedelta(minutes=30)
 EMAIL_VERIFICATION_LIFETIME = timedelta(hours=48)
@@ -76,6 +77,7 @@ def to_public(user: User) -> UserPublic:
         usual_areas=[Area(a) for a in user.usual_areas],
         birth_year=user.birth_year,
         region=user.region,
+        language=user.language,
         created_at=user.created_at,
         email_verified=user.email_verified_at is not None,
         health_data_consent=user.health_data_consent_at is not None,
@@ -243,7 +245,7 @@ def get_user(session: Session, user_id: uuid.UUID) -> User | None:
 
 
 def update_me(session: Session, user: User, data: UserUpdate, today: date) -> UserPublic:
-    # display_name, birth_year and region may be sent as null (to clear them); the schema
+    # display_name, birth_year, region and language may be sent as null (to clear them); the schema
     # rejects null elsewhere.
     if "display_name" in data.model_fields_set:
         user.display_name = data.display_name
@@ -253,6 +255,8 @@ def update_me(session: Session, user: User, data: UserUpdate, today: date) -> Us
         user.birth_year = data.birth_year
     if "region" in data.model_fields_set:
         user.region = data.region
+    if "language" in data.model_fields_set:
+        user.language = data.language
     if data.timezone is not None:
         user.timezone = data.timezone
     if data.usual_areas is not None:
@@ -316,8 +320,15 @@ def change_password(
         template="password_changed",
         context={"name": user_row.display_name},
         now=now,
+        language=email_language(user_row),
     )
     session.flush()
+
+
+def email_language(user: User) -> str:
+    """The person's chosen language, else the language of the app that sent the request
+    (`Accept-Language`), else English."""
+    return person_language(user.language, current_language())
 
 
 def _link(path: str, token: str) -> str:
@@ -361,6 +372,7 @@ def request_password_reset(session: Session, email: str, now: datetime) -> None:
         },
         now=now,
         account_token=token,
+        language=email_language(user),
     )
     session.flush()
 
@@ -433,6 +445,7 @@ def _send_verification(session: Session, user: User, now: datetime) -> None:
         },
         now=now,
         account_token=token,
+        language=email_language(user),
     )
     session.flush()
 

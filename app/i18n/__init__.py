@@ -83,6 +83,20 @@ def negotiate(header: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
+def person_language(chosen: str | None, *fallbacks: str | None) -> str:
+    """The language to write to a person in when no request asks: the one they chose on their
+    profile, else the first fallback locale that negotiates to a supported language (a
+    device's `locale`, a request's language), else English."""
+    if chosen in SUPPORTED_LANGUAGES:
+        return chosen
+    for locale in fallbacks:
+        if locale:
+            language = negotiate(locale)
+            if language != DEFAULT_LANGUAGE or locale.lower().startswith(DEFAULT_LANGUAGE):
+                return language
+    return DEFAULT_LANGUAGE
+
+
 def current_language() -> str:
     """The language of the request being answered (English outside a request)."""
     return language_var.get()

@@ -36,7 +36,7 @@ from app.accounts.models import User
 from app.core.clock import as_utc, utcnow
 from app.core.db import writing
 from app.core.observability import REMINDERS
-from app.i18n import negotiate
+from app.i18n import person_language
 from app.i18n.catalog import translate
 from app.plans import service as plans
 from app.plans.models import Plan
@@ -240,9 +240,9 @@ REASON_LABELS = {
     SAFETY_FOLLOW_UP: "safety_follow_up",
 }
 
-# A reminder speaks the language of the device it goes to (its `locale`, negotiated like an
-# Accept-Language header; English when unsupported). The routine's name is the person's own
-# or a curated routine's English name, kept as it is.
+# A reminder speaks the language the person chose on their profile, else that of the device
+# it goes to (its `locale`, negotiated like an Accept-Language header), else English. The
+# routine's name is the person's own or a curated routine's English name, kept as it is.
 EXERCISE_TITLE = "Time for {name}"
 EXERCISE_TITLE_UNNAMED = "Time for your routine"
 EXERCISE_BODY = "Your {time} plan is due."
@@ -304,6 +304,8 @@ def _prepare(engine: Engine, reminder_id: uuid.UUID, now: datetime) -> _Work:
         targets = [d for d in devices.devices_of(session, plan.user_id) if d.id not in reached]
         if not targets and not reached:
             return _Work([], "no device registered")
+        owner = session.get(User, plan.user_id)
+        chosen = owner.language if owner is not None else None
         if holding is not None:
             return _Work(
                 [
@@ -313,8 +315,10 @@ def _prepare(engine: Engine, reminder_id: uuid.UUID, now: datetime) -> _Work:
                         token=device.token,
                         platform=device.platform,
                         locale=device.locale,
-                        title=translate(SAFETY_TITLE, negotiate(device.locale)).text,
-                        body=translate(FOLLOW_UP_QUESTION, negotiate(device.locale)).text,
+                        title=translate(SAFETY_TITLE, person_language(chosen, device.locale)).text,
+                        body=translate(
+                            FOLLOW_UP_QUESTION, person_language(chosen, device.locale)
+                        ).text,
                         data={
                             "kind": "safety_follow_up",
                             "reminder_id": str(reminder_id),
@@ -336,8 +340,8 @@ def _prepare(engine: Engine, reminder_id: uuid.UUID, now: datetime) -> _Work:
                     token=device.token,
                     platform=device.platform,
                     locale=device.locale,
-                    title=exercise_title(name, negotiate(device.locale)),
-                    body=exercise_body(time_text, negotiate(device.locale)),
+                    title=exercise_title(name, person_language(chosen, device.locale)),
+                    body=exercise_body(time_text, person_language(chosen, device.locale)),
                     data={
                         "kind": "exercise",
                         "reminder_id": str(reminder_id),
