@@ -242,7 +242,59 @@ def test_the_link_is_emailed_to_the_clinician(
     assert created["clinician_email"] == "physio@clinic.example"
     (message,) = mailbox.to("physio@clinic.example")
     assert created["url"] in mailbox.text(message)
-    assert "2026-11-01 to 2026-11-24" in mailbox.text(message)
+    assert "(November 1, 2026 to November 24, 2026)" in mailbox.text(message)
+    assert "until December 8, 2026, 18:00 UTC" in mailbox.text(message)
+
+
+@pytest.mark.parametrize(
+    ("chosen", "accept_language", "subject", "words"),
+    [
+        (
+            "es",
+            "de",
+            "Alice ha compartido con usted un diario de dolor de espalda",
+            [
+                "(del 1 de noviembre de 2026 al 24 de noviembre de 2026)",
+                "hasta el 8 de diciembre de 2026, 18:00 UTC",
+            ],
+        ),
+        (
+            None,
+            "de-AT",
+            "Alice hat ein Rückenschmerz-Tagebuch mit Ihnen geteilt",
+            ["(1. November 2026 bis 24. November 2026)", "bis 8. Dezember 2026, 18:00 UTC"],
+        ),
+    ],
+)
+def test_the_clinicians_email_is_in_the_persons_language(
+    client: TestClient,
+    alice: AuthUser,
+    mailbox: Any,
+    chosen: str | None,
+    accept_language: str,
+    subject: str,
+    words: list[str],
+) -> None:
+    profile = {"language": chosen, "display_name": "Alice"}
+    assert client.patch("/v1/me", json=profile, headers=alice.headers).status_code == 200
+    headers = {**alice.headers, "Accept-Language": accept_language}
+    created = client.post(
+        "/v1/me/shares",
+        json={
+            "from": "2026-11-01",
+            "to": "2026-11-24",
+            "expires_in_days": 14,
+            "clinician_email": "gp@practice.example",
+        },
+        headers=headers,
+    )
+    assert created.status_code == 201, created.text
+    (message,) = mailbox.to("gp@practice.example")
+    assert message["Subject"] == subject
+    text = mailbox.text(message)
+    assert created.json()["url"] in text
+    assert all(w in text for w in words), text
+    assert all(w in mailbox.html(message) for w in words)
 
 
 def test_withdrawing_health_data_consent_ends_every_share(

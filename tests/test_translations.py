@@ -271,7 +271,7 @@ def test_accept_language_quality_values_and_fallbacks(
     assert negotiate(header) == language
 
 
-EMAILS = ("verify_email", "password_reset", "password_changed")
+EMAILS = ("verify_email", "password_reset", "password_changed", "share_link")
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
@@ -284,7 +284,16 @@ def test_a_translated_email_uses_the_same_values_as_the_english(language: str, n
         translated = (TEMPLATES.folder / f"{name}.{language}.{part}").read_text(encoding="utf-8")
         english_values = meta.find_undeclared_variables(env.parse(source))
         assert meta.find_undeclared_variables(env.parse(translated)) == english_values, part
-    context = {"name": "Ana", "link": "https://app.example/l?t=abc", "hours": 24, "minutes": 30}
+    context = {
+        "name": "Ana",
+        "link": "https://app.example/l?t=abc",
+        "hours": 24,
+        "minutes": 30,
+        "url": "https://api.example/v1/shared/abc",
+        "date_from": "2026-11-01",
+        "date_to": "2026-11-24",
+        "expires": "2026-12-08 18:00 UTC",
+    }
     message = TEMPLATES.render(name, "ana@example.com", context, language)
     assert f'lang="{language}"' in message.html
     assert message.subject != TEMPLATES.render(name, "ana@example.com", context, "en").subject

@@ -15,6 +15,7 @@ from app.accounts import outbox
 from app.accounts import service as accounts
 from app.accounts.models import ConsentPurpose, User
 from app.core.clock import as_utc, local_date
+from app.i18n import formats
 from app.reports.data import ReportData, gather
 from app.reports.service import DEFAULT_DAYS, MAX_DAYS
 from app.shares.errors import (
@@ -162,6 +163,8 @@ def create(
     accounts.record_consent_for(session, user, ConsentPurpose.SHARE_WITH_CLINICIAN, now)
     url = base_url.rstrip("/") + PAGE_PATH.format(token=token)
     if body.clinician_email:
+        # In the person's language: they chose the clinician, who most likely shares it.
+        language = accounts.email_language(user)
         outbox.enqueue(
             session,
             user_id=user.id,
@@ -170,11 +173,12 @@ def create(
             context={
                 "name": user.display_name,
                 "url": url,
-                "date_from": period.start.isoformat(),
-                "date_to": period.end.isoformat(),
-                "expires": expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+                "date_from": formats.day(period.start, language),
+                "date_to": formats.day(period.end, language),
+                "expires": formats.utc_moment(expires_at, language),
             },
             now=now,
+            language=language,
         )
     session.flush()
     public = _public(share, now, {})
