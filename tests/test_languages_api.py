@@ -1,6 +1,7 @@
 """The answer's language follows Accept-Language: Spanish and German where there is a
 translation, with its status shown; English, said so, for anything else."""
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -334,3 +335,145 @@ def test_an_email_is_written_in_the_language_chosen_on_the_profile(
     assert asked.status_code == 202
     [message] = [m for m in mailbox.to(user.email) if m["Subject"] == subject]
     assert words in mailbox.text(message)
+
+
+@pytest.mark.parametrize(
+    ("language", "reasons"),
+    [
+        (
+            "es",
+            [
+                "Su dolor de espalda empezó tras una caída o una lesión leve, y tiene 67 años y "
+                "tiene osteoporosis. En ese caso incluso una lesión leve puede romper un hueso de "
+                "la columna, así que un médico debería revisarle hoy.",
+            ],
+        ),
+        (
+            "de",
+            [
+                "Ihre Rückenschmerzen begannen nach einem Sturz oder einer leichten Verletzung, "
+                "und Sie sind 67 und Sie haben Osteoporose. Dann kann schon eine leichte "
+                "Verletzung einen Knochen der Wirbelsäule brechen, daher sollte Sie heute ein "
+                "Arzt untersuchen.",
+            ],
+        ),
+    ],
+)
+def test_triage_reasons_made_of_several_parts_are_said_in_the_persons_language(
+    client: TestClient, language: str, reasons: list[str]
+) -> None:
+    body = {
+        "area": "lower",
+        "pain_level": 4,
+        "age": 67,
+        "duration_weeks": 1,
+        "red_flags": ["fall_or_minor_injury"],
+        "cautions": ["osteoporosis"],
+    }
+    english = client.post("/v1/recommendations", json=body).json()["triage"]
+    answer = client.post("/v1/recommendations", json=body, headers={"Accept-Language": language})
+    triage = answer.json()["triage"]
+    assert len(triage["reasons"]) == len(english["reasons"])
+    assert [r for r in triage["reasons"] if r in reasons] == reasons, triage["reasons"]
+    assert not set(triage["reasons"]) & set(english["reasons"])
+    assert triage["translation"] == {"language": language, "status": "machine"}
+
+
+def test_self_care_reasons_and_held_back_moves_are_explained_in_the_persons_language(
+    client: TestClient,
+) -> None:
+    body = {
+        "area": "lower",
+        "pain_level": 3,
+        "red_flags": [],
+        "cautions": ["osteoporosis"],
+        "limitations": ["cannot_kneel"],
+    }
+    answer = client.post("/v1/recommendations", json=body, headers={"Accept-Language": "es-MX"})
+    assert answer.status_code == 200, answer.text
+    triage = answer.json()["triage"]
+    assert triage["reasons"][0].startswith("Su dolor es leve (3 de 10)")
+    assert (
+        "No puede arrodillarse, así que se dejan fuera los ejercicios que empiezan a cuatro patas."
+        in triage["reasons"]
+    )
+    excluded = {m["slug"]: m["reason"] for m in answer.json()["excluded"]}
+    assert excluded["cat-camel"] == "Empieza a cuatro patas, y ha dicho que no puede arrodillarse."
+    assert excluded["abdominal-crunches"] == (
+        "Dobla la columna hacia delante con carga, algo que conviene evitar con osteoporosis."
+    )
+
+
+def test_a_held_concern_gives_its_reasons_in_the_persons_language(client: TestClient) -> None:
+    auth = {**register_user(client).headers, "Accept-Language": "es"}
+    client.post("/v1/recommendations", json=URGENT, headers=auth)
+    calm = {"area": "lower", "pain_level": 2, "red_flags": [], "cautions": []}
+    triage = client.post("/v1/recommendations", json=calm, headers=auth).json()["triage"]
+    assert triage["reasons"][0].startswith("Tiene entumecimiento u hormigueo nuevo")
+    # The day the concern opened, as Spanish writes a date.
+    assert re.fullmatch(
+        r"Lo comunicó el \d{1,2} de [a-z]+ de \d{4}\. Hasta que nos diga que le han visto .*",
+        triage["reasons"][-1],
+    )
+
+
+def test_a_moves_summary_cautions_and_what_it_helps_with_are_translated_beside_the_original(
+    client: TestClient,
+) -> None:
+    english = client.get("/v1/exercises/abdominal-crunches").json()
+    german = client.get("/v1/exercises/abdominal-crunches", headers={"Accept-Language": "de"})
+    move = german.json()
+    assert (move["summary"], move["helps_with"], move["cautions"]) == (
+        english["summary"],
+        english["helps_with"],
+        english["cautions"],
+    )
+    translation = move["translation"]
+    assert translation["status"] == "machine"
+    assert translation["summary"].startswith("Auf dem Rücken liegend")
+    assert translation["helps_with"].startswith("Die Bauchmuskeln")
+    assert translation["cautions"] == [
+        "Hände vor der Brust gekreuzt, um Nackenschmerzen zu vermeiden."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "detail"),
+    [
+        ("es", "Plan no encontrado", "No hay ningún plan con id '{id}'."),
+        ("de", "Plan nicht gefunden", "Kein Plan mit der ID '{id}'."),
+        ("en", "Plan not found", "No plan with id '{id}'."),
+    ],
+)
+def test_a_domain_problem_with_values_keeps_them_in_its_translation(
+    client: TestClient, language: str, title: str, detail: str
+) -> None:
+    user = register_user(client)
+    plan = "3f0c2a9e-8f61-4c55-9b0e-6d1f3c2b7a10"
+    response = client.get(
+        f"/v1/plans/{plan}", headers={**user.headers, "Accept-Language": language}
+    )
+    assert response.status_code == 404
+    problem = response.json()
+    assert (problem["title"], problem["detail"]) == (title, detail.format(id=plan))
+    assert problem["type"].endswith("/plan-not-found")
+
+
+def test_a_field_problem_names_its_field_in_the_persons_language(client: TestClient) -> None:
+    user = register_user(client)
+    body = {"routine_id": "3f0c2a9e-8f61-4c55-9b0e-6d1f3c2b7a10", "weekdays": ["mon"]}
+    body |= {"local_time": "07:30", "start_date": "2026-06-02", "end_date": "2026-06-01"}
+    response = client.post(
+        "/v1/plans", json=body, headers={**user.headers, "Accept-Language": "de"}
+    )
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["detail"] == "end_date darf nicht vor start_date liegen."
+    assert problem["errors"] == [
+        {
+            "loc": ["body", "end_date"],
+            "field": "body.end_date",
+            "message": "end_date darf nicht vor start_date liegen.",
+            "type": "invalid",
+        }
+    ]

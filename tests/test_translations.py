@@ -12,10 +12,9 @@ import pytest
 from babel.messages.mofile import read_mo
 from jinja2 import meta
 
-from app.accounts.errors import ConsentRequired, InvalidAccessToken, InvalidCredentials
 from app.accounts.outbox import TEMPLATES
 from app.core import errors
-from app.exercises.errors import ExerciseNotFound
+from app.core.enums import Area
 from app.i18n import SUPPORTED_LANGUAGES, negotiate, parse_accept_language
 from app.i18n.catalog import (
     REVIEW,
@@ -26,16 +25,21 @@ from app.i18n.catalog import (
     status_from_comments,
     translate,
 )
-from app.recommendations.logic import Words
+from app.i18n.phrases import say
+from app.recommendations.logic import Answers, Words, recommend
+from app.recommendations.schemas import Caution, Limitation, RedFlag
 from app.recommendations.screening import (
     CAUTION_QUESTIONS,
     WARNING_SIGNS,
     CautionQuestion,
     WarningSign,
 )
+from app.recommendations.service import REASON_TEXTS
 from app.reminders import service as reminders
 from app.safety import logic as safety_logic
 from app.safety.schemas import ConcernSource
+from tests.problem_texts import problem_texts
+from tests.test_triage_logic import ARTICLE
 
 CATALOG_SEED = Path(__file__).resolve().parents[1] / "seed" / "catalog.json"
 TRANSLATED = [language for language in SUPPORTED_LANGUAGES if language != "en"]
@@ -76,19 +80,35 @@ def texts_used() -> dict[str, str]:
         reminders.EXERCISE_BODY,
     ):
         used[text] = "reminder"
-    # Problem details: every generic title, the common domain titles and the generic details.
+    # Problem details: every generic title and detail, and every title and detail a domain
+    # error can carry (read from the source, see tests/problem_texts.py).
     used |= {title: "problem title" for title, _ in errors._HTTP_TITLES.values()}
-    for error in (InvalidCredentials, InvalidAccessToken, ConsentRequired, ExerciseNotFound):
-        used[error.title] = "problem title"
     for detail in (
         errors.INVALID_INPUT,
         errors.NO_RESOURCE,
         errors.METHOD_NOT_ALLOWED,
+        errors.BODY_TOO_LARGE,
         "The request body is not valid JSON.",
         "The database is busy or unreachable. Please retry shortly.",
+        "Something went wrong on our side. Please retry later.",
+        "This conflicts with what is already stored.",
+        "A value in the request cannot be stored.",
     ):
         used[detail] = "problem detail"
+    used |= problem_texts()[0]
+    # Triage reasons: each template and each phrase one is filled with.
+    used |= {text: "triage reason" for text in REASON_TEXTS}
+    for move in json.loads(CATALOG_SEED.read_text(encoding="utf-8"))["exercises"]:
+        used[move["summary"]] = f"catalog summary {move['slug']}"
+        used[move["benefit"]] = f"catalog helps_with {move['slug']}"
+        used |= {caution: f"catalog caution {move['slug']}" for caution in move["cautions"]}
     return used
+
+
+def test_every_problem_detail_is_a_template_its_values_fill() -> None:
+    """A detail built as an f-string has its values baked in, so it cannot be looked up in a
+    catalog; it must be a template with its values passed beside it."""
+    assert problem_texts()[1] == []
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
@@ -297,3 +317,53 @@ def test_a_translated_email_uses_the_same_values_as_the_english(language: str, n
     message = TEMPLATES.render(name, "ana@example.com", context, language)
     assert f'lang="{language}"' in message.html
     assert message.subject != TEMPLATES.render(name, "ana@example.com", context, "en").subject
+
+
+def answer_sets() -> list[Answers]:
+    """Every warning sign and caution alone and with past cancer, a fall with each fragile-bone
+    risk, every area, ages from a child's to over 50, short and long pain, each limitation:
+    the answers that compose each kind of reason."""
+    flags = list(RedFlag)
+    out: list[Answers] = []
+    for area in Area:
+        for age in (None, 12, 19, 35, 67):
+            for weeks in (None, 1, 12):
+                out.append(Answers(area, 3, age=age, duration_weeks=weeks))
+                out.append(Answers(area, 9, age=age, duration_weeks=weeks))
+        for flag in flags:
+            for pain_level in (2, 9):
+                out.append(Answers(area, pain_level, red_flags=frozenset({flag})))
+                with_cancer = frozenset({flag, RedFlag.CANCER_HISTORY})
+                out.append(Answers(area, pain_level, red_flags=with_cancer, age=60))
+                out.append(
+                    Answers(
+                        area,
+                        pain_level,
+                        red_flags=with_cancer,
+                        cautions=frozenset({Caution.LEG_PAIN_BELOW_KNEE}),
+                    )
+                )
+        for caution in Caution:
+            out.append(Answers(area, 3, cautions=frozenset({caution}), age=40))
+        out.append(Answers(area, 3, cautions=frozenset(Caution), limitations=frozenset(Limitation)))
+        fall = frozenset({RedFlag.FALL_OR_MINOR_INJURY})
+        for age in (None, 40, 67):
+            out.append(Answers(area, 3, red_flags=fall, age=age))
+            out.append(Answers(area, 3, red_flags=fall, age=age, cautions=frozenset(Caution)))
+            steroids = fall | {RedFlag.LONG_TERM_STEROIDS}
+            out.append(Answers(area, 3, red_flags=steroids, age=age))
+    return out
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_reason_triage_composes_is_said_in_each_language(language: str) -> None:
+    catalog = ARTICLE
+    untranslated: set[str] = set()
+    for answers in answer_sets():
+        result = recommend(answers, catalog)
+        reasons = [*result.triage.reasons, *(r for ex in result.excluded for r in ex.reasons)]
+        for reason in reasons:
+            said = say(reason, REASON_TEXTS, language)
+            if said.language != language:
+                untranslated.add(reason)
+    assert sorted(untranslated) == []

@@ -43,9 +43,10 @@ class FormFieldsRequired(UnsupportedMediaType):
 
     def __init__(self, content_type: str = "application/json") -> None:
         super().__init__(
-            f"This endpoint takes form fields, not {content_type}: send `username` (the "
+            "This endpoint takes form fields, not {content_type}: send `username` (the "
             "account's email) and `password` as application/x-www-form-urlencoded, for "
-            "example curl -d 'username=ana@example.com' -d 'password=...'."
+            "example curl -d 'username=ana@example.com' -d 'password=...'.",
+            content_type=content_type,
         )
 
 
@@ -87,15 +88,17 @@ class ConsentRequired(Forbidden):
         if version is None:
             super().__init__(
                 "Storing health data needs your explicit consent. Give it with POST "
-                f"{CONSENTS_PATH} (purpose `health_data` and the privacy notice's version "
-                "from GET /v1/policies) and try again."
+                "{path} (purpose `health_data` and the privacy notice's version "
+                "from GET /v1/policies) and try again.",
+                path=CONSENTS_PATH,
             )
             return
         body = {"purpose": "health_data", "version": version}
         super().__init__(
             "Storing health data needs your explicit consent. Give it with POST "
-            f'{CONSENTS_PATH} {{"purpose": "health_data", "version": "{version}"}} '
-            "and try again."
+            "{path} {body} and try again.",
+            path=CONSENTS_PATH,
+            body=f'{{"purpose": "health_data", "version": "{version}"}}',
         )
         self.fix = RequestHint(method="POST", path=CONSENTS_PATH, body=body)
 

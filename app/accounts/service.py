@@ -503,14 +503,25 @@ def current_version(session: Session, purpose: ConsentPurpose) -> str | None:
     return _current_versions(session).get(POLICY_OF[purpose])
 
 
+NOT_CURRENT_VERSION = {
+    PolicyKind.TERMS: "Version '{version}' is not the current terms ({current}).",
+    PolicyKind.PRIVACY_NOTICE: "Version '{version}' is not the current privacy notice ({current}).",
+}
+NO_CURRENT_VERSION = {
+    PolicyKind.TERMS: "Version '{version}' is not the current terms (none published).",
+    PolicyKind.PRIVACY_NOTICE: "Version '{version}' is not the current privacy notice "
+    "(none published).",
+}
+
+
 def _check_version(current: dict[str, str], grant: ConsentGrant, loc: list[str | int]) -> None:
     kind = POLICY_OF[ConsentPurpose(grant.purpose)]
     wanted = current.get(kind)
     if grant.version != wanted:
-        name = kind.replace("_", " ")
+        if wanted is None:
+            raise PolicyVersionNotCurrent(NO_CURRENT_VERSION[kind], loc=loc, version=grant.version)
         raise PolicyVersionNotCurrent(
-            f"Version '{grant.version}' is not the current {name} ({wanted or 'none published'}).",
-            loc=loc,
+            NOT_CURRENT_VERSION[kind], loc=loc, version=grant.version, current=wanted
         )
 
 

@@ -10,4 +10,4 @@ class AttentionItemNotFound(NotFound):
     slug = "attention-item-not-found"
 
     def __init__(self, item_id: uuid.UUID) -> None:
-        super().__init__(f"No attention item with id '{item_id}'.")
+        super().__init__("No attention item with id '{item_id}'.", item_id=item_id)

@@ -10,7 +10,7 @@ class CheckinNotFound(NotFound):
     slug = "checkin-not-found"
 
     def __init__(self, checkin_id: uuid.UUID) -> None:
-        super().__init__(f"No check-in with id '{checkin_id}'.")
+        super().__init__("No check-in with id '{checkin_id}'.", checkin_id=checkin_id)
 
 
 class CheckinIdConflict(Conflict):
@@ -21,8 +21,9 @@ class CheckinIdConflict(Conflict):
 
     def __init__(self, checkin_id: uuid.UUID) -> None:
         super().__init__(
-            f"A different check-in is already stored with id '{checkin_id}'. To record a new "
-            "check-in, generate a new id."
+            "A different check-in is already stored with id '{checkin_id}'. To record a new "
+            "check-in, generate a new id.",
+            checkin_id=checkin_id,
         )
 
 

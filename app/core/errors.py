@@ -98,9 +98,18 @@ class DomainError(Exception):
     # The request that resolves this problem, if one does (the `fix` member).
     fix: RequestHint | None = None
 
-    def __init__(self, detail: str | None = None) -> None:
-        self.detail = detail or self.title
+    def __init__(self, detail: str | None = None, **values: object) -> None:
+        # `detail` is a template filled with `values` (`No plan with id '{plan_id}'.`), so the
+        # problem is said in the request's language with the same values (app/locale).
+        self.template = detail or self.title
+        self.values = values
+        self.detail = self.template.format(**values) if values else self.template
         super().__init__(self.detail)
+
+    def translated_detail(self) -> str:
+        """The detail in the request's language, or English where it has no entry."""
+        template = gettext(self.template)
+        return template.format(**self.values) if self.values else template
 
     def response_headers(self) -> dict[str, str]:
         """Headers the error response carries (a subclass may add per-instance ones)."""
@@ -147,7 +156,9 @@ class TooManyRequests(DomainError):
 
     def __init__(self, retry_after_seconds: float, detail: str | None = None) -> None:
         self.retry_after = max(1, math.ceil(retry_after_seconds))
-        super().__init__(detail or f"Too many requests. Try again in {self.retry_after} seconds.")
+        super().__init__(
+            detail or "Too many requests. Try again in {seconds} seconds.", seconds=self.retry_after
+        )
 
     def response_headers(self) -> dict[str, str]:
         return {**super().response_headers(), "Retry-After": str(self.retry_after)}
@@ -176,8 +187,8 @@ class InvalidInput(DomainError):
     title = "Invalid input"
     slug = "validation-error"
 
-    def __init__(self, detail: str, loc: list[str | int] | None = None) -> None:
-        super().__init__(detail)
+    def __init__(self, detail: str, loc: list[str | int] | None = None, **values: object) -> None:
+        super().__init__(detail, **values)
         self.loc = loc
 
 
@@ -233,6 +244,7 @@ def problem_response(
 INVALID_INPUT = "Invalid input: {names}."
 NO_RESOURCE = "No resource at {path}."
 METHOD_NOT_ALLOWED = "{method} is not allowed on {path}."
+BODY_TOO_LARGE = "The request body is larger than the limit of {limit} bytes."
 NUL_MESSAGE = "must not contain the NUL character (\\u0000)"
 
 
@@ -265,15 +277,16 @@ def _field_errors(raw: list[Any]) -> list[FieldError]:
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     errors = None
+    detail = exc.translated_detail()
     if isinstance(exc, InvalidInput) and exc.loc:
         loc = exc.loc
         errors = [
-            FieldError(loc=loc, field=".".join(map(str, loc)), message=exc.detail, type="invalid")
+            FieldError(loc=loc, field=".".join(map(str, loc)), message=detail, type="invalid")
         ]
     return problem_response(
         request,
         exc.status_code,
-        exc.detail,
+        detail,
         title=exc.title,
         slug=exc.slug,
         errors=errors,
@@ -423,7 +436,7 @@ _GENERIC_PROBLEMS: dict[int, tuple[str, str, str]] = {
     413: (
         "content-too-large",
         "Content too large",
-        f"The request body is larger than the limit of {DEFAULT_MAX_REQUEST_BODY_BYTES} bytes.",
+        BODY_TOO_LARGE.format(limit=DEFAULT_MAX_REQUEST_BODY_BYTES),
     ),
     422: ("validation-error", "Invalid input", "Invalid input."),
     429: ("rate-limited", "Too many requests", "Too many requests. Try again in 30 seconds."),

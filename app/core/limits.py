@@ -4,7 +4,8 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.config import DEFAULT_MAX_REQUEST_BODY_BYTES
-from app.core.errors import problem_response
+from app.core.errors import BODY_TOO_LARGE, problem_response
+from app.i18n.catalog import gettext
 
 
 class BodySizeLimitMiddleware:
@@ -59,7 +60,7 @@ class BodySizeLimitMiddleware:
         response = problem_response(
             Request(scope),
             413,
-            f"The request body is larger than the limit of {self.max_bytes} bytes.",
+            gettext(BODY_TOO_LARGE).format(limit=self.max_bytes),
             headers={"Connection": "close"},
         )
         await response(scope, receive, send)

@@ -99,13 +99,14 @@ class SyncTokenExpired(DomainError):
     status_code = 410
     title = "Sync token expired"
     slug = "sync-token-expired"
-    example_detail = (
-        f"This sync token is older than {TOMBSTONE_DAYS} days, so deletions since then may be "
+    template = (
+        "This sync token is older than {days} days, so deletions since then may be "
         "forgotten. Sync again from the start, without changed_since."
     )
+    example_detail = template.format(days=TOMBSTONE_DAYS)
 
     def __init__(self) -> None:
-        super().__init__(self.example_detail)
+        super().__init__(self.template, days=TOMBSTONE_DAYS)
 
 
 def _tag(raw: bytes) -> bytes:
@@ -118,6 +119,18 @@ def _tag(raw: bytes) -> bytes:
 def _encode(data: dict[str, Any]) -> str:
     raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
     return base64.urlsafe_b64encode(_tag(raw) + raw).rstrip(b"=").decode()
+
+
+# What a token or cursor this service did not issue is told, by what it should have been.
+NOT_ISSUED = {
+    "sync token": "`{name}` is not a sync token this service issued.",
+    "cursor": "`{name}` is not a cursor this service issued.",
+}
+
+CONTINUES_LISTING = {
+    True: "`{name}` continues a listing with changed_since; send the same query.",
+    False: "`{name}` continues a listing without changed_since; send the same query.",
+}
 
 
 def _decode(text: str, loc: list[str | int], what: str) -> dict[str, Any]:
@@ -134,7 +147,7 @@ def _decode(text: str, loc: list[str | int], what: str) -> dict[str, Any]:
         except ValueError:
             data = None
     if not isinstance(data, dict):
-        raise InvalidInput(f"`{loc[-1]}` is not a {what} this service issued.", loc=loc)
+        raise InvalidInput(NOT_ISSUED[what], loc=loc, name=loc[-1])
     return data
 
 
@@ -170,13 +183,15 @@ class SyncToken:
             or not isinstance(caller, str)
             or not _int64(issued)
         ):
-            raise InvalidInput(f"`{loc[-1]}` is not a sync token this service issued.", loc=loc)
+            raise InvalidInput(NOT_ISSUED["sync token"], loc=loc, name=loc[-1])
         return cls(marks, caller, issued)
 
     def check(self, user_id: uuid.UUID | None, now: datetime, loc: list[str | int]) -> None:
         if self.caller != caller_tag(user_id):
             raise InvalidInput(
-                f"`{loc[-1]}` was issued to another caller; sync again from the start.", loc=loc
+                "`{name}` was issued to another caller; sync again from the start.",
+                loc=loc,
+                name=loc[-1],
             )
         if now.timestamp() - self.issued > TOMBSTONE_RETENTION.total_seconds():
             raise SyncTokenExpired()
@@ -215,19 +230,13 @@ class Cursor:
         data = _decode(text, loc, "cursor")
         key, mode, token = data.get("k"), data.get("s"), data.get("t")
         if not isinstance(key, list) or len(key) != width or not isinstance(token, str):
-            raise InvalidInput(f"`{loc[-1]}` is not a cursor this service issued.", loc=loc)
+            raise InvalidInput(NOT_ISSUED["cursor"], loc=loc, name=loc[-1])
         if mode is not sync:
-            kind = "with" if mode else "without"
-            raise InvalidInput(
-                f"`{loc[-1]}` continues a listing {kind} changed_since; send the same query.",
-                loc=loc,
-            )
+            raise InvalidInput(CONTINUES_LISTING[bool(mode)], loc=loc, name=loc[-1])
         try:
             values = tuple(_key_from(v) for v in key)
         except (ValueError, TypeError) as exc:
-            raise InvalidInput(
-                f"`{loc[-1]}` is not a cursor this service issued.", loc=loc
-            ) from exc
+            raise InvalidInput(NOT_ISSUED["cursor"], loc=loc, name=loc[-1]) from exc
         return cls(values, bool(mode), token)
 
 

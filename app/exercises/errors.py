@@ -6,7 +6,7 @@ class ExerciseNotFound(NotFound):
     slug = "exercise-not-found"
 
     def __init__(self, slug: str) -> None:
-        super().__init__(f"No exercise with slug '{slug}'.")
+        super().__init__("No exercise with slug '{slug}'.", slug=slug)
         self.exercise_slug = slug
 
 
@@ -14,7 +14,7 @@ class UnknownExercise(InvalidInput):
     """A request names a move the catalog does not have: a 422 naming that field."""
 
     def __init__(self, slug: str, loc: list[str | int]) -> None:
-        super().__init__(f"No move with slug '{slug}' in the catalog.", loc=loc)
+        super().__init__("No move with slug '{slug}' in the catalog.", loc=loc, slug=slug)
 
 
 class ArticleNotLoaded(ServiceUnavailable):

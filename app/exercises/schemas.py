@@ -126,8 +126,8 @@ DISCLAIMER_DESCRIPTION = (
 
 
 class MoveTranslation(BaseModel):
-    """The move's name and steps in the request's language, beside the article's own words
-    (`name`, `steps`), which never change."""
+    """The move's words in the request's language, beside the article's own (`name`,
+    `steps`, `helps_with`, `cautions`) and this service's `summary`, which never change."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -136,7 +136,10 @@ class MoveTranslation(BaseModel):
                     "language": "es",
                     "status": "machine",
                     "name": "Balanceo de rodillas",
+                    "summary": "Tumbado con las rodillas hacia arriba, gírelas hacia un lado.",
                     "steps": ["Túmbese con las rodillas hacia arriba.", "Mantenga 3 segundos."],
+                    "helps_with": "Perfecto para el dolor de la zona media y baja de la espalda.",
+                    "cautions": [],
                 }
             ]
         }
@@ -145,7 +148,10 @@ class MoveTranslation(BaseModel):
     language: str = Field(examples=["es"])
     status: TranslationStatus
     name: str = Field(description="The move's name, translated.")
+    summary: str = Field(description="The summary, translated.")
     steps: list[str] = Field(description="The steps, translated, in the same order.")
+    helps_with: str = Field(description="What the article says the move helps with, translated.")
+    cautions: list[str] = Field(description="The article's safety notes, translated, in order.")
 
 
 class ExercisePublic(BaseModel):
@@ -180,9 +186,9 @@ class ExercisePublic(BaseModel):
     )
     translation: MoveTranslation | None = Field(
         default=None,
-        description="Name and steps in the request's language (`Accept-Language`), with the "
-        "weakest translation status among them; null in English or when a part has no "
-        "translation.",
+        description="Name, summary, steps, what it helps with and cautions in the request's "
+        "language (`Accept-Language`), with the weakest translation status among them; null in "
+        "English or when a part has no translation.",
     )
 
 

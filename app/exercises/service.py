@@ -222,21 +222,26 @@ def _quote_translated(quote: str | None, language: str) -> TranslatedText | None
 
 
 def localized(move: ExercisePublic) -> ExercisePublic:
-    """The move with its name and steps, and its quotes, translated into the request's
-    language beside the article's words; the move itself when the answer is in English."""
+    """The move with its words and its quotes translated into the request's language beside
+    the article's; the move itself when the answer is in English."""
     language = current_language()
     if language == DEFAULT_LANGUAGE:
         return move
-    parts = [translate(text, language) for text in (move.name, *move.steps)]
+    texts = (move.name, move.summary, move.helps_with, *move.steps, *move.cautions)
+    parts = [translate(text, language) for text in texts]
     translation = None
     if all(part.language == language for part in parts):
         weakest_part = weakest(*parts)
         assert weakest_part is not None
+        steps_end = 3 + len(move.steps)
         translation = MoveTranslation(
             language=language,
             status=weakest_part.status,
             name=parts[0].text,
-            steps=[part.text for part in parts[1:]],
+            summary=parts[1].text,
+            helps_with=parts[2].text,
+            steps=[part.text for part in parts[3:steps_end]],
+            cautions=[part.text for part in parts[steps_end:]],
         )
     targets = [
         t.model_copy(update={"quote_translated": _quote_translated(t.quote, language)})

@@ -37,5 +37,7 @@ async def readyz(engine: EngineDep) -> HealthStatus:
     try:
         await asyncio.wait_for(run_in_threadpool(service.check_ready, engine), timeout)
     except TimeoutError as exc:
-        raise service.NotReady(f"The database did not answer within {timeout:g} s.") from exc
+        raise service.NotReady(
+            "The database did not answer within {seconds} s.", seconds=f"{timeout:g}"
+        ) from exc
     return HealthStatus(status="ok")

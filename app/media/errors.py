@@ -6,4 +6,4 @@ class MediaNotFound(NotFound):
     slug = "media-not-found"
 
     def __init__(self, name: str) -> None:
-        super().__init__(f"No media file named '{name}'.")
+        super().__init__("No media file named '{name}'.", name=name)

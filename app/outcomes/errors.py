@@ -10,7 +10,7 @@ class PegResponseNotFound(NotFound):
     slug = "peg-response-not-found"
 
     def __init__(self, response_id: uuid.UUID) -> None:
-        super().__init__(f"No PEG response with id '{response_id}'.")
+        super().__init__("No PEG response with id '{response_id}'.", response_id=response_id)
 
 
 class PegResponseIdConflict(Conflict):
@@ -19,8 +19,9 @@ class PegResponseIdConflict(Conflict):
 
     def __init__(self, response_id: uuid.UUID) -> None:
         super().__init__(
-            f"A different PEG response is already stored with id '{response_id}'. To record a "
-            "new one, generate a new id."
+            "A different PEG response is already stored with id '{response_id}'. To record a "
+            "new one, generate a new id.",
+            response_id=response_id,
         )
 
 

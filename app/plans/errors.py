@@ -10,7 +10,7 @@ class PlanNotFound(NotFound):
     slug = "plan-not-found"
 
     def __init__(self, plan_id: uuid.UUID) -> None:
-        super().__init__(f"No plan with id '{plan_id}'.")
+        super().__init__("No plan with id '{plan_id}'.", plan_id=plan_id)
 
 
 class TooManyPlans(Conflict):
@@ -18,7 +18,9 @@ class TooManyPlans(Conflict):
     slug = "too-many-plans"
 
     def __init__(self, limit: int) -> None:
-        super().__init__(f"You already have {limit} plans; delete one before adding another.")
+        super().__init__(
+            "You already have {limit} plans; delete one before adding another.", limit=limit
+        )
 
 
 class UnknownPlanRoutine(InvalidInput):

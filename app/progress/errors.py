@@ -10,7 +10,7 @@ class SessionNotFound(NotFound):
     slug = "session-not-found"
 
     def __init__(self, session_id: uuid.UUID) -> None:
-        super().__init__(f"No session with id '{session_id}'.")
+        super().__init__("No session with id '{session_id}'.", session_id=session_id)
 
 
 class SessionIdConflict(Conflict):
@@ -22,9 +22,10 @@ class SessionIdConflict(Conflict):
 
     def __init__(self, session_id: uuid.UUID) -> None:
         super().__init__(
-            f"A different session is already stored with id '{session_id}'. To log a new "
+            "A different session is already stored with id '{session_id}'. To log a new "
             "session, generate a new id; to change a stored one, delete it and log it again "
-            "under a new id."
+            "under a new id.",
+            session_id=session_id,
         )
 
 
@@ -42,8 +43,9 @@ class SessionDeleted(DomainError):
 
     def __init__(self, session_id: uuid.UUID) -> None:
         super().__init__(
-            f"The session with id '{session_id}' was deleted; its id is not used again. Drop "
-            "this upload, or log it as a new session under a new id."
+            "The session with id '{session_id}' was deleted; its id is not used again. Drop "
+            "this upload, or log it as a new session under a new id.",
+            session_id=session_id,
         )
 
 

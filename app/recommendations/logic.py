@@ -134,6 +134,21 @@ CANCER_PAIN_REASON = (
     "a doctor within 24 hours."
 )
 
+NOTHING_LEFT_REASON = (
+    "Once the moves that don't suit you are held back, none is left for your {area}."
+)
+# The phrases the reasons above are filled with.
+AGE_UNKNOWN_RISK = "you didn't give your age, so being over 50 can't be ruled out"
+AGE_RISK = "you are {age}"
+OSTEOPOROSIS_RISK = "you have osteoporosis"
+STEROIDS_RISK = "you take steroid tablets long term"
+OVER_AGE = "over {age}"
+UNDER_AGE = "under {age}"
+NEW_PAIN_AGED = "new back pain {band}"
+PAIN_IN_AREA = "your pain is in your {area}"
+SEVERE_PAIN_WORDS = "your pain is severe"
+LEG_PAIN_BELOW_KNEE_WORDS = "pain spreading down a leg below the knee"
+
 AREA_WORDS: dict[Area, str] = {
     Area.UPPER: "upper back",
     Area.MID: "mid back",
@@ -334,13 +349,13 @@ def fragile_bone_risks(answers: Answers) -> list[str]:
     when nothing points to fragile bones. An unknown age counts: over 50 can't be ruled out."""
     risks = []
     if answers.age is None:
-        risks.append("you didn't give your age, so being over 50 can't be ruled out")
+        risks.append(AGE_UNKNOWN_RISK)
     elif answers.age > FRAGILE_BONE_AGE:
-        risks.append(f"you are {answers.age}")
+        risks.append(AGE_RISK.format(age=answers.age))
     if Caution.OSTEOPOROSIS in answers.all_cautions:
-        risks.append("you have osteoporosis")
+        risks.append(OSTEOPOROSIS_RISK)
     if RedFlag.LONG_TERM_STEROIDS in answers.red_flags:
-        risks.append("you take steroid tablets long term")
+        risks.append(STEROIDS_RISK)
     return risks
 
 
@@ -353,13 +368,15 @@ def self_care_reason(level: int) -> str:
 
 
 def age_band_words(age: int) -> str:
-    return f"over {RISK_AGE_OVER}" if age > RISK_AGE_OVER else f"under {RISK_AGE_UNDER}"
+    if age > RISK_AGE_OVER:
+        return OVER_AGE.format(age=RISK_AGE_OVER)
+    return UNDER_AGE.format(age=RISK_AGE_UNDER)
 
 
 def risk_feature_words(answers: Answers, risk_signs: Sequence[WarningSign]) -> list[str]:
     words = [RISK_FACTOR_WORDS[s.id] for s in risk_signs]
     if answers.age_risk and answers.age is not None:
-        words.append(f"new back pain {age_band_words(answers.age)}")
+        words.append(NEW_PAIN_AGED.format(band=age_band_words(answers.age)))
     return words
 
 
@@ -417,19 +434,19 @@ def combination_findings(
     nerve = [words for flag, words in NERVE_SIGNS.items() if flag in answers.red_flags]
     nerve_citations: tuple[str, ...] = ("mscc-neurological",)
     if Caution.LEG_PAIN_BELOW_KNEE in answers.all_cautions:
-        nerve.append("pain spreading down a leg below the knee")
+        nerve.append(LEG_PAIN_BELOW_KNEE_WORDS)
         nerve_citations += ("inferred-cancer-nerve-pain",)
     if nerve:
         reason = CANCER_NERVE_REASON.format(symptoms=join_words(list(dict.fromkeys(nerve))))
         out.append(Finding(NOW, reason, nerve_citations))
     patterns: list[tuple[str, str]] = []
     if answers.area in THORACIC:
-        patterns.append((f"your pain is in your {AREA_WORDS[answers.area]}", "mscc-thoracic"))
+        patterns.append((PAIN_IN_AREA.format(area=AREA_WORDS[answers.area]), "mscc-thoracic"))
     for flags, words, citation in CANCER_PAIN_PATTERNS:
         if flags & answers.red_flags:
             patterns.append((words, citation))
     if pain.is_severe(answers.pain_level) and RedFlag.PAIN_AT_REST not in answers.red_flags:
-        patterns.append(("your pain is severe", "mscc-unremitting"))
+        patterns.append((SEVERE_PAIN_WORDS, "mscc-unremitting"))
     if patterns:
         reason = CANCER_PAIN_REASON.format(pattern=join_words([w for w, _ in patterns]))
         out.append(Finding(TODAY, reason, tuple(c for _, c in patterns)))
@@ -648,10 +665,7 @@ def recommend(
         limitation_rules=limitation_rules,
     )
     if not kept:
-        reasons.append(
-            f"Once the moves that don't suit you are held back, none is left for your "
-            f"{AREA_WORDS[answers.area]}."
-        )
+        reasons.append(NOTHING_LEFT_REASON.format(area=AREA_WORDS[answers.area]))
         message = NOTHING_LEFT_MESSAGE + words.routine_advice()
         triage = TriageResult(
             TriageLevel.SELF_CARE, CareTimeframe.ROUTINE, band, tuple(reasons), message, cited
@@ -681,4 +695,42 @@ def recommend(
         set_seconds([p.estimated_seconds for p in in_order]),
         offer_referral=False,
         show_disclaimer=True,
+    )
+
+
+def reason_texts() -> tuple[str, ...]:
+    """Every sentence a reason can be, and every phrase one is filled with: the templates and
+    words reasons are translated from (`app.i18n.phrases`)."""
+    return (
+        *SELF_CARE_REASONS.values(),
+        SEVERE_PAIN_REASON,
+        CHILD_REASON,
+        MINOR_INJURY_WITHOUT_RISK,
+        LONG_LASTING_REASON,
+        AGE_RISK_REASON,
+        MOVES_WITH_MOVEMENT_REASON,
+        UNCHANGED_UPPER_REASON,
+        RISK_FEATURES_TOGETHER_REASON,
+        CANCER_NERVE_REASON,
+        CANCER_PAIN_REASON,
+        NOTHING_LEFT_REASON,
+        *(sign.reason for sign in WARNING_SIGNS_BY_ID.values()),
+        *(question.reason for question in CAUTIONS_BY_ID.values()),
+        *(question.hold_back_reason for question in CAUTIONS_BY_ID.values()),
+        *(rule.triage_reason for rule in LIMITATION_RULES.values()),
+        *(rule.exclusion_reason for rule in LIMITATION_RULES.values()),
+        AGE_UNKNOWN_RISK,
+        AGE_RISK,
+        OSTEOPOROSIS_RISK,
+        STEROIDS_RISK,
+        OVER_AGE,
+        UNDER_AGE,
+        NEW_PAIN_AGED,
+        PAIN_IN_AREA,
+        SEVERE_PAIN_WORDS,
+        LEG_PAIN_BELOW_KNEE_WORDS,
+        *AREA_WORDS.values(),
+        *RISK_FACTOR_WORDS.values(),
+        *dict.fromkeys(NERVE_SIGNS.values()),
+        *(words for _, words, _ in CANCER_PAIN_PATTERNS),
     )

@@ -326,14 +326,17 @@ class Triage(BaseModel):
         "`soon` with `see_doctor`; `routine` or null with `self_care`."
     )
     pain_band: PainBand = Field(description="The reported pain level's band.")
-    reasons: list[str] = Field(description="One plain-language line for each rule that applied.")
+    reasons: list[str] = Field(
+        description="One plain-language line for each rule that applied, in the request's "
+        "language when it has a translation."
+    )
     message: str = Field(
         description="What to do next, to show at the top of the answer, in the request's "
         "language when it has a translation."
     )
     translation: TranslationPublic = Field(
-        description="The language of `message` and how far its translation is reviewed. "
-        "`reasons` are in English for now."
+        description="The language of `message` and `reasons` and how far their translation is "
+        "reviewed (the weakest status among them)."
     )
     citations: list[CitationPublic] = Field(
         description="What the triage rests on: the guidance's words for each rule that "
@@ -384,7 +387,10 @@ class ExcludedMove(BaseModel):
 
     slug: str
     name: str
-    reason: str = Field(description="Why it was held back, in plain words.")
+    reason: str = Field(
+        description="Why it was held back, in plain words, in the request's language when it "
+        "has a translation."
+    )
     causes: list[str] = Field(
         description="The caution ids and limitations that held it back, e.g. `osteoporosis`."
     )

@@ -1,5 +1,6 @@
 """Loads the catalog and the care content, runs the pure decision, shapes the answer."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -15,7 +16,7 @@ from app.core.content import PerVersion
 from app.exercises import service as exercises
 from app.exercises.catalog import CatalogMove
 from app.exercises.errors import ArticleNotLoaded
-from app.i18n import DEFAULT_LANGUAGE
+from app.i18n import DEFAULT_LANGUAGE, current_language
 from app.i18n.catalog import (
     Translated,
     TranslationStatus,
@@ -23,11 +24,18 @@ from app.i18n.catalog import (
     translate,
     weakest,
 )
+from app.i18n.phrases import say
 from app.i18n.schemas import TranslationPublic
 from app.media import service as media_service
 from app.media.schemas import MoveMedia
 from app.recommendations.citations import triage_sources
-from app.recommendations.logic import Answers, Recommendation, Words, recommend
+from app.recommendations.logic import (
+    Answers,
+    Recommendation,
+    Words,
+    reason_texts,
+    recommend,
+)
 from app.recommendations.schemas import (
     AnswerField,
     CautionQuestion,
@@ -250,6 +258,9 @@ def _held(
         return answer.model_copy(update={"safety": state, "general_guidance": None})
     held = safety_logic.HELD_REASON.format(day=holding.opened_on.isoformat())
     guidance = safety.translated_guidance_of(holding)
+    reasons = translated_reasons([*holding.reasons, held])
+    both = weakest(guidance, *reasons)
+    assert both is not None
     soon = timeframe is CareTimeframe.SOON
     return answer.model_copy(
         update={
@@ -257,9 +268,9 @@ def _held(
                 level=safety_logic.level_of(timeframe),
                 timeframe=timeframe,
                 pain_band=own.pain_band,
-                reasons=[*holding.reasons, held],
+                reasons=[reason.text for reason in reasons],
                 message=guidance.text,
-                translation=TranslationPublic.of(guidance),
+                translation=TranslationPublic.of(both),
                 # The concern's own answers were cited when it opened; these are today's.
                 citations=own.citations,
             ),
@@ -273,6 +284,16 @@ def _held(
             "safety": state,
         }
     )
+
+
+# The templates and phrases a reason is made of, a concern's stored reasons included.
+REASON_TEXTS = (*reason_texts(), safety_logic.HELD_REASON)
+
+
+def translated_reasons(reasons: Sequence[str]) -> list[Translated]:
+    """Each reason in the request's language where every part of it has a translation."""
+    language = current_language()
+    return [say(reason, REASON_TEXTS, language) for reason in reasons]
 
 
 def translated_message(message: str, words: Words) -> Translated:
@@ -292,14 +313,17 @@ def to_public(
     if result.show_disclaimer and disclaimer is None:
         raise ArticleNotLoaded()
     message = translated_message(result.triage.message, Words.of(route))
+    reasons = translated_reasons(result.triage.reasons)
+    both = weakest(message, *reasons)
+    assert both is not None
     return RecommendationPublic(
         triage=Triage(
             level=result.triage.level,
             timeframe=result.triage.timeframe,
             pain_band=result.triage.pain_band,
-            reasons=list(result.triage.reasons),
+            reasons=[reason.text for reason in reasons],
             message=message.text,
-            translation=TranslationPublic.of(message),
+            translation=TranslationPublic.of(both),
             citations=[citation_public(c) for c in result.triage.citations],
         ),
         moves=[
@@ -325,7 +349,7 @@ def to_public(
             ExcludedMove(
                 slug=ex.move.slug,
                 name=ex.move.name,
-                reason=" ".join(ex.reasons),
+                reason=" ".join(r.text for r in translated_reasons(ex.reasons)),
                 causes=list(ex.causes),
             )
             for ex in result.excluded

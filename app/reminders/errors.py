@@ -10,4 +10,4 @@ class DeviceNotFound(NotFound):
     slug = "device-not-found"
 
     def __init__(self, device_id: uuid.UUID) -> None:
-        super().__init__(f"No device with id '{device_id}'.")
+        super().__init__("No device with id '{device_id}'.", device_id=device_id)

@@ -13,4 +13,4 @@ class ReportNotAcceptable(DomainError):
 
 class ReportPeriodTooLong(InvalidInput):
     def __init__(self, days: int) -> None:
-        super().__init__(f"A report covers at most {days} days.", loc=["query", "to"])
+        super().__init__("A report covers at most {days} days.", loc=["query", "to"], days=days)

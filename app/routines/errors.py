@@ -12,9 +12,9 @@ class RoutineNotFound(NotFound):
 
     def __init__(self, routine_id: uuid.UUID | None = None, slug: str | None = None) -> None:
         if slug is not None:
-            super().__init__(f"No curated routine with slug '{slug}'.")
+            super().__init__("No curated routine with slug '{slug}'.", slug=slug)
         else:
-            super().__init__(f"No routine with id '{routine_id}'.")
+            super().__init__("No routine with id '{routine_id}'.", routine_id=routine_id)
 
 
 class CuratedRoutineReadOnly(Forbidden):

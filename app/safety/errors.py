@@ -11,13 +11,15 @@ class ConcernNotFound(NotFound):
     slug = "safety-concern-not-found"
 
     def __init__(self, concern_id: uuid.UUID) -> None:
-        super().__init__(f"No safety concern with id '{concern_id}'.")
+        super().__init__("No safety concern with id '{concern_id}'.", concern_id=concern_id)
 
 
 class SeenOnOutOfRange(InvalidInput):
     def __init__(self, opened_on: date, today: date) -> None:
         super().__init__(
-            f"seen_on must be between the day the concern opened ({opened_on.isoformat()}) and "
-            f"today ({today.isoformat()}) in your timezone.",
+            "seen_on must be between the day the concern opened ({opened_on}) and "
+            "today ({today}) in your timezone.",
             loc=["body", "seen_on"],
+            opened_on=opened_on.isoformat(),
+            today=today.isoformat(),
         )

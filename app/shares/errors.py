@@ -10,7 +10,7 @@ class ShareNotFound(NotFound):
     slug = "share-not-found"
 
     def __init__(self, share_id: uuid.UUID) -> None:
-        super().__init__(f"No share with id '{share_id}'.")
+        super().__init__("No share with id '{share_id}'.", share_id=share_id)
 
 
 class ShareLinkUnknown(NotFound):

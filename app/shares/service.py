@@ -95,12 +95,13 @@ def _period(body: ShareCreate, today: date, last_day: date) -> Period:
         raise SharePeriodInvalid("`to` must not be before `from`.", loc=["body", "to"])
     if (end - start).days + 1 > MAX_DAYS:
         raise SharePeriodInvalid(
-            f"The period may be at most {MAX_DAYS} days long.", loc=["body", "from"]
+            "The period may be at most {days} days long.", loc=["body", "from"], days=MAX_DAYS
         )
     if end > last_day:
         raise SharePeriodInvalid(
-            f"`to` must not be after the day the link expires ({last_day.isoformat()}).",
+            "`to` must not be after the day the link expires ({day}).",
             loc=["body", "to"],
+            day=last_day.isoformat(),
         )
     return Period(start, end)
 
