@@ -17,7 +17,7 @@ from app.core.clock import UtcDatetime
 from app.core.emails import normalise_email
 from app.core.enums import Area
 from app.core.types import WHOLE_NUMBER, Region, StrictBoolean, omittable, text
-from app.i18n.schemas import LanguageCode
+from app.i18n import Language
 
 MIN_PASSWORD_LENGTH = 10
 # Argon2 pre-hashes long input, but there is no reason to accept megabytes of password.
@@ -218,7 +218,7 @@ class UserUpdate(BaseModel):
     usual_areas: UsualAreas | None = Field(default=None, json_schema_extra=omittable)
     birth_year: BirthYear | None = Field(default=None, description="`null` clears it.")
     region: Region | None = Field(default=None, description="`null` clears it.")
-    language: LanguageCode | None = Field(
+    language: Language | None = Field(
         default=None,
         description="The language emails, reminders and the report are written in (`en`, "
         "`es`, `de`); `null` clears it, and then the device's language is used.",
@@ -281,7 +281,7 @@ class UserPublic(BaseModel):
         description="Where the person is (ISO 3166-1 alpha-2), if given: the care routes "
         "the answers name."
     )
-    language: str | None = Field(
+    language: Language | None = Field(
         description="The language the person chose for emails, reminders and the report, if "
         "any; without it, the language of their app (`Accept-Language`, the device's "
         "`locale`) is used, then English.",

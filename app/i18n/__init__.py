@@ -13,15 +13,25 @@ section 12.5.4), and the service's own words in each supported language.
 """
 
 from contextvars import ContextVar
+from enum import StrEnum
 from typing import Annotated
 
 from babel.core import Locale, UnknownLocaleError, negotiate_locale
 from fastapi import Depends, Header
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-DEFAULT_LANGUAGE = "en"
-# English is the source; the others have catalogs in app/locale/<language>/LC_MESSAGES.
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "es", "de")
+
+class Language(StrEnum):
+    """A language the service speaks (ISO 639-1): English, the source, and those with catalogs
+    in app/locale/<language>/LC_MESSAGES."""
+
+    EN = "en"
+    ES = "es"
+    DE = "de"
+
+
+DEFAULT_LANGUAGE = Language.EN.value
+SUPPORTED_LANGUAGES: tuple[str, ...] = tuple(language.value for language in Language)
 # A header longer than this is not a list of languages a person reads; it means English.
 ACCEPT_LANGUAGE_MAX_LENGTH = 500
 MAX_LANGUAGE_RANGES = 20

@@ -1,28 +1,6 @@
-from typing import Annotated
+from pydantic import BaseModel, ConfigDict, Field
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
-
-from app.i18n import SUPPORTED_LANGUAGES
 from app.i18n.catalog import Translated, TranslationStatus
-
-
-def _supported(value: str) -> str:
-    if value not in SUPPORTED_LANGUAGES:
-        raise ValueError(
-            f"must be one of the supported languages: {', '.join(SUPPORTED_LANGUAGES)}"
-        )
-    return value
-
-
-LanguageCode = Annotated[
-    str,
-    Field(
-        description="A supported language (ISO 639-1 code).",
-        json_schema_extra={"enum": list(SUPPORTED_LANGUAGES)},
-        examples=["es"],
-    ),
-    AfterValidator(_supported),
-]
 
 
 class TranslationPublic(BaseModel):
