@@ -508,3 +508,81 @@ def test_the_publisher_named_is_the_articles_own(source_article: str) -> None:
     catalog = json.loads((ROOT / "seed" / "catalog.json").read_text(encoding="utf-8"))
     assert f"{catalog['article']['publisher']} is here to help you" in source_article
     assert catalog["article"]["title"] in source_article
+
+
+@pytest.mark.parametrize(
+    ("chosen", "accept_language", "language", "parts"),
+    [
+        (
+            "es",
+            "de",
+            "es",
+            [
+                "Informe del diario de dolor de espalda",
+                "Periodo: del 1 nov 2026 al 24 nov 2026 (24 días",
+                "Alertas: señales de alarma comunicadas en este periodo",
+                "9 nov 2026 Urgente, en el día: ser visto hoy (comunicado en un registro)",
+                "Dolor de espalda peor por la noche.",
+                "Resumen",
+                "media 3,2",
+                "Definiciones",
+            ],
+        ),
+        (
+            None,
+            "de-AT",
+            "de",
+            [
+                "Bericht zum Rückenschmerz-Tagebuch",
+                "Zeitraum: 01.11.2026 bis 24.11.2026 (24 Tage",
+                "Warnungen: in diesem Zeitraum gemeldete Warnzeichen",
+                "09.11.2026 Dringend, am selben Tag: heute untersuchen lassen (gemeldet in einem "
+                "Eintrag)",
+                "Rückenschmerzen nachts schlimmer.",
+                "Zusammenfassung",
+                "Durchschnitt 3,2",
+                "Definitionen",
+            ],
+        ),
+    ],
+)
+def test_the_pdf_is_in_the_persons_language_with_its_dates_and_numbers(
+    client: TestClient,
+    diary: AuthUser,
+    tmp_path: Path,
+    chosen: str | None,
+    accept_language: str,
+    language: str,
+    parts: list[str],
+) -> None:
+    assert client.patch("/v1/me", json={"language": chosen}, headers=diary.headers).is_success
+    headers = {**diary.headers, "Accept-Language": accept_language}
+    response = client.get("/v1/me/report/pdf", params=PERIOD, headers=headers)
+    assert response.status_code == 200
+    assert response.headers["content-language"] == language
+    pages = pdf_pages(response.content, tmp_path, f"report-{language}")
+    # Page 1 up to the summary, then the rest in order.
+    in_order(pages[0], *parts[:-1])
+    in_order(" ".join(pages), *parts)
+    # Charts: their axes and legends in the language, months as it names them.
+    charts = " ".join(pages)
+    assert ("Fecha" if language == "es" else "Datum") in charts
+    assert ("nov" if language == "es" else "Nov.") in charts
+
+
+def test_the_csv_keeps_its_column_names_and_says_its_values_in_the_persons_language(
+    client: TestClient, diary: AuthUser
+) -> None:
+    assert client.patch("/v1/me", json={"language": "de"}, headers=diary.headers).is_success
+    response = client.get("/v1/me/report/csv", params=PERIOD, headers=diary.headers)
+    assert response.status_code == 200
+    assert response.headers["content-language"] == "de"
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    # The columns keep their machine names in every language.
+    assert list(rows[0])[:3] == ["date", "checkin_pain", "checkin_areas"]
+    assert {"warning_signs", "cautions", "urgency", "advice_given", "flare_up"} <= set(rows[0])
+    ninth = next(r for r in rows if r["date"] == "2026-11-09")
+    assert ninth["warning_signs"] == "Rückenschmerzen nachts schlimmer."
+    assert ninth["urgency"] == "Dringend, am selben Tag: heute untersuchen lassen"
+    assert ninth["flare_up"] == "nein"
+    assert {r["flare_up"] for r in rows} <= {"ja", "nein"}

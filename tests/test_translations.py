@@ -3,6 +3,7 @@ an answer uses has an entry in each supported language, placeholders match, ever
 list in a safety question survives, each entry says who translated it and whether a clinician
 reviewed it, and the compiled catalogs are the ones in the `.po` files."""
 
+import ast
 import json
 import re
 import string
@@ -13,7 +14,7 @@ from babel.messages.mofile import read_mo
 from jinja2 import meta
 
 from app.accounts.outbox import TEMPLATES
-from app.core import errors
+from app.core import errors, pain
 from app.core.enums import Area
 from app.i18n import SUPPORTED_LANGUAGES, negotiate, parse_accept_language
 from app.i18n.catalog import (
@@ -30,18 +31,28 @@ from app.recommendations.logic import Answers, Words, recommend
 from app.recommendations.schemas import Caution, Limitation, RedFlag
 from app.recommendations.screening import (
     CAUTION_QUESTIONS,
+    CLINICAL_LABELS,
     WARNING_SIGNS,
     CautionQuestion,
     WarningSign,
 )
 from app.recommendations.service import REASON_TEXTS
 from app.reminders import service as reminders
+from app.reports.data import (
+    FLARE_UP_DEFINITION,
+    NO_ADVICE,
+    REPORT_TEMPLATES,
+    SOURCE_WORDS,
+    urgency_words,
+)
+from app.reports.document import NONE, THRESHOLD_WORDS
 from app.safety import logic as safety_logic
-from app.safety.schemas import ConcernSource
+from app.safety.schemas import CareTimeframe, ConcernSource
 from tests.problem_texts import problem_texts
 from tests.test_triage_logic import ARTICLE
 
-CATALOG_SEED = Path(__file__).resolve().parents[1] / "seed" / "catalog.json"
+APP = Path(__file__).resolve().parents[1] / "app"
+CATALOG_SEED = APP.parent / "seed" / "catalog.json"
 TRANSLATED = [language for language in SUPPORTED_LANGUAGES if language != "en"]
 
 
@@ -102,6 +113,34 @@ def texts_used() -> dict[str, str]:
         used[move["summary"]] = f"catalog summary {move['slug']}"
         used[move["benefit"]] = f"catalog helps_with {move['slug']}"
         used |= {caution: f"catalog caution {move['slug']}" for caution in move["cautions"]}
+    used |= report_texts()
+    return used
+
+
+REPORT_SOURCES = [APP / "reports" / "document.py", APP / "reports" / "charts.py"]
+# The functions of the report that translate the text they are given.
+TRANSLATING = {"_", "_heading", "_subheading", "_Box", "_axes", "_finish"}
+
+
+def report_texts() -> dict[str, str]:
+    """The report's own words (every literal its modules translate) and the words of the
+    diary it translates (urgency, sources, clinical labels, definitions)."""
+    used: dict[str, str] = {}
+    for path in REPORT_SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in TRANSLATING:
+                used |= {
+                    arg.value: f"report {path.stem}"
+                    for arg in node.args
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                }
+    used |= {urgency_words(t): "report urgency" for t in [None, *CareTimeframe]}
+    used |= {words: "report source" for words in SOURCE_WORDS.values()}
+    used |= {label: "report clinical label" for label in CLINICAL_LABELS.values()}
+    used |= {text: "report finding" for text in REPORT_TEMPLATES}
+    used |= {text: "report PEG threshold" for text in THRESHOLD_WORDS}
+    for text in (FLARE_UP_DEFINITION, NO_ADVICE, NONE, pain.ANCHOR_MIN, pain.ANCHOR_MAX):
+        used[text] = "report definition"
     return used
 
 

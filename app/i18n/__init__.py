@@ -190,6 +190,10 @@ def with_language_headers(
     content_type = next((v for k, v in headers if k.lower() == _CONTENT_TYPE), b"")
     if not content_type.lower().startswith(_TEXT_TYPES):
         return headers
+    # An answer that names its own language (a report in the profile's language) keeps it.
+    own = next((v for k, v in headers if k.lower() == _CONTENT_LANGUAGE), None)
+    if own is not None:
+        language = own.decode("latin-1")
     out = [(k, v) for k, v in headers if k.lower() not in (_CONTENT_LANGUAGE, _VARY)]
     vary = [
         part.strip()

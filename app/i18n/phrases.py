@@ -35,7 +35,13 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile("".join(pieces), re.DOTALL)
 
 
-def _say(text: str, templates: Sequence[str], language: str, as_value: bool = False) -> Said | None:
+def _say(
+    text: str,
+    templates: Sequence[str],
+    language: str,
+    as_value: bool = False,
+    literal: bool = False,
+) -> Said | None:
     """`text` in `language`: its own entry, else (as a value) a number, a date or a list,
     else a template it fills."""
     entry = translate(text, language)
@@ -58,13 +64,15 @@ def _say(text: str, templates: Sequence[str], language: str, as_value: bool = Fa
         values: dict[str, str] = {}
         parts = [frame]
         for name, value in match.groupdict().items():
-            said = _say(value, templates, language, as_value=True)
+            said = _say(value, templates, language, as_value=True, literal=literal)
             if said is None:
                 break
             values[name] = said[0]
             parts += said[1]
         else:
             return frame.text.format(**values), parts
+    if as_value and literal:
+        return text, []
     return None
 
 
@@ -90,12 +98,15 @@ def _say_list(text: str, templates: Sequence[str], language: str) -> Said | None
     return format_list([said for said, _ in items], locale=language), parts
 
 
-def say(text: str, templates: Sequence[str], language: str) -> Translated:
+def say(
+    text: str, templates: Sequence[str], language: str, literal_values: bool = False
+) -> Translated:
     """`text`, made from one of `templates` or an entry of its own, in `language`, with the
-    weakest status of its parts; the English itself when any part has no entry."""
+    weakest status of its parts; the English itself when any part has no entry. With
+    `literal_values`, a value with no entry is kept as it is (a region's own `999`)."""
     if language == DEFAULT_LANGUAGE or language not in SUPPORTED_LANGUAGES:
         return Translated(text, DEFAULT_LANGUAGE, TranslationStatus.ORIGINAL)
-    said = _say(text, templates, language)
+    said = _say(text, templates, language, literal=literal_values)
     if said is None:
         return Translated(text, DEFAULT_LANGUAGE, TranslationStatus.ORIGINAL)
     status = weakest(*said[1])

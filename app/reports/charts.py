@@ -26,6 +26,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from babel.dates import format_date
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.dates import DayLocator, MonthLocator, date2num, num2date
@@ -33,6 +34,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from app.core import pain
+from app.i18n import current_language
+from app.i18n.catalog import gettext as _
 from app.reports.data import ReportData, urgency_words
 from app.safety.schemas import CareTimeframe
 
@@ -40,6 +43,8 @@ from app.safety.schemas import CareTimeframe
 _LOCK = threading.Lock()
 SIZE_INCHES = (7.0, 2.9)
 FONT_FAMILY = "DejaVu Sans"
+# Characters past which a legend label takes half the legend's width.
+LONG_LABEL = 45
 FONT = {"family": FONT_FAMILY, "size": 9}
 CHECKIN_JOIN_DAYS = 1
 PEG_JOIN_DAYS = 14
@@ -103,14 +108,14 @@ def _day_labels(step: int) -> FuncFormatter:
     def label(value: float, pos: int | None = None) -> str:
         day = num2date(value)
         if pos == 0 or day.timetuple().tm_yday <= step:
-            return f"{day.day} {day:%b %Y}"
-        return f"{day.day} {day:%b}"
+            return format_date(day, "d MMM y", locale=current_language())
+        return format_date(day, "d MMM", locale=current_language())
 
     return FuncFormatter(label)
 
 
 def _month_label(value: float, _pos: int | None = None) -> str:
-    return f"{num2date(value):%b %Y}"
+    return format_date(num2date(value), "MMM y", locale=current_language())
 
 
 def _axes(figure: Figure, data: ReportData, ylabel: str) -> Axes:
@@ -121,8 +126,8 @@ def _axes(figure: Figure, data: ReportData, ylabel: str) -> Axes:
     axes.set_xlim(float(date2num(start)), float(date2num(end)))
     axes.set_ylim(-0.3, 10.6)
     axes.set_yticks(range(0, 11, 2))
-    axes.set_ylabel(ylabel, fontdict=FONT)
-    axes.set_xlabel("Date", fontdict=FONT)
+    axes.set_ylabel(_(ylabel), fontdict=FONT)
+    axes.set_xlabel(_("Date"), fontdict=FONT)
     axes.grid(True, linewidth=0.4, alpha=0.5)
     if data.days > MONTH_TICKS_AFTER_DAYS:
         axes.xaxis.set_major_locator(MonthLocator())
@@ -136,12 +141,14 @@ def _axes(figure: Figure, data: ReportData, ylabel: str) -> Axes:
 
 
 def _finish(figure: Figure, axes: Axes, title: str, empty: str | None) -> bytes:
-    axes.set_title(title, fontdict={**FONT, "size": 10})
+    axes.set_title(_(title), fontdict={**FONT, "size": 10})
     if empty is not None:
         axes.text(0.5, 0.5, empty, transform=axes.transAxes, ha="center", va="center", fontsize=9)
     handles, labels = axes.get_legend_handles_labels()
     if handles:
-        figure.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=8)
+        # Two columns when a label is long (a translated urgency), so the legend fits the page.
+        ncols = 2 if max(len(label) for label in labels) > LONG_LABEL else 3
+        figure.legend(handles, labels, loc="outside lower center", ncols=ncols, fontsize=8)
     return _svg(figure)
 
 
@@ -155,7 +162,7 @@ def pain_chart(data: ReportData) -> bytes:
             xs, ys = with_gaps(
                 [(d, float(p)) for d, p in data.checkin_pain.items()], CHECKIN_JOIN_DAYS
             )
-            axes.plot(xs, ys, marker="o", markersize=3, linewidth=1.2, label="Check-in pain")
+            axes.plot(xs, ys, marker="o", markersize=3, linewidth=1.2, label=_("Check-in pain"))
         if data.sessions:
             axes.scatter(
                 [_x(s.day) for s in data.sessions],
@@ -163,7 +170,7 @@ def pain_chart(data: ReportData) -> bytes:
                 marker="^",
                 s=14,
                 color="tab:green",
-                label="Session: pain before",
+                label=_("Session: pain before"),
             )
             axes.scatter(
                 [_x(s.day) for s in data.sessions],
@@ -171,7 +178,7 @@ def pain_chart(data: ReportData) -> bytes:
                 marker="v",
                 s=14,
                 color="tab:orange",
-                label="Session: pain after",
+                label=_("Session: pain after"),
             )
         for index, day in enumerate(data.flare_up_days):
             axes.axvline(
@@ -180,7 +187,7 @@ def pain_chart(data: ReportData) -> bytes:
                 linestyle="--",
                 linewidth=0.7,
                 alpha=0.6,
-                label="Flare-up day" if index == 0 else None,
+                label=_("Flare-up day") if index == 0 else None,
             )
         labelled: set[CareTimeframe | None] = set()
         for alert in data.red_flag_alerts:
@@ -192,10 +199,14 @@ def pain_chart(data: ReportData) -> bytes:
                 marker="X",
                 s=36,
                 color=WARNING_COLOURS[alert.timeframe],
-                label=f"Warning sign ({urgency_words(alert.timeframe)})" if first else None,
+                label=_("Warning sign ({urgency})").format(
+                    urgency=_(urgency_words(alert.timeframe))
+                )
+                if first
+                else None,
                 zorder=3,
             )
-        empty = None if data.checkin_pain or data.sessions else "No pain recorded in this period"
+        empty = None if data.checkin_pain or data.sessions else _("No pain recorded in this period")
         return _finish(figure, axes, "Pain", empty)
 
 
@@ -213,11 +224,11 @@ def peg_chart(data: ReportData) -> bytes:
                 markersize=3,
                 linewidth=1.2,
                 color="tab:purple",
-                label="PEG score",
+                label=_("PEG score"),
             )
         if data.peg_baseline is not None:
             baseline = data.peg_baseline
-            axes.axhline(baseline, color="grey", linestyle="--", linewidth=0.8, label="Baseline")
+            axes.axhline(baseline, color="grey", linestyle="--", linewidth=0.8, label=_("Baseline"))
             thresholds = data.peg_thresholds
             if thresholds is not None:
                 # A meaningful change reaches both the points and the percent of the baseline.
@@ -228,7 +239,7 @@ def peg_chart(data: ReportData) -> bytes:
                         color="tab:green",
                         linestyle=":",
                         linewidth=0.8,
-                        label="Meaningful improvement",
+                        label=_("Meaningful improvement"),
                     )
                 if baseline + step <= pain.PAIN_MAX:
                     axes.axhline(
@@ -236,7 +247,7 @@ def peg_chart(data: ReportData) -> bytes:
                         color="tab:red",
                         linestyle=":",
                         linewidth=0.8,
-                        label="Meaningful worsening",
+                        label=_("Meaningful worsening"),
                     )
-        empty = None if data.peg else "No PEG questionnaire answered in this period"
+        empty = None if data.peg else _("No PEG questionnaire answered in this period")
         return _finish(figure, axes, "PEG (pain, enjoyment of life, general activity)", empty)

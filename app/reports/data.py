@@ -44,6 +44,10 @@ SOURCE_WORDS: dict[str, str] = {
     ConcernSource.PEG: "a PEG questionnaire",
     ConcernSource.DIARY_TREND: "the pain diary",
 }
+SEVERE_PAIN_FINDING = "Severe pain reported in {source}."
+SEVERE_PAIN_LEVEL_FINDING = "Severe pain ({level}/10) reported in {source}."
+# The templates the report's findings are made of, to say them in another language.
+REPORT_TEMPLATES = (SEVERE_PAIN_FINDING, SEVERE_PAIN_LEVEL_FINDING)
 # The service's own flare-up rule (app.progress.pain, app.attention.rules), in a clinician's
 # words.
 FLARE_UP_DEFINITION = (
@@ -350,8 +354,10 @@ def gather(
 def _pain_or_peg_finding(source: str, pain_level: int | None) -> str:
     if source in TREND_FINDINGS:
         return TREND_FINDINGS[ConcernSource(source)]
-    at = f" ({pain_level}/10)" if pain_level is not None else ""
-    return f"Severe pain{at} reported in {SOURCE_WORDS.get(source, source)}."
+    words = SOURCE_WORDS.get(source, source)
+    if pain_level is None:
+        return SEVERE_PAIN_FINDING.format(source=words)
+    return SEVERE_PAIN_LEVEL_FINDING.format(level=pain_level, source=words)
 
 
 def _answered_with(cautions: list[str], area: str | None) -> str:

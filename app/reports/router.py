@@ -55,12 +55,14 @@ def _attachment(
     date_from: date | None,
     date_to: date | None,
 ) -> Response:
-    body, media_type, name = service.render(session, user, now, fmt, date_from, date_to)
+    body, media_type, name, language = service.render(session, user, now, fmt, date_from, date_to)
     return Response(
         content=body,
         media_type=media_type,
         headers={
             "Content-Disposition": f'attachment; filename="{name}"',
+            # The report's own language, which the profile may set apart from the request's.
+            "Content-Language": language,
             "Cache-Control": "private, no-store",
             "Vary": "Authorization",
         },

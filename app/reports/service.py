@@ -2,12 +2,14 @@
 
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from types import ModuleType
 
 from sqlmodel import Session
 
 from app.accounts.models import User
 from app.core.errors import InvalidInput
 from app.core.observability import REPORT_SECONDS
+from app.i18n import current_language, language_var, person_language
 from app.progress.streaks import local_date
 from app.reports.data import gather
 from app.reports.errors import ReportNotAcceptable, ReportPeriodTooLong
@@ -67,12 +69,31 @@ def render(
     fmt: ReportFormat,
     date_from: date | None,
     date_to: date | None,
-) -> tuple[bytes, str, str]:
-    """The document, its media type and a file name."""
+) -> tuple[bytes, str, str, str]:
+    """The document, its media type, a file name and its language: the one the person chose
+    on their profile, else the request's (`Accept-Language`), else English."""
     # Loaded on the first report, not at start-up: matplotlib and fpdf2 take memory and time
     # that every worker would otherwise pay for a rarely used endpoint.
     from app.reports import document
 
+    language = person_language(user.language, current_language())
+    token = language_var.set(language)
+    try:
+        body, media_type, name = _render(session, user, now, fmt, date_from, date_to, document)
+    finally:
+        language_var.reset(token)
+    return body, media_type, name, language
+
+
+def _render(
+    session: Session,
+    user: User,
+    now: datetime,
+    fmt: ReportFormat,
+    date_from: date | None,
+    date_to: date | None,
+    document: ModuleType,
+) -> tuple[bytes, str, str]:
     with REPORT_SECONDS.labels(fmt.value).time():
         start, end = period(user, now, date_from, date_to)
         data = gather(session, user, start, end, now)

@@ -295,11 +295,17 @@ def _report(
         return _refused_page(refused)
     if not service.offers_full_report(share):
         return _refused_page(Refused(404))
-    body, media_type, name = reports.render(session, user, now, fmt, share.date_from, share.date_to)
+    body, media_type, name, language = reports.render(
+        session, user, now, fmt, share.date_from, share.date_to
+    )
     return Response(
         content=body,
         media_type=media_type,
-        headers={**page.headers(), "Content-Disposition": f'attachment; filename="{name}"'},
+        headers={
+            **page.headers(),
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Language": language,
+        },
     )
 
 
