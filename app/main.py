@@ -37,7 +37,7 @@ from app.core.observability import (
 )
 from app.core.openapi import build_openapi, operation_id
 from app.core.personal_data import PersonalDataSource
-from app.core.ratelimit import install_rate_limiting
+from app.core.ratelimit import DefaultLimitRefusal, gate, install_rate_limiting, refused
 from app.core.replay import Replayer
 from app.core.versioning import API_VERSION
 from app.exercises.router import router as exercises_router
@@ -186,6 +186,8 @@ CORS_RESPONSE_HEADERS = [
     "Content-Language",
     "ETag",
     "Location",
+    "RateLimit",
+    "RateLimit-Policy",
     "Retry-After",
     "X-Request-ID",
     "Deprecation",
@@ -210,12 +212,20 @@ def checked_settings() -> Settings:
 
 class BackPainAPI(FastAPI):
     """The app, with answers that depend only on the request and the seed content sent again
-    from memory before the middleware stack runs (`app.core.replay`)."""
+    from memory before the middleware stack runs (`app.core.replay`), and every request
+    counted under the default rate limit before either (`app.core.ratelimit.gate`), so that
+    replayed answers report it too."""
 
     replayer: Replayer | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.replayer is None or scope["type"] != "http":
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        await gate(self.state, scope, receive, send, self._answer)
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.replayer is None or refused(scope):
             await super().__call__(scope, receive, send)
             return
         await self.replayer(scope, receive, send, super().__call__)
@@ -262,6 +272,8 @@ def create_app(settings: Settings | None = None) -> BackPainAPI:
     app.state.on_routine_deleted = (progress_service.unlink_routine,)
     # Last added runs first: the version header goes on everything, observability sees 413s.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
+    # A request over the default rate limit is answered before its body is read.
+    app.add_middleware(DefaultLimitRefusal)
     app.add_middleware(CompressionMiddleware)
     # Outside compression, so HEAD reports the headers of the body GET would send.
     app.add_middleware(MethodsMiddleware)

@@ -8,7 +8,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from limits import RateLimitItemPerSecond
 
-from app.core.ratelimit import AUTH_BUCKET, Limiter, PrunedMemoryStorage
+from app.core.config import Settings
+from app.core.ratelimit import AUTH_BUCKET, Limiter, PrunedMemoryStorage, build_limiter
 
 DEFAULT_PASSWORD = "correct horse battery"
 # The versions in seed/policies.json that people accept now.
@@ -136,6 +137,7 @@ def freeze_now(moment: datetime) -> None:
 
 def small_limiter(limit: int, window_seconds: int) -> Limiter:
     """A sign-in allowance of `limit` attempts per window, in its own memory storage."""
-    return Limiter(
-        PrunedMemoryStorage(), {AUTH_BUCKET: RateLimitItemPerSecond(limit, window_seconds)}
-    )
+    items = build_limiter(Settings()).items | {
+        AUTH_BUCKET: RateLimitItemPerSecond(limit, window_seconds)
+    }
+    return Limiter(PrunedMemoryStorage(), items)

@@ -235,13 +235,19 @@ def test_rate_limited_route_answers_429_once_the_allowance_is_spent(probe: TestC
     assert 1 <= int(response.headers["retry-after"]) <= 60
 
 
-def test_rate_limited_routes_document_429_and_others_do_not(probe: TestClient) -> None:
+def test_every_route_documents_429_naming_the_policies_that_count_it(probe: TestClient) -> None:
     spec = probe.get("/openapi.json").json()
     limited = spec["paths"]["/probe/limited"]["get"]["responses"]
     assert list(limited["429"]["content"]) == [PROBLEM]
     assert "Retry-After" in limited["429"]["headers"]
-    assert "429" not in spec["paths"]["/probe/crash"]["get"]["responses"]
-    assert "500" in spec["paths"]["/probe/crash"]["get"]["responses"]
+    assert "`default`, `auth`" in limited["429"]["description"]
+    # Every request counts under the default policy, so every operation can answer 429.
+    crash = spec["paths"]["/probe/crash"]["get"]["responses"]
+    assert "`default`." in crash["429"]["description"]
+    assert "`auth`" not in crash["429"]["description"]
+    assert "500" in crash
+    for response in [*limited.values(), *crash.values()]:
+        assert {"RateLimit", "RateLimit-Policy"} <= set(response["headers"])
 
 
 # The same contract on the account endpoints.
@@ -283,7 +289,8 @@ def test_sign_up_and_sign_in_document_429(client) -> None:
         responses = paths[path]["post"]["responses"]
         assert list(responses["429"]["content"]) == [PROBLEM], path
         assert "Retry-After" in responses["429"]["headers"], path
-    assert "429" not in paths["/v1/me"]["get"]["responses"]
+        assert "`auth`" in responses["429"]["description"], path
+    assert "`auth`" not in paths["/v1/me"]["get"]["responses"]["429"]["description"]
 
 
 def test_changing_a_curated_routine_is_403(client) -> None:

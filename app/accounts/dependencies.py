@@ -1,5 +1,5 @@
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -17,6 +17,7 @@ from app.core.config import get_settings
 from app.core.db import CallerSessionDep, SessionDep
 from app.core.errors import raises
 from app.core.openapi import anonymous_welcome
+from app.core.ratelimit import account_limited
 
 # auto_error=False: a missing token is ours to report as problem+json, and anonymous callers
 # are welcome on some routes. The scheme still drives the docs page's Authorize button.
@@ -84,6 +85,31 @@ async def get_optional_caller(
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def current_account(user: CurrentUser) -> uuid.UUID:
+    """The signed-in person, as the key of their per-account rate limits."""
+    return user.id
+
+
+def limited_per_account(bucket: str) -> Any:
+    """The route's `bucket` limit, per signed-in account and per client address."""
+    return account_limited(bucket, current_account)
+
+
+async def refresh_token_owner(request: Request, session: SessionDep) -> uuid.UUID | None:
+    """The account a presented refresh token belongs to, None for a token nobody holds (then
+    only the address is counted). FastAPI has parsed the body already; this reuses it."""
+    try:
+        body = await request.json()
+    except ValueError:  # the validator reports a malformed body
+        return None
+    token = body.get("refresh_token") if isinstance(body, dict) else None
+    if not isinstance(token, str) or not token:
+        return None
+    return await run_in_threadpool(service.refresh_token_owner, session, token)
+
+
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 OptionalCaller = Annotated[User | None, Depends(get_optional_caller)]
 

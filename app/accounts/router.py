@@ -8,7 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Header, Path, Response, status
 
 from app.accounts import service
-from app.accounts.dependencies import CurrentSignIn, CurrentUser, require_form_body
+from app.accounts.dependencies import (
+    CurrentSignIn,
+    CurrentUser,
+    refresh_token_owner,
+    require_form_body,
+)
 from app.accounts.errors import (
     ConsentNotWithdrawable,
     EmailTaken,
@@ -44,7 +49,7 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.openapi import located
 from app.core.personal_data import PersonalData
-from app.core.ratelimit import rate_limited
+from app.core.ratelimit import REFRESH_BUCKET, account_limited, rate_limited
 from app.core.types import Uuid
 
 logger = logging.getLogger("app.accounts")
@@ -113,6 +118,7 @@ def login(
     response_model=TokenPair,
     summary="Exchange a refresh token for new tokens",
     responses=problem_responses(InvalidRefreshToken, 422),
+    dependencies=[account_limited(REFRESH_BUCKET, refresh_token_owner)],
 )
 def refresh_token(
     session: SessionDep, now: NowDep, payload: RefreshTokenRequest, response: Response

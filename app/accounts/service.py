@@ -196,6 +196,11 @@ def _find_refresh_token(session: Session, raw_token: str) -> RefreshToken | None
     return session.exec(select(RefreshToken).where(RefreshToken.token_hash == token_hash)).first()
 
 
+def refresh_token_owner(session: Session, raw_token: str) -> uuid.UUID | None:
+    token = _find_refresh_token(session, raw_token)
+    return None if token is None else token.user_id
+
+
 def refresh(session: Session, raw_token: str, now: datetime) -> TokenPair:
     """Exchange a refresh token for a new pair. Each token works once; a second use means a
     copy is in someone else's hands, so every token descended from the same sign-in is

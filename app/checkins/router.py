@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.accounts.dependencies import CurrentUser, HealthDataUser
+from app.accounts.dependencies import CurrentUser, HealthDataUser, limited_per_account
 from app.checkins import service
 from app.checkins.dependencies import OwnedCheckin
 from app.checkins.errors import CheckinIdConflict, CheckinInFuture
@@ -12,6 +12,7 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.openapi import located
 from app.core.params import Cursor, Limit
+from app.core.ratelimit import UPLOAD_BUCKET
 from app.core.types import BoundedDate
 from app.exercises.errors import ArticleNotLoaded
 
@@ -34,6 +35,7 @@ router = APIRouter(tags=["checkins"])
         201: located("The check-in was stored.", "the stored check-in"),
         **problem_responses(401, CheckinIdConflict, CheckinInFuture, ArticleNotLoaded, 422),
     },
+    dependencies=[limited_per_account(UPLOAD_BUCKET)],
 )
 def create_checkin(
     session: SessionDep,

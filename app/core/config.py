@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from app.core import signing_keys
+from app.core import quotas, signing_keys
 
 # The key earlier releases fell back to. It is public, so it is refused outside development.
 LEGACY_DEV_JWT_SECRET = signing_keys.LEGACY_DEV_KEY
@@ -80,6 +80,18 @@ class Settings(BaseSettings):
     rate_limit_storage_url: str = "memory://"
     auth_rate_limit: int = Field(default=10, ge=1)
     auth_rate_window_seconds: int = Field(default=60, ge=1)
+    # Every request per client address, counted in each worker process; and the costly or
+    # abusable operations per account and per address (app/core/quotas.py says why each).
+    default_rate_limit: int = Field(default=quotas.DEFAULT_PER_ADDRESS, ge=1)
+    default_rate_window_seconds: int = Field(default=quotas.DEFAULT_WINDOW_SECONDS, ge=1)
+    refresh_rate_limit: int = Field(default=quotas.REFRESH_PER_ACCOUNT, ge=1)
+    refresh_address_rate_limit: int = Field(default=quotas.REFRESH_PER_ADDRESS, ge=1)
+    upload_rate_limit: int = Field(default=quotas.UPLOAD_PER_ACCOUNT, ge=1)
+    upload_address_rate_limit: int = Field(default=quotas.UPLOAD_PER_ADDRESS, ge=1)
+    export_rate_limit: int = Field(default=quotas.EXPORT_PER_ACCOUNT, ge=1)
+    export_address_rate_limit: int = Field(default=quotas.EXPORT_PER_ADDRESS, ge=1)
+    report_rate_limit: int = Field(default=quotas.REPORT_PER_ACCOUNT, ge=1)
+    report_address_rate_limit: int = Field(default=quotas.REPORT_PER_ADDRESS, ge=1)
     # Proxies whose X-Forwarded-For is believed, as addresses or networks ("10.0.0.0/8"),
     # comma-separated. Empty: the peer address is the client.
     trusted_proxies: str = ""

@@ -5,11 +5,11 @@ typed errors from documented error responses, so the document is tidied here onc
 endpoint instead of route by route:
 
 - every error response is `application/problem+json` (the `Problem` schema);
-- the errors any operation of a kind can produce are listed on it: 500 everywhere, 422 where
-  there is input, 400 and 413 where there is a body, 401 where a token is accepted, 429 where
-  a rate limit applies;
-- every response documents the `API-Version` header; 401 documents `WWW-Authenticate` and
-  429 `Retry-After`;
+- the errors any operation of a kind can produce are listed on it: 500 and 429 everywhere
+  (every request is counted under the default rate limit), 422 where there is input, 400 and
+  413 where there is a body, 401 where a token is accepted;
+- every response documents the `API-Version`, `RateLimit` and `RateLimit-Policy` headers;
+  401 documents `WWW-Authenticate` and 429 `Retry-After`, with the policies that apply;
 - response-only models list their defaulted fields as required (they are always sent);
 - FastAPI's generated request body names (`Body_login`) become model names, and the OAuth2
   password form gets a description and an example.
@@ -41,7 +41,7 @@ from app.core.errors import (
     problem_kinds,
     raised_by,
 )
-from app.core.ratelimit import RateLimit, RateLimitUnavailable
+from app.core.ratelimit import DEFAULT_POLICY, RateLimitUnavailable, route_policies
 from app.core.versioning import API_VERSION_HEADER, DeprecationNotice
 from app.i18n import (
     ACCEPT_LANGUAGE_DESCRIPTION,
@@ -52,6 +52,8 @@ SCHEMA_REF = "#/components/schemas/"
 PROBLEM_REF = {"$ref": SCHEMA_REF + "Problem"}
 JSON_MEDIA_TYPE = "application/json"
 
+RATELIMIT_HEADER = "RateLimit"
+RATELIMIT_POLICY_HEADER = "RateLimit-Policy"
 HEADERS: dict[str, dict[str, Any]] = {
     API_VERSION_HEADER: {
         "description": "Version of the API contract that produced the response.",
@@ -60,6 +62,27 @@ HEADERS: dict[str, dict[str, Any]] = {
     "Retry-After": {
         "description": "Seconds to wait before retrying.",
         "schema": {"type": "integer", "minimum": 1},
+    },
+    RATELIMIT_HEADER: {
+        "description": "What is left of each rate-limit policy that counted this request: "
+        "its name, `r` the requests remaining and `t` the seconds until its window resets, "
+        "as a structured-field list (draft-ietf-httpapi-ratelimit-headers). Every request "
+        "counts under `default`, per client address; the operation's 429 names any other "
+        "policy it counts under. Sent on every answer.",
+        "schema": {
+            "type": "string",
+            "maxLength": 200,
+            "examples": ['"default";r=2999;t=42, "upload";r=59;t=60'],
+        },
+    },
+    RATELIMIT_POLICY_HEADER: {
+        "description": "The rate-limit policies that counted this request: `q` requests per "
+        "`w` seconds each. Sent on every answer.",
+        "schema": {
+            "type": "string",
+            "maxLength": 200,
+            "examples": ['"default";q=3000;w=60, "upload";q=60;w=60'],
+        },
     },
     "WWW-Authenticate": {
         "description": "The authentication scheme to use: `Bearer`.",
@@ -176,7 +199,8 @@ def anonymous_welcome(dependency: F) -> F:
 class RouteFacts:
     """What the document needs to know about a route beyond what FastAPI writes."""
 
-    rate_limited: bool = False
+    # Rate-limit policies beyond the default that count the operation's requests.
+    policies: list[str] = field(default_factory=list)
     # "none", "optional" or "required"
     auth: str = "none"
     problems: list[ProblemKind] = field(default_factory=list)
@@ -193,8 +217,8 @@ def _route_facts(dependant: Dependant) -> RouteFacts:
         nonlocal required, optional
         for dep in node.dependencies:
             call = dep.call
-            if isinstance(call, RateLimit):
-                facts.rate_limited = True
+            if policies := route_policies(call):
+                facts.policies.extend(p for p in policies if p not in facts.policies)
                 facts.problems.append(ProblemKind.of(RateLimitUnavailable))
             if call in (get_session, get_engine):
                 facts.database = True
@@ -327,8 +351,8 @@ def _require_response_defaults(schema: dict[str, Any]) -> None:
             body["required"] = [key for key in properties if key in required or key in defaulted]
 
 
-def _expected_errors(operation: dict[str, Any], rate_limited: bool) -> set[int]:
-    statuses = {500}
+def _expected_errors(operation: dict[str, Any]) -> set[int]:
+    statuses = {429, 500}
     body = operation.get("requestBody")
     if operation.get("parameters") or body:
         statuses.add(422)
@@ -338,8 +362,6 @@ def _expected_errors(operation: dict[str, Any], rate_limited: bool) -> set[int]:
             statuses.add(400)
     if any(operation.get("security", [])):
         statuses.add(401)
-    if rate_limited:
-        statuses.add(429)
     return statuses
 
 
@@ -438,9 +460,7 @@ def _document_responses(
     _document_security(operation, facts.auth)
     _document_conditions(operation)
     responses = operation.setdefault("responses", {})
-    for status in _expected_errors(operation, facts.rate_limited) | (
-        {503} if facts.database else set()
-    ):
+    for status in _expected_errors(operation) | ({503} if facts.database else set()):
         responses.setdefault(str(status), {"description": ERROR_DESCRIPTIONS[status]})
     for kind in facts.problems:
         responses.setdefault(str(kind.status), {"description": ERROR_DESCRIPTIONS[kind.status]})
@@ -451,6 +471,8 @@ def _document_responses(
     for status, response in responses.items():
         headers = response.setdefault("headers", {})
         headers[API_VERSION_HEADER] = _header_ref(API_VERSION_HEADER)
+        headers[RATELIMIT_HEADER] = _header_ref(RATELIMIT_HEADER)
+        headers[RATELIMIT_POLICY_HEADER] = _header_ref(RATELIMIT_POLICY_HEADER)
         if status in STATUS_HEADERS:
             headers[STATUS_HEADERS[status]] = _header_ref(STATUS_HEADERS[status])
         if status.startswith(("4", "5")):
@@ -458,6 +480,10 @@ def _document_responses(
         if _has_text(response):
             headers["Content-Language"] = _header_ref("ContentLanguage")
     del operation["x-example-field"]
+    names = ", ".join(f"`{name}`" for name in [DEFAULT_POLICY, *facts.policies])
+    responses["429"]["description"] = (
+        f"{ERROR_DESCRIPTIONS[429]} Policies (`RateLimit-Policy`): {names}."
+    )
     _document_caching(operation, facts)
     operation["responses"] = dict(sorted(responses.items(), key=_status_order))
 

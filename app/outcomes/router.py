@@ -2,13 +2,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response, status
 
-from app.accounts.dependencies import CurrentUser, HealthDataUser
+from app.accounts.dependencies import CurrentUser, HealthDataUser, limited_per_account
 from app.core.caching import NOT_MODIFIED, CachedRoute
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses, raises
 from app.core.openapi import located
 from app.core.params import Cursor, Limit
+from app.core.ratelimit import UPLOAD_BUCKET
 from app.core.replay import ReplayableDep
 from app.core.types import Uuid
 from app.outcomes import service
@@ -75,6 +76,7 @@ def get_peg(session: SessionDep) -> QuestionnairePublic:
             401, PegResponseIdConflict, PegResponseInFuture, QuestionnaireNotLoaded, 422
         ),
     },
+    dependencies=[limited_per_account(UPLOAD_BUCKET)],
 )
 def create_peg_response(
     session: SessionDep,

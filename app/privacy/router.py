@@ -1,10 +1,11 @@
 from fastapi import APIRouter, status
 
-from app.accounts.dependencies import CurrentUser
+from app.accounts.dependencies import CurrentUser, limited_per_account
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.personal_data import PersonalData
+from app.core.ratelimit import EXPORT_BUCKET
 from app.core.versioning import with_deprecated_fields
 from app.exercises.errors import ArticleNotLoaded
 from app.privacy import service
@@ -30,7 +31,7 @@ def delete_me(session: SessionDep, user: CurrentUser, sources: PersonalData) -> 
     response_model=AccountExport,
     summary="Export my data",
     responses=problem_responses(401, ArticleNotLoaded),
-    dependencies=[with_deprecated_fields()],
+    dependencies=[with_deprecated_fields(), limited_per_account(EXPORT_BUCKET)],
 )
 def export_me(
     session: SessionDep, user: CurrentUser, now: NowDep, sources: PersonalData

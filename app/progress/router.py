@@ -2,13 +2,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.accounts.dependencies import CurrentUser, HealthDataUser
+from app.accounts.dependencies import CurrentUser, HealthDataUser, limited_per_account
 from app.core.clock import NowDep
 from app.core.db import SessionDep, in_transaction
 from app.core.enums import Area
 from app.core.errors import problem_responses
 from app.core.openapi import located
 from app.core.params import ChangedSince, Cursor, Limit, Offset
+from app.core.ratelimit import UPLOAD_BUCKET
 from app.core.sync import SyncTokenExpired
 from app.core.types import BoundedDate
 from app.core.versioning import with_deprecated_fields
@@ -40,7 +41,7 @@ OLD_NAMES = [with_deprecated_fields()]
             SessionIdConflict, SessionDeleted, UnknownRoutine, SessionInFuture, UnknownExercise, 422
         ),
     },
-    dependencies=OLD_NAMES,
+    dependencies=[*OLD_NAMES, limited_per_account(UPLOAD_BUCKET)],
 )
 async def create_session(
     session: SessionDep,

@@ -3,10 +3,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.accounts.dependencies import CurrentUser
+from app.accounts.dependencies import CurrentUser, limited_per_account
 from app.core.clock import NowDep
 from app.core.db import SessionDep
-from app.core.errors import problem_responses
+from app.core.errors import TooManyRequests, problem_responses
+from app.core.quotas import REPORT_IN_FLIGHT_SECONDS, REPORT_RETRY_SECONDS
+from app.core.ratelimit import REPORT_BUCKET, Limiter
 from app.core.types import BoundedDate
 from app.core.versioning import deprecated_since
 from app.exercises.errors import ArticleNotLoaded
@@ -29,6 +31,7 @@ DISPOSITION = {
 # The one path that served both media types: a generated client cannot type its answer.
 ONE_PATH_DEPRECATED_ON = date(2026, 12, 6)
 ONE_PATH_SUNSET_ON = date(2027, 6, 6)
+REPORT_LIMIT = limited_per_account(REPORT_BUCKET)
 
 DateFrom = Annotated[
     BoundedDate | None,
@@ -48,6 +51,7 @@ DateTo = Annotated[
 
 
 def _attachment(
+    request: Request,
     session: SessionDep,
     user: CurrentUser,
     now: datetime,
@@ -55,7 +59,13 @@ def _attachment(
     date_from: date | None,
     date_to: date | None,
 ) -> Response:
-    body, media_type, name, language = service.render(session, user, now, fmt, date_from, date_to)
+    # A PDF occupies a worker thread for a good part of a second: one at a time per account,
+    # in every process sharing the limiter's storage; a second asked meanwhile is a 429.
+    limiter: Limiter = request.app.state.rate_limiter
+    with limiter.one_at_a_time(f"report:{user.id}", REPORT_IN_FLIGHT_SECONDS) as mine:
+        if not mine:
+            raise TooManyRequests(REPORT_RETRY_SECONDS)
+        body, media_type, name, language = service.render(session, user, now, fmt, date_from, date_to)
     return Response(
         content=body,
         media_type=media_type,
@@ -77,8 +87,10 @@ def _attachment(
         200: {"description": "The report as PDF.", "content": PDF_CONTENT, "headers": DISPOSITION},
         **problem_responses(401, 422, ArticleNotLoaded),
     },
+    dependencies=[REPORT_LIMIT],
 )
 def get_report_pdf(
+    request: Request,
     session: SessionDep,
     user: CurrentUser,
     now: NowDep,
@@ -95,7 +107,7 @@ def get_report_pdf(
     missing; then the PEG responses, flare-ups, the questions answered yes as asked, the moves
     done with their doses, the source article and its disclaimer. Rendered in a worker
     thread."""
-    return _attachment(session, user, now, ReportFormat.PDF, date_from, date_to)
+    return _attachment(request, session, user, now, ReportFormat.PDF, date_from, date_to)
 
 
 @router.get(
@@ -111,8 +123,10 @@ def get_report_pdf(
         },
         **problem_responses(401, 422, ArticleNotLoaded),
     },
+    dependencies=[REPORT_LIMIT],
 )
 def get_report_csv(
+    request: Request,
     session: SessionDep,
     user: CurrentUser,
     now: NowDep,
@@ -122,7 +136,7 @@ def get_report_csv(
     """Your diary for a period as CSV, one row per day: pain, areas, warning signs and
     cautions (clinical labels, in their own columns), how urgent and the advice given, each
     PEG item and the sessions, for a spreadsheet or a record system."""
-    return _attachment(session, user, now, ReportFormat.CSV, date_from, date_to)
+    return _attachment(request, session, user, now, ReportFormat.CSV, date_from, date_to)
 
 
 @router.get(
@@ -131,7 +145,8 @@ def get_report_csv(
     summary="Get a report for a clinician as PDF or CSV",
     deprecated=True,
     dependencies=[
-        deprecated_since(ONE_PATH_DEPRECATED_ON, ONE_PATH_SUNSET_ON, "/v1/me/report/pdf")
+        deprecated_since(ONE_PATH_DEPRECATED_ON, ONE_PATH_SUNSET_ON, "/v1/me/report/pdf"),
+        REPORT_LIMIT,
     ],
     responses={
         200: {
@@ -160,7 +175,7 @@ def get_report(
     report, as PDF by default or CSV with `format=csv` or `Accept: text/csv`; an `Accept`
     allowing neither is a 406."""
     fmt = service.negotiate(report_format, request.headers.get("accept"))
-    response = _attachment(session, user, now, fmt, date_from, date_to)
+    response = _attachment(request, session, user, now, fmt, date_from, date_to)
     response.headers["Vary"] = "Accept, Authorization"
     # The deprecation headers the route's dependency set, onto the answer made here.
     for name in ("Deprecation", "Sunset", "Link"):
