@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     # window, counted in `rate_limit_storage_url` (memory:// or redis://host:port/db).
     rate_limit_enabled: bool = True
     rate_limit_storage_url: str = "memory://"
+    # Prefix of every key in that Redis, so deployments (or test runs) can share one.
+    rate_limit_key_prefix: str = Field(default="LIMITS", min_length=1, max_length=100)
     auth_rate_limit: int = Field(default=10, ge=1)
     auth_rate_window_seconds: int = Field(default=60, ge=1)
     # Every request per client address, counted in each worker process; and the costly or

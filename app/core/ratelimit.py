@@ -75,6 +75,8 @@ SHARE_LINK_BUCKET = "share-link"
 SHARE_LINK_OPENS_PER_HOUR = 60
 SHARE_ADDRESS_BUCKET = "share-address"
 SHARE_ADDRESS_OPENS_PER_HOUR = 600
+# `limits`' own prefix, so counts kept before the prefix was a setting still apply.
+REDIS_KEY_PREFIX = "LIMITS"
 # Redis must answer quickly: a sign-in waits on it.
 STORAGE_TIMEOUT_SECONDS = 1.0
 # Longest client key kept (an address, or a digest); anything longer is cut.
@@ -183,7 +185,7 @@ class RateLimitUnavailable(ServiceUnavailable):
     headers = {"Retry-After": "5"}  # noqa: RUF012 (read-only)
 
 
-def build_storage(url: str) -> Storage:
+def build_storage(url: str, key_prefix: str = REDIS_KEY_PREFIX) -> Storage:
     if url.startswith("memory://"):
         return PrunedMemoryStorage()
     options: dict[str, Any] = {}
@@ -191,6 +193,7 @@ def build_storage(url: str) -> Storage:
         options = {
             "socket_timeout": STORAGE_TIMEOUT_SECONDS,
             "socket_connect_timeout": STORAGE_TIMEOUT_SECONDS,
+            "key_prefix": key_prefix,
         }
     storage = storage_from_string(url, wrap_exceptions=True, **options)
     assert isinstance(storage, Storage)  # a sync scheme, never limits.aio's
@@ -349,7 +352,7 @@ def build_limiter(settings: Settings) -> Limiter:
         ),
     }
     return Limiter(
-        build_storage(settings.rate_limit_storage_url),
+        build_storage(settings.rate_limit_storage_url, settings.rate_limit_key_prefix),
         items,
         enabled=settings.rate_limit_enabled,
     )
