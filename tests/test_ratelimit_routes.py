@@ -4,6 +4,7 @@ at a time, as a client sees them: 429 problems with `Retry-After`, and the `Rate
 
 import re
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -24,7 +25,7 @@ def limits(client: TestClient, **settings: int) -> FastAPI:
     return app
 
 
-def left(response, policy: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def left(response: httpx.Response, policy: str) -> tuple[int, int]:
     found = re.search(rf'"{policy}";r=(\d+);t=(\d+)', response.headers["ratelimit"])
     assert found is not None, response.headers.get("ratelimit")
     return int(found.group(1)), int(found.group(2))
