@@ -369,11 +369,15 @@ class AddressCounter:
         self.enabled = enabled
         self._index = -1
         self._counts: dict[str, int] = {}
+        self.policy_header = policy_field([self.usage(quota, window)]).encode()
 
-    def hit(self, address: str, now: float) -> Usage:
-        index, elapsed = divmod(now, self.window)
+    def hit(self, address: str, now: float) -> tuple[int, int]:
+        """Count one request: what is left of the quota (negative once over it) and the
+        whole seconds until the window ends."""
+        seconds = int(now)
+        index = seconds // self.window
         if index != self._index:
-            self._index = int(index)
+            self._index = index
             self._counts = {}
         counts = self._counts
         key = _counted_as(address)
@@ -381,13 +385,11 @@ class AddressCounter:
             key = OVERFLOW_KEY
         count = counts.get(key, 0) + 1
         counts[key] = count
-        return Usage(
-            DEFAULT_POLICY,
-            self.quota,
-            self.window,
-            self.quota - count if self.enabled else self.quota,
-            _seconds(self.window - elapsed),
-        )
+        remaining = self.quota - count if self.enabled else self.quota
+        return remaining, self.window - seconds % self.window
+
+    def usage(self, remaining: int, reset: int) -> Usage:
+        return Usage(DEFAULT_POLICY, self.quota, self.window, remaining, reset)
 
 
 def _counted_as(address: str) -> str:
@@ -568,19 +570,27 @@ async def gate(state: Any, scope: Scope, receive: Receive, send: Send, app: ASGI
         await app(scope, receive, send)
         return
     counter: AddressCounter = state.default_limit
-    usage = counter.hit(_gate_address(scope, state.trusted_proxies), time.time())
-    usages = [usage]
+    remaining, reset = counter.hit(_gate_address(scope, state.trusted_proxies), time.time())
+    # Routes add their own policies here (`enforce`); most add none.
+    routes: list[Usage] = []
     request_state = scope.setdefault("state", {})
-    request_state[USAGES_KEY] = usages
-    if usage.remaining < 0:
-        request_state[REFUSED_KEY] = usage.reset
+    request_state[USAGES_KEY] = routes
+    if remaining < 0:
+        request_state[REFUSED_KEY] = reset
 
     async def send_with_limits(message: Message) -> None:
         if message["type"] == "http.response.start":
+            if routes:
+                usages = [counter.usage(remaining, reset), *routes]
+                policy = policy_field(usages).encode()
+                left = ratelimit_field(usages).encode()
+            else:
+                policy = counter.policy_header
+                left = b'"default";r=%d;t=%d' % (max(remaining, 0), reset)
             message["headers"] = [
                 *message.get("headers", ()),
-                (b"ratelimit-policy", policy_field(usages).encode()),
-                (b"ratelimit", ratelimit_field(usages).encode()),
+                (b"ratelimit-policy", policy),
+                (b"ratelimit", left),
             ]
         await send(message)
 
