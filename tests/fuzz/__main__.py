@@ -27,8 +27,18 @@ def main() -> int:
                 "SMTP_HOST": "127.0.0.1",
                 "SMTP_PORT": str(smtp_port),
                 "SMTP_SECURITY": "none",
-                # The fuzzer signs in thousands of times; the limit itself is tested elsewhere.
+                # The fuzzer signs in and calls every operation thousands of times from one
+                # address; the limits themselves are tested elsewhere.
                 "AUTH_RATE_LIMIT": "1000000",
+                "DEFAULT_RATE_LIMIT": "1000000",
+                "REFRESH_RATE_LIMIT": "1000000",
+                "REFRESH_ADDRESS_RATE_LIMIT": "1000000",
+                "UPLOAD_RATE_LIMIT": "1000000",
+                "UPLOAD_ADDRESS_RATE_LIMIT": "1000000",
+                "EXPORT_RATE_LIMIT": "1000000",
+                "EXPORT_ADDRESS_RATE_LIMIT": "1000000",
+                "REPORT_RATE_LIMIT": "1000000",
+                "REPORT_ADDRESS_RATE_LIMIT": "1000000",
                 "JWT_SECRET": secrets.token_urlsafe(48),
                 "LOG_LEVEL": "WARNING",
             },
