@@ -1,10 +1,12 @@
-"""Rate limits for endpoints worth guessing at (sign-in, registration).
+"""Rate limits: for endpoints worth guessing at (sign-in, registration), for the costly or
+abusable ones (refresh, uploads, export, the report), and a default one for every request.
 
 Counting is done by the `limits` package with its moving-window strategy, in the storage
 `RATE_LIMIT_STORAGE_URL` names: `memory://` for one process, `redis://` so that every worker
 and replica shares one count. Each attempt is counted twice, per client address and per
 account tried, so neither many accounts from one address nor one account from many addresses
-gets unlimited guesses.
+gets unlimited guesses; the costly routes count the signed-in account (or, for a refresh, the
+token's owner) instead of an account tried.
 
 An attempt is one increment-and-test for all its keys at once: in Redis one script checks that
 every key has room and, only then, records the attempt under each; in memory the same under a
@@ -17,12 +19,12 @@ signed-in person); each bucket may count the address under a bucket of its own, 
 quota.
 
 Besides these, every request is counted per client address under one generous default policy
-(`RateLimitGate`), in the worker process that answers it: a network round trip on every read
-would cost more than the cached catalog answer it guards, and a flood guard need not be exact
-across workers. Every answer reports where its caller stands, in the IETF headers
-(draft-ietf-httpapi-ratelimit-headers): `RateLimit-Policy: "default";q=3000;w=60` names each
-policy that counted the request, `RateLimit: "default";r=2999;t=42` what is left of it and in
-how many seconds the window resets.
+(`gate`; `DefaultLimitRefusal` answers those over it), in the worker process that answers it:
+a network round trip on every read would cost more than the cached catalog answer it guards,
+and a flood guard need not be exact across workers. Every answer reports where its caller
+stands, in the IETF headers (draft-ietf-httpapi-ratelimit-headers): `RateLimit-Policy:
+"default";q=3000;w=60` names each policy that counted the request, `RateLimit:
+"default";r=2999;t=42` what is left of it and in how many seconds its window resets.
 """
 
 import hashlib
@@ -179,7 +181,7 @@ def _seconds(value: float) -> int:
 
 
 class RateLimitUnavailable(ServiceUnavailable):
-    example_detail = "Sign-in is unavailable for a moment."
+    example_detail = "This operation is unavailable for a moment."
     title = "Rate limiting unavailable"
     slug = "service-unavailable"
     headers = {"Retry-After": "5"}  # noqa: RUF012 (read-only)
@@ -236,7 +238,7 @@ class Limiter:
             # Refuse rather than allow: an unlimited sign-in is what the limit prevents.
             cause = getattr(exc, "storage_error", exc)
             logger.error("rate-limit storage failed: %s", type(cause).__name__)
-            raise RateLimitUnavailable("Sign-in is unavailable for a moment.") from exc
+            raise RateLimitUnavailable("This operation is unavailable for a moment.") from exc
         now = time.time()
         usages: dict[str, Usage] = {}
         for (bucket, _), item, (count, oldest) in zip(pairs, items, stats, strict=True):
@@ -310,16 +312,23 @@ class Limiter:
                     self._held.add(name)
         except self._errors() as exc:
             logger.error("rate-limit storage failed: %s", type(exc).__name__)
-            raise RateLimitUnavailable("Sign-in is unavailable for a moment.") from exc
+            raise RateLimitUnavailable("This operation is unavailable for a moment.") from exc
         try:
             yield taken
         finally:
             if taken:
-                if isinstance(self.storage, RedisStorage):
-                    self.storage.get_connection().delete(name)
-                else:
-                    with self._lock:
-                        self._held.discard(name)
+                self._release(name)
+
+    def _release(self, name: str) -> None:
+        if not isinstance(self.storage, RedisStorage):
+            with self._lock:
+                self._held.discard(name)
+            return
+        try:
+            self.storage.get_connection().delete(name)
+        except self._errors() as exc:
+            # The answer is made; the mark expires on its own.
+            logger.error("rate-limit storage failed: %s", type(exc).__name__)
 
     def reset(self) -> None:
         self.storage.reset()
