@@ -65,7 +65,9 @@ def _attachment(
     with limiter.one_at_a_time(f"report:{user.id}", REPORT_IN_FLIGHT_SECONDS) as mine:
         if not mine:
             raise TooManyRequests(REPORT_RETRY_SECONDS)
-        body, media_type, name, language = service.render(session, user, now, fmt, date_from, date_to)
+        body, media_type, name, language = service.render(
+            session, user, now, fmt, date_from, date_to
+        )
     return Response(
         content=body,
         media_type=media_type,
