@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from app.accounts.models import User
+from app.core.clock import local_date
 from app.core.db import make_engine
 from app.exercises.models import SourceArticle
 from app.progress import rollups
-from app.progress.streaks import local_date
 from seed import loader
 from tests.support import fresh_database, migrate
 

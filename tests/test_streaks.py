@@ -4,7 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.progress.streaks import Streaks, local_date, streaks
+from app.core.clock import local_date
+from app.progress.streaks import Streaks, streaks
 
 D = date(2026, 11, 23)
 

@@ -1,18 +1,10 @@
-"""Days and streaks in the user's own timezone, as plain functions."""
+"""Streaks of days in the user's own timezone, as plain functions."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 ONE_DAY = timedelta(days=1)
-
-
-def local_date(moment: datetime, timezone: str) -> date:
-    """The calendar date `moment` falls on for someone living in `timezone` (IANA name)."""
-    if moment.tzinfo is None:
-        raise ValueError("moment must be timezone-aware")
-    return moment.astimezone(ZoneInfo(timezone)).date()
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from types import ModuleType
 from sqlmodel import Session
 
 from app.accounts.models import User
+from app.core.clock import local_date
 from app.core.errors import InvalidInput
 from app.core.observability import REPORT_SECONDS
 from app.i18n import current_language, language_var, person_language
-from app.progress.streaks import local_date
 from app.reports.data import gather
 from app.reports.errors import ReportNotAcceptable, ReportPeriodTooLong
 from app.reports.media import MIME_CSV, MIME_PDF

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from app.accounts.models import User
+from app.core.clock import local_date
 from app.plans import service as plans
 from app.progress import service as progress
-from app.progress.streaks import local_date
 from app.safety import service as safety
 from app.summary.schemas import ProgressSummary
 from app.trends import service as trends
