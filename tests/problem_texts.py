@@ -12,6 +12,7 @@ from typing import Any
 
 import app.main  # noqa: F401  (imports every domain, so every error class exists)
 from app.core.errors import DomainError
+from app.core.idempotency import RecordKind
 
 APP = Path(__file__).resolve().parents[1] / "app"
 # Modules whose details are not read: the conditional-request layer writes its one detail
@@ -36,6 +37,9 @@ def _module_name(path: Path) -> str:
 def _strings(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
+    if isinstance(value, RecordKind):
+        # One error class for every kind of record, each kind with its own words.
+        return [value.title, value.conflict, value.future]
     if isinstance(value, dict):
         return [v for v in value.values() if isinstance(v, str)]
     return []

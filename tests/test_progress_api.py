@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlmodel import Session
 
 from tests.factories import (
@@ -127,31 +128,39 @@ def test_without_an_id_the_server_picks_one_and_each_post_is_new(
 
 
 def test_losing_a_race_for_the_id_answers_like_a_retry(
-    client: TestClient, alice: AuthUser, session: Session, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, alice: AuthUser, session: Session
 ) -> None:
     """Two copies of a session arrive at once: both insert, one wins and the other hits the
     primary key. The loser reads the winner and answers as a retry would, never with a 500;
     a new id is never looked up before its insert."""
-    from app.progress import service
-
     body = session_payload(id=str(uuid.uuid4()))
-    real_find = service.find_session
-    lookups: list[uuid.UUID] = []
+    statements: list[str] = []
 
-    def counted(session: Any, session_id: uuid.UUID) -> Any:
-        lookups.append(session_id)
-        return real_find(session, session_id)
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(" ".join(statement.split()))
 
-    monkeypatch.setattr(service, "find_session", counted)
-    winner = post(client, alice, body).json()
-    assert lookups == []  # stored without a look-up
-    # Requests share the test's database session; forget the winner as another request would.
-    session.expunge_all()
-    same = post(client, alice, body)
-    assert lookups == [uuid.UUID(body["id"])]  # lost the insert, read the winner
-    session.expunge_all()
-    different = post(client, alice, body | {"pain_after": 5})
-    assert len(lookups) == 2
+    def lookups() -> int:
+        """Reads of a session by its id (not the inserts, nor the reads of its moves)."""
+        return sum(
+            1
+            for s in statements
+            if s.startswith("SELECT") and "FROM progress_session WHERE progress_session.id" in s
+        )
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        winner = post(client, alice, body).json()
+        assert lookups() == 0  # stored without a look-up
+        # Requests share the test's database session; forget the winner as another request would.
+        session.expunge_all()
+        same = post(client, alice, body)
+        assert lookups() == 1  # lost the insert, read the winner
+        session.expunge_all()
+        different = post(client, alice, body | {"pain_after": 5})
+        assert lookups() == 2
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
     assert same.status_code == 200, same.text
     assert same.json() == winner
     assert different.status_code == 409

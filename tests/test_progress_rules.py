@@ -2,7 +2,8 @@
 
 import pytest
 
-from app.progress.fingerprint import canonical_content, fingerprint
+from app.core.idempotency import fingerprint
+from app.progress.fingerprint import canonical_content
 from app.progress.pain import is_flare_up, is_meaningful_improvement, session_advice
 from app.progress.schemas import SessionCreate
 

@@ -1,6 +1,7 @@
 import uuid
 
-from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.errors import NotFound
+from app.core.idempotency import RecordKind
 
 
 class CheckinNotFound(NotFound):
@@ -13,22 +14,13 @@ class CheckinNotFound(NotFound):
         super().__init__("No check-in with id '{checkin_id}'.", checkin_id=checkin_id)
 
 
-class CheckinIdConflict(Conflict):
-    """The id is taken by a check-in with other content (the caller's or anyone's)."""
-
-    title = "Check-in id already used"
-    slug = "checkin-id-conflict"
-
-    def __init__(self, checkin_id: uuid.UUID) -> None:
-        super().__init__(
-            "A different check-in is already stored with id '{checkin_id}'. To record a new "
-            "check-in, generate a new id.",
-            checkin_id=checkin_id,
-        )
-
-
-class CheckinInFuture(InvalidInput):
-    def __init__(self) -> None:
-        super().__init__(
-            "recorded_at is in the future; check the device clock.", loc=["body", "recorded_at"]
-        )
+# What a check-in's id taken by other content, and a moment ahead, answer.
+CHECKIN_IDS = RecordKind(
+    title="Check-in id already used",
+    slug="checkin-id-conflict",
+    conflict="A different check-in is already stored with id '{checkin_id}'. To record a new "
+    "check-in, generate a new id.",
+    id_name="checkin_id",
+    moment="recorded_at",
+    future="recorded_at is in the future; check the device clock.",
+)

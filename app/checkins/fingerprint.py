@@ -1,8 +1,6 @@
 """A check-in's content as one hash: equal content, equal hash, however it was sent (the
 moment compared as an instant, areas and screen answers in any order)."""
 
-import hashlib
-import json
 from typing import Any
 
 from app.checkins.schemas import CheckinCreate
@@ -18,8 +16,3 @@ def canonical_content(payload: CheckinCreate) -> dict[str, Any]:
         "red_flags": sorted({f.value for f in payload.red_flags}),
         "cautions": sorted({c.value for c in payload.cautions}),
     }
-
-
-def fingerprint(content: dict[str, Any]) -> str:
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -5,11 +5,12 @@ from fastapi import APIRouter, Query, Response, status
 from app.accounts.dependencies import CurrentUser, HealthDataUser, limited_per_account
 from app.checkins import service
 from app.checkins.dependencies import OwnedCheckin
-from app.checkins.errors import CheckinIdConflict, CheckinInFuture
+from app.checkins.errors import CHECKIN_IDS
 from app.checkins.schemas import CheckinCreate, CheckinList, CheckinPublic
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.idempotency import IdConflict, InFuture
 from app.core.openapi import located
 from app.core.params import Cursor, Limit
 from app.core.ratelimit import UPLOAD_BUCKET
@@ -33,7 +34,9 @@ router = APIRouter(tags=["checkins"])
             ),
         },
         201: located("The check-in was stored.", "the stored check-in"),
-        **problem_responses(401, CheckinIdConflict, CheckinInFuture, ArticleNotLoaded, 422),
+        **problem_responses(
+            401, IdConflict(CHECKIN_IDS), InFuture(CHECKIN_IDS), ArticleNotLoaded, 422
+        ),
     },
     dependencies=[limited_per_account(UPLOAD_BUCKET)],
 )
@@ -53,8 +56,8 @@ def create_checkin(
     recorded = service.record_checkin(session, user, payload, now)
     if not recorded.created:
         response.status_code = status.HTTP_200_OK
-    response.headers["Location"] = f"/v1/checkins/{recorded.checkin.id}"
-    return recorded.checkin
+    response.headers["Location"] = f"/v1/checkins/{recorded.answer.id}"
+    return recorded.answer
 
 
 @router.get(
@@ -81,10 +84,9 @@ def list_checkins(
     cursor: Cursor = None,
 ) -> CheckinList:
     """The caller's check-ins, newest day first, paged with `cursor`."""
-    page = service.list_checkins(
+    return service.list_checkins(
         session, user, date_from=date_from, date_to=date_to, limit=limit, cursor=cursor
     )
-    return CheckinList(data=page.data, count=page.count, next_cursor=page.next_cursor)
 
 
 @router.get(

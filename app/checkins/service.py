@@ -1,7 +1,6 @@
 """Daily check-ins: pain now, by area, notes and new safety-screen answers, one per local day."""
 
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -9,19 +8,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
-from app.checkins.errors import CheckinIdConflict, CheckinInFuture, CheckinNotFound
-from app.checkins.fingerprint import canonical_content, fingerprint
+from app.checkins.errors import CHECKIN_IDS, CheckinNotFound
+from app.checkins.fingerprint import canonical_content
 from app.checkins.models import Checkin
-from app.checkins.schemas import AreaPains, CheckinCreate, CheckinPublic
+from app.checkins.schemas import AreaPains, CheckinCreate, CheckinList, CheckinPublic
 from app.core import pain as pain_scale
-from app.core.clock import as_utc
-from app.core.clock import local_date as local_day
+from app.core.clock import as_utc, local_date
 from app.core.db import lock_row
 from app.core.enums import Area
 from app.core.errors import InvalidInput
+from app.core.idempotency import Created, create_once, fingerprint, refuse_future
 from app.core.pagination import SortKey, count, fetch_keyset
 from app.core.sync import Cursor
-from app.progress.streaks import local_date
 from app.recommendations import service as recommendations
 from app.recommendations.schemas import (
     Caution,
@@ -34,8 +32,6 @@ from app.safety import logic as safety_logic
 from app.safety import service as safety
 from app.safety.schemas import CareTimeframe, ConcernSource, TriageLevel
 
-# A phone's clock may run a little ahead of ours (as for sessions).
-CLOCK_SKEW = timedelta(minutes=5)
 # Losing the race for a day to another request this many times in a row is not a race.
 WRITE_ATTEMPTS = 3
 # A check-in carries no moves, so its self-care answer never offers any.
@@ -103,40 +99,45 @@ def to_public(
     )
 
 
-@dataclass(frozen=True)
-class Recorded:
-    """The stored check-in, and whether this request stored it (False: a repeat)."""
-
-    checkin: CheckinPublic
-    created: bool
-
-
-def _repeat(session: Session, existing: Checkin, user: User, digest: str) -> Recorded:
-    if existing.user_id != user.id or existing.fingerprint != digest:
-        raise CheckinIdConflict(existing.id)
-    return Recorded(to_public(session, existing, user), created=False)
-
-
 def _same_day(session: Session, user_id: uuid.UUID, day: date) -> Checkin | None:
     return session.exec(
         select(Checkin).where(Checkin.user_id == user_id, Checkin.local_date == day)
     ).first()
 
 
-def record_checkin(session: Session, user: User, payload: CheckinCreate, now: datetime) -> Recorded:
+def record_checkin(
+    session: Session, user: User, payload: CheckinCreate, now: datetime
+) -> Created[CheckinPublic]:
     """Store a check-in once. A repeat with the same id and content returns the stored one;
     other content under that id is a conflict. A check-in on a day that already has one
     replaces it. Check-ins of one account are stored one at a time, so simultaneous ones for
     one day each replace the one before."""
     digest = fingerprint(canonical_content(payload))
-    checkin_id = payload.id or uuid.uuid4()
     lock_row(session, col(User.id), user.id)
-    if payload.id is not None:
-        existing = session.get(Checkin, payload.id)
-        if existing is not None:
-            return _repeat(session, existing, user, digest)
-    if as_utc(payload.recorded_at) > now + CLOCK_SKEW:
-        raise CheckinInFuture()
+    # Looked up first: storing replaces the day's check-in, which a repeat must not do.
+    return create_once(
+        session,
+        CHECKIN_IDS,
+        Checkin,
+        client_id=payload.id,
+        user_id=user.id,
+        digest=digest,
+        store=lambda checkin_id: _record_new(session, user, payload, digest, checkin_id, now),
+        repeat=lambda existing: to_public(session, existing, user),
+    )
+
+
+def _record_new(
+    session: Session,
+    user: User,
+    payload: CheckinCreate,
+    digest: str,
+    checkin_id: uuid.UUID,
+    now: datetime,
+) -> CheckinPublic | None:
+    """Check and store a new check-in under `checkin_id`, replacing the day's; None when the
+    id is taken."""
+    refuse_future(CHECKIN_IDS, payload.recorded_at, now)
     day = local_date(payload.recorded_at, user.timezone)
     values: dict[str, Any] = {
         "user_id": user.id,
@@ -163,16 +164,15 @@ def record_checkin(session: Session, user: User, payload: CheckinCreate, now: da
                 session.flush()
         except IntegrityError:
             # Another request stored this id, or a check-in for this day, since we looked.
-            existing = session.get(Checkin, checkin_id)
-            if existing is not None:
-                return _repeat(session, existing, user, digest)
+            if session.get(Checkin, checkin_id) is not None:
+                return None
             if attempt == WRITE_ATTEMPTS - 1:
                 raise
             continue
         public = to_public(session, row, user, replaced)
         screened = "red_flags" in payload.model_fields_set
         report_to_safety(session, user, row, public.triage, screened=screened, now=now)
-        return Recorded(public, created=True)
+        return public
     raise AssertionError("unreachable")
 
 
@@ -220,7 +220,7 @@ def _lasting_severe_pain(session: Session, user: User, row: Checkin, now: dateti
         return
     # A run that was looked at already (its concern closed) does not count again.
     closed = safety.last_closed_at(session, user.id, ConcernSource.DIARY_TREND)
-    after = local_day(closed, user.timezone) if closed is not None else None
+    after = local_date(closed, user.timezone) if closed is not None else None
     window = safety_logic.LASTING_SEVERE_WINDOW_DAYS
     days = [
         (r.local_date, worst_pain(r))
@@ -262,13 +262,6 @@ def delete_checkin(session: Session, row: Checkin) -> None:
     session.flush()
 
 
-@dataclass(frozen=True)
-class Listing:
-    data: list[CheckinPublic]
-    count: int
-    next_cursor: str | None
-
-
 LIST_ORDER = (
     SortKey(col(Checkin.local_date), descending=True),
     SortKey(col(Checkin.id), descending=True),
@@ -292,7 +285,7 @@ def list_checkins(
     date_to: date | None,
     limit: int,
     cursor: str | None,
-) -> Listing:
+) -> CheckinList:
     """Newest day first, keyset paged."""
     if date_from is not None and date_to is not None and date_to < date_from:
         raise InvalidInput("`to` must not be before `from`.", loc=["query", "to"])
@@ -308,7 +301,7 @@ def list_checkins(
     next_cursor = None
     if next_key is not None:
         next_cursor = Cursor((next_key[0].isoformat(), str(next_key[1])), False, "").encode()
-    return Listing(
+    return CheckinList(
         data=[to_public(session, r, user) for r in rows],
         count=count(session, query),
         next_cursor=next_cursor,

@@ -1,4 +1,5 @@
 import asyncio
+import functools
 import hashlib
 import math
 import os
@@ -12,8 +13,9 @@ from enum import Enum
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy import CheckConstraint, Engine, MetaData, event, select, text
+from sqlalchemy import CheckConstraint, Connection, Engine, MetaData, Table, event, select, text
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, SQLModel, create_engine
@@ -318,6 +320,22 @@ def _commit(session: Session) -> None:
 def _roll_back(session: Session) -> None:
     with session:
         session.rollback()
+
+
+@functools.cache
+def insert_into(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into `table` that takes `on_conflict_do_nothing` and `on_conflict_do_update`,
+    written the same for both engines (their ON CONFLICT clauses agree). Built once per
+    engine and table: callers that add the same clauses on every write cache their statement
+    too, with the values sent as parameters."""
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def dialect_of(session: Session | Connection) -> str:
+    bind = session.get_bind() if isinstance(session, Session) else session
+    return bind.dialect.name
 
 
 def lock_row(session: Session, key_column: Any, key: Any) -> None:

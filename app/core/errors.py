@@ -466,10 +466,14 @@ class ProblemKind:
     fix: dict[str, Any] | None = None
 
     @classmethod
-    def of(cls, error: type[DomainError]) -> "ProblemKind":
+    def of(cls, error: type[DomainError] | DomainError) -> "ProblemKind":
+        """The kind of an error class, or of one error (a class shared by several kinds of
+        problem, each with its own `type`, documents each through an example of it)."""
         detail = getattr(error, "example_detail", None)
         fix = getattr(error, "example_fix", None)
-        if detail is None:
+        if isinstance(error, DomainError):
+            detail, fix = error.detail, error.fix
+        elif detail is None:
             try:
                 instance = error.example()
             except TypeError:
@@ -543,9 +547,12 @@ def raised_by(dependency: Any) -> tuple[type[DomainError], ...]:
     return getattr(dependency, "domain_errors", ())
 
 
-def problem_responses(*problems: int | type[DomainError]) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` entries for problem+json bodies: a status, or a domain error class
-    whose status and `type` the operation documents (the examples are built from them)."""
+def problem_responses(
+    *problems: int | type[DomainError] | DomainError,
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for problem+json bodies: a status, or a domain error (a
+    class, or an example of it) whose status and `type` the operation documents (the examples
+    are built from them)."""
     out: dict[int | str, dict[str, Any]] = {}
     for problem in problems:
         status = problem if isinstance(problem, int) else problem.status_code

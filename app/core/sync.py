@@ -15,6 +15,7 @@ gone, so it is refused with 410 and the client starts over.
 """
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -22,16 +23,18 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeGuard
+from typing import Any, Generic, TypeGuard, TypeVar
 
 from pydantic import BaseModel
 from pydantic import Field as PydanticField
 from sqlalchemy import BigInteger, Column, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.core.clock import UtcDatetime
+from app.core.db import dialect_of, insert_into
 from app.core.errors import DomainError, InvalidInput
+from app.core.pagination import SortKey, count, fetch_keyset, merge_keyset
 
 TOMBSTONE_DAYS = 90
 TOMBSTONE_RETENTION = timedelta(days=TOMBSTONE_DAYS)
@@ -60,16 +63,19 @@ class SyncClock(SQLModel, table=True):
 
 def tick(session: Session, scope: str) -> int:
     """The next change number of `scope`; the clock's row stays locked until commit."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = _tick_statement(dialect_of(session))
+    return int(session.connection().execute(statement, {"scope": scope}).scalar_one())
+
+
+@functools.cache
+def _tick_statement(dialect: str) -> Any:
     table = SyncClock.__table__  # type: ignore[attr-defined]
-    statement = (
-        insert(table)
-        .values(scope=scope, value=1)
+    return (
+        insert_into(dialect, table)
+        .values(value=1)
         .on_conflict_do_update(index_elements=["scope"], set_={"value": table.c.value + 1})
         .returning(table.c.value)
     )
-    return int(session.execute(statement).scalar_one())
 
 
 def current(session: Session, scope: str) -> int:
@@ -283,14 +289,6 @@ def begin_walk(
     return Walk(None, since, token)
 
 
-def filters_refused(loc: list[str | int]) -> InvalidInput:
-    return InvalidInput(
-        "A sync (changed_since) reads every change; leave out the filters, or a change that "
-        "moves something out of them would never reach you.",
-        loc=loc,
-    )
-
-
 DELETED_DESCRIPTION = (
     "With `changed_since`: what was deleted since then (remove it from your copy), in change "
     "order among `data`. Always empty without `changed_since`."
@@ -302,3 +300,75 @@ SYNC_TOKEN_DESCRIPTION = (
     "The same on every page of one walk. Keep the one from the last page and send it as "
     "`changed_since` next time to get only what changed since this walk began."
 )
+
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Changes(Generic[R]):
+    """One page of what changed since a sync token: the changed rows and the tombstones, in
+    change order between them, how many rows changed in all, and where the page ends."""
+
+    rows: list[R]
+    deleted: list[Tombstone]
+    count: int
+    next_key: tuple[Any, ...] | None
+
+
+def read_changes(
+    session: Session,
+    walk: Walk,
+    model: type[R],
+    *,
+    live: SelectOfScalar[R],
+    live_order: tuple[SortKey, ...],
+    gone: SelectOfScalar[Any],
+    gone_order: tuple[SortKey, ...],
+    key: Callable[[Any], tuple[Any, ...]],
+    limit: int,
+    offset: int,
+) -> Changes[R]:
+    """The page of a sync walk: the rows of `model` changed (`live`) and those deleted (`gone`,
+    tombstones with `id` and `deleted_at`) since the walk's token, merged in change order (`key`
+    gives an item's place in both orders)."""
+    streams = [
+        fetch_keyset(session, live, live_order, key, start=walk.start, limit=limit + offset),
+        fetch_keyset(session, gone, gone_order, key, start=walk.start, limit=limit + offset),
+    ]
+    page, next_key = merge_keyset(streams, key, limit=limit, offset=offset)
+    return Changes(
+        rows=[item for item in page if isinstance(item, model)],
+        deleted=[
+            Tombstone(id=item.id, deleted_at=item.deleted_at)
+            for item in page
+            if not isinstance(item, model)
+        ],
+        count=count(session, live),
+        next_key=next_key,
+    )
+
+
+T = TypeVar("T")
+
+
+class SyncedPage(BaseModel, Generic[T]):
+    """A page of a list a phone mirrors: a listing, or with `changed_since` what changed since
+    then. A list's schema is a subclass named for it (`SessionList`), with its own summary."""
+
+    data: list[T]
+    count: int = PydanticField(
+        description="Number of items matching the filters (with `changed_since`: items changed "
+        "since then), across all pages."
+    )
+    deleted: list[Tombstone] = PydanticField(description=DELETED_DESCRIPTION)
+    next_cursor: str | None = PydanticField(description=NEXT_CURSOR_DESCRIPTION)
+    sync_token: str = PydanticField(description=SYNC_TOKEN_DESCRIPTION)
+
+
+def filters_refused(loc: list[str | int]) -> InvalidInput:
+    return InvalidInput(
+        "A sync (changed_since) reads every change; leave out the filters, or a change that "
+        "moves something out of them would never reach you.",
+        loc=loc,
+    )

@@ -1,6 +1,7 @@
 import uuid
 
-from app.core.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
+from app.core.errors import NotFound, ServiceUnavailable
+from app.core.idempotency import RecordKind
 
 
 class PegResponseNotFound(NotFound):
@@ -13,23 +14,16 @@ class PegResponseNotFound(NotFound):
         super().__init__("No PEG response with id '{response_id}'.", response_id=response_id)
 
 
-class PegResponseIdConflict(Conflict):
-    title = "PEG response id already used"
-    slug = "peg-response-id-conflict"
-
-    def __init__(self, response_id: uuid.UUID) -> None:
-        super().__init__(
-            "A different PEG response is already stored with id '{response_id}'. To record a "
-            "new one, generate a new id.",
-            response_id=response_id,
-        )
-
-
-class PegResponseInFuture(InvalidInput):
-    def __init__(self) -> None:
-        super().__init__(
-            "answered_at is in the future; check the device clock.", loc=["body", "answered_at"]
-        )
+# What a PEG response's id taken by other content, and a moment ahead, answer.
+PEG_RESPONSE_IDS = RecordKind(
+    title="PEG response id already used",
+    slug="peg-response-id-conflict",
+    conflict="A different PEG response is already stored with id '{response_id}'. To record a "
+    "new one, generate a new id.",
+    id_name="response_id",
+    moment="answered_at",
+    future="answered_at is in the future; check the device clock.",
+)
 
 
 class QuestionnaireNotLoaded(ServiceUnavailable):

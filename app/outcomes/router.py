@@ -7,18 +7,14 @@ from app.core.caching import NOT_MODIFIED, CachedRoute
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses, raises
+from app.core.idempotency import IdConflict, InFuture
 from app.core.openapi import located
 from app.core.params import Cursor, Limit
 from app.core.ratelimit import UPLOAD_BUCKET
 from app.core.replay import ReplayableDep
 from app.core.types import Uuid
 from app.outcomes import service
-from app.outcomes.errors import (
-    PegResponseIdConflict,
-    PegResponseInFuture,
-    PegResponseNotFound,
-    QuestionnaireNotLoaded,
-)
+from app.outcomes.errors import PEG_RESPONSE_IDS, PegResponseNotFound, QuestionnaireNotLoaded
 from app.outcomes.models import PegResponse
 from app.outcomes.schemas import (
     PegResponseCreate,
@@ -73,7 +69,11 @@ def get_peg(session: SessionDep) -> QuestionnairePublic:
         },
         201: located("The response was stored.", "the stored response"),
         **problem_responses(
-            401, PegResponseIdConflict, PegResponseInFuture, QuestionnaireNotLoaded, 422
+            401,
+            IdConflict(PEG_RESPONSE_IDS),
+            InFuture(PEG_RESPONSE_IDS),
+            QuestionnaireNotLoaded,
+            422,
         ),
     },
     dependencies=[limited_per_account(UPLOAD_BUCKET)],
@@ -91,8 +91,8 @@ def create_peg_response(
     recorded = service.record_response(session, user, payload, now)
     if not recorded.created:
         response.status_code = status.HTTP_200_OK
-    response.headers["Location"] = f"/v1/outcomes/peg/responses/{recorded.response.id}"
-    return recorded.response
+    response.headers["Location"] = f"/v1/outcomes/peg/responses/{recorded.answer.id}"
+    return recorded.answer
 
 
 @router.get(
@@ -106,13 +106,7 @@ def list_peg_responses(
 ) -> PegResponseList:
     """The caller's responses, newest first, each scored against the baseline, and when the
     next one is due."""
-    page = service.list_responses(session, user, limit=limit, cursor=cursor, now=now)
-    return PegResponseList(
-        data=page.data,
-        count=page.count,
-        next_cursor=page.next_cursor,
-        next_due_on=page.next_due_on,
-    )
+    return service.list_responses(session, user, limit=limit, cursor=cursor, now=now)
 
 
 @router.get(

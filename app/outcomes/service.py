@@ -1,42 +1,34 @@
 """The PEG: the questionnaire from the seed, and people's responses scored against their
 first one."""
 
-import hashlib
-import json
 import uuid
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
-from app.core.clock import as_utc
+from app.core.clock import as_utc, local_date
 from app.core.errors import InvalidInput
+from app.core.idempotency import Created, create_once, fingerprint, refuse_future
 from app.core.pagination import SortKey, count, fetch_keyset
 from app.core.sync import Cursor
 from app.outcomes import scoring
-from app.outcomes.errors import (
-    PegResponseIdConflict,
-    PegResponseInFuture,
-    PegResponseNotFound,
-    QuestionnaireNotLoaded,
-)
+from app.outcomes.errors import PEG_RESPONSE_IDS, PegResponseNotFound, QuestionnaireNotLoaded
 from app.outcomes.models import OutcomeQuestionnaire, PegResponse
 from app.outcomes.schemas import (
     PegResponseCreate,
+    PegResponseList,
     PegResponsePublic,
     QuestionnaireItem,
     QuestionnairePublic,
 )
-from app.progress.streaks import local_date
 from app.safety import logic as safety_logic
 from app.safety import service as safety
 from app.safety.schemas import CareTimeframe, ConcernSource
 
 PEG = "peg"
-CLOCK_SKEW = timedelta(minutes=5)
 # Answered at the start, then weekly.
 INTERVAL = timedelta(days=7)
 CURSOR_LOC: list[str | int] = ["query", "cursor"]
@@ -129,43 +121,51 @@ def baseline_of(session: Session, user_id: uuid.UUID) -> PegResponse | None:
     ).first()
 
 
-def _digest(payload: PegResponseCreate) -> str:
-    content = {
+def canonical_content(payload: PegResponseCreate) -> dict[str, Any]:
+    return {
         "answered_at": as_utc(payload.answered_at).isoformat(),
         "pain": payload.pain,
         "enjoyment": payload.enjoyment,
         "activity": payload.activity,
     }
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Recorded:
-    response: PegResponsePublic
-    created: bool
-
-
-def _repeat(session: Session, existing: PegResponse, user: User, digest: str) -> Recorded:
-    if existing.user_id != user.id or existing.fingerprint != digest:
-        raise PegResponseIdConflict(existing.id)
-    baseline = baseline_of(session, user.id) or existing
-    return Recorded(to_public(existing, baseline, meaningful_change(session)), created=False)
 
 
 def record_response(
     session: Session, user: User, payload: PegResponseCreate, now: datetime
-) -> Recorded:
-    digest = _digest(payload)
-    if payload.id is not None:
-        existing = session.get(PegResponse, payload.id)
-        if existing is not None:
-            return _repeat(session, existing, user, digest)
-    if as_utc(payload.answered_at) > now + CLOCK_SKEW:
-        raise PegResponseInFuture()
+) -> Created[PegResponsePublic]:
+    """Store a response once: a repeat with the same id and content returns the stored one;
+    other content under that id is a conflict."""
+
+    def repeat(existing: PegResponse) -> PegResponsePublic:
+        baseline = baseline_of(session, user.id) or existing
+        return to_public(existing, baseline, meaningful_change(session))
+
+    digest = fingerprint(canonical_content(payload))
+    return create_once(
+        session,
+        PEG_RESPONSE_IDS,
+        PegResponse,
+        client_id=payload.id,
+        user_id=user.id,
+        digest=digest,
+        store=lambda response_id: _record_new(session, user, payload, digest, response_id, now),
+        repeat=repeat,
+    )
+
+
+def _record_new(
+    session: Session,
+    user: User,
+    payload: PegResponseCreate,
+    digest: str,
+    response_id: uuid.UUID,
+    now: datetime,
+) -> PegResponsePublic | None:
+    """Check and store a new response under `response_id`; None when the id is taken."""
+    refuse_future(PEG_RESPONSE_IDS, payload.answered_at, now)
     thresholds = meaningful_change(session)
     row = PegResponse(
-        id=payload.id or uuid.uuid4(),
+        id=response_id,
         user_id=user.id,
         answered_at=as_utc(payload.answered_at),
         local_date=local_date(payload.answered_at, user.timezone),
@@ -175,19 +175,19 @@ def record_response(
         fingerprint=digest,
     )
     try:
+        # A savepoint, so that losing the race for the id leaves the transaction usable.
         with session.begin_nested():
             session.add(row)
             session.flush()
     except IntegrityError:
-        existing = session.get(PegResponse, row.id)
-        if existing is None:
+        if session.get(PegResponse, response_id) is None:
             raise
-        return _repeat(session, existing, user, digest)
+        return None
     baseline = baseline_of(session, user.id) or row
     public = to_public(row, baseline, thresholds)
     if not public.baseline:
         _report(session, user, row, public, now)
-    return Recorded(public, created=True)
+    return public
 
 
 def _report(
@@ -240,17 +240,9 @@ LIST_ORDER = (
 )
 
 
-@dataclass(frozen=True)
-class Listing:
-    data: list[PegResponsePublic]
-    count: int
-    next_cursor: str | None
-    next_due_on: date
-
-
 def list_responses(
     session: Session, user: User, *, limit: int, cursor: str | None, now: datetime
-) -> Listing:
+) -> PegResponseList:
     start = None
     if cursor is not None:
         start = Cursor.decode(cursor, CURSOR_LOC, sync=False, width=2).key
@@ -272,7 +264,7 @@ def list_responses(
     ).first()
     today = local_date(now, user.timezone)
     next_due = today if latest is None else latest.local_date + INTERVAL
-    return Listing(
+    return PegResponseList(
         data=[to_public(r, baseline or r, thresholds) for r in rows if thresholds is not None],
         count=count(session, query),
         next_cursor=None if next_key is None else Cursor(next_key, False, "").encode(),

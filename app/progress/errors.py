@@ -1,6 +1,7 @@
 import uuid
 
-from app.core.errors import Conflict, DomainError, InvalidInput, NotFound
+from app.core.errors import DomainError, InvalidInput, NotFound
+from app.core.idempotency import RecordKind
 
 
 class SessionNotFound(NotFound):
@@ -13,20 +14,17 @@ class SessionNotFound(NotFound):
         super().__init__("No session with id '{session_id}'.", session_id=session_id)
 
 
-class SessionIdConflict(Conflict):
-    """The id is taken by a session with other content. The same answer is given whether that
-    session is the caller's or someone else's, and nothing about it is revealed."""
-
-    title = "Session id already used"
-    slug = "session-id-conflict"
-
-    def __init__(self, session_id: uuid.UUID) -> None:
-        super().__init__(
-            "A different session is already stored with id '{session_id}'. To log a new "
-            "session, generate a new id; to change a stored one, delete it and log it again "
-            "under a new id.",
-            session_id=session_id,
-        )
+# What a session's id taken by other content, and a completion time ahead, answer.
+SESSION_IDS = RecordKind(
+    title="Session id already used",
+    slug="session-id-conflict",
+    conflict="A different session is already stored with id '{session_id}'. To log a new "
+    "session, generate a new id; to change a stored one, delete it and log it again under a "
+    "new id.",
+    id_name="session_id",
+    moment="completed_at",
+    future="completed_at is in the future; check the device clock.",
+)
 
 
 class SessionDeleted(DomainError):
@@ -53,11 +51,4 @@ class UnknownRoutine(InvalidInput):
     def __init__(self) -> None:
         super().__init__(
             "No such routine among the curated routines and your own.", loc=["body", "routine_id"]
-        )
-
-
-class SessionInFuture(InvalidInput):
-    def __init__(self) -> None:
-        super().__init__(
-            "completed_at is in the future; check the device clock.", loc=["body", "completed_at"]
         )

@@ -4,8 +4,6 @@ Timestamps are compared as instants (an offset of -05:00 and the same moment in 
 same content); the server-chosen parts (id, local date, timestamps of storage) are left out.
 """
 
-import hashlib
-import json
 from typing import Any
 
 from app.core.clock import as_utc
@@ -31,8 +29,3 @@ def canonical_content(payload: SessionCreate) -> dict[str, Any]:
         ],
         "notes": payload.notes or None,
     }
-
-
-def fingerprint(content: dict[str, Any]) -> str:
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -7,15 +7,16 @@ the counters use `x = x + n` so they stay exact whatever the engine's isolation 
 `rebuild` recomputes one person's figures from the sessions (for data loaded in bulk).
 """
 
+import functools
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from app.core.db import dialect_of, insert_into
 from app.progress import pain
 from app.progress.models import (
     ProgressDay,
@@ -41,22 +42,36 @@ def _upsert(
     session: Session | sa.Connection,
     table: sa.Table,
     rows: list[dict[str, Any]],
-    keys: Sequence[str],
-    counters: Sequence[str],
+    keys: tuple[str, ...],
+    counters: tuple[str, ...],
     returning: sa.Column[Any] | None = None,
 ) -> Any:
     """Insert the rows, or add their counters to the rows already there."""
-    bind = session.get_bind() if isinstance(session, Session) else session
-    insert = postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table).values(rows)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: table.c[name] + statement.excluded[name] for name in counters},
-    )
+    # Core execution on the connection: the ORM's execution path costs more than the statement.
+    bind = session.connection() if isinstance(session, Session) else session
+    statement = _upsert_statement(dialect_of(bind), table, keys, counters, returning)
     if returning is not None:
-        return session.execute(statement.returning(returning)).scalar_one()
-    session.execute(statement)
+        (row,) = rows
+        return bind.execute(statement, row).scalar_one()
+    bind.execute(statement, rows)
     return None
+
+
+@functools.cache
+def _upsert_statement(
+    dialect: str,
+    table: sa.Table,
+    keys: tuple[str, ...],
+    counters: tuple[str, ...],
+    returning: sa.Column[Any] | None,
+) -> Any:
+    """Built once: building it (the `excluded` row above all) costs more than running it."""
+    insert = insert_into(dialect, table)
+    statement = insert.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: table.c[name] + insert.excluded[name] for name in counters},
+    )
+    return statement if returning is None else statement.returning(returning)
 
 
 def signs(before: int, after: int) -> tuple[int, int]:
@@ -96,8 +111,8 @@ def count_session(
                 "flare_ups": sign * flare_up,
             }
         ],
-        ["user_id"],
-        ["sessions", "pain_before_sum", "pain_after_sum", "improved", "flare_ups"],
+        ("user_id",),
+        ("sessions", "pain_before_sum", "pain_after_sum", "improved", "flare_ups"),
     )
     on_day = _upsert(
         session,
@@ -112,8 +127,8 @@ def count_session(
                 "flare_ups": sign * flare_up,
             }
         ],
-        ["user_id", "local_date"],
-        ["sessions", "pain_before_sum", "pain_after_sum", "flare_ups"],
+        ("user_id", "local_date"),
+        ("sessions", "pain_before_sum", "pain_after_sum", "flare_ups"),
         returning=DAYS.c.sessions,
     )
     sets = sets_per_move(moves)
@@ -125,8 +140,8 @@ def count_session(
                 {"user_id": user_id, "exercise_id": move, "sessions": sign, "sets": sign * n}
                 for move, n in sorted(sets.items())
             ],
-            ["user_id", "exercise_id"],
-            ["sessions", "sets"],
+            ("user_id", "exercise_id"),
+            ("sessions", "sets"),
         )
     if sign > 0 and on_day == 1:
         day_filled(session, user_id, day)

@@ -7,6 +7,7 @@ from app.core.clock import NowDep
 from app.core.db import SessionDep, in_transaction
 from app.core.enums import Area
 from app.core.errors import problem_responses
+from app.core.idempotency import IdConflict, InFuture
 from app.core.openapi import located
 from app.core.params import ChangedSince, Cursor, Limit, Offset
 from app.core.ratelimit import UPLOAD_BUCKET
@@ -16,7 +17,7 @@ from app.core.versioning import with_deprecated_fields
 from app.exercises.errors import UnknownExercise
 from app.progress import service
 from app.progress.dependencies import OwnedSession
-from app.progress.errors import SessionDeleted, SessionIdConflict, SessionInFuture, UnknownRoutine
+from app.progress.errors import SESSION_IDS, SessionDeleted, UnknownRoutine
 from app.progress.schemas import SessionCreate, SessionList, SessionPublic
 
 router = APIRouter(tags=["progress"])
@@ -38,7 +39,12 @@ OLD_NAMES = [with_deprecated_fields()]
         },
         201: located("The session was stored.", "the stored session"),
         **problem_responses(
-            SessionIdConflict, SessionDeleted, UnknownRoutine, SessionInFuture, UnknownExercise, 422
+            IdConflict(SESSION_IDS),
+            SessionDeleted,
+            UnknownRoutine,
+            InFuture(SESSION_IDS),
+            UnknownExercise,
+            422,
         ),
     },
     dependencies=[*OLD_NAMES, limited_per_account(UPLOAD_BUCKET)],
@@ -58,8 +64,8 @@ async def create_session(
     logged = await in_transaction(session, service.log_session, user, payload, now)
     if not logged.created:
         response.status_code = status.HTTP_200_OK
-    response.headers["Location"] = f"/v1/progress/sessions/{logged.session.id}"
-    return logged.session
+    response.headers["Location"] = f"/v1/progress/sessions/{logged.answer.id}"
+    return logged.answer
 
 
 @router.get(
@@ -97,7 +103,7 @@ def list_sessions(
     """The caller's sessions, newest first. With `changed_since`, the sessions logged or
     changed since then and the deleted ones, in the order the changes happened: docs/sync.md
     describes the sync loop."""
-    page = service.list_sessions(
+    return service.list_sessions(
         session,
         user_id=user.id,
         date_from=date_from,
@@ -108,13 +114,6 @@ def list_sessions(
         cursor=cursor,
         changed_since=changed_since,
         now=now,
-    )
-    return SessionList(
-        data=page.data,
-        count=page.count,
-        deleted=page.deleted,
-        next_cursor=page.next_cursor,
-        sync_token=page.sync_token,
     )
 
 

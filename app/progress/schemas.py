@@ -13,12 +13,7 @@ from pydantic import (
 from app.core.clock import UtcDatetime
 from app.core.enums import Area
 from app.core.pain import PAIN_MAX, PAIN_MIN
-from app.core.sync import (
-    DELETED_DESCRIPTION,
-    NEXT_CURSOR_DESCRIPTION,
-    SYNC_TOKEN_DESCRIPTION,
-    Tombstone,
-)
+from app.core.sync import SyncedPage
 from app.core.types import WHOLE_NUMBER, BoundedDatetime, Uuid, text
 from app.core.versioning import renamed
 from app.safety.schemas import GeneralGuidance
@@ -26,8 +21,6 @@ from app.safety.schemas import GeneralGuidance
 MAX_EXERCISES = 30
 MAX_NOTES = 2000
 MAX_SESSION_LENGTH = timedelta(hours=12)
-# A phone's clock may run a little ahead of ours; more than this is a wrong clock or a typo.
-CLOCK_SKEW = timedelta(minutes=5)
 
 Pain = Annotated[int, Field(ge=PAIN_MIN, le=PAIN_MAX), WHOLE_NUMBER]
 Notes = Annotated[str, text(MAX_NOTES, strip=True)]
@@ -160,17 +153,8 @@ class SessionPublic(BaseModel):
     created_at: UtcDatetime = Field(description="When the server stored the session.")
 
 
-class SessionList(BaseModel):
+class SessionList(SyncedPage[SessionPublic]):
     """A page of sessions, newest first, or with `changed_since` what changed since then."""
-
-    data: list[SessionPublic]
-    count: int = Field(
-        description="Number of sessions matching the filters (with `changed_since`: sessions "
-        "changed since then), across all pages."
-    )
-    deleted: list[Tombstone] = Field(description=DELETED_DESCRIPTION)
-    next_cursor: str | None = Field(description=NEXT_CURSOR_DESCRIPTION)
-    sync_token: str = Field(description=SYNC_TOKEN_DESCRIPTION)
 
 
 class FlareUpPublic(BaseModel):

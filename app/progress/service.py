@@ -1,40 +1,31 @@
 import functools
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import TextClause, delete, desc, func, text, update
+from sqlalchemy import delete, desc, func, update
 from sqlalchemy import insert as sql_insert
 from sqlalchemy import select as sql_select
-from sqlalchemy.dialects.sqlite import insert as lite_insert
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.core import sync
-from app.core.clock import as_utc, utcnow
+from app.core.clock import as_utc, local_date, utcnow
+from app.core.db import dialect_of, insert_into
 from app.core.enums import Area
 from app.core.errors import InvalidInput
-from app.core.pagination import SortKey, count, fetch_keyset, merge_keyset
-from app.core.sync import Tombstone
-from app.exercises.errors import UnknownExercise
+from app.core.idempotency import Created, create_once, fingerprint, refuse_future
+from app.core.pagination import SortKey, count, fetch_keyset
 from app.exercises.models import Exercise
 from app.exercises.service import moves_for
 from app.progress import pain, rollups
-from app.progress.errors import (
-    SessionDeleted,
-    SessionIdConflict,
-    SessionInFuture,
-    SessionNotFound,
-    UnknownRoutine,
-)
-from app.progress.fingerprint import canonical_content, fingerprint
+from app.progress.errors import SESSION_IDS, SessionDeleted, SessionNotFound, UnknownRoutine
+from app.progress.fingerprint import canonical_content
 from app.progress.models import ProgressSession, SessionTombstone
 from app.progress.pain import flare_up_sql
 from app.progress.rollups import SESSION_MOVES, SESSIONS
 from app.progress.schemas import (
-    CLOCK_SKEW,
     DailyPain,
     ExerciseCount,
     FlareUpPublic,
@@ -42,9 +33,10 @@ from app.progress.schemas import (
     SessionCreate,
     SessionExercisePublic,
     SessionFigures,
+    SessionList,
     SessionPublic,
 )
-from app.progress.streaks import ONE_DAY, Streaks, local_date
+from app.progress.streaks import ONE_DAY, Streaks
 from app.routines import service as routines
 from app.safety import service as safety
 from app.safety.schemas import CareTimeframe, ConcernSource
@@ -100,22 +92,6 @@ def to_public(row: ProgressSession) -> SessionPublic:
     )
 
 
-@dataclass(frozen=True)
-class Logged:
-    """The stored session, and whether this request stored it (False: a repeat)."""
-
-    session: SessionPublic
-    created: bool
-
-
-def _repeat(
-    session: Session, existing: ProgressSession, user: User, digest: str, now: datetime
-) -> Logged:
-    if existing.user_id != user.id or existing.fingerprint != digest:
-        raise SessionIdConflict(existing.id)
-    return Logged(with_safety(session, to_public(existing), user), created=False)
-
-
 def with_safety(session: Session, public: SessionPublic, user: User) -> SessionPublic:
     """The answer to a logged session: while a concern in the person's safety state holds
     exercise, the advice is that concern's guidance (the session is stored all the same)."""
@@ -153,12 +129,9 @@ def _report_severe(session: Session, user: User, row: ProgressSession, now: date
     )
 
 
-def find_session(session: Session, session_id: uuid.UUID) -> ProgressSession | None:
-    """Anyone's session with this id (callers decide what the requester may learn)."""
-    return session.get(ProgressSession, session_id)
-
-
-def log_session(session: Session, user: User, payload: SessionCreate, now: datetime) -> Logged:
+def log_session(
+    session: Session, user: User, payload: SessionCreate, now: datetime
+) -> Created[SessionPublic]:
     """Store a session once. A repeat with the same id and content returns the stored one
     (even if, say, its routine was deleted since); other content under that id is a conflict,
     and the id of a deleted session is gone (a late retry must not bring it back)."""
@@ -168,22 +141,35 @@ def log_session(session: Session, user: User, payload: SessionCreate, now: datet
         if tombstone is not None:
             raise SessionDeleted(payload.id)
     # A new id is the common case: no look-up before the insert, whose conflict on the id
-    # says whether it is a repeat. A repeat is recognised before any check that could have
-    # changed since it was first stored (its routine deleted, its moves renamed).
-    try:
-        if as_utc(payload.completed_at) > now + CLOCK_SKEW:
-            raise SessionInFuture()
-        if payload.routine_id is not None and not routines.is_visible(
-            session, payload.routine_id, user.id
-        ):
-            raise UnknownRoutine()
-        moves = moves_for(session, [e.exercise_slug for e in payload.exercises], "exercises")
-    except (SessionInFuture, UnknownRoutine, UnknownExercise):
-        existing = find_session(session, payload.id) if payload.id is not None else None
-        if existing is not None:
-            return _repeat(session, existing, user, digest, now)
-        raise
-    session_id = payload.id or uuid.uuid4()
+    # says whether it is a repeat.
+    return create_once(
+        session,
+        SESSION_IDS,
+        ProgressSession,
+        client_id=payload.id,
+        user_id=user.id,
+        digest=digest,
+        store=lambda session_id: _log_new(session, user, payload, digest, session_id, now),
+        repeat=lambda existing: with_safety(session, to_public(existing), user),
+        look_first=False,
+    )
+
+
+def _log_new(
+    session: Session,
+    user: User,
+    payload: SessionCreate,
+    digest: str,
+    session_id: uuid.UUID,
+    now: datetime,
+) -> SessionPublic | None:
+    """Check and store a new session under `session_id`; None when the id is taken."""
+    refuse_future(SESSION_IDS, payload.completed_at, now)
+    if payload.routine_id is not None and not routines.is_visible(
+        session, payload.routine_id, user.id
+    ):
+        raise UnknownRoutine()
+    moves = moves_for(session, [e.exercise_slug for e in payload.exercises], "exercises")
     row = ProgressSession(
         id=session_id,
         user_id=user.id,
@@ -198,58 +184,64 @@ def log_session(session: Session, user: User, payload: SessionCreate, now: datet
         fingerprint=digest,
         created_at=utcnow(),
     )
+    done = list(enumerate(zip(payload.exercises, moves, strict=True), 1))
     move_rows = [
         {
             "session_id": session_id,
             "position": index,
             "exercise_id": move.id,
-            "sets": done.sets,
-            "reps": done.reps,
-            "hold_seconds": done.hold_seconds,
+            "sets": logged.sets,
+            "reps": logged.reps,
+            "hold_seconds": logged.hold_seconds,
         }
-        for index, (done, move) in enumerate(zip(payload.exercises, moves, strict=True), 1)
+        for index, (logged, move) in done
     ]
     exercises = [
         SessionExercisePublic(
             order=index,
             position=index,
-            exercise_slug=done.exercise_slug,
+            exercise_slug=logged.exercise_slug,
             exercise_name=move.name,
-            sets=done.sets,
-            reps=done.reps,
-            hold_seconds=done.hold_seconds,
+            sets=logged.sets,
+            reps=logged.reps,
+            hold_seconds=logged.hold_seconds,
         )
-        for index, (done, move) in enumerate(zip(payload.exercises, moves, strict=True), 1)
+        for index, (logged, move) in done
     ]
     # Built before the writes: from the first write to the commit the owner's clock is locked.
     public = _public(row, exercises, row.created_at)
-    store = _store_postgresql if session.get_bind().dialect.name == "postgresql" else _store
-    if not store(session, row, move_rows):
-        # Another request stored this id between our look-up and our insert.
-        existing = find_session(session, session_id)
-        if existing is None:  # pragma: no cover - the conflict was on the id
-            raise RuntimeError("a session id conflicted but no session holds it")
-        return _repeat(session, existing, user, digest, now)
+    if not _store(session, row, move_rows):
+        return None
     _report_severe(session, user, row, now)
-    return Logged(with_safety(session, public, user), created=True)
+    return with_safety(session, public, user)
+
+
+@functools.cache
+def _insert_new(dialect: str) -> Any:
+    """A session's row, unless its id is taken."""
+    return (
+        insert_into(dialect, SESSIONS)
+        .on_conflict_do_nothing(index_elements=["id"])
+        .returning(SESSIONS.c.id)
+    )
 
 
 def _store(session: Session, row: ProgressSession, moves: list[dict[str, Any]]) -> bool:
-    """Write a new session, its moves and the summary's figures, one statement each; False
-    when the id is taken. Core statements rather than the unit of work: the rows are written
-    once and never read back, and a lost race for the id is "nothing inserted", with no
-    savepoint to roll back."""
+    """Write a new session, its moves and the summary's figures; False when the id is taken.
+    Core statements with ON CONFLICT, the same on both engines, rather than the unit of work:
+    the rows are written once and never read back, and a lost race for the id is "nothing
+    inserted", with no savepoint to roll back. The owner's clock row, locked from the tick to
+    the commit, serialises one person's writes, so the statements after it are few: one each
+    for the session, its moves and each kind of figure."""
     row.change_seq = sync.tick(session, sync.user_scope(row.user_id))
     values = {c.name: getattr(row, c.name) for c in SESSIONS.columns}
-    stored = session.execute(
-        lite_insert(SESSIONS)
-        .values(values)
-        .on_conflict_do_nothing(index_elements=["id"])
-        .returning(SESSIONS.c.id)
-    ).first()
+    # On the connection, with the values as parameters: each statement is built and compiled
+    # once, and the ORM's execution path (which costs more than the statement) is left out.
+    connection = session.connection()
+    stored = connection.execute(_insert_new(dialect_of(connection)), values).first()
     if stored is None:
         return False
-    session.execute(sql_insert(SESSION_MOVES), moves)
+    connection.execute(sql_insert(SESSION_MOVES), moves)
     rollups.count_session(
         session,
         row.user_id,
@@ -258,104 +250,6 @@ def _store(session: Session, row: ProgressSession, moves: list[dict[str, Any]]) 
         row.pain_after,
         [(m["exercise_id"], m["sets"]) for m in moves],
     )
-    return True
-
-
-STORE_POSTGRESQL = """
-WITH clock AS (
-  INSERT INTO sync_clock (scope, value) VALUES (:scope, 1)
-  ON CONFLICT (scope) DO UPDATE SET value = sync_clock.value + 1
-  RETURNING value
-), stored AS (
-  INSERT INTO progress_session (id, user_id, routine_id, area, started_at, completed_at,
-    local_date, pain_before, pain_after, notes, fingerprint, created_at, change_seq)
-  SELECT :id, :user_id, :routine_id, :area, :started_at, :completed_at, :local_date,
-    :pain_before, :pain_after, :notes, :fingerprint, :created_at, clock.value
-  FROM clock
-  ON CONFLICT (id) DO NOTHING
-  RETURNING id, change_seq
-), moves AS (
-  INSERT INTO progress_session_exercise (session_id, position, exercise_id, sets, reps,
-    hold_seconds)
-  SELECT stored.id, m.position, m.exercise_id, m.sets, m.reps, m.hold_seconds
-  FROM stored, (VALUES {moves}) AS m(position, exercise_id, sets, reps, hold_seconds)
-), totals AS (
-  INSERT INTO progress_totals (user_id, sessions, pain_before_sum, pain_after_sum, improved,
-    flare_ups)
-  SELECT :user_id, 1, :pain_before, :pain_after, :improved, :flare_up FROM stored
-  ON CONFLICT (user_id) DO UPDATE SET
-    sessions = progress_totals.sessions + 1,
-    pain_before_sum = progress_totals.pain_before_sum + excluded.pain_before_sum,
-    pain_after_sum = progress_totals.pain_after_sum + excluded.pain_after_sum,
-    improved = progress_totals.improved + excluded.improved,
-    flare_ups = progress_totals.flare_ups + excluded.flare_ups
-), counts AS (
-  INSERT INTO progress_exercise_count (user_id, exercise_id, sessions, sets)
-  SELECT :user_id, c.exercise_id, 1, c.sets
-  FROM stored, (VALUES {counts}) AS c(exercise_id, sets)
-  ON CONFLICT (user_id, exercise_id) DO UPDATE SET
-    sessions = progress_exercise_count.sessions + 1,
-    sets = progress_exercise_count.sets + excluded.sets
-), day AS (
-  INSERT INTO progress_day (user_id, local_date, sessions, pain_before_sum, pain_after_sum,
-    flare_ups)
-  SELECT :user_id, :local_date, 1, :pain_before, :pain_after, :flare_up FROM stored
-  ON CONFLICT (user_id, local_date) DO UPDATE SET
-    sessions = progress_day.sessions + 1,
-    pain_before_sum = progress_day.pain_before_sum + excluded.pain_before_sum,
-    pain_after_sum = progress_day.pain_after_sum + excluded.pain_after_sum,
-    flare_ups = progress_day.flare_ups + excluded.flare_ups
-  RETURNING sessions
-)
-SELECT (SELECT change_seq FROM stored), (SELECT sessions FROM day)
-"""
-
-
-@functools.lru_cache(maxsize=256)
-def _store_statement(moves: int, counts: int) -> TextClause:
-    """The statement for a session of `moves` moves over `counts` distinct ones, parsed once
-    per shape rather than on every write."""
-    move_values = (
-        f"(CAST(:p{i} AS INTEGER), CAST(:e{i} AS INTEGER), CAST(:s{i} AS INTEGER), "
-        f"CAST(:r{i} AS INTEGER), CAST(:h{i} AS INTEGER))"
-        for i in range(moves)
-    )
-    count_values = (f"(CAST(:ce{i} AS INTEGER), CAST(:cs{i} AS INTEGER))" for i in range(counts))
-    return text(
-        STORE_POSTGRESQL.format(
-            moves=", ".join(move_values),
-            counts=", ".join(count_values),
-        )
-    )
-
-
-def _store_postgresql(session: Session, row: ProgressSession, moves: list[dict[str, Any]]) -> bool:
-    """What `_store` does, in one statement: the owner's clock row, locked from the tick to
-    the commit, serialises one person's writes, so every round trip made while holding it
-    limits how fast one account can log sessions."""
-    params: dict[str, Any] = {
-        c.name: getattr(row, c.name) for c in SESSIONS.columns if c.name != "change_seq"
-    }
-    improved, flare_up = rollups.signs(row.pain_before, row.pain_after)
-    params |= {"scope": sync.user_scope(row.user_id), "improved": improved, "flare_up": flare_up}
-    for i, move in enumerate(moves):
-        params |= {
-            f"p{i}": move["position"],
-            f"e{i}": move["exercise_id"],
-            f"s{i}": move["sets"],
-            f"r{i}": move["reps"],
-            f"h{i}": move["hold_seconds"],
-        }
-    per_move = rollups.sets_per_move((m["exercise_id"], m["sets"]) for m in moves)
-    for i, (exercise_id, sets) in enumerate(sorted(per_move.items())):
-        params |= {f"ce{i}": exercise_id, f"cs{i}": sets}
-    statement = _store_statement(len(moves), len(per_move))
-    change_seq, on_day = session.execute(statement, params).one()
-    if change_seq is None:
-        return False
-    row.change_seq = change_seq
-    if on_day == 1:
-        rollups.day_filled(session, row.user_id, row.local_date)
     return True
 
 
@@ -370,17 +264,6 @@ def get_owned_session(
     if row is None:
         raise SessionNotFound(session_id)
     return row
-
-
-@dataclass(frozen=True)
-class Listing:
-    """One page of a walk through the caller's sessions."""
-
-    data: list[SessionPublic]
-    deleted: list[Tombstone]
-    count: int
-    next_cursor: str | None
-    sync_token: str
 
 
 LIST_ORDER = (
@@ -407,7 +290,7 @@ def list_sessions(
     cursor: str | None = None,
     changed_since: str | None = None,
     now: datetime | None = None,
-) -> Listing:
+) -> SessionList:
     """Newest first, or with `changed_since` what changed since then, in change order, with
     tombstones."""
     if date_from is not None and date_to is not None and date_to < date_from:
@@ -427,47 +310,49 @@ def list_sessions(
         marks=lambda: {"own": sync.current(session, scope)},
     )
     mine = col(ProgressSession.user_id) == user_id
-    deleted: list[Tombstone] = []
-    if walk.since is None:
-        query = select(ProgressSession).where(mine)
-        if date_from is not None:
-            query = query.where(col(ProgressSession.local_date) >= date_from)
-        if date_to is not None:
-            query = query.where(col(ProgressSession.local_date) <= date_to)
-        if area is not None:
-            query = query.where(ProgressSession.area == area.value)
-        rows, next_key = fetch_keyset(
+    if walk.since is not None:
+        since = walk.since.marks.get("own", 0)
+        changes = sync.read_changes(
             session,
-            query,
-            LIST_ORDER,
-            lambda r: (r.completed_at, r.id),
-            start=walk.start,
+            walk,
+            ProgressSession,
+            live=select(ProgressSession).where(mine, col(ProgressSession.change_seq) > since),
+            live_order=CHANGE_ORDER,
+            gone=select(SessionTombstone).where(
+                col(SessionTombstone.user_id) == user_id, col(SessionTombstone.change_seq) > since
+            ),
+            gone_order=TOMBSTONE_ORDER,
+            key=_change_key,
             limit=limit,
             offset=offset,
         )
-        total = _count_listed(session, user_id, query, date_from, date_to, area)
-    else:
-        since = walk.since.marks.get("own", 0)
-        live = select(ProgressSession).where(mine, col(ProgressSession.change_seq) > since)
-        gone = select(SessionTombstone).where(
-            col(SessionTombstone.user_id) == user_id, col(SessionTombstone.change_seq) > since
+        return SessionList(
+            data=[to_public(r) for r in changes.rows],
+            deleted=changes.deleted,
+            count=changes.count,
+            next_cursor=walk.next_cursor(changes.next_key),
+            sync_token=walk.token,
         )
-        streams = [
-            fetch_keyset(session, q, order, _change_key, start=walk.start, limit=limit + offset)
-            for q, order in ((live, CHANGE_ORDER), (gone, TOMBSTONE_ORDER))
-        ]
-        page, next_key = merge_keyset(streams, _change_key, limit=limit, offset=offset)
-        rows = [item for item in page if isinstance(item, ProgressSession)]
-        deleted = [
-            Tombstone(id=item.id, deleted_at=item.deleted_at)
-            for item in page
-            if isinstance(item, SessionTombstone)
-        ]
-        total = count(session, live)
-    return Listing(
+    query = select(ProgressSession).where(mine)
+    if date_from is not None:
+        query = query.where(col(ProgressSession.local_date) >= date_from)
+    if date_to is not None:
+        query = query.where(col(ProgressSession.local_date) <= date_to)
+    if area is not None:
+        query = query.where(ProgressSession.area == area.value)
+    rows, next_key = fetch_keyset(
+        session,
+        query,
+        LIST_ORDER,
+        lambda r: (r.completed_at, r.id),
+        start=walk.start,
+        limit=limit,
+        offset=offset,
+    )
+    return SessionList(
         data=[to_public(r) for r in rows],
-        deleted=deleted,
-        count=total,
+        deleted=[],
+        count=_count_listed(session, user_id, query, date_from, date_to, area),
         next_cursor=walk.next_cursor(next_key),
         sync_token=walk.token,
     )

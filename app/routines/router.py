@@ -63,7 +63,7 @@ def list_routines(
     Without a token, only curated routines. With `changed_since`, the routines created or
     changed since then and the deleted ones, in the order the changes happened: docs/sync.md
     describes the sync loop."""
-    page = service.list_routines(
+    return service.list_routines(
         session,
         user_id=user.id if user else None,
         area=area,
@@ -72,14 +72,6 @@ def list_routines(
         cursor=cursor,
         changed_since=changed_since,
         now=now,
-    )
-    return RoutineList(
-        safety=page.safety,
-        data=page.data,
-        count=page.count,
-        deleted=page.deleted,
-        next_cursor=page.next_cursor,
-        sync_token=page.sync_token,
     )
 
 

@@ -11,12 +11,7 @@ from pydantic import (
 
 from app.core.clock import UtcDatetime
 from app.core.enums import Area
-from app.core.sync import (
-    DELETED_DESCRIPTION,
-    NEXT_CURSOR_DESCRIPTION,
-    SYNC_TOKEN_DESCRIPTION,
-    Tombstone,
-)
+from app.core.sync import SyncedPage
 from app.core.types import WHOLE_NUMBER, StrictBoolean, omittable, text
 from app.core.versioning import renamed
 from app.exercises.schemas import DISCLAIMER_DESCRIPTION, Provenance
@@ -246,15 +241,12 @@ class RoutinePublic(BaseModel):
     disclaimer: str = Field(description=DISCLAIMER_DESCRIPTION)
 
 
-class RoutineList(BaseModel):
-    """A page of routines: a listing, or with `changed_since` what changed since then."""
+class WithSafety(BaseModel):
+    """The caller's safety state, sent ahead of what it applies to."""
 
     safety: SafetyState | None = Field(description=SAFETY_DESCRIPTION + ".")
-    data: list[RoutinePublic]
-    count: int = Field(
-        description="Number of routines matching the filters (with `changed_since`: routines "
-        "changed since then), across all pages."
-    )
-    deleted: list[Tombstone] = Field(description=DELETED_DESCRIPTION)
-    next_cursor: str | None = Field(description=NEXT_CURSOR_DESCRIPTION)
-    sync_token: str = Field(description=SYNC_TOKEN_DESCRIPTION)
+
+
+# WithSafety last among the bases: its field then comes first, before the page's.
+class RoutineList(SyncedPage[RoutinePublic], WithSafety):
+    """A page of routines: a listing, or with `changed_since` what changed since then."""

@@ -11,7 +11,7 @@ from app.core import sync
 from app.core.clock import utcnow
 from app.core.content import PerVersion
 from app.core.enums import Area
-from app.core.pagination import SortKey, count, fetch_keyset, merge_keyset
+from app.core.pagination import SortKey, count, fetch_keyset
 from app.core.sync import SyncToken, Tombstone
 from app.exercises import service as exercises
 from app.exercises.catalog import Catalog, CatalogMove
@@ -23,13 +23,13 @@ from app.routines.models import Routine, RoutineArea, RoutineStep, RoutineTombst
 from app.routines.provenance import step_provenance
 from app.routines.schemas import (
     RoutineCreate,
+    RoutineList,
     RoutinePublic,
     RoutineStepIn,
     RoutineStepPublic,
     RoutineUpdate,
 )
 from app.safety import service as safety
-from app.safety.schemas import SafetyState
 
 
 def _step_public(routine: Routine, step: RoutineStep, move: CatalogMove) -> RoutineStepPublic:
@@ -104,18 +104,6 @@ def visible_to(user_id: uuid.UUID | None) -> ColumnElement[bool]:
     if user_id is None:
         return curated
     return or_(curated, col(Routine.owner_id) == user_id)
-
-
-@dataclass(frozen=True)
-class Listing:
-    """One page of a walk through a synced list, with a signed-in caller's safety state."""
-
-    data: list[RoutinePublic]
-    deleted: list[Tombstone]
-    count: int
-    next_cursor: str | None
-    sync_token: str
-    safety: SafetyState | None = None
 
 
 def _is_own() -> ColumnElement[int]:
@@ -198,7 +186,7 @@ def list_routines(
     cursor: str | None = None,
     changed_since: str | None = None,
     now: datetime | None = None,
-) -> Listing:
+) -> RoutineList:
     """A listing (curated first in their fixed order, then the caller's own, oldest first) or,
     with `changed_since`, what changed since then, in change order, with tombstones."""
     now = now or utcnow()
@@ -212,19 +200,20 @@ def list_routines(
         now=now,
         marks=lambda: _marks(session, user_id),
     )
-    deleted: list[Tombstone] = []
     if user_id is None and walk.since is None and walk.start is None:
         # Anonymous first pages: curated routines only, from this process's snapshot.
         entries = [e for e in CURATED.get(session) if area is None or area.value in e.areas]
         shown = entries[offset : offset + limit]
         more = len(entries) > offset + limit
-        return Listing(
+        return RoutineList(
+            safety=None,
             data=[e.public for e in shown],
             deleted=[],
             count=len(entries),
             next_cursor=walk.next_cursor(shown[-1].key if shown and more else None),
             sync_token=walk.token,
         )
+    deleted: list[Tombstone] = []
     if walk.since is None:
         query = select(Routine).where(visible_to(user_id))
         if area is not None:
@@ -238,38 +227,42 @@ def list_routines(
         )
         total = count(session, query)
     else:
-        live = select(Routine).where(
-            _changed(col(Routine.owner_id), col(Routine.change_seq), user_id, walk.since)
+        changes = sync.read_changes(
+            session,
+            walk,
+            Routine,
+            live=select(Routine).where(
+                _changed(col(Routine.owner_id), col(Routine.change_seq), user_id, walk.since)
+            ),
+            live_order=CHANGE_ORDER,
+            gone=select(RoutineTombstone).where(
+                _changed(
+                    col(RoutineTombstone.owner_id),
+                    col(RoutineTombstone.change_seq),
+                    user_id,
+                    walk.since,
+                )
+            ),
+            gone_order=TOMBSTONE_ORDER,
+            key=_change_key,
+            limit=limit,
+            offset=offset,
         )
-        gone = select(RoutineTombstone).where(
-            _changed(
-                col(RoutineTombstone.owner_id),
-                col(RoutineTombstone.change_seq),
-                user_id,
-                walk.since,
-            )
+        rows, deleted, total, next_key = (
+            changes.rows,
+            changes.deleted,
+            changes.count,
+            changes.next_key,
         )
-        streams = [
-            fetch_keyset(session, q, order, _change_key, start=walk.start, limit=limit + offset)
-            for q, order in ((live, CHANGE_ORDER), (gone, TOMBSTONE_ORDER))
-        ]
-        page, next_key = merge_keyset(streams, _change_key, limit=limit, offset=offset)
-        rows = [item for item in page if isinstance(item, Routine)]
-        deleted = [
-            Tombstone(id=item.id, deleted_at=item.deleted_at)
-            for item in page
-            if isinstance(item, RoutineTombstone)
-        ]
-        total = count(session, live)
     disclaimer = exercises.get_disclaimer(session)
     moves = moves_of(session, rows)
-    return Listing(
+    return RoutineList(
+        safety=None if user_id is None else safety.safety_state(session, user_id, now),
         data=[to_public(r, disclaimer, moves) for r in rows],
         deleted=deleted,
         count=total,
         next_cursor=walk.next_cursor(next_key),
         sync_token=walk.token,
-        safety=None if user_id is None else safety.safety_state(session, user_id, now),
     )
 
 
