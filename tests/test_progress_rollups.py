@@ -12,10 +12,13 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.accounts.models import User
+from app.core.config import get_settings
+from app.core.ratelimit import install_rate_limiting
 from app.progress import pain, rollups
 from app.progress.streaks import streaks
 from tests.factories import AuthUser, freeze_now, register_user, session_payload, set_timezone
@@ -47,6 +50,15 @@ def _payload(rng: random.Random, session_id: str, day: date) -> dict[str, Any]:
 def _churn(client: TestClient, user: AuthUser, rng: random.Random, steps: int) -> None:
     """Log, retry, delete and log again (under a new id), on days close together so runs join
     and split."""
+    # Weeks of use sent within a minute: far past the upload limit, which is not what these
+    # tests are about (tests/test_ratelimit_routes.py is).
+    assert isinstance(client.app, FastAPI)
+    install_rate_limiting(
+        client.app,
+        get_settings().model_copy(
+            update={"upload_rate_limit": 10**6, "upload_address_rate_limit": 10**6}
+        ),
+    )
     logged: dict[str, dict[str, Any]] = {}
     deleted: dict[str, dict[str, Any]] = {}
     for _ in range(steps):
