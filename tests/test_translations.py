@@ -14,6 +14,8 @@ from babel.messages.mofile import read_mo
 from jinja2 import meta
 
 from app.accounts.outbox import TEMPLATES
+from app.attention.rules import ATTENTION_TEXTS
+from app.checkins.service import SELF_CARE_SENTENCES as CHECKIN_SELF_CARE_SENTENCES
 from app.core import errors, pain
 from app.core.enums import Area
 from app.i18n import SUPPORTED_LANGUAGES, negotiate, parse_accept_language
@@ -27,7 +29,14 @@ from app.i18n.catalog import (
     translate,
 )
 from app.i18n.phrases import say
-from app.recommendations.logic import Answers, Words, recommend
+from app.outcomes.service import SEED_FIELDS, seed_key
+from app.recommendations.logic import (
+    NOTHING_LEFT_MESSAGE,
+    SELF_CARE_MESSAGE,
+    Answers,
+    Words,
+    recommend,
+)
 from app.recommendations.schemas import Caution, Limitation, RedFlag
 from app.recommendations.screening import (
     CAUTION_QUESTIONS,
@@ -53,6 +62,7 @@ from tests.test_triage_logic import ARTICLE
 
 APP = Path(__file__).resolve().parents[1] / "app"
 CATALOG_SEED = APP.parent / "seed" / "catalog.json"
+OUTCOMES_SEED = APP.parent / "seed" / "outcomes.json"
 TRANSLATED = [language for language in SUPPORTED_LANGUAGES if language != "en"]
 
 
@@ -114,7 +124,46 @@ def texts_used() -> dict[str, str]:
         used[move["benefit"]] = f"catalog helps_with {move['slug']}"
         used |= {caution: f"catalog caution {move['slug']}" for caution in move["cautions"]}
     used |= report_texts()
+    used |= self_care_texts()
+    used |= {text: "attention item" for text in ATTENTION_TEXTS}
+    used |= {text: "concern reason" for text in safety_logic.TREND_REASONS}
+    used |= peg_texts()
     return used
+
+
+def self_care_texts() -> dict[str, str]:
+    """The self-care messages of a recommendation and a check-in, and the advice to book a
+    review that may follow one (with and without a physiotherapy route)."""
+    used = {text: "self-care message" for text in (SELF_CARE_MESSAGE, NOTHING_LEFT_MESSAGE)}
+    used |= {text: "check-in self-care message" for text in CHECKIN_SELF_CARE_SENTENCES}
+    for words in (Words(), Words(physiotherapy="see a physiotherapist")):
+        template, values = words.routine_parts()
+        used[template] = "routine advice"
+        used |= {
+            value: "care route fallback" for value in values.values() if value == words.routine
+        }
+    return used
+
+
+def peg_seed() -> dict[str, str]:
+    """The English of each PEG seed text an answer translates, by its entry's key."""
+    (peg,) = json.loads(OUTCOMES_SEED.read_text(encoding="utf-8"))["questionnaires"]
+    return {seed_key(field): peg[field] for field in SEED_FIELDS}
+
+
+def peg_texts() -> dict[str, str]:
+    """The PEG's scoring, schedule and threshold sources from the seed, by key."""
+    return {key: "PEG seed text" for key in peg_seed()}
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_each_peg_entry_translates_the_seeds_english_of_today(language: str) -> None:
+    """A PEG seed text is looked up by key, so its entry names the English it translates; a
+    seed whose English changed fails here until the translation is redone."""
+    marker = "the English it translates: "
+    entries = {str(m.id): " ".join(m.auto_comments) for m in read_catalog(language) if m.id}
+    for key, english in peg_seed().items():
+        assert entries[key].partition(marker)[2] == english, key
 
 
 REPORT_SOURCES = [APP / "reports" / "document.py", APP / "reports" / "charts.py"]
@@ -164,9 +213,10 @@ def test_every_text_an_answer_uses_has_an_entry(language: str) -> None:
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_numbers_survive_translation(language: str) -> None:
     """Holds, repetitions, temperatures and months: a translation never changes a number."""
+    seed = peg_seed()
     for message in read_catalog(language):
         if message.id:
-            english = re.findall(r"\d+", str(message.id))
+            english = re.findall(r"\d+", seed.get(str(message.id), str(message.id)))
             assert re.findall(r"\d+", str(message.string)) == english, message.id
 
 

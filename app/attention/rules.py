@@ -57,21 +57,27 @@ PAIN_ABOVE_BASELINE_REASON = (
     "Your pain has been at least {points} points above where it was in your first week "
     "({baseline} out of 10 on average) on {run} check-ins in a row, up to {last} out of 10."
 )
-PEG_NOT_IMPROVING_REASON = (
+# One template for one point and one for several, so each language says its own plural.
+PEG_NOT_IMPROVING_REASONS = (
     "{weeks} weeks after your first PEG questionnaire your score is {score} out of 10, against "
-    "{baseline} at the start: not the improvement of {points} point{s} and {percent}% or more "
-    "that would count as meaningful."
+    "{baseline} at the start: not the improvement of {points} point and {percent}% or more "
+    "that would count as meaningful.",
+    "{weeks} weeks after your first PEG questionnaire your score is {score} out of 10, against "
+    "{baseline} at the start: not the improvement of {points} points and {percent}% or more "
+    "that would count as meaningful.",
 )
 FLARE_UPS_REASON = "You had {count} flare-ups within {days} days: on {dates}."
 # The same findings in the third person, as the clinician report states them.
-WARNING_SIGN_FINDING = "Warning sign{s} reported: {labels}."
+WARNING_SIGN_FINDINGS = ("Warning sign reported: {labels}.", "Warning signs reported: {labels}.")
 PAIN_ABOVE_BASELINE_FINDING = (
     "Pain at least {points} points above the first week's average ({baseline}/10) on {run} "
     "check-ins in a row, up to {last}/10."
 )
-PEG_NOT_IMPROVING_FINDING = (
+PEG_NOT_IMPROVING_FINDINGS = (
     "PEG {score} at {weeks} weeks against a baseline of {baseline}: short of a meaningful "
-    "improvement ({points} point{s} and {percent}%)."
+    "improvement ({points} point and {percent}%).",
+    "PEG {score} at {weeks} weeks against a baseline of {baseline}: short of a meaningful "
+    "improvement ({points} points and {percent}%).",
 )
 FLARE_UPS_FINDING = "{count} flare-ups within {days} days: {dates}."
 TREND_FINDINGS: dict[ConcernSource, str] = {
@@ -81,6 +87,18 @@ TREND_FINDINGS: dict[ConcernSource, str] = {
     ),
     ConcernSource.PEG: "PEG score meaningfully worse than baseline (both thresholds reached).",
 }
+# Every sentence an item's reason, finding or advice is made of, for translating them.
+ATTENTION_TEXTS = (
+    REVIEW_ADVICE,
+    PAIN_ABOVE_BASELINE_REASON,
+    *PEG_NOT_IMPROVING_REASONS,
+    FLARE_UPS_REASON,
+    *WARNING_SIGN_FINDINGS,
+    PAIN_ABOVE_BASELINE_FINDING,
+    *PEG_NOT_IMPROVING_FINDINGS,
+    FLARE_UPS_FINDING,
+    *TREND_FINDINGS.values(),
+)
 TRIAGE_MESSAGES: dict[CareTimeframe, str] = {
     CareTimeframe.NOW: safety.URGENT_GUIDANCE,
     CareTimeframe.TODAY: safety.SAME_DAY_GUIDANCE,
@@ -152,7 +170,8 @@ class Raised:
     key: str
     """Stable within the person's history: the same episode always has the same key."""
     raised_on: date
-    reason: str
+    reasons: tuple[str, ...]
+    """What in the diary raised it, one sentence each (each translated on its own)."""
     advice: str
     timeframe: CareTimeframe
     referral: bool
@@ -160,6 +179,10 @@ class Raised:
     same-day review)."""
     finding: str
     """What was found, in the third person, for the clinician report."""
+
+    @property
+    def reason(self) -> str:
+        return " ".join(self.reasons)
 
     @property
     def general_guidance(self) -> bool:
@@ -194,9 +217,8 @@ def warning_signs(days: Iterable[ScreenedDay]) -> list[Raised]:
                 kind=AttentionKind.WARNING_SIGN,
                 key=checkin.day.isoformat(),
                 raised_on=checkin.day,
-                reason=" ".join(reasons),
-                finding=WARNING_SIGN_FINDING.format(
-                    s="" if len(checkin.red_flags) == 1 else "s",
+                reasons=tuple(reasons),
+                finding=WARNING_SIGN_FINDINGS[len(checkin.red_flags) > 1].format(
                     labels="; ".join(sorted(clinical_label(f) for f in checkin.red_flags)),
                 ),
                 advice=TRIAGE_MESSAGES[timeframe],
@@ -242,11 +264,13 @@ def pain_above_baseline(checkins: Sequence[DayPain]) -> list[Raised]:
                     kind=AttentionKind.PAIN_ABOVE_BASELINE,
                     key=run[0].day.isoformat(),
                     raised_on=checkin.day,
-                    reason=PAIN_ABOVE_BASELINE_REASON.format(
-                        points=RISE_POINTS,
-                        baseline=_number(baseline),
-                        run=RUN_LENGTH,
-                        last=checkin.pain,
+                    reasons=(
+                        PAIN_ABOVE_BASELINE_REASON.format(
+                            points=RISE_POINTS,
+                            baseline=_number(baseline),
+                            run=RUN_LENGTH,
+                            last=checkin.pain,
+                        ),
                     ),
                     finding=PAIN_ABOVE_BASELINE_FINDING.format(
                         points=RISE_POINTS,
@@ -279,27 +303,21 @@ def peg_not_improving(responses: Sequence[PegPoint], thresholds: Thresholds) -> 
         seen_periods.add(period)
         if meaningful_change(baseline.total, response.total, thresholds).improved:
             continue
+        plural = thresholds.points != 1
+        values = {
+            "weeks": (response.day - baseline.day).days // 7,
+            "score": _number(round(response.total / 3, 2)),
+            "baseline": _number(round(baseline.total / 3, 2)),
+            "points": _number(float(thresholds.points)),
+            "percent": thresholds.percent,
+        }
         out.append(
             Raised(
                 kind=AttentionKind.PEG_NOT_IMPROVING,
                 key=f"{baseline.day.isoformat()}/{period}",
                 raised_on=response.day,
-                reason=PEG_NOT_IMPROVING_REASON.format(
-                    weeks=(response.day - baseline.day).days // 7,
-                    score=_number(round(response.total / 3, 2)),
-                    baseline=_number(round(baseline.total / 3, 2)),
-                    points=_number(float(thresholds.points)),
-                    s="" if thresholds.points == 1 else "s",
-                    percent=thresholds.percent,
-                ),
-                finding=PEG_NOT_IMPROVING_FINDING.format(
-                    weeks=(response.day - baseline.day).days // 7,
-                    score=_number(round(response.total / 3, 2)),
-                    baseline=_number(round(baseline.total / 3, 2)),
-                    points=_number(float(thresholds.points)),
-                    s="" if thresholds.points == 1 else "s",
-                    percent=thresholds.percent,
-                ),
+                reasons=(PEG_NOT_IMPROVING_REASONS[plural].format(**values),),
+                finding=PEG_NOT_IMPROVING_FINDINGS[plural].format(**values),
                 advice=REVIEW_ADVICE,
                 timeframe=CareTimeframe.ROUTINE,
                 referral=True,
@@ -333,10 +351,12 @@ def flare_up_clusters(days: Sequence[date]) -> list[Raised]:
                     kind=AttentionKind.FLARE_UPS,
                     key=window[0].isoformat(),
                     raised_on=day,
-                    reason=FLARE_UPS_REASON.format(
-                        count=FLARE_UPS,
-                        days=FLARE_UP_WINDOW_DAYS,
-                        dates=", ".join(d.isoformat() for d in window),
+                    reasons=(
+                        FLARE_UPS_REASON.format(
+                            count=FLARE_UPS,
+                            days=FLARE_UP_WINDOW_DAYS,
+                            dates=", ".join(d.isoformat() for d in window),
+                        ),
                     ),
                     finding=FLARE_UPS_FINDING.format(
                         count=FLARE_UPS,
@@ -366,7 +386,7 @@ def trend_concerns(concerns: Iterable[TrendConcern]) -> list[Raised]:
             kind=TREND_KINDS[c.source],
             key=c.key,
             raised_on=c.opened_on,
-            reason=" ".join(c.reasons),
+            reasons=c.reasons,
             finding=TREND_FINDINGS[c.source],
             advice=safety.guidance(CareTimeframe.SOON, c.source),
             timeframe=CareTimeframe.SOON,

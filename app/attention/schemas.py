@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 from app.attention.rules import AttentionKind
 from app.care.schemas import ReferralPublic
 from app.core.clock import UtcDatetime
+from app.i18n.schemas import TranslationPublic
 from app.safety.schemas import CareTimeframe, GeneralGuidance
 
 
@@ -35,6 +36,10 @@ class AttentionItemPublic(BaseModel):
     reason: str = Field(description="What in the diary raised it, in plain words.")
     advice: str = Field(
         description="What to do: be reviewed, or, for a warning sign, the care it needs."
+    )
+    translation: TranslationPublic = Field(
+        description="The language of `reason` and `advice` and how far their translation is "
+        "trusted (the weakest of their parts); `en` and `original` when either has no entry."
     )
     timeframe: CareTimeframe = Field(
         description="How soon to be seen: `now`, `today` or `soon` for warning signs, as the "

@@ -17,13 +17,18 @@ from app.care import service as care_service
 from app.care.schemas import ReferralPublic
 from app.checkins import service as checkins
 from app.core.enums import Area
+from app.i18n import current_language
+from app.i18n.catalog import Translated, joined, weakest
+from app.i18n.phrases import say
+from app.i18n.schemas import TranslationPublic
 from app.outcomes import service as outcomes
 from app.outcomes.errors import QuestionnaireNotLoaded
 from app.progress.models import ProgressSession
 from app.progress.pain import flare_up_sql
 from app.recommendations.schemas import Caution, RedFlag
-from app.recommendations.service import age_from_birth_year
+from app.recommendations.service import REASON_TEXTS, age_from_birth_year
 from app.safety import service as safety
+from app.safety.logic import CONCERN_TIMEFRAMES, guidance_parts
 from app.safety.schemas import ConcernSource
 
 # Ids are derived from the person, the rule and the episode's key.
@@ -107,19 +112,41 @@ def _acknowledgements(session: Session, user_id: uuid.UUID) -> dict[uuid.UUID, d
     return {r.item_id: r.acknowledged_at for r in rows}
 
 
+# What an item's reason and advice can be made of: its own sentences, the triage reasons a
+# warning sign was answered with, a concern's reasons and the guidance for each timeframe.
+TEMPLATES = (
+    *rules.ATTENTION_TEXTS,
+    *REASON_TEXTS,
+    *dict.fromkeys(guidance_parts(t, s)[0] for t in CONCERN_TIMEFRAMES for s in ConcernSource),
+)
+
+
+def translated(raised: Raised) -> tuple[Translated, Translated]:
+    """The item's reason (each sentence on its own) and advice in the request's language; a
+    region's own care words are kept as they are."""
+    language = current_language()
+    reason = joined(raised.reason, *(say(r, TEMPLATES, language) for r in raised.reasons))
+    advice = say(raised.advice, TEMPLATES, language, literal_values=True)
+    return reason, advice
+
+
 def to_public(
     user_id: uuid.UUID,
     raised: Raised,
     acknowledged_at: datetime | None,
     referral: ReferralPublic | None,
 ) -> AttentionItemPublic:
+    reason, advice = translated(raised)
+    both = weakest(reason, advice)
+    assert both is not None
     return AttentionItemPublic(
         id=item_id(user_id, raised),
         kind=raised.kind,
         status=AttentionStatus.ACKNOWLEDGED if acknowledged_at else AttentionStatus.OPEN,
         raised_on=raised.raised_on,
-        reason=raised.reason,
-        advice=raised.advice,
+        reason=reason.text,
+        advice=advice.text,
+        translation=TranslationPublic.of(both),
         timeframe=raised.timeframe,
         referral=referral if raised.referral else None,
         general_guidance=safety.general_guidance() if raised.general_guidance else None,

@@ -20,6 +20,8 @@ from app.core.errors import InvalidInput
 from app.core.idempotency import Created, create_once, fingerprint, refuse_future
 from app.core.pagination import SortKey, count, fetch_keyset
 from app.core.sync import Cursor
+from app.i18n.catalog import Translated, joined, translate, weakest
+from app.i18n.schemas import TranslationPublic
 from app.recommendations import service as recommendations
 from app.recommendations.schemas import (
     Caution,
@@ -35,11 +37,13 @@ from app.safety.schemas import CareTimeframe, ConcernSource, TriageLevel
 # Losing the race for a day to another request this many times in a row is not a race.
 WRITE_ATTEMPTS = 3
 # A check-in carries no moves, so its self-care answer never offers any.
-SELF_CARE_MESSAGE = (
-    "Nothing in this check-in calls for a doctor first. "
-    + safety_logic.GENERAL_GUIDANCE_TEXT
-    + " If you develop any of the warning signs of the safety screen, get care as it advises."
+# Three sentences, each translated whole.
+SELF_CARE_SENTENCES = (
+    "Nothing in this check-in calls for a doctor first.",
+    safety_logic.GENERAL_GUIDANCE_TEXT,
+    "If you develop any of the warning signs of the safety screen, get care as it advises.",
 )
+SELF_CARE_MESSAGE = " ".join(SELF_CARE_SENTENCES)
 
 
 def triage_area(row: Checkin, usual_areas: list[str]) -> Area:
@@ -74,7 +78,13 @@ def screen_answers(session: Session, row: Checkin, user: User) -> Recommendation
     )
     answer = recommendations.answer_for(session, request, user, row.local_date)
     if answer.triage.level is TriageLevel.SELF_CARE:
-        answer.triage.message = SELF_CARE_MESSAGE
+        message = joined(SELF_CARE_MESSAGE, *(translate(s) for s in SELF_CARE_SENTENCES))
+        answer.triage.message = message.text
+        # The reasons beside it keep their status; the answer's is the weaker of the two.
+        previous = answer.triage.translation
+        both = weakest(message, Translated("", previous.language, previous.status))
+        assert both is not None
+        answer.triage.translation = TranslationPublic.of(both)
     return answer
 
 

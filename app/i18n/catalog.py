@@ -144,3 +144,13 @@ def weakest(*texts: Translated) -> Translated | None:
     if not texts:
         return None
     return min(texts, key=lambda t: STRENGTH.index(t.status))
+
+
+def joined(english: str, *texts: Translated) -> Translated:
+    """`english`, made of `texts` said one after another, in their language with the weakest
+    status; the English as a whole when any of them has no entry (never half in English)."""
+    language = texts[0].language
+    if any(t.language != language for t in texts):
+        return Translated(english, DEFAULT_LANGUAGE, TranslationStatus.ORIGINAL)
+    status = min((t.status for t in texts), key=STRENGTH.index)
+    return Translated(" ".join(t.text for t in texts), language, status)

@@ -2,10 +2,11 @@
 a list of symptoms joined with "and"), said in another language from their English text
 alone, so a text stored in English (a concern's reasons) is translated as well as a new one.
 
-The English is matched against the templates; each value is then said in turn: a number as it
-is, an ISO date as the language writes it, a phrase through its own entry or template, and a
-list ("a, b and c") item by item, joined as the language joins a list (Babel's
-`format_list`: "a, b y c", "a, b und c"). A text any part of which has no entry stays English.
+The English is matched against the templates; each value is then said in turn: a whole number
+as it is, a decimal and an ISO date as the language writes them, a phrase through its own entry
+or template, and a list ("a, b and c") item by item, joined as the language joins a list
+(Babel's `format_list`: "a, b y c", "a, b und c"; labels listed with "; " keep it).
+A text any part of which has no entry stays English.
 """
 
 import re
@@ -19,9 +20,9 @@ from babel.lists import format_list
 from app.i18n import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, formats
 from app.i18n.catalog import Translated, TranslationStatus, translate, weakest
 
-_NUMBER = re.compile(r"\d+")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_LIST_SEPARATOR = re.compile(r", | and ")
+_LIST_SEPARATOR = re.compile(r"; |, | and ")
 Said = tuple[str, list[Translated]]
 
 
@@ -47,10 +48,8 @@ def _say(
     entry = translate(text, language)
     if entry.language == language:
         return entry.text, [entry]
-    if as_value and _NUMBER.fullmatch(text):
-        return text, []
-    if as_value and _DAY.fullmatch(text):
-        return formats.day(date.fromisoformat(text), language), []
+    if as_value and (plain := _plain_value(text, language)) is not None:
+        return plain, []
     # A list before a template, so "you are 67 and you have osteoporosis" is two things
     # rather than "you are {age}" with a strange age.
     if as_value and (listed := _say_list(text, templates, language)) is not None:
@@ -76,8 +75,19 @@ def _say(
     return None
 
 
+def _plain_value(text: str, language: str) -> str | None:
+    """A number (a decimal as the language writes it) or an ISO date; None otherwise."""
+    if _NUMBER.fullmatch(text):
+        return text if text.isdigit() else formats.number(float(text), language, 2)
+    if _DAY.fullmatch(text):
+        return formats.day(date.fromisoformat(text), language)
+    return None
+
+
 def _items(text: str, templates: Sequence[str], language: str) -> list[Said] | None:
     """`text` as a list of things each of which can be said, or None."""
+    if (plain := _plain_value(text, language)) is not None:
+        return [(plain, [])]
     if (whole := _say(text, templates, language)) is not None:
         return [whole]
     for separator in _LIST_SEPARATOR.finditer(text):
@@ -95,7 +105,11 @@ def _say_list(text: str, templates: Sequence[str], language: str) -> Said | None
     if items is None or len(items) < 2:
         return None
     parts = [part for _, item_parts in items for part in item_parts]
-    return format_list([said for said, _ in items], locale=language), parts
+    said = [said for said, _ in items]
+    # Labels listed with "; " (clinical labels) keep it; a list in a sentence reads as one.
+    if "; " in text:
+        return "; ".join(said), parts
+    return format_list(said, locale=language), parts
 
 
 def say(

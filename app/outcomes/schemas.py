@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.core.clock import UtcDatetime
 from app.core.pain import PAIN_MAX, PAIN_MIN
 from app.core.types import WHOLE_NUMBER, BoundedDatetime, Uuid
+from app.i18n.catalog import TranslationStatus
 
 Answer = Annotated[int, Field(ge=PAIN_MIN, le=PAIN_MAX), WHOLE_NUMBER]
 
@@ -28,6 +29,19 @@ class QuestionnaireItem(BaseModel):
     max: int
     anchor_low: str = Field(description="What `min` means.")
     anchor_high: str = Field(description="What `max` means.")
+
+
+class QuestionnaireTranslation(BaseModel):
+    """The questionnaire's scoring, schedule and threshold sources in the request's language,
+    beside the English they translate (the questions themselves are the validated English
+    instrument and are not translated here)."""
+
+    language: str = Field(examples=["es"])
+    status: TranslationStatus
+    scoring: str
+    schedule: str
+    meaningful_change_points_source: str
+    meaningful_change_source: str
 
 
 class QuestionnairePublic(BaseModel):
@@ -59,6 +73,11 @@ class QuestionnairePublic(BaseModel):
     )
     citation: str
     license: str
+    translation: QuestionnaireTranslation | None = Field(
+        description="`scoring`, `schedule` and the threshold sources in the language "
+        "`Accept-Language` asks for, with their translation status; null in English or when "
+        "any of them has no translation. The fields above always keep the English source."
+    )
 
 
 class PegResponseCreate(BaseModel):

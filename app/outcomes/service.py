@@ -14,6 +14,8 @@ from app.core.errors import InvalidInput
 from app.core.idempotency import Created, create_once, fingerprint, refuse_future
 from app.core.pagination import SortKey, count, fetch_keyset
 from app.core.sync import Cursor
+from app.i18n import DEFAULT_LANGUAGE, current_language
+from app.i18n.catalog import Translated, TranslationStatus, translate, weakest
 from app.outcomes import scoring
 from app.outcomes.errors import PEG_RESPONSE_IDS, PegResponseNotFound, QuestionnaireNotLoaded
 from app.outcomes.models import OutcomeQuestionnaire, PegResponse
@@ -23,6 +25,7 @@ from app.outcomes.schemas import (
     PegResponsePublic,
     QuestionnaireItem,
     QuestionnairePublic,
+    QuestionnaireTranslation,
 )
 from app.safety import logic as safety_logic
 from app.safety import service as safety
@@ -43,6 +46,53 @@ def get_questionnaire_row(session: Session, slug: str = PEG) -> OutcomeQuestionn
     return row
 
 
+# The seed's texts an answer translates. Their entries are keyed `peg.<field>` rather than by
+# the English, whose "10-20% decrease" gettext's tools would read as a printf placeholder; each
+# entry's comment holds the English it translates (a test checks it is the seed's).
+SEED_FIELDS = ("scoring", "schedule", "meaningful_change_points_source", "meaningful_change_source")
+
+
+def seed_key(field: str) -> str:
+    return f"{PEG}.{field}"
+
+
+def seed_text(field: str, english: str, language: str | None = None) -> Translated:
+    """A seed text of the PEG in the language (the request's by default), or its English."""
+    language = language or current_language()
+    found = translate(seed_key(field), language)
+    if found.language == DEFAULT_LANGUAGE:
+        return Translated(english, DEFAULT_LANGUAGE, TranslationStatus.ORIGINAL)
+    return found
+
+
+def translation_of(row: OutcomeQuestionnaire) -> QuestionnaireTranslation | None:
+    """The seed's scoring, schedule and sources in the request's language; None in English or
+    when any has no entry."""
+    language = current_language()
+    if language == DEFAULT_LANGUAGE:
+        return None
+    texts = (
+        row.scoring,
+        row.schedule,
+        row.meaningful_change_points_source or "",
+        row.meaningful_change_source,
+    )
+    parts = [
+        seed_text(field, text, language) for field, text in zip(SEED_FIELDS, texts, strict=True)
+    ]
+    least = weakest(*parts)
+    if least is None or any(part.language != language for part in parts):
+        return None
+    return QuestionnaireTranslation(
+        language=language,
+        status=least.status,
+        scoring=parts[0].text,
+        schedule=parts[1].text,
+        meaningful_change_points_source=parts[2].text,
+        meaningful_change_source=parts[3].text,
+    )
+
+
 def get_questionnaire(session: Session) -> QuestionnairePublic:
     row = get_questionnaire_row(session)
     return QuestionnairePublic(
@@ -60,6 +110,7 @@ def get_questionnaire(session: Session) -> QuestionnairePublic:
         meaningful_change_source=row.meaningful_change_source,
         citation=row.citation,
         license=row.license,
+        translation=translation_of(row),
     )
 
 

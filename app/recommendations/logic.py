@@ -67,7 +67,11 @@ CHILD_TEMPLATE = (
     "Please talk to a parent or carer, and see a doctor about your back pain: {routine}. The "
     "moves here are for people aged 16 and over."
 )
-ROUTINE_TEMPLATE = " Also {routine} to have your back pain looked at{physiotherapy}."
+# Said after a self-care message, one sentence each so each is translated whole.
+ROUTINE_TEMPLATE = "Also {routine} to have your back pain looked at."
+ROUTINE_PHYSIOTHERAPY_TEMPLATE = (
+    "Also {routine} to have your back pain looked at ({physiotherapy})."
+)
 SELF_CARE_MESSAGE = (
     "These moves from the article suit your answers. Do them in the suggested order, go "
     "gently, and stop any move that makes your pain worse."
@@ -326,9 +330,18 @@ class Words:
     def child_message(self) -> str:
         return CHILD_TEMPLATE.format(routine=self.routine)
 
+    def routine_parts(self) -> tuple[str, dict[str, str]]:
+        """The advice to book a review after a self-care message: its template and words."""
+        if self.physiotherapy:
+            return ROUTINE_PHYSIOTHERAPY_TEMPLATE, {
+                "routine": self.routine,
+                "physiotherapy": self.physiotherapy,
+            }
+        return ROUTINE_TEMPLATE, {"routine": self.routine}
+
     def routine_advice(self) -> str:
-        physio = f" ({self.physiotherapy})" if self.physiotherapy else ""
-        return ROUTINE_TEMPLATE.format(routine=self.routine, physiotherapy=physio)
+        template, values = self.routine_parts()
+        return " " + template.format(**values)
 
 
 # The messages with no region known, for callers that show triage without a route.

@@ -21,6 +21,7 @@ from app.i18n.catalog import (
     Translated,
     TranslationStatus,
     format_translated,
+    joined,
     translate,
     weakest,
 )
@@ -30,6 +31,8 @@ from app.media import service as media_service
 from app.media.schemas import MoveMedia
 from app.recommendations.citations import triage_sources
 from app.recommendations.logic import (
+    NOTHING_LEFT_MESSAGE,
+    SELF_CARE_MESSAGE,
     Answers,
     Recommendation,
     Words,
@@ -287,7 +290,7 @@ def _held(
 
 
 # The templates and phrases a reason is made of, a concern's stored reasons included.
-REASON_TEXTS = (*reason_texts(), safety_logic.HELD_REASON)
+REASON_TEXTS = (*reason_texts(), safety_logic.HELD_REASON, *safety_logic.TREND_REASONS)
 
 
 def translated_reasons(reasons: Sequence[str]) -> list[Translated]:
@@ -297,11 +300,18 @@ def translated_reasons(reasons: Sequence[str]) -> list[Translated]:
 
 
 def translated_message(message: str, words: Words) -> Translated:
-    """A message that sends the person to be seen, in the request's language (its template
-    and the care route's words translated); any other message stays in English for now."""
+    """The triage message in the request's language: a message that sends the person to be
+    seen (its template and the care route's words translated), or a self-care message and
+    the advice to book a review after it. A message made otherwise stays in English."""
     for template, values in words.safety_templates():
         if template.format(**values) == message:
             return format_translated(template, **values)
+    for base in (SELF_CARE_MESSAGE, NOTHING_LEFT_MESSAGE):
+        if message == base:
+            return translate(base)
+        if message == base + words.routine_advice():
+            template, values = words.routine_parts()
+            return joined(message, translate(base), format_translated(template, **values))
     return Translated(message, DEFAULT_LANGUAGE, TranslationStatus.ORIGINAL)
 
 

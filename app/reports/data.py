@@ -9,7 +9,13 @@ from sqlmodel import Session
 
 from app.accounts.models import User
 from app.attention import service as attention
-from app.attention.rules import TREND_FINDINGS, AttentionKind, DayPain, flare_up_days
+from app.attention.rules import (
+    ATTENTION_TEXTS,
+    TREND_FINDINGS,
+    AttentionKind,
+    DayPain,
+    flare_up_days,
+)
 from app.checkins import service as checkins
 from app.checkins.models import Checkin
 from app.core import pain
@@ -22,6 +28,7 @@ from app.outcomes.errors import QuestionnaireNotLoaded
 from app.outcomes.scoring import Thresholds
 from app.progress import service as progress
 from app.progress.pain import FLARE_UP_RISE_POINTS, is_flare_up
+from app.recommendations.logic import AREA_WORDS
 from app.recommendations.schemas import Caution, RedFlag
 from app.recommendations.screening import CAUTIONS_BY_ID, WARNING_SIGNS_BY_ID, clinical_label
 from app.safety import logic as safety_logic
@@ -46,8 +53,27 @@ SOURCE_WORDS: dict[str, str] = {
 }
 SEVERE_PAIN_FINDING = "Severe pain reported in {source}."
 SEVERE_PAIN_LEVEL_FINDING = "Severe pain ({level}/10) reported in {source}."
-# The templates the report's findings are made of, to say them in another language.
-REPORT_TEMPLATES = (SEVERE_PAIN_FINDING, SEVERE_PAIN_LEVEL_FINDING)
+# A move done, with its dose ("Cat-camel (2 sets, 10 reps, hold 5 s)").
+MOVE_DONE = "{name} ({dose})"
+DOSE_SETS = ("{sets} set", "{sets} sets")
+DOSE_REPS = "{reps} reps"
+DOSE_HOLD = "hold {hold} s"
+# What else a warning sign was answered with ("caution: osteoporosis; pain in the upper back").
+ANSWERED_CAUTION = "caution: {label}"
+ANSWERED_AREA = "pain in the {area}"
+# The templates the report's findings, moves and answers are made of, to say them in another
+# language: its own, and an attention item's finding and advice.
+REPORT_TEMPLATES = (
+    SEVERE_PAIN_FINDING,
+    SEVERE_PAIN_LEVEL_FINDING,
+    MOVE_DONE,
+    *DOSE_SETS,
+    DOSE_REPS,
+    DOSE_HOLD,
+    ANSWERED_CAUTION,
+    ANSWERED_AREA,
+    *ATTENTION_TEXTS,
+)
 # The service's own flare-up rule (app.progress.pain, app.attention.rules), in a clinician's
 # words.
 FLARE_UP_DEFINITION = (
@@ -229,11 +255,11 @@ def question_text(question_id: str) -> str:
 
 
 def _dose(sets: int, reps: int | None, hold: int | None) -> str:
-    parts = [f"{sets} set" + ("s" if sets != 1 else "")]
+    parts = [DOSE_SETS[sets != 1].format(sets=sets)]
     if reps is not None:
-        parts.append(f"{reps} reps")
+        parts.append(DOSE_REPS.format(reps=reps))
     if hold is not None:
-        parts.append(f"hold {hold} s")
+        parts.append(DOSE_HOLD.format(hold=hold))
     return ", ".join(parts)
 
 
@@ -293,7 +319,9 @@ def gather(
                 pain_after=logged.pain_after,
                 flare_up=is_flare_up(logged.pain_before, logged.pain_after),
                 moves=[
-                    f"{e.exercise_name} ({_dose(e.sets, e.reps, e.hold_seconds)})"
+                    MOVE_DONE.format(
+                        name=e.exercise_name, dose=_dose(e.sets, e.reps, e.hold_seconds)
+                    )
                     for e in logged.exercises
                 ],
             )
@@ -361,9 +389,9 @@ def _pain_or_peg_finding(source: str, pain_level: int | None) -> str:
 
 
 def _answered_with(cautions: list[str], area: str | None) -> str:
-    parts = [f"caution: {clinical_label(c)}" for c in cautions]
+    parts = [ANSWERED_CAUTION.format(label=clinical_label(c)) for c in cautions]
     if area is not None and area != Area.LOWER:
-        parts.append(f"pain in the {area} back")
+        parts.append(ANSWERED_AREA.format(area=AREA_WORDS[Area(area)]))
     return "; ".join(parts)
 
 

@@ -23,6 +23,7 @@ from app.i18n import DEFAULT_LANGUAGE, current_language, formats
 from app.i18n.catalog import gettext as _
 from app.i18n.catalog import translate
 from app.i18n.phrases import say
+from app.outcomes.service import seed_text
 from app.recommendations.logic import Words
 from app.reports import charts
 from app.reports.data import (
@@ -35,6 +36,7 @@ from app.reports.data import (
     urgency_words,
 )
 from app.safety import logic as safety_logic
+from app.safety.schemas import ConcernSource
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 # The charts' SVG names this family, so the same registered font draws their text.
@@ -49,8 +51,20 @@ def _day(day: date) -> str:
     return day.isoformat() if language == DEFAULT_LANGUAGE else formats.day(day, language, "medium")
 
 
-# What the advice a person was given can be made of: the triage messages' templates.
-ADVICE_TEMPLATES = tuple(template for template, _values in Words().safety_templates())
+# What the advice a person was given can be made of: the triage messages' templates and a
+# concern's guidance.
+ADVICE_TEMPLATES = tuple(
+    dict.fromkeys(
+        [
+            *(template for template, _values in Words().safety_templates()),
+            *(
+                safety_logic.guidance_parts(t, s)[0]
+                for t in safety_logic.CONCERN_TIMEFRAMES
+                for s in ConcernSource
+            ),
+        ]
+    )
+)
 
 
 def say_value(text: str) -> str:
@@ -185,7 +199,9 @@ def _alert(pdf: FPDF, alert: Alert) -> None:
     _line(pdf, reported, bold=True)
     _line(pdf, say_value(alert.finding), indent=3)
     if alert.answered_with:
-        answered = _("Answered with: {answers}.").format(answers=say_value(alert.answered_with))
+        # Each answer on its own: a clinical label, or where the pain is.
+        answers = "; ".join(say_value(part) for part in alert.answered_with.split("; "))
+        answered = _("Answered with: {answers}.").format(answers=answers)
         _line(pdf, answered, indent=3)
     advice = say_value(alert.advice)
     advice = advice if alert.timeframe is None else f"\u201c{advice}\u201d"
@@ -347,7 +363,7 @@ def _definition_lines(pdf: FPDF, data: ReportData) -> None:
             _(
                 "PEG: {scoring} Baseline: the first response. A meaningful change from it "
                 "reaches both thresholds, {threshold} of the baseline score."
-            ).format(scoring=_(peg.scoring), threshold=_threshold(data)),
+            ).format(scoring=seed_text("scoring", peg.scoring).text, threshold=_threshold(data)),
         )
         _line(pdf, f"PEG: {reference(peg.citation)}.", indent=3)
         _line(
@@ -465,7 +481,7 @@ def pdf_bytes(data: ReportData) -> bytes:
     _heading(pdf, "Moves done")
     for s in data.sessions:
         flare = _(" (flare-up)") if s.flare_up else ""
-        moves = "; ".join(_(move) for move in s.moves)
+        moves = "; ".join(say_value(move) for move in s.moves)
         _line(
             pdf,
             _("{day}, pain {before} -> {after}{flare}: {moves}").format(
@@ -492,8 +508,10 @@ def pdf_bytes(data: ReportData) -> bytes:
 
     if data.peg_definition is not None:
         _heading(pdf, "The PEG thresholds: what each source says")
-        _line(pdf, _("Points: {source}").format(source=data.peg_definition.points_source))
-        _line(pdf, _("Percent: {source}").format(source=data.peg_definition.percent_source))
+        points = seed_text("meaningful_change_points_source", data.peg_definition.points_source)
+        percent = seed_text("meaningful_change_source", data.peg_definition.percent_source)
+        _line(pdf, _("Points: {source}").format(source=points.text))
+        _line(pdf, _("Percent: {source}").format(source=percent.text))
     return bytes(pdf.output())
 
 

@@ -132,6 +132,8 @@ PEG_WORSENING_REASON = (
     "Your PEG score has risen from {baseline} at your first questionnaire to {score}: a "
     "meaningful worsening."
 )
+# The reasons a trend in the diary raises a concern with (stored, translated when shown).
+TREND_REASONS = (LASTING_SEVERE_REASON, PEG_WORSENING_REASON)
 CLOSES_BY_PERSON = (
     "It closes when you tell us you have been seen and can exercise, with the date; it never "
     "closes by itself."
