@@ -91,7 +91,9 @@ def _items(text: str, templates: Sequence[str], language: str) -> list[Said] | N
     if (whole := _say(text, templates, language)) is not None:
         return [whole]
     for separator in _LIST_SEPARATOR.finditer(text):
-        first = _say(text[: separator.start()], templates, language)
+        head = text[: separator.start()]
+        plain = _plain_value(head, language)
+        first = (plain, []) if plain is not None else _say(head, templates, language)
         if first is None:
             continue
         rest = _items(text[separator.end() :], templates, language)
