@@ -36,6 +36,24 @@ class QuestionnaireTranslation(BaseModel):
     beside the English they translate (the questions themselves are the validated English
     instrument and are not translated here)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "language": "es",
+                    "status": "machine",
+                    "scoring": "La puntuación es la media de las tres respuestas (0 a 10); "
+                    "cuanto más alta, peor.",
+                    "schedule": "Responda una vez al inicio y después una vez por semana.",
+                    "meaningful_change_points_source": "Reed DE 2nd, ... Este servicio usa 1 "
+                    "punto, el extremo inferior del rango basado en anclajes.",
+                    "meaningful_change_source": "Dworkin RH, ... IMMPACT: al menos un 30% para "
+                    "una mejora moderadamente importante.",
+                }
+            ]
+        }
+    )
+
     language: str = Field(examples=["es"])
     status: TranslationStatus
     scoring: str
