@@ -171,7 +171,7 @@ def test_a_peg_worsening_is_explained_in_the_persons_language(
     client: TestClient, alice: AuthUser, language: str, reason: str
 ) -> None:
     for day, answers in [("2026-11-02", (2, 2, 2)), ("2026-11-16", (6, 5, 6))]:
-        body = dict(zip(("pain", "enjoyment", "activity"), answers, strict=True))
+        body: dict[str, Any] = dict(zip(("pain", "enjoyment", "activity"), answers, strict=True))
         body["answered_at"] = f"{day}T18:00:00Z"
         response = client.post("/v1/outcomes/peg/responses", json=body, headers=alice.headers)
         assert response.status_code == 201, response.text

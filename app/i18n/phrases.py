@@ -86,14 +86,10 @@ def _plain_value(text: str, language: str) -> str | None:
 
 def _items(text: str, templates: Sequence[str], language: str) -> list[Said] | None:
     """`text` as a list of things each of which can be said, or None."""
-    if (plain := _plain_value(text, language)) is not None:
-        return [(plain, [])]
     if (whole := _say(text, templates, language)) is not None:
         return [whole]
     for separator in _LIST_SEPARATOR.finditer(text):
-        head = text[: separator.start()]
-        plain = _plain_value(head, language)
-        first = (plain, []) if plain is not None else _say(head, templates, language)
+        first = _say(text[: separator.start()], templates, language)
         if first is None:
             continue
         rest = _items(text[separator.end() :], templates, language)
@@ -103,7 +99,13 @@ def _items(text: str, templates: Sequence[str], language: str) -> list[Said] | N
 
 
 def _say_list(text: str, templates: Sequence[str], language: str) -> Said | None:
-    items = _items(text, templates, language) if _LIST_SEPARATOR.search(text) else None
+    # A list of dates or numbers only; a number beside words is a phrase's ("you are 67").
+    pieces = _LIST_SEPARATOR.split(text)
+    plain = [_plain_value(piece, language) for piece in pieces]
+    if len(pieces) > 1 and all(value is not None for value in plain):
+        items: list[Said] | None = [(value, []) for value in plain if value is not None]
+    else:
+        items = _items(text, templates, language) if _LIST_SEPARATOR.search(text) else None
     if items is None or len(items) < 2:
         return None
     parts = [part for _, item_parts in items for part in item_parts]
