@@ -225,6 +225,7 @@ def test_the_catalog_keeps_the_articles_words_beside_their_translation(
     english = client.get("/v1/exercises/knee-rolls").json()
     assert english["translation"] is None
     assert all(t["quote_translated"] is None for t in english["target_areas"])
+    assert all(t["reason_translated"] is None for t in english["target_areas"])
     for language, name, step in (
         ("es", "Balanceo de rodillas", "Mantenga 3 segundos."),
         ("de", "Knierollen", "Halten Sie 3 Sekunden."),
@@ -240,9 +241,11 @@ def test_the_catalog_keeps_the_articles_words_beside_their_translation(
         assert len(translation["steps"]) == len(english["steps"])
         assert step in translation["steps"]
         for target, original in zip(move["target_areas"], english["target_areas"], strict=True):
-            assert target["quote"] == original["quote"]
-            assert target["quote_translated"]["language"] == language
-            assert target["quote_translated"]["status"] == "machine"
+            assert (target["quote"], target["reason"]) == (original["quote"], original["reason"])
+            for field in ("quote_translated", "reason_translated"):
+                assert target[field]["language"] == language
+                assert target[field]["status"] == "machine"
+            assert target["reason_translated"]["text"] != original["reason"]
 
 
 def test_areas_give_each_quote_with_its_translation(client: TestClient) -> None:
@@ -254,6 +257,80 @@ def test_areas_give_each_quote_with_its_translation(client: TestClient) -> None:
         "status": "machine",
         "text": "Perfecto para el dolor de la parte alta de la espalda y de los hombros.",
     }
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        (
+            "es",
+            {
+                "upper": "Parte alta de la espalda",
+                "mid": "Parte media de la espalda",
+                "lower": "Parte baja de la espalda",
+            },
+        ),
+        ("de", {"upper": "Oberer Rücken", "mid": "Mittlerer Rücken", "lower": "Unterer Rücken"}),
+    ],
+)
+def test_the_areas_are_named_and_described_in_the_persons_language(
+    client: TestClient, language: str, names: dict[str, str]
+) -> None:
+    english = {a["area"]: a for a in client.get("/v1/areas").json()["data"]}
+    assert all(a["translation"] is None for a in english.values())
+    response = client.get("/v1/areas", headers={"Accept-Language": language})
+    assert response.headers["content-language"] == language
+    areas = {a["area"]: a for a in response.json()["data"]}
+    assert {area: a["translation"]["name"] for area, a in areas.items()} == names
+    for area, translated in areas.items():
+        # The English stays beside the translation, for an app that shows both.
+        assert (translated["name"], translated["description"]) == (
+            english[area]["name"],
+            english[area]["description"],
+        )
+        translation = translated["translation"]
+        assert (translation["language"], translation["status"]) == (language, "machine")
+        assert translation["description"] not in (english[area]["description"], "")
+    # Each description says where its own part is: no two areas share one.
+    assert len({a["translation"]["description"] for a in areas.values()}) == 3
+    # Each move listed for an area gives its name and why it suits the area translated too.
+    for area, translated in areas.items():
+        for move, original in zip(translated["exercises"], english[area]["exercises"], strict=True):
+            assert (move["name"], move["reason"]) == (original["name"], original["reason"])
+            for field in ("name_translated", "reason_translated"):
+                assert move[field]["language"] == language and move[field]["status"] == "machine"
+                assert move[field]["text"] != original[field.removesuffix("_translated")]
+            assert original["name_translated"] is original["reason_translated"] is None
+
+
+def test_the_areas_have_an_etag_per_language(client: TestClient) -> None:
+    etags = {
+        language: client.get("/v1/areas", headers={"Accept-Language": language}).headers["etag"]
+        for language in ("en", "es", "de")
+    }
+    assert len(set(etags.values())) == 3
+    stale = client.get("/v1/areas", headers={"Accept-Language": "de", "If-None-Match": etags["es"]})
+    assert stale.status_code == 200
+    assert stale.json()["data"][0]["translation"]["language"] == "de"
+    fresh = client.get("/v1/areas", headers={"Accept-Language": "de", "If-None-Match": etags["de"]})
+    assert fresh.status_code == 304 and fresh.headers["content-language"] == "de"
+
+
+@pytest.mark.parametrize(
+    ("language", "detail"),
+    [
+        ("es", "If-None-Match tiene más de 1000 caracteres."),
+        ("de", "If-None-Match ist länger als 1000 Zeichen."),
+        ("en", "If-None-Match is longer than 1000 characters."),
+    ],
+)
+def test_an_overlong_if_none_match_is_refused_in_the_persons_language(
+    client: TestClient, language: str, detail: str
+) -> None:
+    headers = {"Accept-Language": language, "If-None-Match": '"' + "a" * 1000 + '"'}
+    response = client.get("/v1/areas", headers=headers)
+    assert response.status_code == 422 and response.headers["content-language"] == language
+    assert response.json()["detail"] == detail
 
 
 @pytest.mark.parametrize(

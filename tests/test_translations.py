@@ -18,6 +18,7 @@ from app.attention.rules import ATTENTION_TEXTS
 from app.checkins.service import SELF_CARE_SENTENCES as CHECKIN_SELF_CARE_SENTENCES
 from app.core import errors, pain
 from app.core.enums import Area
+from app.exercises.service import AREA_TEXT
 from app.i18n import SUPPORTED_LANGUAGES, negotiate, parse_accept_language
 from app.i18n.catalog import (
     REVIEW,
@@ -90,10 +91,14 @@ def texts_used() -> dict[str, str]:
         safety_logic.CLEAR_MESSAGE,
     ):
         used[text] = "safety state"
+    for area, (name, description) in AREA_TEXT.items():
+        used[name] = f"area name {area.value}"
+        used[description] = f"area description {area.value}"
     for move in json.loads(CATALOG_SEED.read_text(encoding="utf-8"))["exercises"]:
         used[move["name"]] = f"catalog name {move['slug']}"
         used |= {step: f"catalog step {move['slug']}" for step in move["steps"]}
         used |= {t["quote"]: f"catalog quote {move['slug']}" for t in move["targets"] if t["quote"]}
+        used |= {t["reason"]: f"catalog area reason {move['slug']}" for t in move["targets"]}
     for text in (
         reminders.SAFETY_TITLE,
         reminders.EXERCISE_TITLE,

@@ -43,6 +43,18 @@ def if_none_match_matches(header: str | None, etag: str) -> bool:
     return False
 
 
+def if_none_match(request: Request) -> str | None:
+    """The request's If-None-Match; an over-long one is refused rather than compared."""
+    condition = request.headers.get("if-none-match")
+    if condition is not None and len(condition) > IF_NONE_MATCH_MAX_LENGTH:
+        raise InvalidInput(
+            "If-None-Match is longer than {limit} characters.",
+            loc=["header", "If-None-Match"],
+            limit=IF_NONE_MATCH_MAX_LENGTH,
+        )
+    return condition
+
+
 class CachedRoute(APIRoute):
     """Route class for catalog reads: adds ETag and Cache-Control to 200 responses and answers
     a matching If-None-Match with 304 and no body."""
@@ -51,12 +63,7 @@ class CachedRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def cached_handler(request: Request) -> Response:
-            condition = request.headers.get("if-none-match")
-            if condition is not None and len(condition) > IF_NONE_MATCH_MAX_LENGTH:
-                raise InvalidInput(
-                    f"If-None-Match is longer than {IF_NONE_MATCH_MAX_LENGTH} characters.",
-                    loc=["header", "If-None-Match"],
-                )
+            condition = if_none_match(request)
             # Read per request, not when routes are declared: settings are checked at start-up.
             max_age = get_settings().catalog_max_age_seconds
             response = await handler(request)
@@ -97,12 +104,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 def immutable_response(request: Request, body: bytes, media_type: str, etag: str) -> Response:
     """A content-addressed file with its strong ETag, or 304 when If-None-Match names it."""
-    condition = request.headers.get("if-none-match")
-    if condition is not None and len(condition) > IF_NONE_MATCH_MAX_LENGTH:
-        raise InvalidInput(
-            f"If-None-Match is longer than {IF_NONE_MATCH_MAX_LENGTH} characters.",
-            loc=["header", "If-None-Match"],
-        )
+    condition = if_none_match(request)
     headers = {"ETag": etag, "Cache-Control": IMMUTABLE, "Vary": "Accept-Encoding"}
     if if_none_match_matches(condition, etag):
         return Response(status_code=304, headers=headers)

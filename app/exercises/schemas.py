@@ -93,6 +93,11 @@ class AreaLink(BaseModel):
         description="`quote` in the request's language, with its translation status; null in "
         "English or when the quote has no translation. `quote` stays the article's exact words.",
     )
+    reason_translated: TranslatedText | None = Field(
+        default=None,
+        description="`reason` in the request's language, with its translation status; null in "
+        "English or when the reason has no translation.",
+    )
 
 
 class TargetArea(AreaLink):
@@ -204,6 +209,11 @@ class AreaMove(AreaLink):
 
     slug: str
     name: str
+    name_translated: TranslatedText | None = Field(
+        default=None,
+        description="`name` in the request's language, with its translation status; null in "
+        "English or when the name has no translation.",
+    )
 
 
 class AreaProvenance(BaseModel):
@@ -212,12 +222,41 @@ class AreaProvenance(BaseModel):
     description: Provenance
 
 
+class AreaTranslation(BaseModel):
+    """The area's name and description in the request's language, beside the English."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "language": "es",
+                    "status": "machine",
+                    "name": "Parte baja de la espalda",
+                    "description": "Desde debajo de las costillas hasta la parte superior de "
+                    "los glúteos.",
+                }
+            ]
+        }
+    )
+
+    language: str = Field(examples=["es"])
+    status: TranslationStatus
+    name: str = Field(description="The area's name, translated.")
+    description: str = Field(description="The description, translated.")
+
+
 class AreaPublic(BaseModel):
     """A part of the back where pain can be reported."""
 
     area: Area
     name: str
     description: str = Field(description="Where this part of the back is, in plain words.")
+    translation: AreaTranslation | None = Field(
+        default=None,
+        description="Name and description in the request's language (`Accept-Language`), with "
+        "the weaker translation status of the two; null in English or when either has no "
+        "translation.",
+    )
     provenance: AreaProvenance
     exercise_slugs: list[str] = Field(description="Moves that target this area, in article order.")
     exercises: list[AreaMove] = Field(

@@ -14,6 +14,7 @@ from app.exercises.schemas import (
     AreaMove,
     AreaProvenance,
     AreaPublic,
+    AreaTranslation,
     Basis,
     Dose,
     DoseProvenance,
@@ -214,10 +215,10 @@ def _publish(session: Session) -> Published:
 PUBLISHED = PerVersion(_publish)
 
 
-def _quote_translated(quote: str | None, language: str) -> TranslatedText | None:
-    if quote is None:
+def _translated(text: str | None, language: str) -> TranslatedText | None:
+    if text is None:
         return None
-    translated = translate(quote, language)
+    translated = translate(text, language)
     return TranslatedText.of_text(translated) if translated.language == language else None
 
 
@@ -244,7 +245,12 @@ def localized(move: ExercisePublic) -> ExercisePublic:
             cautions=[part.text for part in parts[steps_end:]],
         )
     targets = [
-        t.model_copy(update={"quote_translated": _quote_translated(t.quote, language)})
+        t.model_copy(
+            update={
+                "quote_translated": _translated(t.quote, language),
+                "reason_translated": _translated(t.reason, language),
+            }
+        )
         for t in move.target_areas
     ]
     return move.model_copy(update={"translation": translation, "target_areas": targets})
@@ -257,15 +263,33 @@ def localized_areas(areas: AreaList) -> AreaList:
     data = [
         area.model_copy(
             update={
+                "translation": _area_translation(area, language),
                 "exercises": [
-                    m.model_copy(update={"quote_translated": _quote_translated(m.quote, language)})
+                    m.model_copy(
+                        update={
+                            "name_translated": _translated(m.name, language),
+                            "quote_translated": _translated(m.quote, language),
+                            "reason_translated": _translated(m.reason, language),
+                        }
+                    )
                     for m in area.exercises
-                ]
+                ],
             }
         )
         for area in areas.data
     ]
     return areas.model_copy(update={"data": data})
+
+
+def _area_translation(area: AreaPublic, language: str) -> AreaTranslation | None:
+    name, description = translate(area.name, language), translate(area.description, language)
+    if name.language != language or description.language != language:
+        return None
+    weakest_part = weakest(name, description)
+    assert weakest_part is not None
+    return AreaTranslation(
+        language=language, status=weakest_part.status, name=name.text, description=description.text
+    )
 
 
 def list_exercises(
