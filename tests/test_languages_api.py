@@ -135,6 +135,39 @@ def test_a_warning_sign_gets_emergency_guidance_in_the_persons_language(
     assert triage["translation"] == {"language": language, "status": status}
 
 
+@pytest.mark.parametrize("language", ["es", "de"])
+def test_a_recommended_moves_name_and_reason_are_translated_beside_the_articles(
+    client: TestClient, language: str
+) -> None:
+    body = {"area": "upper", "pain_level": 3, "red_flags": [], "cautions": []}
+    english = client.post("/v1/recommendations", json=body).json()["moves"]
+    assert english and all(m["reason_translated"] is None for m in english)
+    assert all(m["exercise"]["name_translated"] is None for m in english)
+    moves = client.post(
+        "/v1/recommendations", json=body, headers={"Accept-Language": language}
+    ).json()["moves"]
+    assert [m["exercise"]["slug"] for m in moves] == [m["exercise"]["slug"] for m in english]
+    for move, original in zip(moves, english, strict=True):
+        assert (move["exercise"]["name"], move["reason"]) == (
+            original["exercise"]["name"],
+            original["reason"],
+        )
+        # The same words the catalog gives the move in this language.
+        slug = move["exercise"]["slug"]
+        catalog = client.get(f"/v1/exercises/{slug}", headers={"Accept-Language": language})
+        translation = catalog.json()["translation"]
+        assert move["exercise"]["name_translated"] == {
+            "language": language,
+            "status": "machine",
+            "text": translation["name"],
+        }
+        assert move["reason_translated"] == {
+            "language": language,
+            "status": "machine",
+            "text": translation["helps_with"],
+        }
+
+
 def test_a_regions_own_words_stay_as_they_are_around_translated_guidance(
     client: TestClient,
 ) -> None:

@@ -250,7 +250,8 @@ def test_moves_carry_the_articles_reason_and_exact_dose(
             assert move["reason"] == source["helps_with"]
             assert move["dose"] == source["dose"]
             assert move["exercise"] == {
-                key: source[key] for key in ("slug", "name", "kind", "position")
+                **{key: source[key] for key in ("slug", "name", "kind", "position")},
+                "name_translated": None,
             }
             targets = {t["area"]: t["relevance"] for t in source["target_areas"]}
             assert move["relevance"] == targets[area]

@@ -215,8 +215,9 @@ def _publish(session: Session) -> Published:
 PUBLISHED = PerVersion(_publish)
 
 
-def _translated(text: str | None, language: str) -> TranslatedText | None:
-    if text is None:
+def translated_text(text: str | None, language: str) -> TranslatedText | None:
+    """`text` in `language` with its status, beside the English; None when it has no entry."""
+    if text is None or language == DEFAULT_LANGUAGE:
         return None
     translated = translate(text, language)
     return TranslatedText.of_text(translated) if translated.language == language else None
@@ -247,8 +248,8 @@ def localized(move: ExercisePublic) -> ExercisePublic:
     targets = [
         t.model_copy(
             update={
-                "quote_translated": _translated(t.quote, language),
-                "reason_translated": _translated(t.reason, language),
+                "quote_translated": translated_text(t.quote, language),
+                "reason_translated": translated_text(t.reason, language),
             }
         )
         for t in move.target_areas
@@ -267,9 +268,9 @@ def localized_areas(areas: AreaList) -> AreaList:
                 "exercises": [
                     m.model_copy(
                         update={
-                            "name_translated": _translated(m.name, language),
-                            "quote_translated": _translated(m.quote, language),
-                            "reason_translated": _translated(m.reason, language),
+                            "name_translated": translated_text(m.name, language),
+                            "quote_translated": translated_text(m.quote, language),
+                            "reason_translated": translated_text(m.reason, language),
                         }
                     )
                     for m in area.exercises

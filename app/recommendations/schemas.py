@@ -13,7 +13,7 @@ from app.core.pain import PAIN_MAX, PAIN_MIN, PainBand
 from app.core.types import WHOLE_NUMBER, Region
 from app.core.versioning import renamed
 from app.exercises.schemas import DISCLAIMER_DESCRIPTION, Dose
-from app.i18n.schemas import TranslationPublic
+from app.i18n.schemas import TranslatedText, TranslationPublic
 from app.media.schemas import MoveMedia
 from app.safety.schemas import CareTimeframe, GeneralGuidance, SafetyState, TriageLevel
 
@@ -349,6 +349,11 @@ class ExerciseBrief(BaseModel):
 
     slug: str
     name: str
+    name_translated: TranslatedText | None = Field(
+        default=None,
+        description="`name` in the request's language, with its translation status; null in "
+        "English or when the name has no translation.",
+    )
     kind: ExerciseKind
     position: Position = Field(description="Starting position.")
 
@@ -359,6 +364,11 @@ class RecommendedMove(BaseModel):
     exercise: ExerciseBrief
     relevance: Relevance = Field(description="How directly the article links it to the area.")
     reason: str = Field(description="What the article says the move helps with.")
+    reason_translated: TranslatedText | None = Field(
+        default=None,
+        description="`reason` in the request's language, with its translation status; null in "
+        "English or when it has no translation. `reason` stays the article's words.",
+    )
     dose: Dose
     order: int = Field(
         ge=1,

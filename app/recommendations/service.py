@@ -322,6 +322,7 @@ def to_public(
     disclaimer = content.disclaimer if result.show_disclaimer else None
     if result.show_disclaimer and disclaimer is None:
         raise ArticleNotLoaded()
+    language = current_language()
     message = translated_message(result.triage.message, Words.of(route))
     reasons = translated_reasons(result.triage.reasons)
     both = weakest(message, *reasons)
@@ -341,11 +342,13 @@ def to_public(
                 exercise=ExerciseBrief(
                     slug=pick.move.slug,
                     name=pick.move.name,
+                    name_translated=exercises.translated_text(pick.move.name, language),
                     kind=pick.move.kind,
                     position=pick.move.position,
                 ),
                 relevance=pick.relevance,
                 reason=pick.move.benefit,
+                reason_translated=exercises.translated_text(pick.move.benefit, language),
                 dose=pick.move.dose,
                 order=pick.order,
                 rank=rank,
