@@ -512,6 +512,11 @@ def test_self_care_reasons_and_held_back_moves_are_explained_in_the_persons_lang
     assert excluded["abdominal-crunches"] == (
         "Dobla la columna hacia delante con carga, algo que conviene evitar con osteoporosis."
     )
+    names = {m["slug"]: (m["name"], m["name_translated"]) for m in answer.json()["excluded"]}
+    assert names["cat-camel"] == (
+        "Cat camel",
+        {"language": "es", "status": "machine", "text": "Gato-camello"},
+    )
 
 
 def test_a_held_concern_gives_its_reasons_in_the_persons_language(client: TestClient) -> None:

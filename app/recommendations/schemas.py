@@ -397,6 +397,11 @@ class ExcludedMove(BaseModel):
 
     slug: str
     name: str
+    name_translated: TranslatedText | None = Field(
+        default=None,
+        description="`name` in the request's language, with its translation status; null in "
+        "English or when the name has no translation.",
+    )
     reason: str = Field(
         description="Why it was held back, in plain words, in the request's language when it "
         "has a translation."

@@ -362,6 +362,7 @@ def to_public(
             ExcludedMove(
                 slug=ex.move.slug,
                 name=ex.move.name,
+                name_translated=exercises.translated_text(ex.move.name, language),
                 reason=" ".join(r.text for r in translated_reasons(ex.reasons)),
                 causes=list(ex.causes),
             )
