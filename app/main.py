@@ -37,8 +37,7 @@ from app.core.observability import (
 )
 from app.core.openapi import build_openapi, operation_id
 from app.core.personal_data import PersonalDataSource
-from app.core.ratelimit import DefaultLimitRefusal, gate, install_rate_limiting, refused
-from app.core.replay import Replayer
+from app.core.ratelimit import DefaultLimitRefusal, gate, install_rate_limiting
 from app.core.versioning import API_VERSION
 from app.exercises.router import router as exercises_router
 from app.health.router import router as health_router
@@ -211,24 +210,14 @@ def checked_settings() -> Settings:
 
 
 class BackPainAPI(FastAPI):
-    """The app, with answers that depend only on the request and the seed content sent again
-    from memory before the middleware stack runs (`app.core.replay`), and every request
-    counted under the default rate limit before either (`app.core.ratelimit.gate`), so that
-    replayed answers report it too."""
-
-    replayer: Replayer | None = None
+    """The app, with every request counted under the default rate limit before it runs
+    (`app.core.ratelimit.gate`)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        await gate(self.state, scope, receive, send, self._answer)
-
-    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.replayer is None or refused(scope):
-            await super().__call__(scope, receive, send)
-            return
-        await self.replayer(scope, receive, send, super().__call__)
+        await gate(self.state, scope, receive, send, super().__call__)
 
 
 def create_app(settings: Settings | None = None) -> BackPainAPI:
@@ -237,7 +226,7 @@ def create_app(settings: Settings | None = None) -> BackPainAPI:
     # Both off unless configured: OTEL_* variables for traces, SENTRY_DSN for error reports.
     tracing.configure_tracing("backpain-api")
     configure_error_reports(settings, "backpain-api")
-    app = BackPainAPI(
+    app = FastAPI(
         title="Back Pain Relief API",
         version=API_VERSION,
         summary="Moves, routines and progress for people with back pain.",
@@ -277,8 +266,7 @@ def create_app(settings: Settings | None = None) -> BackPainAPI:
     app.add_middleware(CompressionMiddleware)
     # Outside compression, so HEAD reports the headers of the body GET would send.
     app.add_middleware(MethodsMiddleware)
-    observability = Observability(metrics)
-    app.add_middleware(ObservabilityMiddleware, observability=observability)
+    app.add_middleware(ObservabilityMiddleware, observability=Observability(metrics))
     app.add_middleware(StandardHeadersMiddleware)
     # Outermost but CORS: every answer, problems and 413s included, says its language.
     app.add_middleware(LanguageMiddleware)
@@ -317,8 +305,6 @@ def create_app(settings: Settings | None = None) -> BackPainAPI:
     # Outermost, so the request's span covers every middleware and the log lines they write.
     tracing.instrument_app(app)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
-    app.replayer = Replayer(observability)
-    app.replayer.learn_routes(app.routes)
     return app
 
 

@@ -1,6 +1,7 @@
 import contextlib
 import os
 import re
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,9 +18,6 @@ from sqlmodel import Session
 
 # Tests run as development does: a random signing key per process, no production checks.
 os.environ.setdefault("ENVIRONMENT", "development")
-# Content caches off: tests change catalog rows inside their transactions; the tests of the
-# caches turn them on.
-os.environ.setdefault("CONTENT_RECHECK_SECONDS", "0")
 
 from tests.factories import AuthUser, register_user
 from tests.support import fresh_database, migrate
@@ -169,16 +167,20 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture()
-def content_cached(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Content caching on, as served, for a test that builds many answers from seed content it
-    does not change: what is built from that content is built once, not on every call. The
-    version is read afresh when the test starts and again after it."""
-    from app.core.config import get_settings
+def content_changed(session: Session) -> Iterator[Any]:
+    """For a test that changes the seed content inside its transaction: call it after the
+    change, and the service records a new content version (as `python -m seed` does), so what
+    it built from the old content is built again. After the test (its changes rolled back),
+    the version is read afresh."""
     from app.core.content import CONTENT
+    from seed.loader import record_version
 
-    monkeypatch.setattr(get_settings(), "content_recheck_seconds", 60.0)
-    CONTENT.forget()
-    yield
+    def changed() -> None:
+        record_version(session, uuid.uuid4().hex)
+        session.flush()
+        CONTENT.forget()
+
+    yield changed
     CONTENT.forget()
 
 

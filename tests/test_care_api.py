@@ -1,6 +1,7 @@
 """The referral to in-person care and the article's disclaimer."""
 
 import copy
+from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
@@ -57,7 +58,10 @@ def test_referral_is_cacheable(client: TestClient) -> None:
 
 
 def test_another_clinic_replaces_it_through_the_seed(
-    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+    client: TestClient,
+    session: Session,
+    monkeypatch: pytest.MonkeyPatch,
+    content_changed: Callable[[], None],
 ) -> None:
     data = copy.deepcopy(loader.read_json("catalog.json"))
     data["referrals"] = [
@@ -72,7 +76,9 @@ def test_another_clinic_replaces_it_through_the_seed(
         }
     ]
     monkeypatch.setattr(loader, "read_json", lambda name: data)
+    assert client.get("/v1/care/referral").json()["name"] != "Lakeside Back Clinic"
     loader.load_referrals(session)
+    content_changed()
     assert client.get("/v1/care/referral").json()["name"] == "Lakeside Back Clinic"
     embedded = client.post("/v1/recommendations", json=SEVERE).json()["referral"]
     assert embedded["slug"] == "lakeside-back-clinic"
@@ -84,10 +90,11 @@ def test_another_clinic_replaces_it_through_the_seed(
 
 
 def test_no_referral_configured_is_a_404_but_triage_still_answers(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, content_changed: Callable[[], None]
 ) -> None:
+    assert client.get("/v1/care/referral").status_code == 200
     session.execute(delete(CareReferral))
-    session.flush()
+    content_changed()
     answer = client.post("/v1/recommendations", json=SEVERE)
     assert answer.status_code == 200
     assert answer.json()["triage"]["level"] == "see_doctor"
@@ -102,10 +109,16 @@ def test_no_referral_configured_is_a_404_but_triage_still_answers(
     [("GET", "/v1/care/referral", None), ("POST", "/v1/recommendations", SEVERE)],
 )
 def test_missing_article_is_a_503_not_a_500(
-    client: TestClient, session: Session, method: str, path: str, body: dict | None
+    client: TestClient,
+    session: Session,
+    content_changed: Callable[[], None],
+    method: str,
+    path: str,
+    body: dict | None,
 ) -> None:
+    assert client.request(method, path, json=body).status_code == 200
     session.execute(delete(SourceArticle))
-    session.flush()
+    content_changed()
     response = client.request(method, path, json=body)
     assert response.status_code == 503
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -113,12 +126,12 @@ def test_missing_article_is_a_503_not_a_500(
 
 
 def test_emergency_guidance_does_not_depend_on_the_seed(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, content_changed: Callable[[], None]
 ) -> None:
     """An urgent answer needs nothing from the article, so it is given even without it."""
     session.execute(delete(SourceArticle))
     session.execute(delete(CareReferral))
-    session.flush()
+    content_changed()
     body = {"area": "lower", "pain_level": 5, "red_flags": ["chest_pain"], "cautions": []}
     response = client.post("/v1/recommendations", json=body)
     assert response.status_code == 200

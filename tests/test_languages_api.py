@@ -2,14 +2,10 @@
 translation, with its status shown; English, said so, for anything else."""
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from app.core.config import get_settings
-from app.core.content import CONTENT
-from app.main import app
 from tests.factories import register_user
 from tests.mailbox import Mailbox
 
@@ -72,18 +68,7 @@ def test_each_language_has_its_own_etag(client: TestClient) -> None:
     assert "Accept-Language" in same.headers["vary"]
 
 
-@pytest.fixture()
-def caching(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(get_settings(), "content_recheck_seconds", 60.0)
-    assert app.replayer is not None
-    app.replayer.cache.clear()
-    CONTENT.forget()
-    yield
-    app.replayer.cache.clear()
-    CONTENT.forget()
-
-
-def test_kept_answers_are_kept_per_language(client: TestClient, caching: None) -> None:
+def test_kept_answers_are_kept_per_language(client: TestClient) -> None:
     for _ in range(2):
         for accept_language, language in (("es", "es"), ("de", "de"), ("fr", "en")):
             headers, questions = screen(client, accept_language)

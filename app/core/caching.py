@@ -1,25 +1,40 @@
-"""Conditional GET for read-mostly resources: ETags over the response body and 304s.
+"""Conditional GET for read-mostly resources: ETags, 304s, and answers built from the seed
+content once per content version.
 
-The ETags are weak (`W/"..."`): they name the content, which is the same whether the body
-travels gzip-compressed or not, and conditional GET compares weakly anyway. A strong ETag
-would have to differ between the compressed and the plain representation."""
+A route whose answer depends only on the request and the seed content (the catalog, the
+screen, the questionnaire, curated routines, the referral) takes `ContentAnswerDep` and hands
+it the function that builds the answer. The body is built and serialized once per content
+version, language and request (path and query), and kept in a small in-process memo with its
+ETag; a later request for the same answer gets the same bytes, or 304 when its
+If-None-Match names the ETag. Everything else (request ids, logs, metrics, security headers,
+compression) is done by the middleware as for any answer.
+
+The ETags are weak (`W/"..."`): they name the content in its language, which is the same
+whether the body travels gzip-compressed or not (the compression middleware decides that, per
+request), and conditional GET compares weakly anyway. A strong ETag would have to differ
+between the compressed and the plain representation, and a 304 would have to know which of
+the two the 200 would have been."""
 
 import hashlib
-from collections.abc import Callable, Coroutine
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import Request, Response
-from fastapi.routing import APIRoute
+from fastapi import Depends, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from app.core.config import get_settings
+from app.core.content import CONTENT
+from app.core.db import SessionDep
 from app.core.errors import InvalidInput
 from app.i18n import DEFAULT_LANGUAGE, current_language
 
 # A list of a few dozen ETags at most; anything longer is a client bug, refused as such.
 IF_NONE_MATCH_MAX_LENGTH = 1000
-# The response header a route sets to mark its answer replayable (app.core.replay); never
-# sent to clients.
-REPLAY_MARK_HEADER = "x-replay-version"
+# The memo holds the answers to this many distinct requests per content version (the catalog
+# and its filters, each move, each language), and none larger than this.
+MAX_ANSWERS = 1024
+MAX_ANSWER_BYTES = 256 * 1024
 
 
 def etag_for(body: bytes, language: str = DEFAULT_LANGUAGE) -> str:
@@ -55,40 +70,106 @@ def if_none_match(request: Request) -> str | None:
     return condition
 
 
-class CachedRoute(APIRoute):
-    """Route class for catalog reads: adds ETag and Cache-Control to 200 responses and answers
-    a matching If-None-Match with 304 and no body."""
+@dataclass(frozen=True, slots=True)
+class Answer:
+    body: bytes
+    etag: str
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
 
-        async def cached_handler(request: Request) -> Response:
-            condition = if_none_match(request)
-            # Read per request, not when routes are declared: settings are checked at start-up.
-            max_age = get_settings().catalog_max_age_seconds
-            response = await handler(request)
-            if response.status_code != 200 or request.method not in ("GET", "HEAD"):
-                return response
-            etag = etag_for(bytes(response.body), current_language())
-            headers = {
-                "ETag": etag,
-                "Cache-Control": f"public, max-age={max_age}",
-                "Vary": "Accept-Encoding",
-            }
-            if if_none_match_matches(condition, etag):
-                mark = response.headers.get(REPLAY_MARK_HEADER)
-                if mark is not None:
-                    # Tells the replayer this path's answers can be kept, so that it asks for
-                    # the whole answer next time even when every caller revalidates.
-                    headers[REPLAY_MARK_HEADER] = mark
-                # What the 200 would have said of its language (RFC 9110 section 15.4.5).
-                headers["Vary"] = "Accept-Encoding, Accept-Language"
-                headers["Content-Language"] = current_language()
-                return Response(status_code=304, headers=headers)
-            response.headers.update(headers)
-            return response
+# path, query string, language
+AnswerKey = tuple[str, bytes, str]
 
-        return cached_handler
+
+class AnswerMemo:
+    """The answers built from one content version; emptied when another version is seen.
+    Bounded: past `max_answers`, the oldest answer goes."""
+
+    def __init__(self, max_answers: int = MAX_ANSWERS) -> None:
+        self.max_answers = max_answers
+        self.version: str | None = None
+        self.answers: dict[AnswerKey, Answer] = {}
+
+    def get(self, version: str | None, key: AnswerKey) -> Answer | None:
+        if version is None or version != self.version:
+            return None
+        return self.answers.get(key)
+
+    def put(self, version: str | None, key: AnswerKey, answer: Answer) -> None:
+        if version is None or len(answer.body) > MAX_ANSWER_BYTES:
+            return
+        if version != self.version:
+            # Replaced, not cleared in place: nothing built from the old content is kept.
+            self.version, self.answers = version, {}
+        if len(self.answers) >= self.max_answers:
+            self.answers.pop(next(iter(self.answers)))
+        self.answers[key] = answer
+
+
+ANSWERS = AnswerMemo()
+
+
+class ContentAnswer:
+    """The answer to one request for content: `return await answer(lambda: build(...))`."""
+
+    def __init__(self, request: Request, response: Response, version: str | None) -> None:
+        self.request = request
+        # Headers other dependencies set for this request (`Deprecation`, `Sunset`).
+        self.extra_headers = response.headers
+        self.version = version
+        self.language = current_language()
+        self.condition = if_none_match(request)
+
+    async def __call__(self, build: Callable[[], Any]) -> Response:
+        """The kept answer, or the one `build` returns (run in a worker thread, serialized
+        through the route's response model and kept). A `Response` from `build` (a redirect)
+        is sent as it is and not kept."""
+        scope = self.request.scope
+        key: AnswerKey = (scope["path"], scope["query_string"], self.language)
+        answer = ANSWERS.get(self.version, key)
+        if answer is None:
+            built = await run_in_threadpool(build)
+            if isinstance(built, Response):
+                return built
+            body = _serialize(self.request, built)
+            answer = Answer(body=body, etag=etag_for(body, self.language))
+            ANSWERS.put(self.version, key, answer)
+        headers = {
+            "ETag": answer.etag,
+            "Cache-Control": f"public, max-age={get_settings().catalog_max_age_seconds}",
+            "Vary": "Accept-Encoding, Accept-Language",
+            "Content-Language": self.language,
+        }
+        if if_none_match_matches(self.condition, answer.etag):
+            response = Response(status_code=304, headers=headers)
+        else:
+            response = Response(answer.body, media_type="application/json", headers=headers)
+        response.headers.raw.extend(
+            (k, v) for k, v in self.extra_headers.raw if k not in (b"content-length",)
+        )
+        return response
+
+
+def _serialize(request: Request, content: Any) -> bytes:
+    """JSON through the route's response model, as FastAPI would send it."""
+    field = request.scope["route"].response_field
+    value, errors = field.validate(content, {}, loc=("response",))
+    if errors:
+        raise ValueError(f"the answer does not fit the route's response model: {errors}")
+    return bytes(field.serialize_json(value, by_alias=True))
+
+
+async def content_answer(
+    request: Request, response: Response, session: SessionDep
+) -> ContentAnswer:
+    """The content version is read through the request's own session (at most once per
+    `CONTENT_RECHECK_SECONDS`, in a worker thread); in between, from memory."""
+    version = (
+        CONTENT.version if CONTENT.is_fresh() else await run_in_threadpool(CONTENT.current, session)
+    )
+    return ContentAnswer(request, response, version)
+
+
+ContentAnswerDep = Annotated[ContentAnswer, Depends(content_answer)]
 
 
 async def vary_on_authorization(response: Response) -> None:

@@ -58,8 +58,9 @@ class Settings(BaseSettings):
     # Catalog content changes only when the seed is reloaded; clients may reuse it briefly
     # and revalidate cheaply with If-None-Match.
     catalog_max_age_seconds: int = Field(default=300, ge=0, le=86_400)
-    # How often each process asks the database whether the seed content changed; answers
-    # built from the content are reused meanwhile, so a reseed shows within this time.
+    # How often each process asks the database whether the seed content changed (0: on every
+    # request that uses it); answers built from the content are reused meanwhile, so a reseed
+    # shows within this time.
     content_recheck_seconds: float = Field(default=1.0, ge=0, le=3600)
     log_level: str = "INFO"
     # JSON lines for log shippers; plain text is easier to read on a laptop.

@@ -2,9 +2,10 @@
 
 The catalog, the referral and the curated routines change only when `python -m seed` loads
 different files; the loader then records a digest of them here. Each process keeps what it
-builds from that content (catalog snapshots, replayed answers) for as long as the recorded
-version stays the same, and checks the version at most once every
-`CONTENT_RECHECK_SECONDS`, so a reseed reaches every worker and replica within that time.
+builds from that content (catalog snapshots, the bodies of cacheable answers in
+`app.core.caching`) for as long as the recorded version stays the same, and checks the
+version at most once every `CONTENT_RECHECK_SECONDS` (0: on every use), so a reseed reaches
+every worker and replica within that time.
 """
 
 import math
@@ -94,9 +95,6 @@ class PerVersion(Generic[T]):
         self._lock = threading.Lock()
 
     def get(self, session: Session) -> T:
-        if CONTENT.recheck_seconds() <= 0:
-            # Content caching is off: always what the database holds now.
-            return self.build(session)
         version = CONTENT.current(session)
         held = self._value
         if held is not None and held[0] == version and version is not None:

@@ -284,9 +284,6 @@ def route_template(scope: Scope) -> str:
     """The matched route's full path template (`/v1/exercises/{slug}`), not the raw path, so
     metric labels stay bounded. Included routers keep their prefix in the effective route
     context; plain routes carry it themselves."""
-    replayed = scope.get("route_template")
-    if replayed:
-        return str(replayed)
     context = scope.get("fastapi", {}).get("effective_route_context")
     for candidate in (context, scope.get("route")):
         path = getattr(candidate, "path_format", None)
@@ -314,8 +311,7 @@ def request_id_for(scope: Scope) -> str:
 
 
 class Observability:
-    """Counts, times and logs finished requests; shared by the middleware and by answers sent
-    before the middleware stack (replayed ones)."""
+    """Counts, times and logs finished requests (for `ObservabilityMiddleware`)."""
 
     def __init__(self, metrics: Metrics) -> None:
         self.metrics = metrics

@@ -3,24 +3,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import RedirectResponse
 
-from app.core.caching import NOT_MODIFIED, CachedRoute
+from app.core.caching import NOT_MODIFIED, ContentAnswerDep
 from app.core.db import SessionDep
 from app.core.enums import Area, ExerciseKind, Position
 from app.core.errors import problem_responses
 from app.core.params import Limit, Offset
-from app.core.replay import ReplayableDep
 from app.core.types import NO_NUL_PATTERN
 from app.exercises import service
-from app.exercises.dependencies import FoundExercise
-from app.exercises.errors import ArticleNotLoaded
+from app.exercises.dependencies import ExerciseSlug
+from app.exercises.errors import ArticleNotLoaded, ExerciseNotFound
 from app.exercises.schemas import AreaList, ExerciseList, ExercisePublic
 
-router = APIRouter(
-    tags=["exercises"],
-    route_class=CachedRoute,
-    responses=NOT_MODIFIED,
-    dependencies=[ReplayableDep],
-)
+# The catalog is the same for everyone and changes only with the seed content.
+router = APIRouter(tags=["exercises"], responses=NOT_MODIFIED)
 
 
 @router.get(
@@ -29,7 +24,8 @@ router = APIRouter(
     summary="List moves",
     responses=problem_responses(422, ArticleNotLoaded),
 )
-def list_exercises(
+async def list_exercises(
+    answer: ContentAnswerDep,
     session: SessionDep,
     area: Annotated[
         Area | None, Query(description="Only moves that help this part of the back.")
@@ -51,10 +47,12 @@ def list_exercises(
     ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> ExerciseList:
+) -> Response:
     """Moves from the article in article order, optionally filtered."""
-    return service.list_exercises(
-        session, area=area, kind=kind, position=position, q=q, limit=limit, offset=offset
+    return await answer(
+        lambda: service.list_exercises(
+            session, area=area, kind=kind, position=position, q=q, limit=limit, offset=offset
+        )
     )
 
 
@@ -76,19 +74,29 @@ ALIAS_REDIRECT: dict[int | str, dict[str, Any]] = {
     "/exercises/{slug}",
     response_model=ExercisePublic,
     summary="Get one move",
-    responses={**ALIAS_REDIRECT, **problem_responses(404, 422, ArticleNotLoaded)},
+    responses={
+        **ALIAS_REDIRECT,
+        **problem_responses(ExerciseNotFound, 404, 422, ArticleNotLoaded),
+    },
 )
-def get_exercise(found: FoundExercise) -> ExercisePublic | Response:
+async def get_exercise(
+    answer: ContentAnswerDep, session: SessionDep, slug: ExerciseSlug
+) -> Response:
     """One move with its steps, dose, cautions, target areas, source and the article's
     disclaimer. A name from the move's `aliases` answers `308` with the move's own path."""
-    if found.by_alias:
-        # Relative to /v1/exercises/<alias>, so it also holds behind a proxy that adds a prefix.
-        return RedirectResponse(found.move.slug, status_code=status.HTTP_308_PERMANENT_REDIRECT)
-    return found.move
+
+    def build() -> ExercisePublic | Response:
+        found = service.find_exercise(session, slug)
+        if found.by_alias:
+            # Relative to /v1/exercises/<alias>, so it holds behind a proxy that adds a prefix.
+            return RedirectResponse(found.move.slug, status_code=status.HTTP_308_PERMANENT_REDIRECT)
+        return found.move
+
+    return await answer(build)
 
 
 @router.get("/areas", response_model=AreaList, summary="List pain areas")
-def list_areas(session: SessionDep) -> AreaList:
+async def list_areas(answer: ContentAnswerDep, session: SessionDep) -> Response:
     """The three parts of the back, each with the moves that target it, their relevance and
     the reason, best match first."""
-    return service.list_areas(session)
+    return await answer(lambda: service.list_areas(session))

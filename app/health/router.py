@@ -6,7 +6,6 @@ from starlette.concurrency import run_in_threadpool
 from app.core.config import get_settings
 from app.core.db import EngineDep
 from app.core.errors import problem_responses
-from app.core.replay import StaticReplayableDep
 from app.health import service
 from app.health.schemas import HealthStatus
 
@@ -17,7 +16,6 @@ router = APIRouter(tags=["health"])
     "/healthz",
     response_model=HealthStatus,
     summary="Liveness",
-    dependencies=[StaticReplayableDep],
 )
 async def healthz() -> HealthStatus:
     """The process is up and serving requests."""

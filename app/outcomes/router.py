@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Response, status
 
 from app.accounts.dependencies import CurrentUser, HealthDataUser, limited_per_account
-from app.core.caching import NOT_MODIFIED, CachedRoute
+from app.core.caching import NOT_MODIFIED, ContentAnswerDep
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses, raises
@@ -11,7 +11,6 @@ from app.core.idempotency import IdConflict, InFuture
 from app.core.openapi import located
 from app.core.params import Cursor, Limit
 from app.core.ratelimit import UPLOAD_BUCKET
-from app.core.replay import ReplayableDep
 from app.core.types import Uuid
 from app.outcomes import service
 from app.outcomes.errors import PEG_RESPONSE_IDS, PegResponseNotFound, QuestionnaireNotLoaded
@@ -25,9 +24,7 @@ from app.outcomes.schemas import (
 
 router = APIRouter(tags=["outcomes"])
 # The questionnaire is fixed content: cacheable like the screen.
-questionnaire_router = APIRouter(
-    route_class=CachedRoute, responses=NOT_MODIFIED, dependencies=[ReplayableDep]
-)
+questionnaire_router = APIRouter(responses=NOT_MODIFIED)
 
 ResponseId = Annotated[Uuid, Path(description="Id of the PEG response (a UUID).")]
 
@@ -47,11 +44,11 @@ OwnedResponse = Annotated[PegResponse, Depends(owned_response)]
     summary="Get the PEG questionnaire",
     responses=problem_responses(QuestionnaireNotLoaded),
 )
-def get_peg(session: SessionDep) -> QuestionnairePublic:
+async def get_peg(answer: ContentAnswerDep, session: SessionDep) -> Response:
     """The PEG three-item scale (pain, interference with enjoyment of life, interference with
     general activity, each 0-10 over the past week), with its anchors, scoring, schedule and
     citation. Public domain."""
-    return service.get_questionnaire(session)
+    return await answer(lambda: service.get_questionnaire(session))
 
 
 @router.post(

@@ -1,13 +1,12 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body, Depends, Response
 
 from app.accounts.dependencies import OptionalCaller
-from app.core.caching import NOT_MODIFIED, CachedRoute, vary_on_authorization
+from app.core.caching import NOT_MODIFIED, ContentAnswerDep, vary_on_authorization
 from app.core.clock import NowDep
 from app.core.db import CallerSessionDep
 from app.core.errors import problem_responses
-from app.core.replay import AnonymousReplayableDep, ReplayableDep
 from app.core.versioning import with_deprecated_fields
 from app.exercises.errors import ArticleNotLoaded
 from app.i18n import RequestLanguage
@@ -24,9 +23,7 @@ from app.recommendations.schemas import (
 
 router = APIRouter(tags=["recommendations"])
 # The screen is fixed content: cacheable like the catalog. The POST stays uncached.
-screening_router = APIRouter(
-    route_class=CachedRoute, responses=NOT_MODIFIED, dependencies=[ReplayableDep]
-)
+screening_router = APIRouter(responses=NOT_MODIFIED)
 
 REQUEST_EXAMPLES: dict[str, Any] = {
     "self_care": {
@@ -59,13 +56,13 @@ REQUEST_EXAMPLES: dict[str, Any] = {
     response_model=ScreeningQuestionList,
     summary="List safety-screen questions",
 )
-def list_screening_questions(language: RequestLanguage) -> ScreeningQuestionList:
+async def list_screening_questions(answer: ContentAnswerDep, language: RequestLanguage) -> Response:
     """The yes/no safety questions to ask before recommending moves, most serious first, each
     with a plain-language help line, in the language `Accept-Language` asks for where there is
     a translation (each question says its `translation` status). Ask them all; send the ids
     answered yes to `POST /v1/recommendations` in the field each question's `answer_in`
     names."""
-    return service.list_screening_questions(language)
+    return await answer(lambda: service.list_screening_questions(language))
 
 
 @router.post(
@@ -73,13 +70,8 @@ def list_screening_questions(language: RequestLanguage) -> ScreeningQuestionList
     response_model=RecommendationPublic,
     summary="Recommend moves for reported pain",
     responses=problem_responses(400, 422, ArticleNotLoaded),
-    # The same answers give anonymous callers the same recommendation until the content
-    # changes; a signed-in person's depends on their safety state too.
-    dependencies=[
-        with_deprecated_fields(),
-        AnonymousReplayableDep,
-        Depends(vary_on_authorization),
-    ],
+    # A signed-in person's answer depends on their safety state too.
+    dependencies=[with_deprecated_fields(), Depends(vary_on_authorization)],
 )
 def create_recommendation(
     session: CallerSessionDep,

@@ -3,14 +3,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from app.accounts.dependencies import CurrentUser, OptionalUser
-from app.core.caching import NOT_MODIFIED, CachedRoute, vary_on_authorization
+from app.core.caching import NOT_MODIFIED, ContentAnswerDep, vary_on_authorization
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.enums import Area
 from app.core.errors import problem_responses
 from app.core.openapi import located
 from app.core.params import ChangedSince, Cursor, Limit, Offset
-from app.core.replay import ReplayableDep, anonymous_replayable
 from app.core.sync import SyncTokenExpired
 from app.core.versioning import with_deprecated_fields
 from app.exercises.errors import ArticleNotLoaded, UnknownExercise
@@ -21,9 +20,7 @@ from app.routines.schemas import RoutineCreate, RoutineList, RoutinePublic, Rout
 
 router = APIRouter(tags=["routines"])
 # Curated routines by slug are the same for everyone: cacheable like the catalog.
-curated_router = APIRouter(
-    route_class=CachedRoute, responses=NOT_MODIFIED, dependencies=[ReplayableDep]
-)
+curated_router = APIRouter(responses=NOT_MODIFIED)
 CuratedSlug = Annotated[
     str,
     Path(
@@ -43,9 +40,7 @@ OLD_NAMES = [with_deprecated_fields()]
     response_model=RoutineList,
     summary="List routines",
     responses=problem_responses(401, 422, SyncTokenExpired, ArticleNotLoaded),
-    # Anonymous callers see curated routines only, which change with the content; the sync
-    # token carries its issue time, so a kept answer is sent again for a few seconds only.
-    dependencies=[*VARY_ON_TOKEN, anonymous_replayable(ttl_seconds=10)],
+    dependencies=VARY_ON_TOKEN,
 )
 def list_routines(
     session: SessionDep,
@@ -144,10 +139,14 @@ def delete_routine(
     responses=problem_responses(RoutineNotFound, 422, ArticleNotLoaded),
     dependencies=[with_deprecated_fields()],
 )
-def get_curated_routine(session: SessionDep, slug: CuratedSlug) -> RoutinePublic:
+async def get_curated_routine(
+    answer: ContentAnswerDep, session: SessionDep, slug: CuratedSlug
+) -> Response:
     """A routine that comes with the app, by its slug. Its id is derived from the slug
     (`uuid5`), so it is the same on every install."""
-    return service.routine_detail(session, service.get_curated_routine(session, slug))
+    return await answer(
+        lambda: service.routine_detail(session, service.get_curated_routine(session, slug))
+    )
 
 
 router.include_router(curated_router)
