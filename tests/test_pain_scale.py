@@ -74,9 +74,7 @@ VARIANTS: list[dict[str, Any]] = [
 ]
 
 
-def test_every_recommendation_text_reads_naturally_at_every_pain_level(
-    session: Session, content_cached: None
-) -> None:
+def test_every_recommendation_text_reads_naturally_at_every_pain_level(session: Session) -> None:
     seen = set()
     for level in range(11):
         for variant in VARIANTS:

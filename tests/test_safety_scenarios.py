@@ -423,8 +423,8 @@ def test_a_signed_in_recommendation_reports_into_the_safety_state(
     assert clear["triage"]["message"] == concern["guidance"]
 
 
-def test_signed_in_recommendations_are_never_replayed_to_someone_else(
-    client: TestClient, alice: AuthUser, bob: AuthUser, content_cached: None
+def test_signed_in_recommendations_are_never_sent_to_someone_else(
+    client: TestClient, alice: AuthUser, bob: AuthUser
 ) -> None:
     recommend(client, alice, red_flags=["chest_pain"])
     held = recommend(client, alice)

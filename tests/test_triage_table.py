@@ -138,9 +138,7 @@ def check(session: Session, row: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("flag", [None, *RED_FLAG_IDS])
-def test_every_sign_alone_at_every_pain_in_every_area(
-    session: Session, content_cached: None, flag: str | None
-) -> None:
+def test_every_sign_alone_at_every_pain_in_every_area(session: Session, flag: str | None) -> None:
     for pain, area in itertools.product(range(11), AREAS):
         row: dict[str, Any] = {"area": area, "pain_level": pain, "age": 40, "duration_weeks": 2}
         if flag:
@@ -149,9 +147,7 @@ def test_every_sign_alone_at_every_pain_in_every_area(
 
 
 @pytest.mark.parametrize("caution", sorted(CAUTION_IDS))
-def test_every_caution_alone_and_with_each_sign(
-    session: Session, content_cached: None, caution: str
-) -> None:
+def test_every_caution_alone_and_with_each_sign(session: Session, caution: str) -> None:
     for flag, area in itertools.product([None, *CITATION], AREAS):
         row: dict[str, Any] = {"area": area, "pain_level": 4, "cautions": [caution]}
         if flag:
@@ -160,7 +156,7 @@ def test_every_caution_alone_and_with_each_sign(
 
 
 @pytest.mark.parametrize("first", RED_FLAG_IDS)
-def test_every_pair_of_signs(session: Session, content_cached: None, first: str) -> None:
+def test_every_pair_of_signs(session: Session, first: str) -> None:
     for second in RED_FLAG_IDS:
         if second <= first:
             continue
@@ -259,7 +255,6 @@ def test_every_pair_of_signs(session: Session, content_cached: None, first: str)
 )
 def test_combination_rules(
     session: Session,
-    content_cached: None,
     row: dict[str, Any],
     level: str,
     timeframe: str | None,
@@ -273,7 +268,7 @@ def test_combination_rules(
 
 
 @pytest.mark.parametrize("flags", [[], ["recent_infection"], ["fall_or_minor_injury"]])
-def test_every_age_from_0_to_120(session: Session, content_cached: None, flags: list[str]) -> None:
+def test_every_age_from_0_to_120(session: Session, flags: list[str]) -> None:
     for age, weeks in itertools.product(range(121), (2, 30)):
         check(
             session,
@@ -289,7 +284,7 @@ def test_every_age_from_0_to_120(session: Session, content_cached: None, flags: 
 
 @pytest.mark.parametrize("region", ["GB", "IE", "DE", "FR", "US", "NZ", None])
 def test_each_region_names_its_own_numbers_at_every_tier(
-    session: Session, content_cached: None, region: str | None
+    session: Session, region: str | None
 ) -> None:
     routes = json.loads(
         (Path(__file__).resolve().parents[1] / "seed" / "care_routes.json").read_text("utf-8")
@@ -313,9 +308,7 @@ def test_each_region_names_its_own_numbers_at_every_tier(
         assert route["physiotherapy"]["action"] in long_lasting["triage"]["message"]
 
 
-def test_every_citation_the_rules_use_is_kept_and_every_kept_one_is_used(
-    session: Session, content_cached: None
-) -> None:
+def test_every_citation_the_rules_use_is_kept_and_every_kept_one_is_used(session: Session) -> None:
     """The sources file and the rules agree: the questions, and the answers of the table."""
     from app.recommendations import logic, screening
 
