@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
+from fastapi.exceptions import ResponseValidationError
 from starlette.concurrency import run_in_threadpool
 
 from app.core.config import get_settings
@@ -127,11 +128,20 @@ class ContentAnswer:
         key: AnswerKey = (scope["path"], scope["query_string"], self.language)
         answer = ANSWERS.get(self.version, key)
         if answer is None:
-            built = await run_in_threadpool(build)
-            if isinstance(built, Response):
-                return built
-            body = _serialize(self.request, built)
-            answer = Answer(body=body, etag=etag_for(body, self.language))
+            field = scope["route"].response_field
+            language = self.language
+
+            def make() -> Answer | Response:
+                built = build()
+                if isinstance(built, Response):
+                    return built
+                body = _serialize(field, built)
+                return Answer(body=body, etag=etag_for(body, language))
+
+            made = await run_in_threadpool(make)
+            if isinstance(made, Response):
+                return made
+            answer = made
             ANSWERS.put(self.version, key, answer)
         headers = {
             "ETag": answer.etag,
@@ -149,12 +159,12 @@ class ContentAnswer:
         return response
 
 
-def _serialize(request: Request, content: Any) -> bytes:
-    """JSON through the route's response model, as FastAPI would send it."""
-    field = request.scope["route"].response_field
+def _serialize(field: Any, content: Any) -> bytes:
+    """JSON through the route's response model (its FastAPI field), as FastAPI would send
+    it."""
     value, errors = field.validate(content, {}, loc=("response",))
     if errors:
-        raise ValueError(f"the answer does not fit the route's response model: {errors}")
+        raise ResponseValidationError(errors=errors, body=content)
     return bytes(field.serialize_json(value, by_alias=True))
 
 
