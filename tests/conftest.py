@@ -2,7 +2,7 @@ import contextlib
 import os
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -164,14 +164,18 @@ def session(engine: Engine) -> Iterator[Session]:
         db_session.close()
         outer.rollback()
         connection.close()
+        # Whatever the test did to the seed content is gone: read its version afresh.
+        from app.core.content import CONTENT
+
+        CONTENT.forget()
 
 
 @pytest.fixture()
-def content_changed(session: Session) -> Iterator[Any]:
+def content_changed(session: Session) -> Callable[[], None]:
     """For a test that changes the seed content inside its transaction: call it after the
     change, and the service records a new content version (as `python -m seed` does), so what
     it built from the old content is built again. After the test (its changes rolled back),
-    the version is read afresh."""
+    the version is read afresh (`session`)."""
     from app.core.content import CONTENT
     from seed.loader import record_version
 
@@ -180,8 +184,7 @@ def content_changed(session: Session) -> Iterator[Any]:
         session.flush()
         CONTENT.forget()
 
-    yield changed
-    CONTENT.forget()
+    return changed
 
 
 @pytest.fixture()
