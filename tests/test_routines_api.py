@@ -301,7 +301,7 @@ def test_malformed_id_is_a_422(client: TestClient) -> None:
 
 
 def test_a_move_seeded_since_this_process_read_the_catalog_is_named(
-    client: TestClient, session: Session, alice: AuthUser, content_cached: None
+    client: TestClient, session: Session, alice: AuthUser
 ) -> None:
     """Another process reseeds with a new move and stores a routine using it: this process,
     still holding the catalog it read before, names that move all the same."""
