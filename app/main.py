@@ -14,6 +14,7 @@ from app.care.router import router as care_router
 from app.checkins import privacy as checkins_data
 from app.checkins.router import router as checkins_router
 from app.core import tracing
+from app.core.answer_memo import AnswerMemoMiddleware
 from app.core.config import (
     Settings,
     describe_validation_error,
@@ -266,7 +267,8 @@ def create_app(settings: Settings | None = None) -> BackPainAPI:
     app.add_middleware(CompressionMiddleware)
     # Outside compression, so HEAD reports the headers of the body GET would send.
     app.add_middleware(MethodsMiddleware)
-    app.add_middleware(ObservabilityMiddleware, observability=Observability(metrics))
+    observability = Observability(metrics)
+    app.add_middleware(ObservabilityMiddleware, observability=observability)
     app.add_middleware(StandardHeadersMiddleware)
     # Outermost but CORS: every answer, problems and 413s included, says its language.
     app.add_middleware(LanguageMiddleware)
@@ -279,6 +281,8 @@ def create_app(settings: Settings | None = None) -> BackPainAPI:
             expose_headers=CORS_RESPONSE_HEADERS,
             max_age=600,
         )
+    # Outermost: content answers already sent go again from memory, before everything else.
+    app.add_middleware(AnswerMemoMiddleware, observability=observability)
     if settings.metrics_enabled:
         app.add_route("/metrics", lambda _request: metrics.render(), include_in_schema=False)
     app.include_router(exercises_router, prefix=API_PREFIX)

@@ -17,7 +17,7 @@ the two the 200 would have been."""
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
@@ -72,9 +72,26 @@ def if_none_match(request: Request) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
+class Sent:
+    """An answer as it left the app for an anonymous GET: every header the middleware added
+    but the request id, the body as sent (compressed or not), and the route's template for
+    the metrics and the access log (`app.core.answer_memo` sends it again)."""
+
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    route: str
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     body: bytes
     etag: str
+    # As sent, by whether the client accepted gzip; filled by `app.core.answer_memo`.
+    sent: dict[bool, Sent] = field(default_factory=dict, compare=False)
+
+
+# Where `ContentAnswer` leaves the answer it sent, for `app.core.answer_memo` to keep.
+SCOPE_KEY = "app.content_answer"
 
 
 # path, query string, language
@@ -128,14 +145,14 @@ class ContentAnswer:
         key: AnswerKey = (scope["path"], scope["query_string"], self.language)
         answer = ANSWERS.get(self.version, key)
         if answer is None:
-            field = scope["route"].response_field
+            response_field = scope["route"].response_field
             language = self.language
 
             def make() -> Answer | Response:
                 built = build()
                 if isinstance(built, Response):
                     return built
-                body = _serialize(field, built)
+                body = _serialize(response_field, built)
                 return Answer(body=body, etag=etag_for(body, language))
 
             made = await run_in_threadpool(make)
@@ -143,6 +160,7 @@ class ContentAnswer:
                 return made
             answer = made
             ANSWERS.put(self.version, key, answer)
+        scope[SCOPE_KEY] = answer
         headers = {
             "ETag": answer.etag,
             "Cache-Control": f"public, max-age={get_settings().catalog_max_age_seconds}",
@@ -168,14 +186,18 @@ def _serialize(field: Any, content: Any) -> bytes:
     return bytes(field.serialize_json(value, by_alias=True))
 
 
+def fresh_version() -> str | None:
+    """The content version when it was read recently enough to answer from what was built on
+    it without asking the database, else None."""
+    return CONTENT.version if CONTENT.is_fresh() else None
+
+
 async def content_answer(
     request: Request, response: Response, session: SessionDep
 ) -> ContentAnswer:
     """The content version is read through the request's own session (at most once per
     `CONTENT_RECHECK_SECONDS`, in a worker thread); in between, from memory."""
-    version = (
-        CONTENT.version if CONTENT.is_fresh() else await run_in_threadpool(CONTENT.current, session)
-    )
+    version = fresh_version() or await run_in_threadpool(CONTENT.current, session)
     return ContentAnswer(request, response, version)
 
 

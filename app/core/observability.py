@@ -299,6 +299,10 @@ _ID_PREFIX = os.urandom(8).hex()
 _id_counter = itertools.count(1)
 
 
+def request_id_header(request_id: str) -> tuple[bytes, bytes]:
+    return (_REQUEST_ID_KEY, request_id.encode())
+
+
 def request_id_for(scope: Scope) -> str:
     """The caller's X-Request-ID when it is well-formed, else a new one."""
     for name, value in scope["headers"]:
@@ -317,9 +321,10 @@ class Observability:
         self.metrics = metrics
         self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
-    def record(self, scope: Scope, status: int, elapsed: float) -> None:
+    def record(self, scope: Scope, status: int, elapsed: float, route: str | None = None) -> None:
+        """`route` is the route's template when the answer was sent without routing."""
         method = scope["method"]
-        route_label = route_template(scope)
+        route_label = route or route_template(scope)
         children = self._children.get((method, route_label, status))
         if children is None:
             # labels() looks the child up under a lock on every call; keep what it returns.
@@ -362,7 +367,7 @@ class ObservabilityMiddleware:
             await self.app(scope, receive, send)
             return
         request_id = request_id_for(scope)
-        request_id_header = (_REQUEST_ID_KEY, request_id.encode())
+        id_header = request_id_header(request_id)
         token = request_id_var.set(request_id)
         status = 500
         started = time.perf_counter()
@@ -371,7 +376,7 @@ class ObservabilityMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()), request_id_header]
+                message["headers"] = [*message.get("headers", ()), id_header]
             await send(message)
 
         try:
