@@ -4,7 +4,6 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from pydantic import ValidationError
 from sqlmodel import Session
-from starlette.types import Receive, Scope, Send
 
 from app.accounts import privacy as accounts_data
 from app.accounts.router import router as accounts_router
@@ -38,7 +37,7 @@ from app.core.observability import (
 )
 from app.core.openapi import build_openapi, operation_id
 from app.core.personal_data import PersonalDataSource
-from app.core.ratelimit import DefaultLimitRefusal, gate, install_rate_limiting
+from app.core.ratelimit import DefaultLimitRefusal, RateLimitGate, install_rate_limiting
 from app.core.versioning import API_VERSION
 from app.exercises.router import router as exercises_router
 from app.health.router import router as health_router
@@ -210,18 +209,7 @@ def checked_settings() -> Settings:
     return settings
 
 
-class BackPainAPI(FastAPI):
-    """The app, with every request counted under the default rate limit before it runs
-    (`app.core.ratelimit.gate`)."""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
-            return
-        await gate(self.state, scope, receive, send, super().__call__)
-
-
-def create_app(settings: Settings | None = None) -> BackPainAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or checked_settings()
     configure_logging(settings.log_level, settings.log_json)
     # Both off unless configured: OTEL_* variables for traces, SENTRY_DSN for error reports.
@@ -281,8 +269,10 @@ def create_app(settings: Settings | None = None) -> BackPainAPI:
             expose_headers=CORS_RESPONSE_HEADERS,
             max_age=600,
         )
-    # Outermost: content answers already sent go again from memory, before everything else.
+    # Content answers already sent go again from memory, before everything below.
     app.add_middleware(AnswerMemoMiddleware, observability=observability)
+    # Outermost: every request counts under the default rate limit, and every answer says so.
+    app.add_middleware(RateLimitGate)
     if settings.metrics_enabled:
         app.add_route("/metrics", lambda _request: metrics.render(), include_in_schema=False)
     app.include_router(exercises_router, prefix=API_PREFIX)

@@ -46,6 +46,7 @@ from app.core.observability import (
     request_id_var,
     route_template,
 )
+from app.core.ratelimit import refused
 from app.i18n import language_of_scope
 
 _REQUEST_ID = REQUEST_ID_HEADER.lower().encode()
@@ -63,7 +64,8 @@ class AnswerMemoMiddleware:
         self.observability = observability
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or refused(scope):
+            # A request over the default rate limit gets its 429 from the stack.
             await self.app(scope, receive, send)
             return
         gzip = False
@@ -117,20 +119,25 @@ class AnswerMemoMiddleware:
 
     async def _learn(self, scope: Scope, receive: Receive, send: Send, gzip: bool) -> None:
         """Through the stack; a 200 that `ContentAnswerDep` made is kept as it was sent."""
-        start: Message | None = None
+        status = 0
+        headers: list[tuple[bytes, bytes]] = []
         chunks: list[bytes] = []
 
         async def capture(message: Message) -> None:
-            nonlocal start
+            nonlocal status, headers
             if message["type"] == "http.response.start":
-                start = message
+                # Copied now: the middleware outside adds its own headers to the message.
+                status = message["status"]
+                headers = [
+                    (k.lower(), v)
+                    for k, v in message.get("headers", ())
+                    if k.lower() != _REQUEST_ID
+                ]
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
             await send(message)
 
         await self.app(scope, receive, capture)
         answer = scope.get(SCOPE_KEY)
-        if not isinstance(answer, Answer) or start is None or start["status"] != 200:
-            return
-        headers = [(k.lower(), v) for k, v in start["headers"] if k.lower() != _REQUEST_ID]
-        answer.sent[gzip] = Sent(headers, b"".join(chunks), route_template(scope))
+        if isinstance(answer, Answer) and status == 200:
+            answer.sent[gzip] = Sent(headers, b"".join(chunks), route_template(scope))

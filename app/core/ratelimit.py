@@ -606,6 +606,20 @@ async def gate(state: Any, scope: Scope, receive: Receive, send: Send, app: ASGI
     await app(scope, receive, send_with_limits)
 
 
+class RateLimitGate:
+    """Pure ASGI middleware, the outermost of the app's own: every request goes through
+    `gate`, so every answer (one sent from memory too) reports the caller's allowance."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await gate(scope["app"].state, scope, receive, send, self.app)
+
+
 def refused(scope: Scope) -> bool:
     return REFUSED_KEY in scope.get("state", {})
 
