@@ -234,6 +234,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=OAUTH2_REDIRECT_URL,
+        # Traces come from app.core.tracing when OTEL_* is set; FastAPI's own would add a
+        # second set, and asks the OpenTelemetry providers on every request to find out.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     # A path with a trailing slash is redirected by the error handler with a relative
     # Location; Starlette's own redirect names an absolute http:// URL, wrong behind TLS.

@@ -104,7 +104,7 @@ class AnswerMemoMiddleware:
                 condition.decode("latin-1"), answer.etag
             ):
                 status = 304
-                headers = [(k, v) for k, v in sent.headers if k not in _BODY_HEADERS]
+                headers = list(sent.not_modified_headers)
                 body = b""
             else:
                 status = 200
@@ -140,4 +140,6 @@ class AnswerMemoMiddleware:
         await self.app(scope, receive, capture)
         answer = scope.get(SCOPE_KEY)
         if isinstance(answer, Answer) and status == 200:
-            answer.sent[gzip] = Sent(headers, b"".join(chunks), route_template(scope))
+            not_modified = [(k, v) for k, v in headers if k not in _BODY_HEADERS]
+            body = b"".join(chunks)
+            answer.sent[gzip] = Sent(headers, body, route_template(scope), not_modified)

@@ -80,6 +80,8 @@ class Sent:
     headers: list[tuple[bytes, bytes]]
     body: bytes
     route: str
+    # The same for a 304, which has no body and so no body headers (RFC 9110, 15.4.5).
+    not_modified_headers: list[tuple[bytes, bytes]]
 
 
 @dataclass(frozen=True, slots=True)
