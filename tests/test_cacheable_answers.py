@@ -3,15 +3,22 @@ questionnaire, curated routines, the referral): the same bytes and ETag for the 
 while the content stays the same, 304 for a copy that is still current, one answer per
 language, and never an answer from before a content change."""
 
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
+import httpx
 import pytest
+from fastapi import FastAPI, Request, Response
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
+from time_machine import TimeMachineFixture
 
+from app.core.caching import ContentAnswer, content_answer
 from app.core.config import get_settings
+from app.core.db import SessionDep
+from app.core.ratelimit import install_rate_limiting
 from seed.loader import record_version
 from tests.factories import create_routine, register_user
 
@@ -19,9 +26,14 @@ from tests.factories import create_routine, register_user
 SAME_EVERY_TIME = ("x-request-id", "date", "ratelimit")
 
 
-def counted(client: TestClient, route: str, status: int) -> float:
-    """How many requests /metrics has counted for the route template and status."""
-    pattern = rf'^http_requests_total\{{[^}}]*route="{re.escape(route)}",status="{status}"\}} (\S+)'
+def without_per_request(headers: httpx.Headers) -> dict[str, str]:
+    return {k: v for k, v in headers.items() if k not in SAME_EVERY_TIME}
+
+
+def counted(client: TestClient, route: str, status: int, method: str = "GET") -> float:
+    """How many requests /metrics has counted for the method, route template and status."""
+    labels = f'method="{method}",route="{re.escape(route)}",status="{status}"'
+    pattern = rf"^http_requests_total\{{{labels}\}} (\S+)"
     found = re.search(pattern, client.get("/metrics").text, re.MULTILINE)
     return float(found.group(1)) if found else 0.0
 
@@ -121,8 +133,9 @@ def rename_cat_camel(session: Session, name: str) -> None:
 def test_a_content_change_gives_new_answers_and_new_etags(
     client: TestClient, session: Session, content_changed: Callable[[], None]
 ) -> None:
-    one = client.get("/v1/exercises/cat-camel")
-    listed = client.get("/v1/exercises")
+    # Each asked twice: the second is sent from memory, as it was sent first.
+    one = [client.get("/v1/exercises/cat-camel") for _ in "ab"][1]
+    listed = [client.get("/v1/exercises") for _ in "ab"][1]
     rename_cat_camel(session, "Cat-camel, reloaded")
     content_changed()
     changed = client.get("/v1/exercises/cat-camel", headers={"If-None-Match": one.headers["etag"]})
@@ -176,3 +189,113 @@ def test_signed_in_callers_get_their_own_answers(client: TestClient) -> None:
         answer = client.post("/v1/recommendations", json=recommendation, headers=person.headers)
         assert answer.headers["cache-control"] == "no-store"
     assert "cache-control" not in client.post("/v1/recommendations", json=recommendation).headers
+
+
+@pytest.fixture()
+def routes_run(client: TestClient) -> Iterator[list[str]]:
+    """The paths of the requests that went through routing to a content route (its
+    `ContentAnswerDep` solved); an answer sent again from memory adds none."""
+    app = client.app
+    assert isinstance(app, FastAPI)
+    paths: list[str] = []
+
+    async def counted(request: Request, response: Response, session: SessionDep) -> ContentAnswer:
+        paths.append(request.url.path)
+        return await content_answer(request, response, session)
+
+    app.dependency_overrides[content_answer] = counted
+    yield paths
+    app.dependency_overrides.pop(content_answer, None)
+
+
+def remaining(response: httpx.Response) -> int:
+    found = re.fullmatch(r'"default";r=(\d+);t=\d+', response.headers["ratelimit"])
+    assert found is not None, response.headers["ratelimit"]
+    return int(found.group(1))
+
+
+@pytest.mark.parametrize("encoding", ["identity", "gzip"])
+def test_an_answer_sent_again_from_memory_is_the_first_with_its_own_id_count_and_log_line(
+    client: TestClient,
+    routes_run: list[str],
+    caplog: pytest.LogCaptureFixture,
+    time_machine: TimeMachineFixture,
+    encoding: str,
+) -> None:
+    time_machine.move_to("2026-11-24T12:00:10Z", tick=False)
+    path = "/v1/exercises/cat-camel"
+    headers = {"Accept-Encoding": encoding}
+    first = client.get(path, headers=headers)
+    before = counted(client, "/v1/exercises/{slug}", 200)
+    heads_before = counted(client, "/v1/exercises/{slug}", 200, "HEAD")
+    logged_before = len(caplog.records)
+    with caplog.at_level(logging.INFO, logger="app.access"):
+        again = [client.get(path, headers=headers) for _ in "ab"]
+        head = client.head(path, headers=headers)
+    assert routes_run == [path]
+    for answer in (*again, head):
+        assert answer.status_code == 200
+        assert without_per_request(answer.headers) == without_per_request(first.headers)
+        assert answer.headers["ratelimit-policy"] == first.headers["ratelimit-policy"]
+    assert [a.content for a in again] == [first.content] * 2 and head.content == b""
+    assert (encoding == "gzip") == (first.headers.get("content-encoding") == "gzip")
+    ids = [a.headers["x-request-id"] for a in (first, *again, head)]
+    assert len(set(ids)) == 4
+    assert [remaining(a) for a in (first, *again, head)] == [remaining(first) - i for i in range(4)]
+    assert counted(client, "/v1/exercises/{slug}", 200) == before + 2
+    assert counted(client, "/v1/exercises/{slug}", 200, "HEAD") == heads_before + 1
+    fields = [getattr(r, "fields", {}) for r in caplog.records[logged_before:]]
+    lines = [f for f in fields if f.get("path") == path]
+    assert [(f["method"], f["route"], f["status"]) for f in lines] == [
+        ("GET", "/v1/exercises/{slug}", 200),
+        ("GET", "/v1/exercises/{slug}", 200),
+        ("HEAD", "/v1/exercises/{slug}", 200),
+    ]
+    mine = client.get(path, headers=headers | {"X-Request-ID": "phone-7"})
+    assert mine.headers["x-request-id"] == "phone-7" and routes_run == [path]
+
+
+def test_a_304_from_memory_is_the_one_the_stack_sends(
+    client: TestClient, routes_run: list[str], content_changed: Callable[[], None]
+) -> None:
+    content_changed()  # nothing kept yet
+    path = "/v1/exercises"
+    etag = client.head(path).headers["etag"]
+    from_the_stack = client.get(path, headers={"If-None-Match": etag})
+    client.get(path)
+    from_memory = [client.get(path, headers={"If-None-Match": etag}) for _ in "ab"]
+    assert routes_run == [path, path, path]
+    for answer in (from_the_stack, *from_memory):
+        assert answer.status_code == 304 and answer.content == b""
+        assert "content-type" not in answer.headers
+    for answer in from_memory:
+        assert without_per_request(answer.headers) == without_per_request(from_the_stack.headers)
+    stale = client.get(path, headers={"If-None-Match": 'W/"stale"'})
+    assert stale.status_code == 200 and routes_run == [path, path, path]
+
+
+def test_signed_in_and_cross_origin_callers_never_get_an_answer_from_memory(
+    client: TestClient, routes_run: list[str]
+) -> None:
+    path = "/v1/exercises/knee-rolls"
+    person = register_user(client)
+    anonymous = [client.get(path) for _ in "ab"]
+    signed_in = client.get(path, headers=person.headers)
+    bad_token = client.get(path, headers={"Authorization": "Bearer not-a-token"})
+    cross_origin = client.get(path, headers={"Origin": "https://elsewhere.example"})
+    assert routes_run == [path] * 4
+    assert signed_in.content == anonymous[0].content
+    assert bad_token.status_code == 200 and cross_origin.status_code == 200
+
+
+def test_over_the_default_limit_a_kept_answer_is_refused(
+    client: TestClient, routes_run: list[str], time_machine: TimeMachineFixture
+) -> None:
+    time_machine.move_to("2026-11-24T12:00:10Z", tick=False)
+    app = client.app
+    assert isinstance(app, FastAPI)
+    install_rate_limiting(app, get_settings().model_copy(update={"default_rate_limit": 2}))
+    assert [client.get("/v1/areas").status_code for _ in "abc"] == [200, 200, 429]
+    refused = client.get("/v1/areas")
+    assert refused.status_code == 429 and refused.headers["retry-after"]
+    assert remaining(refused) == 0
