@@ -577,3 +577,34 @@ def test_a_field_problem_names_its_field_in_the_persons_language(client: TestCli
             "type": "invalid",
         }
     ]
+
+
+@pytest.mark.parametrize("language", ["es", "de"])
+def test_the_articles_clinic_is_described_in_the_persons_language_beside_the_english(
+    client: TestClient, language: str
+) -> None:
+    english = client.get("/v1/care/referral").json()
+    assert english["translation"] is None
+    response = client.get("/v1/care/referral", headers={"Accept-Language": language})
+    assert response.headers["content-language"] == language
+    body = response.json()
+    # The source's words stay as they are; the translation sits beside them.
+    assert {k: v for k, v in body.items() if k != "translation"} == {
+        k: v for k, v in english.items() if k != "translation"
+    }
+    translation = body["translation"]
+    assert (translation["language"], translation["status"]) == (language, "machine")
+    assert len(translation["offers"]) == len(english["offers"])
+    assert set(translation["offers"]).isdisjoint(english["offers"])
+    assert translation["summary"] != english["summary"]
+    # The clinic keeps its name and place inside the translated guidance.
+    guidance = translation["guidance"]
+    assert english["name"] in guidance and english["location"] in guidance
+    assert guidance != english["guidance"]
+    # A recommendation that offers the clinic offers it in the same words.
+    severe = {"area": "lower", "pain_level": 9, "red_flags": [], "cautions": []}
+    answer = client.post(
+        "/v1/recommendations", json=severe, headers={"Accept-Language": language}
+    ).json()
+    assert answer["referral"]["translation"] == translation
+    assert client.post("/v1/recommendations", json=severe).json()["referral"]["translation"] is None

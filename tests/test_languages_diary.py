@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.factories import AuthUser, freeze_now, log_session
+from tests.factories import AuthUser, freeze_now, log_session, routine_payload, session_payload
 from tests.test_report_api import PERIOD, pdf_pages
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
@@ -276,3 +276,63 @@ def test_the_reports_findings_moves_and_answers_are_in_the_persons_language(
     assert missing == [], text
     for english in ("flare-ups within", "caution: ", " reps", "The score is the mean"):
         assert english not in text
+
+
+def catalog_name(client: TestClient, slug: str, language: str) -> dict[str, str]:
+    """The move's name as the catalog translates it, with its status."""
+    move = client.get(f"/v1/exercises/{slug}", headers={"Accept-Language": language}).json()
+    return {"language": language, "status": "machine", "text": move["translation"]["name"]}
+
+
+def named_moves(items: list[dict[str, Any]]) -> list[tuple[str, str, Any]]:
+    return [(m["exercise_slug"], m["exercise_name"], m["exercise_name_translated"]) for m in items]
+
+
+@pytest.mark.parametrize("language", ["es", "de"])
+def test_a_sessions_moves_are_named_in_the_persons_language_beside_the_articles(
+    client: TestClient, alice: AuthUser, language: str
+) -> None:
+    logged = log_session(client, alice)
+    english = client.get(f"/v1/progress/sessions/{logged['id']}", headers=alice.headers).json()
+    assert all(m["exercise_name_translated"] is None for m in english["exercises"])
+    assert [m["exercise_name_translated"] for m in logged["exercises"]] == [None, None]
+    spoken = speaking(alice, language)
+    read = client.get(f"/v1/progress/sessions/{logged['id']}", headers=spoken).json()
+    listed = client.get("/v1/progress/sessions", headers=spoken).json()["data"][0]
+    summary = client.get("/v1/progress/summary", headers=spoken).json()["exercises"]
+    for items in (read["exercises"], listed["exercises"], summary):
+        assert named_moves(items) == [
+            (
+                m["exercise_slug"],
+                m["exercise_name"],
+                catalog_name(client, m["exercise_slug"], language),
+            )
+            for m in english["exercises"]
+        ]
+    # A session logged in the language answers with the names translated too.
+    day = {"started_at": "2026-11-21T07:30:00-05:00", "completed_at": "2026-11-21T07:42:00-05:00"}
+    created = client.post("/v1/progress/sessions", json=session_payload(**day), headers=spoken)
+    assert created.status_code == 201, created.text
+    assert named_moves(created.json()["exercises"]) == named_moves(read["exercises"])
+
+
+@pytest.mark.parametrize("language", ["es", "de"])
+def test_a_routines_steps_are_named_in_the_persons_language_beside_the_articles(
+    client: TestClient, alice: AuthUser, language: str
+) -> None:
+    own = client.post("/v1/routines", json=routine_payload(), headers=speaking(alice, language))
+    assert own.status_code == 201, own.text
+    curated = client.get("/v1/routines", headers={"Accept-Language": language}).json()["data"]
+    mine = client.get(f"/v1/routines/{own.json()['id']}", headers=speaking(alice, language))
+    for routine in (own.json(), mine.json(), *curated):
+        assert routine["steps"]
+        for step in routine["steps"]:
+            assert step["exercise_name_translated"] == catalog_name(
+                client, step["exercise_slug"], language
+            )
+    # The curated routines kept for every request still answer English in English.
+    english = client.get("/v1/routines").json()["data"]
+    assert [s["exercise_name"] for r in english for s in r["steps"]] == [
+        s["exercise_name"] for r in curated for s in r["steps"]
+    ]
+    assert all(s["exercise_name_translated"] is None for r in english for s in r["steps"])

@@ -15,6 +15,7 @@ from jinja2 import meta
 
 from app.accounts.outbox import TEMPLATES
 from app.attention.rules import ATTENTION_TEXTS
+from app.care.service import GUIDANCE as REFERRAL_GUIDANCE
 from app.checkins.service import SELF_CARE_SENTENCES as CHECKIN_SELF_CARE_SENTENCES
 from app.core import errors, pain
 from app.core.enums import Area
@@ -133,6 +134,17 @@ def texts_used() -> dict[str, str]:
     used |= {text: "attention item" for text in ATTENTION_TEXTS}
     used |= {text: "concern reason" for text in safety_logic.TREND_REASONS}
     used |= peg_texts()
+    used |= referral_texts()
+    return used
+
+
+def referral_texts() -> dict[str, str]:
+    """The clinic the article points to: the seed's summary and offers of every referral, and
+    the service's guidance around it."""
+    used = {REFERRAL_GUIDANCE: "care referral guidance"}
+    for referral in json.loads(CATALOG_SEED.read_text(encoding="utf-8"))["referrals"]:
+        used[referral["summary"]] = f"care referral summary {referral['slug']}"
+        used |= {offer: f"care referral offer {referral['slug']}" for offer in referral["offers"]}
     return used
 
 

@@ -1,4 +1,6 @@
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.i18n.catalog import TranslationStatus
 
 
 class ReferralSource(BaseModel):
@@ -6,6 +8,37 @@ class ReferralSource(BaseModel):
 
     title: str = Field(description="Title of the source article.")
     section: str = Field(description="Article section that points to the clinic.")
+
+
+class ReferralTranslation(BaseModel):
+    """The referral's summary, offers and guidance in the request's language, beside the
+    English."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "language": "es",
+                    "status": "machine",
+                    "summary": "Un especialista en dolor de espalda en Chicago que trata el "
+                    "dolor de espalda de larga duración y el de inicio reciente con tratamientos "
+                    "no quirúrgicos que buscan un alivio duradero.",
+                    "offers": [
+                        "tratamiento no quirúrgico",
+                        "dolor de espalda crónico",
+                        "dolor de espalda reciente",
+                    ],
+                    "guidance": "Consulte primero a su médico...",
+                }
+            ]
+        }
+    )
+
+    language: str = Field(examples=["es"])
+    status: TranslationStatus
+    summary: str = Field(description="`summary`, translated.")
+    offers: list[str] = Field(description="`offers`, translated, in the same order.")
+    guidance: str = Field(description="`guidance`, translated; the clinic's name and place kept.")
 
 
 class ReferralPublic(BaseModel):
@@ -20,6 +53,12 @@ class ReferralPublic(BaseModel):
     guidance: str = Field(
         description="Where in-person care fits, and that this clinic is the article's own "
         "example, not the only place to go."
+    )
+    translation: ReferralTranslation | None = Field(
+        default=None,
+        description="`summary`, `offers` and `guidance` in the request's language, with the "
+        "weakest status among them; null in English or when any of them has no translation. "
+        "The English fields stay as the source gives them.",
     )
 
 

@@ -3,8 +3,15 @@ from sqlmodel import Session, col, select
 from app.care.errors import ReferralNotFound
 from app.care.models import CareReferral
 from app.care.routes import CareRouteList, care_routes
-from app.care.schemas import CareReferralPublic, ReferralPublic, ReferralSource
+from app.care.schemas import (
+    CareReferralPublic,
+    ReferralPublic,
+    ReferralSource,
+    ReferralTranslation,
+)
 from app.exercises.service import get_article
+from app.i18n import DEFAULT_LANGUAGE, current_language
+from app.i18n.catalog import format_translated, translate, weakest
 
 # Where in-person care fits. The clinic is the article's own pointer, in one city, offered
 # where the article offers it (severe back pain that won't go away): the text presents it as
@@ -31,6 +38,30 @@ def to_public(referral: CareReferral) -> ReferralPublic:
     )
 
 
+def localized(referral: ReferralPublic) -> ReferralPublic:
+    """The referral with its summary, offers and guidance in the request's language beside the
+    English; the referral itself in English or when any of them has no entry (never half in
+    English)."""
+    language = current_language()
+    if language == DEFAULT_LANGUAGE:
+        return referral
+    summary = translate(referral.summary, language)
+    offers = [translate(offer, language) for offer in referral.offers]
+    guidance = format_translated(GUIDANCE, name=referral.name, location=referral.location)
+    parts = [summary, *offers, guidance]
+    status = weakest(*parts)
+    if status is None or any(part.language != language for part in parts):
+        return referral
+    translation = ReferralTranslation(
+        language=language,
+        status=status.status,
+        summary=summary.text,
+        offers=[offer.text for offer in offers],
+        guidance=guidance.text,
+    )
+    return referral.model_copy(update={"translation": translation})
+
+
 def find_default_referral(session: Session) -> ReferralPublic | None:
     """The referral triage offers, or None when the seed has none.
 
@@ -50,7 +81,7 @@ def get_care_referral(session: Session) -> CareReferralPublic:
         raise ReferralNotFound()
     article = get_article(session)
     return CareReferralPublic(
-        **referral.model_dump(),
+        **localized(referral).model_dump(),
         disclaimer=article.disclaimer_quote,
         disclaimer_quote=article.disclaimer_quote,
     )

@@ -16,6 +16,7 @@ from app.core.pain import PAIN_MAX, PAIN_MIN
 from app.core.sync import SyncedPage
 from app.core.types import WHOLE_NUMBER, BoundedDatetime, Uuid, text
 from app.core.versioning import renamed
+from app.i18n.schemas import TranslatedText
 from app.safety.schemas import GeneralGuidance
 
 MAX_EXERCISES = 30
@@ -109,7 +110,12 @@ class SessionExercisePublic(BaseModel):
     order: int = Field(description="Step within the session, from 1.")
     position: int = Field(description=renamed("order"), json_schema_extra={"deprecated": True})
     exercise_slug: str
-    exercise_name: str
+    exercise_name: str = Field(description="The move's name, as the article gives it.")
+    exercise_name_translated: TranslatedText | None = Field(
+        default=None,
+        description="`exercise_name` in the request's language, with its translation status; "
+        "null in English or when the name has no translation.",
+    )
     sets: int
     reps: int | None
     hold_seconds: int | None
@@ -178,7 +184,12 @@ class ExerciseCount(BaseModel):
     """How often a move was done."""
 
     exercise_slug: str
-    exercise_name: str
+    exercise_name: str = Field(description="The move's name, as the article gives it.")
+    exercise_name_translated: TranslatedText | None = Field(
+        default=None,
+        description="`exercise_name` in the request's language, with its translation status; "
+        "null in English or when the name has no translation.",
+    )
     sessions: int = Field(description="Sessions that included the move.")
     sets: int = Field(description="Sets done, across all sessions.")
 

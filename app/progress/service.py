@@ -18,7 +18,9 @@ from app.core.errors import InvalidInput
 from app.core.idempotency import Created, create_once, fingerprint, refuse_future
 from app.core.pagination import SortKey, count, fetch_keyset
 from app.exercises.models import Exercise
-from app.exercises.service import moves_for
+from app.exercises.service import moves_for, translated_text
+from app.i18n import current_language
+from app.i18n.schemas import TranslatedText
 from app.progress import pain, rollups
 from app.progress.errors import SESSION_IDS, SessionDeleted, SessionNotFound, UnknownRoutine
 from app.progress.fingerprint import canonical_content
@@ -73,6 +75,10 @@ def _public(
     )
 
 
+def name_translated(name: str) -> TranslatedText | None:
+    return translated_text(name, current_language())
+
+
 def to_public(row: ProgressSession) -> SessionPublic:
     return _public(
         row,
@@ -82,6 +88,7 @@ def to_public(row: ProgressSession) -> SessionPublic:
                 position=e.position,
                 exercise_slug=e.exercise.slug,
                 exercise_name=e.exercise.name,
+                exercise_name_translated=name_translated(e.exercise.name),
                 sets=e.sets,
                 reps=e.reps,
                 hold_seconds=e.hold_seconds,
@@ -202,6 +209,7 @@ def _log_new(
             position=index,
             exercise_slug=logged.exercise_slug,
             exercise_name=move.name,
+            exercise_name_translated=name_translated(move.name),
             sets=logged.sets,
             reps=logged.reps,
             hold_seconds=logged.hold_seconds,
@@ -576,7 +584,13 @@ def session_figures(session: Session, user: User, now: datetime, days: int) -> S
             recent=_recent_flare_ups(session, user.id) if flare_ups else [],
         ),
         exercises=[
-            ExerciseCount(exercise_slug=slug, exercise_name=name, sessions=n, sets=sets)
+            ExerciseCount(
+                exercise_slug=slug,
+                exercise_name=name,
+                exercise_name_translated=name_translated(name),
+                sessions=n,
+                sets=sets,
+            )
             for slug, name, n, sets in per_exercise
         ],
         daily_pain=[

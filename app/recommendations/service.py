@@ -318,7 +318,11 @@ def translated_message(message: str, words: Words) -> Translated:
 def to_public(
     content: Content, result: Recommendation, route: CareRoute | None = None
 ) -> RecommendationPublic:
-    referral = content.referral if result.offer_referral else None
+    referral = (
+        care_service.localized(content.referral)
+        if result.offer_referral and content.referral
+        else None
+    )
     disclaimer = content.disclaimer if result.show_disclaimer else None
     if result.show_disclaimer and disclaimer is None:
         raise ArticleNotLoaded()

@@ -15,6 +15,7 @@ from app.core.sync import SyncedPage
 from app.core.types import WHOLE_NUMBER, StrictBoolean, omittable, text
 from app.core.versioning import renamed
 from app.exercises.schemas import DISCLAIMER_DESCRIPTION, Provenance
+from app.i18n.schemas import TranslatedText
 from app.media.schemas import MoveMedia
 from app.safety.schemas import SafetyState
 
@@ -188,7 +189,12 @@ class RoutineStepPublic(BaseModel):
     order: int = Field(description="Step in the routine, from 1.")
     position: int = Field(description=renamed("order"), json_schema_extra={"deprecated": True})
     exercise_slug: str
-    exercise_name: str
+    exercise_name: str = Field(description="The move's name, as the article gives it.")
+    exercise_name_translated: TranslatedText | None = Field(
+        default=None,
+        description="`exercise_name` in the request's language, with its translation status; "
+        "null in English or when the name has no translation.",
+    )
     sets: int
     reps: int | None
     hold_seconds: int | None

@@ -17,6 +17,7 @@ from app.exercises import service as exercises
 from app.exercises.catalog import Catalog, CatalogMove
 from app.exercises.duration import dose_seconds, total_seconds
 from app.exercises.models import AREA_ORDER
+from app.i18n import current_language
 from app.media import service as media_service
 from app.routines.errors import CuratedRoutineReadOnly, RoutineNotFound
 from app.routines.models import Routine, RoutineArea, RoutineStep, RoutineTombstone
@@ -48,6 +49,7 @@ def _step_public(routine: Routine, step: RoutineStep, move: CatalogMove) -> Rout
         position=step.position,
         exercise_slug=move.slug,
         exercise_name=move.name,
+        exercise_name_translated=exercises.translated_text(move.name, current_language()),
         sets=step.sets,
         reps=step.reps,
         hold_seconds=step.hold_seconds,
@@ -176,6 +178,20 @@ def _curated(session: Session) -> list[CuratedEntry]:
 CURATED = PerVersion(_curated)
 
 
+def localized(routine: RoutinePublic) -> RoutinePublic:
+    """A routine built in another request, its moves' names in this request's language."""
+    language = current_language()
+    steps = [
+        step.model_copy(
+            update={
+                "exercise_name_translated": exercises.translated_text(step.exercise_name, language)
+            }
+        )
+        for step in routine.steps
+    ]
+    return routine.model_copy(update={"steps": steps})
+
+
 def list_routines(
     session: Session,
     *,
@@ -207,7 +223,7 @@ def list_routines(
         more = len(entries) > offset + limit
         return RoutineList(
             safety=None,
-            data=[e.public for e in shown],
+            data=[localized(e.public) for e in shown],
             deleted=[],
             count=len(entries),
             next_cursor=walk.next_cursor(shown[-1].key if shown and more else None),
