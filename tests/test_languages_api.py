@@ -608,3 +608,40 @@ def test_the_articles_clinic_is_described_in_the_persons_language_beside_the_eng
     ).json()
     assert answer["referral"]["translation"] == translation
     assert client.post("/v1/recommendations", json=severe).json()["referral"]["translation"] is None
+
+
+@pytest.mark.parametrize("language", ["es", "de"])
+def test_each_care_route_is_said_in_the_persons_language_keeping_its_numbers(
+    client: TestClient, language: str
+) -> None:
+    english = client.get("/v1/care/routes").json()
+    assert all(r["translation"] is None for r in (*english["data"], english["fallback"]))
+    spoken = client.get("/v1/care/routes", headers={"Accept-Language": language}).json()
+    routes = [*spoken["data"], spoken["fallback"]]
+    originals = [*english["data"], english["fallback"]]
+    assert len(routes) == len(originals) == english["count"] + 1
+    for route, original in zip(routes, originals, strict=True):
+        assert {k: v for k, v in route.items() if k != "translation"} == {
+            k: v for k, v in original.items() if k != "translation"
+        }
+        translation = route["translation"]
+        assert (translation["language"], translation["status"]) == (language, "machine")
+        english_texts = {
+            "name": original["name"],
+            "emergency_place": original["emergency"]["place"],
+            "urgent_action": original["urgent"]["action"],
+            "routine_action": original["routine"]["action"],
+            "physiotherapy_action": (original["physiotherapy"] or {}).get("action"),
+        }
+        for field, text in english_texts.items():
+            if text is None:
+                assert translation[field] is None
+                continue
+            assert translation[field] and translation[field] != text
+            # A number to call is never changed by a translation.
+            assert re.findall(r"\d+", translation[field]) == re.findall(r"\d+", text)
+    # A recommendation names the route for its region in the same words.
+    body = {"area": "lower", "pain_level": 3, "red_flags": [], "cautions": [], "region": "DE"}
+    answer = client.post("/v1/recommendations", json=body, headers={"Accept-Language": language})
+    germany = next(r for r in spoken["data"] if r["region"] == "DE")
+    assert answer.json()["care_route"]["translation"] == germany["translation"]

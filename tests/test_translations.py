@@ -15,6 +15,7 @@ from jinja2 import meta
 
 from app.accounts.outbox import TEMPLATES
 from app.attention.rules import ATTENTION_TEXTS
+from app.care.routes import care_routes
 from app.care.service import GUIDANCE as REFERRAL_GUIDANCE
 from app.checkins.service import SELF_CARE_SENTENCES as CHECKIN_SELF_CARE_SENTENCES
 from app.core import errors, pain
@@ -139,12 +140,19 @@ def texts_used() -> dict[str, str]:
 
 
 def referral_texts() -> dict[str, str]:
-    """The clinic the article points to: the seed's summary and offers of every referral, and
-    the service's guidance around it."""
+    """The clinic the article points to (the seed's summary and offers of every referral, and
+    the service's guidance around it), and every care route's name, places and actions."""
     used = {REFERRAL_GUIDANCE: "care referral guidance"}
     for referral in json.loads(CATALOG_SEED.read_text(encoding="utf-8"))["referrals"]:
         used[referral["summary"]] = f"care referral summary {referral['slug']}"
         used |= {offer: f"care referral offer {referral['slug']}" for offer in referral["offers"]}
+    routes = care_routes()
+    for route in (*routes.regions, routes.fallback):
+        where = f"care route {route.region or 'fallback'}"
+        physiotherapy = [route.physiotherapy.action] if route.physiotherapy else []
+        for text in (route.name, route.emergency.place, route.urgent.action, route.routine.action):
+            used.setdefault(text, where)
+        used |= {text: where for text in physiotherapy if text not in used}
     return used
 
 

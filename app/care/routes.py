@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.reference import read_reference
 from app.core.types import REGION_PATTERN, Region  # noqa: F401  (re-exported)
+from app.i18n.catalog import TranslationStatus
 
 
 class RouteBasis(StrEnum):
@@ -75,6 +76,23 @@ class RoutineRoute(BaseModel):
     source: RouteSource
 
 
+class CareRouteTranslation(BaseModel):
+    """A region's name, places and actions in the request's language, beside the English;
+    the numbers and the region's own words for its services are kept."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    language: str = Field(examples=["es"])
+    status: TranslationStatus
+    name: str = Field(description="`name`, translated.")
+    emergency_place: str = Field(description="`emergency.place`, translated.")
+    urgent_action: str = Field(description="`urgent.action`, translated.")
+    routine_action: str = Field(description="`routine.action`, translated.")
+    physiotherapy_action: str | None = Field(
+        description="`physiotherapy.action`, translated; null where there is no such route."
+    )
+
+
 class CareRoute(BaseModel):
     """Where to get care in one region."""
 
@@ -91,6 +109,12 @@ class CareRoute(BaseModel):
     physiotherapy: RoutineRoute | None = Field(
         description="Physiotherapy without a doctor's referral, where it exists; null where "
         "none is kept."
+    )
+    translation: CareRouteTranslation | None = Field(
+        default=None,
+        description="The name, places and actions in the request's language, with the weakest "
+        "status among them; null in English or when any of them has no translation. The "
+        "English fields and the sources stay as they are.",
     )
 
     @property

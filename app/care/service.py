@@ -2,7 +2,7 @@ from sqlmodel import Session, col, select
 
 from app.care.errors import ReferralNotFound
 from app.care.models import CareReferral
-from app.care.routes import CareRouteList, care_routes
+from app.care.routes import CareRoute, CareRouteList, CareRouteTranslation, care_routes
 from app.care.schemas import (
     CareReferralPublic,
     ReferralPublic,
@@ -87,8 +87,34 @@ def get_care_referral(session: Session) -> CareReferralPublic:
     )
 
 
+def localized_route(route: CareRoute) -> CareRoute:
+    """The route with its name, places and actions in the request's language beside the
+    English; the route itself in English or when any of them has no entry."""
+    language = current_language()
+    if language == DEFAULT_LANGUAGE:
+        return route
+    physiotherapy = route.physiotherapy.action if route.physiotherapy else None
+    texts = (route.name, route.emergency.place, route.urgent.action, route.routine.action)
+    parts = [translate(text, language) for text in (*texts, *filter(None, [physiotherapy]))]
+    status = weakest(*parts)
+    if status is None or any(part.language != language for part in parts):
+        return route
+    translation = CareRouteTranslation(
+        language=language,
+        status=status.status,
+        name=parts[0].text,
+        emergency_place=parts[1].text,
+        urgent_action=parts[2].text,
+        routine_action=parts[3].text,
+        physiotherapy_action=parts[4].text if physiotherapy else None,
+    )
+    return route.model_copy(update={"translation": translation})
+
+
 def list_care_routes() -> CareRouteList:
     routes = care_routes()
     return CareRouteList(
-        data=list(routes.regions), count=len(routes.regions), fallback=routes.fallback
+        data=[localized_route(route) for route in routes.regions],
+        count=len(routes.regions),
+        fallback=localized_route(routes.fallback),
     )

@@ -375,7 +375,7 @@ def to_public(
         estimated_seconds=result.estimated_total_seconds,
         estimated_total_seconds=result.estimated_total_seconds,
         referral=referral,
-        care_route=route or route_for(None),
+        care_route=care_service.localized_route(route or route_for(None)),
         disclaimer=disclaimer,
         general_guidance=(
             safety.general_guidance() if result.triage.level is TriageLevel.SELF_CARE else None
