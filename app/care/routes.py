@@ -80,7 +80,25 @@ class CareRouteTranslation(BaseModel):
     """A region's name, places and actions in the request's language, beside the English;
     the numbers and the region's own words for its services are kept."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "language": "es",
+                    "status": "machine",
+                    "name": "Reino Unido",
+                    "emergency_place": "urgencias del hospital (A&E)",
+                    "urgent_action": "pida una cita urgente en su consulta de medicina general "
+                    "(GP practice), o llame al 111 (o use 111 online) si no pueden verle hoy",
+                    "routine_action": "pida una cita en su consulta de medicina general "
+                    "(GP practice)",
+                    "physiotherapy_action": None,
+                }
+            ]
+        },
+    )
 
     language: str = Field(examples=["es"])
     status: TranslationStatus
