@@ -12,8 +12,14 @@ from app.attention.router import router as attention_router
 from app.care.router import router as care_router
 from app.checkins import privacy as checkins_data
 from app.checkins.router import router as checkins_router
+from app.contract.answer_memo import AnswerMemoMiddleware
+from app.contract.docs import OAUTH2_REDIRECT_URL, install_docs
+from app.contract.headers import StandardHeadersMiddleware
+from app.contract.http import CompressionMiddleware, MethodsMiddleware
+from app.contract.openapi import build_openapi, operation_id
+from app.contract.problems import install_error_handlers
+from app.contract.versioning import API_VERSION
 from app.core import tracing
-from app.core.answer_memo import AnswerMemoMiddleware
 from app.core.config import (
     Settings,
     describe_validation_error,
@@ -23,11 +29,7 @@ from app.core.config import (
 )
 from app.core.db import get_engine
 from app.core.dev_mailbox import install_dev_mailbox
-from app.core.docs import OAUTH2_REDIRECT_URL, install_docs
 from app.core.error_reports import configure_error_reports
-from app.core.errors import install_error_handlers
-from app.core.headers import StandardHeadersMiddleware
-from app.core.http import CompressionMiddleware, MethodsMiddleware
 from app.core.limits import BodySizeLimitMiddleware
 from app.core.observability import (
     Metrics,
@@ -35,10 +37,7 @@ from app.core.observability import (
     ObservabilityMiddleware,
     configure_logging,
 )
-from app.core.openapi import build_openapi, operation_id
-from app.core.personal_data import PersonalDataSource
 from app.core.ratelimit import DefaultLimitRefusal, RateLimitGate, install_rate_limiting
-from app.core.versioning import API_VERSION
 from app.exercises.router import router as exercises_router
 from app.health.router import router as health_router
 from app.i18n import LanguageMiddleware
@@ -59,6 +58,7 @@ from app.routines import privacy as routines_data
 from app.routines.router import router as routines_router
 from app.safety import privacy as safety_data
 from app.safety.router import router as safety_router
+from app.shared.personal_data import PersonalDataSource
 from app.shares import privacy as shares_data
 from app.shares.router import fhir_router
 from app.shares.router import public_router as shares_page_router
@@ -69,7 +69,7 @@ from app.worker.metrics import QueueCollector
 API_PREFIX = "/v1"
 
 # Every domain's personal data, for the account export and deletion and for withdrawing
-# health-data consent (`app.core.personal_data`). Accounts first: deletion walks this
+# health-data consent (`app.shared.personal_data`). Accounts first: deletion walks this
 # backwards, so the account's own rows go last.
 PERSONAL_DATA: tuple[PersonalDataSource, ...] = (
     *accounts_data.PERSONAL_DATA,

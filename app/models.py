@@ -6,8 +6,6 @@ def import_all_models() -> None:
     import app.attention.models
     import app.care.models
     import app.checkins.models
-    import app.core.content
-    import app.core.sync
     import app.exercises.models
     import app.outcomes.models
     import app.plans.models
@@ -15,4 +13,6 @@ def import_all_models() -> None:
     import app.reminders.models
     import app.routines.models
     import app.safety.models
+    import app.shared.content
+    import app.shared.sync
     import app.shares.models  # noqa: F401

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from app.accounts.models import User
 from app.core.clock import local_date
 from app.core.db import metadata
-from app.core.enums import Area
-from app.core.sync import SyncClock, user_scope
 from app.progress.models import ProgressSession, SessionExercise
+from app.shared.enums import Area
+from app.shared.sync import SyncClock, user_scope
 
 CHUNK = 2000
 # The most days a history spreads over: ten years.

@@ -336,7 +336,7 @@ def throughput_scenarios(ctx: Context) -> list[Scenario]:
 
     # People log sessions from their own phones, one at a time each: the writes come from
     # many accounts at once, not from one account over many connections (one person's writes
-    # are serialised by their sync clock, see app/core/sync.py).
+    # are serialised by their sync clock, see app/shared/sync.py).
     writers = [
         Account.register(port, f"writer{n}", "Europe/Berlin") for n in range(SESSION_WRITERS)
     ]

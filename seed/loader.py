@@ -20,12 +20,12 @@ from sqlmodel import Session, SQLModel, col, select
 from app.accounts.models import PolicyDocument
 from app.care.models import CareReferral
 from app.core.clock import as_utc, utcnow
-from app.core.content import CONTENT, ContentVersion
 from app.core.db import get_engine
-from app.core.enums import Relevance
 from app.exercises.models import AREA_ORDER, Exercise, ExerciseTarget, SourceArticle
 from app.exercises.schemas import Basis, Provenance
 from app.outcomes.models import OutcomeQuestionnaire
+from app.shared.content import CONTENT, ContentVersion
+from app.shared.enums import Relevance
 from seed import routines as routines_seed
 from seed.routines import load_routines
 
@@ -54,15 +54,13 @@ def _apply(row: SQLModel, values: dict[str, Any]) -> bool:
     return changed
 
 
-def _upsert(
-    session: Session, model: type[Any], slug: str, values: dict[str, Any]
-) -> tuple[Any, str]:
+def _upsert(db: Session, model: type[Any], slug: str, values: dict[str, Any]) -> tuple[Any, str]:
     """Insert or update one row by slug; returns it and 'created', 'updated' or 'unchanged'."""
-    row = session.exec(select(model).where(model.slug == slug)).first()
+    row = db.exec(select(model).where(model.slug == slug)).first()
     if row is None:
         row = model(slug=slug, **values)
-        session.add(row)
-        session.flush()
+        db.add(row)
+        db.flush()
         return row, "created"
     return row, "updated" if _apply(row, values) else "unchanged"
 
@@ -107,12 +105,12 @@ def _new_counts() -> Counts:
     return {"created": 0, "updated": 0, "unchanged": 0}
 
 
-def load_catalog(session: Session) -> Counts:
+def load_catalog(db: Session) -> Counts:
     data = read_json("catalog.json")
     counts = _new_counts()
     title = data["article"]["title"]
     _upsert(
-        session,
+        db,
         SourceArticle,
         data["article"]["slug"],
         {k: v for k, v in data["article"].items() if k != "slug"},
@@ -144,17 +142,17 @@ def load_catalog(session: Session) -> Counts:
             "source_heading": item["source"]["heading"],
             "search_text": search_text,
         }
-        exercise, status = _upsert(session, Exercise, item["slug"], values)
-        if _sync_targets(session, exercise, item["targets"]) and status == "unchanged":
+        exercise, status = _upsert(db, Exercise, item["slug"], values)
+        if _sync_targets(db, exercise, item["targets"]) and status == "unchanged":
             status = "updated"
         counts[status] += 1
-    stale = session.exec(select(Exercise.slug).where(Exercise.slug.not_in(seen))).all()  # type: ignore[attr-defined]
+    stale = db.exec(select(Exercise.slug).where(Exercise.slug.not_in(seen))).all()  # type: ignore[attr-defined]
     if stale:
         log.warning("moves in the database but not in the seed file (kept): %s", ", ".join(stale))
     return counts
 
 
-def _sync_targets(session: Session, exercise: Exercise, targets: list[dict[str, str]]) -> bool:
+def _sync_targets(db: Session, exercise: Exercise, targets: list[dict[str, str]]) -> bool:
     for item in targets:
         _check_target(exercise.slug, item)
     wanted: dict[str, dict[str, Any]] = {
@@ -171,22 +169,22 @@ def _sync_targets(session: Session, exercise: Exercise, targets: list[dict[str, 
     changed = False
     for area, target in existing.items():
         if area not in wanted:
-            session.delete(target)
+            db.delete(target)
             changed = True
     for area, values in wanted.items():
         if area in existing:
             changed |= _apply(existing[area], values)
         else:
             assert exercise.id is not None
-            session.add(ExerciseTarget(exercise_id=exercise.id, area=area, **values))
+            db.add(ExerciseTarget(exercise_id=exercise.id, area=area, **values))
             changed = True
     if changed:
-        session.flush()
-        session.expire(exercise, ["targets"])
+        db.flush()
+        db.expire(exercise, ["targets"])
     return changed
 
 
-def load_referrals(session: Session) -> Counts:
+def load_referrals(db: Session) -> Counts:
     data = read_json("catalog.json")
     counts = _new_counts()
     title = data["article"]["title"]
@@ -200,11 +198,11 @@ def load_referrals(session: Session) -> Counts:
             "source_title": title,
             "source_section": item["source"]["section"],
         }
-        _, status = _upsert(session, CareReferral, item["slug"], values)
+        _, status = _upsert(db, CareReferral, item["slug"], values)
         counts[status] += 1
     # A clinic dropped from the file stays (history may mention it) but is never offered again.
     listed = [item["slug"] for item in data["referrals"]]
-    for row in session.exec(
+    for row in db.exec(
         select(CareReferral).where(col(CareReferral.slug).not_in(listed), CareReferral.is_default)
     ):
         row.is_default = False
@@ -216,7 +214,7 @@ def read_policies() -> Any:
     return json.loads((SEED_DIR / "policies.json").read_text(encoding="utf-8"))
 
 
-def load_policies(session: Session) -> Counts:
+def load_policies(db: Session) -> Counts:
     """The published versions of the terms and the privacy notice, keyed by kind and
     version; a version is never changed once people may have accepted it, only added."""
     counts = _new_counts()
@@ -226,13 +224,13 @@ def load_policies(session: Session) -> Counts:
             "url": item["url"],
             "published_at": datetime.fromisoformat(item["published_at"]),
         }
-        row = session.exec(
+        row = db.exec(
             select(PolicyDocument).where(
                 PolicyDocument.kind == item["kind"], PolicyDocument.version == item["version"]
             )
         ).first()
         if row is None:
-            session.add(PolicyDocument(kind=item["kind"], version=item["version"], **values))
+            db.add(PolicyDocument(kind=item["kind"], version=item["version"], **values))
             counts["created"] += 1
         else:
             changed = any(
@@ -244,14 +242,14 @@ def load_policies(session: Session) -> Counts:
                 for key, value in values.items():
                     setattr(row, key, value)
             counts["updated" if changed else "unchanged"] += 1
-    session.flush()
+    db.flush()
     return counts
 
 
 OUTCOME_ITEM_KEYS = {"id", "text", "anchor_low", "anchor_high"}
 
 
-def load_outcomes(session: Session) -> Counts:
+def load_outcomes(db: Session) -> Counts:
     """The outcome questionnaires (the PEG), their text and citation as the file states them."""
     counts = _new_counts()
     for item in read_json("outcomes.json")["questionnaires"]:
@@ -259,7 +257,7 @@ def load_outcomes(session: Session) -> Counts:
             if set(question) != OUTCOME_ITEM_KEYS:
                 raise CatalogError(f"{item['slug']}: each item has exactly {OUTCOME_ITEM_KEYS}")
         values = {k: v for k, v in item.items() if k != "slug"}
-        _, status = _upsert(session, OutcomeQuestionnaire, item["slug"], values)
+        _, status = _upsert(db, OutcomeQuestionnaire, item["slug"], values)
         counts[status] += 1
     return counts
 
@@ -291,21 +289,21 @@ def content_digest() -> str:
     return hashlib.sha256(canonical).hexdigest()[:32]
 
 
-def record_version(session: Session, version: str) -> None:
-    row = session.get(ContentVersion, 1)
+def record_version(db: Session, version: str) -> None:
+    row = db.get(ContentVersion, 1)
     if row is None:
-        session.add(ContentVersion(id=1, version=version, loaded_at=utcnow()))
+        db.add(ContentVersion(id=1, version=version, loaded_at=utcnow()))
     elif row.version != version:
         row.version, row.loaded_at = version, utcnow()
 
 
 def load_all(engine: Engine | None = None) -> dict[str, Counts]:
     report: dict[str, Counts] = {}
-    with Session(engine or get_engine()) as session:
+    with Session(engine or get_engine()) as db:
         for name, loader in LOADERS.items():
-            report[name] = loader(session)
+            report[name] = loader(db)
         # In the same transaction: every process that sees the new rows sees the new version.
-        record_version(session, content_digest())
-        session.commit()
+        record_version(db, content_digest())
+        db.commit()
     CONTENT.forget()
     return report

@@ -12,7 +12,6 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from app.core import sync
 from app.core.clock import utcnow
 from app.exercises import service as exercises
 from app.routines import service
@@ -22,6 +21,7 @@ from app.routines.curation import (
     check_curated,
 )
 from app.routines.models import Routine, curated_routine_id
+from app.shared import sync
 
 ROUTINES_FILE = Path(__file__).resolve().parent / "routines.json"
 log = logging.getLogger("seed")
@@ -46,18 +46,18 @@ def parse_specs(data: Any) -> list[CuratedRoutineSpec]:
     return specs
 
 
-def load_routines(session: Session) -> dict[str, int]:
+def load_routines(db: Session) -> dict[str, int]:
     specs = parse_specs(read_routines())
     # The catalog this transaction holds, just loaded: not a copy kept from before the load.
-    catalog = exercises.build_catalog(session)
+    catalog = exercises.build_catalog(db)
     check_curated(specs, catalog)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for order, spec in enumerate(specs):
-        routine = session.exec(select(Routine).where(Routine.slug == spec.slug)).first()
+        routine = db.exec(select(Routine).where(Routine.slug == spec.slug)).first()
         status = "unchanged"
         if routine is None:
             routine = Routine(id=curated_routine_id(spec.slug), slug=spec.slug, name=spec.name)
-            session.add(routine)
+            db.add(routine)
             status = "created"
         values = {"name": spec.name, "description": spec.description, "sort_order": order}
         changed = False
@@ -65,20 +65,20 @@ def load_routines(session: Session) -> dict[str, int]:
             if getattr(routine, key) != value:
                 setattr(routine, key, value)
                 changed = True
-        changed |= service.replace_areas(session, routine, spec.areas)
+        changed |= service.replace_areas(db, routine, spec.areas)
         # check_curated has made sure every move exists.
         steps = service.resolve_steps(catalog, spec.steps, [dict(s.notes) for s in spec.steps])
-        changed |= service.replace_steps(session, routine, steps)
+        changed |= service.replace_steps(db, routine, steps)
         if status == "unchanged" and changed:
             status = "updated"
             routine.updated_at = utcnow()
         if changed or status == "created":
-            # Syncing clients learn of it (app.core.sync).
-            routine.change_seq = sync.tick(session, sync.CURATED_SCOPE)
+            # Syncing clients learn of it (app.shared.sync).
+            routine.change_seq = sync.tick(db, sync.CURATED_SCOPE)
         counts[status] += 1
-    session.flush()
+    db.flush()
     wanted = [s.slug for s in specs]
-    stale = session.exec(
+    stale = db.exec(
         select(Routine.slug).where(col(Routine.slug).is_not(None), col(Routine.slug).not_in(wanted))
     ).all()
     if stale:

@@ -152,7 +152,7 @@ def engine(database_url: str) -> Engine:
 
 
 @pytest.fixture()
-def session(engine: Engine) -> Iterator[Session]:
+def db(engine: Engine) -> Iterator[Session]:
     """A session inside a transaction that is rolled back after the test. The app's commits
     become savepoint releases, so nothing a test writes outlives it."""
     connection = engine.connect()
@@ -165,33 +165,33 @@ def session(engine: Engine) -> Iterator[Session]:
         outer.rollback()
         connection.close()
         # Whatever the test did to the seed content is gone: read its version afresh.
-        from app.core.content import CONTENT
+        from app.shared.content import CONTENT
 
         CONTENT.forget()
 
 
 @pytest.fixture()
-def content_changed(session: Session) -> Callable[[], None]:
+def content_changed(db: Session) -> Callable[[], None]:
     """For a test that changes the seed content inside its transaction: call it after the
     change, and the service records a new content version (as `python -m seed` does), so what
     it built from the old content is built again. After the test (its changes rolled back),
     the version is read afresh (`session`)."""
-    from app.core.content import CONTENT
+    from app.shared.content import CONTENT
     from seed.loader import record_version
 
     def changed() -> None:
-        record_version(session, uuid.uuid4().hex)
-        session.flush()
+        record_version(db, uuid.uuid4().hex)
+        db.flush()
         CONTENT.forget()
 
     return changed
 
 
 @pytest.fixture()
-def client(session: Session) -> Iterator[TestClient]:
+def client(db: Session) -> Iterator[TestClient]:
     from app.accounts.outbox import Delivery, get_delivery
     from app.core.config import get_settings
-    from app.core.db import get_caller_session, get_read_session, get_session
+    from app.core.db import get_caller_session, get_db, get_read_session
     from app.core.mail import mailer_from_settings
     from app.core.ratelimit import install_rate_limiting
     from app.main import app
@@ -201,19 +201,19 @@ def client(session: Session) -> Iterator[TestClient]:
 
     def session_override() -> Iterator[Session]:
         try:
-            yield session
-            session.commit()
+            yield db
+            db.commit()
         except BaseException:
-            session.rollback()
+            db.rollback()
             raise
 
-    app.dependency_overrides[get_session] = session_override
+    app.dependency_overrides[get_db] = session_override
     app.dependency_overrides[get_read_session] = session_override
     app.dependency_overrides[get_caller_session] = session_override
     # Emails queued by a request are delivered after it, in the test's transaction (a
     # connection of its own would wait behind the test's write lock on SQLite).
     app.dependency_overrides[get_delivery] = lambda: Delivery(
-        lambda: contextlib.nullcontext(session), mailer_from_settings(get_settings())
+        lambda: contextlib.nullcontext(db), mailer_from_settings(get_settings())
     )
     with TestClient(app, raise_server_exceptions=False) as test_client:
         test_client.event_hooks = {"response": [problems_sent.record]}
@@ -303,7 +303,7 @@ def bob(client: TestClient) -> AuthUser:
 
 
 @pytest.fixture()
-def mailbox(client: TestClient, session: Session) -> Iterator[Any]:
+def mailbox(client: TestClient, db: Session) -> Iterator[Any]:
     """Emails the service sends go to a real SMTP server in the test process."""
     from app.accounts.outbox import Delivery, get_delivery
     from app.core.config import SmtpSecurity
@@ -320,6 +320,6 @@ def mailbox(client: TestClient, session: Session) -> Iterator[Any]:
             timeout=5,
         )
         app.dependency_overrides[get_delivery] = lambda: Delivery(
-            lambda: contextlib.nullcontext(session), mailer
+            lambda: contextlib.nullcontext(db), mailer
         )
         yield box

@@ -12,7 +12,7 @@ from typing import Any
 
 import app.main  # noqa: F401  (imports every domain, so every error class exists)
 from app.core.errors import DomainError
-from app.core.idempotency import RecordKind
+from app.shared.idempotency import RecordKind
 
 APP = Path(__file__).resolve().parents[1] / "app"
 

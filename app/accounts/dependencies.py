@@ -13,10 +13,10 @@ from app.accounts.errors import (
     NotAuthenticated,
 )
 from app.accounts.models import ConsentPurpose, User
+from app.contract.openapi import anonymous_welcome
 from app.core.config import get_settings
 from app.core.db import CallerSessionDep, SessionDep
 from app.core.errors import raises
-from app.core.openapi import anonymous_welcome
 from app.core.ratelimit import account_limited
 
 # auto_error=False: a missing token is ours to report as problem+json, and anonymous callers
@@ -32,12 +32,12 @@ oauth2_scheme = OAuth2PasswordBearer(
 )
 
 
-def _user_for_token(session: SessionDep, token: str) -> User:
+def _user_for_token(db: SessionDep, token: str) -> User:
     try:
         user_id = security.decode_access_token(token, secret=get_settings().signing_key)
     except security.InvalidTokenError as exc:
         raise InvalidAccessToken() from exc
-    user = service.get_user(session, user_id)
+    user = service.get_user(db, user_id)
     if user is None:
         # Issued to an account that has since been deleted.
         raise InvalidAccessToken()
@@ -45,19 +45,17 @@ def _user_for_token(session: SessionDep, token: str) -> User:
 
 
 @raises(NotAuthenticated, InvalidAccessToken)
-def get_current_user(
-    session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
-) -> User:
+def get_current_user(db: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]) -> User:
     if not token:
         raise NotAuthenticated()
-    return _user_for_token(session, token)
+    return _user_for_token(db, token)
 
 
 @anonymous_welcome
 @raises(NotAuthenticated, InvalidAccessToken)
 def get_optional_user(
     request: Request,
-    session: SessionDep,
+    db: SessionDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> User | None:
     """None for anonymous callers. Credentials that are sent but wrong are still a 401, so a
@@ -66,14 +64,14 @@ def get_optional_user(
         return None
     if not token:
         raise NotAuthenticated()
-    return _user_for_token(session, token)
+    return _user_for_token(db, token)
 
 
 @anonymous_welcome
 @raises(NotAuthenticated, InvalidAccessToken)
 async def get_optional_caller(
     request: Request,
-    session: CallerSessionDep,
+    db: CallerSessionDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> User | None:
     """As `get_optional_user`, for routes that answer anonymous callers without a write lock
@@ -81,7 +79,7 @@ async def get_optional_caller(
     caller costs no trip to a worker thread; looking up a signed-in one takes one."""
     if "authorization" not in request.headers:
         return None
-    return await run_in_threadpool(get_optional_user, request, session, token)
+    return await run_in_threadpool(get_optional_user, request, db, token)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
@@ -97,7 +95,7 @@ def limited_per_account(bucket: str) -> Any:
     return account_limited(bucket, current_account)
 
 
-async def refresh_token_owner(request: Request, session: SessionDep) -> uuid.UUID | None:
+async def refresh_token_owner(request: Request, db: SessionDep) -> uuid.UUID | None:
     """The account a presented refresh token belongs to, None for a token nobody holds (then
     only the address is counted). FastAPI has parsed the body already; this reuses it."""
     try:
@@ -107,7 +105,7 @@ async def refresh_token_owner(request: Request, session: SessionDep) -> uuid.UUI
     token = body.get("refresh_token") if isinstance(body, dict) else None
     if not isinstance(token, str) or not token:
         return None
-    return await run_in_threadpool(service.refresh_token_owner, session, token)
+    return await run_in_threadpool(service.refresh_token_owner, db, token)
 
 
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
@@ -131,15 +129,13 @@ CurrentSignIn = Annotated[uuid.UUID | None, Depends(get_current_sign_in)]
 
 
 @raises(ConsentRequired)
-async def require_health_data_consent(user: CurrentUser, session: SessionDep) -> User:
+async def require_health_data_consent(user: CurrentUser, db: SessionDep) -> User:
     """The signed-in person, if they have given explicit consent to store health data;
     otherwise a 403 `consent-required` problem naming the consent to give, with the current
     version. Guards every write of health data (reads and deletions stay open, so people can
     see and remove what is stored after withdrawing)."""
     if user.health_data_consent_at is None:
-        version = await run_in_threadpool(
-            service.current_version, session, ConsentPurpose.HEALTH_DATA
-        )
+        version = await run_in_threadpool(service.current_version, db, ConsentPurpose.HEALTH_DATA)
         raise ConsentRequired(version)
     return user
 

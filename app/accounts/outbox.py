@@ -55,7 +55,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def enqueue(
-    session: Session,
+    db: Session,
     *,
     user_id: uuid.UUID | None,
     to: str,
@@ -81,7 +81,7 @@ def enqueue(
         next_attempt_at=now,
         trace_parent=current_traceparent(),
     )
-    session.add(row)
+    db.add(row)
     EMAILS.labels("queued").inc()
     return row
 
@@ -112,17 +112,17 @@ def deliver_pending(
         log.warning("email outbox: no SMTP_HOST configured, messages stay pending")
         return 0
     sent = 0
-    with sessions() as session:
-        ids = session.exec(
+    with sessions() as db:
+        ids = db.exec(
             select(EmailOutbox.id)
             .where(_claimable(clock()))
             .order_by(col(EmailOutbox.created_at))
             .limit(limit)
         ).all()
-        session.commit()
+        db.commit()
         for row_id in ids:
             now = clock()
-            claimed = session.execute(
+            claimed = db.execute(
                 update(EmailOutbox)
                 .where(col(EmailOutbox.id) == row_id, _claimable(now))
                 .values(
@@ -132,20 +132,20 @@ def deliver_pending(
                 )
                 .execution_options(synchronize_session=False)
             )
-            session.commit()
+            db.commit()
             if claimed.rowcount != 1:  # type: ignore[attr-defined]
                 continue  # another deliverer has it
-            row = session.get(EmailOutbox, row_id, populate_existing=True)
+            row = db.get(EmailOutbox, row_id, populate_existing=True)
             if row is None:  # the account was deleted meanwhile
                 continue
             attempts, trace_parent, template = row.attempts, row.trace_parent, row.template
             text_body, html_body = row.text_body, row.html_body
             if row.account_token_id is not None:
-                raw = _draw_token(session, row.account_token_id)
+                raw = _draw_token(db, row.account_token_id)
                 text_body = text_body.replace(LINK_TOKEN, raw)
                 html_body = html_body.replace(LINK_TOKEN, raw)
             message = Message(row.to_address, row.subject, text_body, html_body)
-            session.commit()
+            db.commit()
             with job_span(
                 "email_outbox.send",
                 trace_parent,
@@ -155,19 +155,19 @@ def deliver_pending(
                     mailer.send(message)
                 except Exception as exc:
                     EMAILS.labels("failed").inc()
-                    _failed(session, row_id, attempts, exc, clock())
+                    _failed(db, row_id, attempts, exc, clock())
                     continue
                 EMAILS.labels("sent").inc()
-                _sent(session, row_id, clock())
+                _sent(db, row_id, clock())
             sent += 1
     return sent
 
 
-def _draw_token(session: Session, token_id: uuid.UUID) -> str:
+def _draw_token(db: Session, token_id: uuid.UUID) -> str:
     """A new value for a single-use token, of which only the hash is stored: the one in the
     message about to be sent (an earlier attempt's, never delivered, stops working)."""
     raw = security.new_single_use_token()
-    session.execute(
+    db.execute(
         update(AccountToken)
         .where(col(AccountToken.id) == token_id)
         .values(token_hash=security.hash_refresh_token(raw))
@@ -176,32 +176,30 @@ def _draw_token(session: Session, token_id: uuid.UUID) -> str:
     return raw
 
 
-def _sent(session: Session, row_id: uuid.UUID, now: datetime) -> None:
-    session.execute(
+def _sent(db: Session, row_id: uuid.UUID, now: datetime) -> None:
+    db.execute(
         update(EmailOutbox)
         .where(col(EmailOutbox.id) == row_id)
         .values(status=OutboxStatus.SENT, sent_at=now, text_body="", html_body="")
         .execution_options(synchronize_session=False)
     )
-    session.commit()
+    db.commit()
 
 
-def _failed(
-    session: Session, row_id: uuid.UUID, attempts: int, exc: Exception, now: datetime
-) -> None:
+def _failed(db: Session, row_id: uuid.UUID, attempts: int, exc: Exception, now: datetime) -> None:
     # The error's class only: SMTP replies can quote addresses.
     log.warning("email outbox: sending %s failed (%s)", row_id, type(exc).__name__)
     if attempts >= MAX_ATTEMPTS:
         # Given up: the row goes, with the single-use link its body may hold.
         log.warning("email outbox: giving up on %s after %d attempts", row_id, attempts)
-        session.execute(
+        db.execute(
             delete(EmailOutbox)
             .where(col(EmailOutbox.id) == row_id, col(EmailOutbox.status) == OutboxStatus.SENDING)
             .execution_options(synchronize_session=False)
         )
-        session.commit()
+        db.commit()
         return
-    session.execute(
+    db.execute(
         update(EmailOutbox)
         .where(col(EmailOutbox.id) == row_id, col(EmailOutbox.status) == OutboxStatus.SENDING)
         .values(
@@ -211,13 +209,13 @@ def _failed(
         )
         .execution_options(synchronize_session=False)
     )
-    session.commit()
+    db.commit()
 
 
 @contextlib.contextmanager
 def _own_session() -> Iterator[Session]:
-    with Session(get_writing_engine()) as session:
-        yield session
+    with Session(get_writing_engine()) as db:
+        yield db
 
 
 @dataclass

@@ -21,7 +21,7 @@ from app.core.clock import utcnow
 SENT_EMAIL_RETENTION = timedelta(days=90)
 
 
-def purge_expired(session: Session, now: datetime) -> dict[str, int]:
+def purge_expired(db: Session, now: datetime) -> dict[str, int]:
     """Delete what has expired or been used up; returns how many rows of each kind went."""
     live = aliased(RefreshToken)
     family_alive = exists().where(
@@ -30,7 +30,7 @@ def purge_expired(session: Session, now: datetime) -> dict[str, int]:
         col(live.revoked_at).is_(None),
         col(live.expires_at) > now,
     )
-    tokens = session.execute(
+    tokens = db.execute(
         delete(RefreshToken)
         .where(
             or_(
@@ -41,12 +41,12 @@ def purge_expired(session: Session, now: datetime) -> dict[str, int]:
         )
         .execution_options(synchronize_session=False)
     )
-    links = session.execute(
+    links = db.execute(
         delete(AccountToken)
         .where(or_(col(AccountToken.used_at).is_not(None), col(AccountToken.expires_at) <= now))
         .execution_options(synchronize_session=False)
     )
-    emails = session.execute(
+    emails = db.execute(
         delete(EmailOutbox)
         .where(
             col(EmailOutbox.status) == OutboxStatus.SENT,
@@ -86,9 +86,9 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)
-    with Session(get_writing_engine()) as session:
-        counts = purge_expired(session, utcnow())
-        session.commit()
+    with Session(get_writing_engine()) as db:
+        counts = purge_expired(db, utcnow())
+        db.commit()
     logging.getLogger("app.purge").info(
         "purged %s", ", ".join(f"{n} {kind}" for kind, n in counts.items())
     )

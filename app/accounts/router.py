@@ -43,14 +43,14 @@ from app.accounts.schemas import (
     UserPublic,
     UserUpdate,
 )
+from app.contract.openapi import located
+from app.contract.types import Uuid
 from app.core import tracing
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.core.openapi import located
-from app.core.personal_data import PersonalData
 from app.core.ratelimit import REFRESH_BUCKET, account_limited, rate_limited
-from app.core.types import Uuid
+from app.shared.personal_data import PersonalData
 
 logger = logging.getLogger("app.accounts")
 router = APIRouter(tags=["accounts"])
@@ -74,7 +74,7 @@ def _no_store(response: Response) -> None:
     },
 )
 def register_user(
-    session: SessionDep,
+    db: SessionDep,
     now: NowDep,
     payload: UserCreate,
     response: Response,
@@ -85,7 +85,7 @@ def register_user(
     and optionally the consents given on the sign-up screen (each for the current version of
     its document, from `/v1/policies`). A link to verify the address is emailed. Then sign
     in at `/v1/auth/token`; `Location` names the account's own resource."""
-    created = service.register(session, payload, now)
+    created = service.register(db, payload, now)
     background.add_task(delivery)
     response.headers["Location"] = "/v1/me"
     return created
@@ -99,7 +99,7 @@ def register_user(
     responses=problem_responses(InvalidCredentials, FormFieldsRequired, 422),
 )
 def login(
-    session: SessionDep,
+    db: SessionDep,
     now: NowDep,
     form: Annotated[LoginForm, Form()],
     response: Response,
@@ -110,7 +110,7 @@ def login(
     a refresh token. A body in another format (JSON) is `415 form-fields-required`, which
     says what to send."""
     _no_store(response)
-    return service.login(session, form.username, form.password, now, form.device or user_agent)
+    return service.login(db, form.username, form.password, now, form.device or user_agent)
 
 
 @router.post(
@@ -121,12 +121,12 @@ def login(
     dependencies=[account_limited(REFRESH_BUCKET, refresh_token_owner)],
 )
 def refresh_token(
-    session: SessionDep, now: NowDep, payload: RefreshTokenRequest, response: Response
+    db: SessionDep, now: NowDep, payload: RefreshTokenRequest, response: Response
 ) -> TokenPair:
     """Each refresh token works once and is replaced by the new one returned. Presenting a
     token that was already exchanged revokes every token from the same sign-in."""
     _no_store(response)
-    return service.refresh(session, payload.refresh_token, now)
+    return service.refresh(db, payload.refresh_token, now)
 
 
 @router.post(
@@ -135,10 +135,10 @@ def refresh_token(
     summary="Sign out",
     responses=problem_responses(422),
 )
-def logout(session: SessionDep, now: NowDep, payload: RefreshTokenRequest) -> None:
+def logout(db: SessionDep, now: NowDep, payload: RefreshTokenRequest) -> None:
     """Revoke the refresh token (and any token rotated from the same sign-in). The access
     token stays valid until it expires, at most a few minutes; the app should discard it."""
-    service.logout(session, payload.refresh_token, now)
+    service.logout(db, payload.refresh_token, now)
 
 
 @router.get(
@@ -155,12 +155,10 @@ def get_me(user: CurrentUser) -> UserPublic:
     summary="Update my profile",
     responses=problem_responses(401, 422),
 )
-def update_me(
-    session: SessionDep, user: CurrentUser, now: NowDep, payload: UserUpdate
-) -> UserPublic:
+def update_me(db: SessionDep, user: CurrentUser, now: NowDep, payload: UserUpdate) -> UserPublic:
     """Change the display name, time zone (an IANA name), usual pain areas, birth year or
     region (ISO 3166-1 alpha-2); `null` clears the display name, birth year or region."""
-    return service.update_me(session, user, payload, now.date())
+    return service.update_me(db, user, payload, now.date())
 
 
 @router.post(
@@ -171,7 +169,7 @@ def update_me(
     responses=problem_responses(401, WrongPassword, 422),
 )
 def change_password(
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     sign_in: CurrentSignIn,
     now: NowDep,
@@ -182,9 +180,7 @@ def change_password(
     """Set a new password, giving the current one. Every other sign-in ends (their refresh
     tokens stop working; access tokens they hold run out within minutes); the sign-in making
     the request stays. The person is told by email."""
-    service.change_password(
-        session, user, payload.current_password, payload.new_password, now, sign_in
-    )
+    service.change_password(db, user, payload.current_password, payload.new_password, now, sign_in)
     background.add_task(delivery)
 
 
@@ -194,9 +190,9 @@ def reset_then_deliver(
     """After the answer: queue the reset email if the account exists (linked to the request's
     trace), then send it."""
     try:
-        with tracing.within(traceparent), delivery.sessions() as session:
-            service.request_password_reset(session, email, now)
-            session.commit()
+        with tracing.within(traceparent), delivery.sessions() as db:
+            service.request_password_reset(db, email, now)
+            db.commit()
     except Exception as exc:
         # The error's class only: a database error can quote the address.
         logger.error("password reset could not be queued (%s)", type(exc).__name__)
@@ -237,10 +233,10 @@ def request_password_reset(
     dependencies=[rate_limited()],
     responses=problem_responses(InvalidEmailToken, 422),
 )
-def confirm_password_reset(session: SessionDep, now: NowDep, payload: PasswordResetConfirm) -> None:
+def confirm_password_reset(db: SessionDep, now: NowDep, payload: PasswordResetConfirm) -> None:
     """The token from the emailed link and a new password. The link works once, for 30
     minutes; every sign-in ends, so sign in again with the new password."""
-    service.confirm_password_reset(session, payload.token, payload.new_password, now)
+    service.confirm_password_reset(db, payload.token, payload.new_password, now)
 
 
 @router.post(
@@ -251,7 +247,7 @@ def confirm_password_reset(session: SessionDep, now: NowDep, payload: PasswordRe
     responses=problem_responses(401),
 )
 def resend_verification(
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     now: NowDep,
     background: BackgroundTasks,
@@ -259,7 +255,7 @@ def resend_verification(
 ) -> Accepted:
     """A new link to verify the account's address (earlier links keep working until they
     expire). Nothing is sent when the address is already verified."""
-    if service.resend_verification(session, user, now):
+    if service.resend_verification(db, user, now):
         background.add_task(delivery)
         return Accepted(message="A verification link is on its way.")
     return Accepted(message="This address is already verified.")
@@ -271,10 +267,10 @@ def resend_verification(
     summary="Verify an email address",
     responses=problem_responses(InvalidEmailToken, 422),
 )
-def verify_email(session: SessionDep, now: NowDep, payload: EmailVerificationConfirm) -> None:
+def verify_email(db: SessionDep, now: NowDep, payload: EmailVerificationConfirm) -> None:
     """The token from the verification link; `email_verified` on the profile becomes true.
     Each link works once, for 48 hours."""
-    service.verify_email(session, payload.token, now)
+    service.verify_email(db, payload.token, now)
 
 
 @router.get(
@@ -283,10 +279,10 @@ def verify_email(session: SessionDep, now: NowDep, payload: EmailVerificationCon
     summary="The current terms and privacy notice",
     responses=problem_responses(),
 )
-def list_policies(session: SessionDep) -> PolicyList:
+def list_policies(db: SessionDep) -> PolicyList:
     """The versions to show and accept now, one per kind (`terms`, `privacy_notice`).
     Health-data consent is given under the privacy notice's version."""
-    rows = [service.policy_public(p) for p in service.current_policies(session)]
+    rows = [service.policy_public(p) for p in service.current_policies(db)]
     return PolicyList(data=rows, count=len(rows))
 
 
@@ -296,10 +292,10 @@ def list_policies(session: SessionDep) -> PolicyList:
     summary="My consents",
     responses=problem_responses(401),
 )
-def get_consents(session: SessionDep, user: CurrentUser) -> ConsentOverview:
+def get_consents(db: SessionDep, user: CurrentUser) -> ConsentOverview:
     """What the person has agreed to now, the versions to accept now, and every consent
     given or withdrawn, newest first."""
-    return service.consent_overview(session, user)
+    return service.consent_overview(db, user)
 
 
 @router.post(
@@ -313,7 +309,7 @@ def get_consents(session: SessionDep, user: CurrentUser) -> ConsentOverview:
     },
 )
 def change_consent(
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     now: NowDep,
     payload: ConsentChange,
@@ -324,7 +320,7 @@ def change_consent(
     consent with `granted: false`. Without health-data consent, logging sessions and other
     health data is refused with `consent-required`; what is already stored stays until the
     person takes it (`your_data.export`) or deletes it (`your_data.delete`)."""
-    overview = service.change_consent(session, user, payload, now, sources)
+    overview = service.change_consent(db, user, payload, now, sources)
     response.headers["Location"] = "/v1/me/consents"
     return overview
 
@@ -336,11 +332,11 @@ def change_consent(
     responses=problem_responses(401),
 )
 def list_sign_ins(
-    session: SessionDep, user: CurrentUser, sign_in: CurrentSignIn, now: NowDep
+    db: SessionDep, user: CurrentUser, sign_in: CurrentSignIn, now: NowDep
 ) -> SignInList:
     """Every device or app still signed in (holding a refresh token that works): what it
     is, when it signed in and last renewed its tokens, and which one is making the request."""
-    return service.list_sign_ins(session, user, now, sign_in)
+    return service.list_sign_ins(db, user, now, sign_in)
 
 
 @router.delete(
@@ -350,11 +346,11 @@ def list_sign_ins(
     responses=problem_responses(401, SignInNotFound, 422),
 )
 def end_sign_in(
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     now: NowDep,
     sign_in_id: Annotated[Uuid, Path(description="The sign-in's `id` from the list.")],
 ) -> None:
     """Its refresh token stops working at once; an access token it holds runs out within
     minutes."""
-    service.end_sign_in(session, user, sign_in_id, now)
+    service.end_sign_in(db, user, sign_in_id, now)

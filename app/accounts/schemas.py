@@ -13,11 +13,11 @@ from pydantic import (
 )
 
 from app.accounts.models import ConsentPurpose, GrantablePurpose, PolicyKind
+from app.contract.types import WHOLE_NUMBER, Region, StrictBoolean, omittable, text
 from app.core.clock import UtcDatetime
 from app.core.emails import normalise_email
-from app.core.enums import Area
-from app.core.types import WHOLE_NUMBER, Region, StrictBoolean, omittable, text
 from app.i18n import Language
+from app.shared.enums import Area
 
 MIN_PASSWORD_LENGTH = 10
 # Argon2 pre-hashes long input, but there is no reason to accept megabytes of password.

@@ -48,14 +48,14 @@ from app.accounts.schemas import (
     UserPublic,
     UserUpdate,
 )
-from app.core import sync
 from app.core.clock import as_utc
 from app.core.config import get_settings
 from app.core.emails import lookup_form
-from app.core.enums import Area
 from app.core.errors import InvalidInput
-from app.core.personal_data import PersonalDataSource
 from app.i18n import current_language, person_language
+from app.shared import sync
+from app.shared.enums import Area
+from app.shared.personal_data import PersonalDataSource
 
 PASSWORD_RESET_LIFETIME = timedelta(minutes=30)
 EMAIL_VERIFICATION_LIFETIME = timedelta(hours=48)
@@ -84,19 +84,19 @@ def to_public(user: User) -> UserPublic:
     )
 
 
-def _find_by_email(session: Session, email: str) -> User | None:
-    return session.exec(select(User).where(User.email == lookup_form(email))).first()
+def _find_by_email(db: Session, email: str) -> User | None:
+    return db.exec(select(User).where(User.email == lookup_form(email))).first()
 
 
-def register(session: Session, data: UserCreate, now: datetime) -> UserPublic:
+def register(db: Session, data: UserCreate, now: datetime) -> UserPublic:
     """Create the account with the consents given on the way, and queue the email that
     verifies the address."""
     # Hash before the first query: on SQLite a writing request holds the write lock from its
     # first statement, and hashing is the slow part.
     password_hash = security.hash_password(data.password)
-    if _find_by_email(session, data.email) is not None:
+    if _find_by_email(db, data.email) is not None:
         raise EmailTaken()
-    current = _current_versions(session)
+    current = _current_versions(db)
     for index, grant in enumerate(data.consents):
         _check_version(current, grant, ["body", "consents", index, "version"])
     user = User(
@@ -108,29 +108,29 @@ def register(session: Session, data: UserCreate, now: datetime) -> UserPublic:
     )
     try:
         # Two sign-ups with the same email at once: the unique constraint decides.
-        with session.begin_nested():
-            session.add(user)
+        with db.begin_nested():
+            db.add(user)
     except IntegrityError as exc:
         raise EmailTaken() from exc
     for purpose, version in {g.purpose: g.version for g in data.consents}.items():
-        _record_consent(session, user, ConsentPurpose(purpose), version, True, now)
-    _send_verification(session, user, now)
+        _record_consent(db, user, ConsentPurpose(purpose), version, True, now)
+    _send_verification(db, user, now)
     return to_public(user)
 
 
-def authenticate(session: Session, email: str, password: str) -> User:
-    user = _find_by_email(session, email)
+def authenticate(db: Session, email: str, password: str) -> User:
+    user = _find_by_email(db, email)
     if user is None:
         security.burn_password_check(password)
         raise InvalidCredentials()
     user_id, stored_hash = user.id, user.password_hash
     # End the transaction while verifying (tens of milliseconds of CPU), so that on SQLite
     # other writers are not queued behind a password check.
-    session.rollback()
+    db.rollback()
     valid, new_hash = security.verify_and_update_password(password, stored_hash)
     if not valid:
         raise InvalidCredentials()
-    user = session.get(User, user_id)
+    user = db.get(User, user_id)
     if user is None:  # deleted while the password was being checked
         raise InvalidCredentials()
     if new_hash is not None:
@@ -139,14 +139,14 @@ def authenticate(session: Session, email: str, password: str) -> User:
 
 
 def login(
-    session: Session, email: str, password: str, now: datetime, device: str | None = None
+    db: Session, email: str, password: str, now: datetime, device: str | None = None
 ) -> TokenPair:
-    user = authenticate(session, email, password)
-    return _issue_tokens(session, user.id, now, family_id=uuid.uuid4(), device=device)
+    user = authenticate(db, email, password)
+    return _issue_tokens(db, user.id, now, family_id=uuid.uuid4(), device=device)
 
 
 def _issue_tokens(
-    session: Session,
+    db: Session,
     user_id: uuid.UUID,
     now: datetime,
     *,
@@ -157,7 +157,7 @@ def _issue_tokens(
     access_lifetime = timedelta(minutes=settings.access_token_minutes)
     refresh_lifetime = timedelta(days=settings.refresh_token_days)
     raw_refresh = security.new_refresh_token()
-    session.add(
+    db.add(
         RefreshToken(
             user_id=user_id,
             family_id=family_id,
@@ -167,7 +167,7 @@ def _issue_tokens(
             device=device[:200] if device else None,
         )
     )
-    session.flush()
+    db.flush()
     return TokenPair(
         access_token=security.create_access_token(
             user_id,
@@ -182,8 +182,8 @@ def _issue_tokens(
     )
 
 
-def _revoke_family(session: Session, family_id: uuid.UUID, now: datetime) -> None:
-    session.execute(
+def _revoke_family(db: Session, family_id: uuid.UUID, now: datetime) -> None:
+    db.execute(
         update(RefreshToken)
         .where(col(RefreshToken.family_id) == family_id, col(RefreshToken.revoked_at).is_(None))
         .values(revoked_at=now)
@@ -191,29 +191,29 @@ def _revoke_family(session: Session, family_id: uuid.UUID, now: datetime) -> Non
     )
 
 
-def _find_refresh_token(session: Session, raw_token: str) -> RefreshToken | None:
+def _find_refresh_token(db: Session, raw_token: str) -> RefreshToken | None:
     token_hash = security.hash_refresh_token(raw_token)
-    return session.exec(select(RefreshToken).where(RefreshToken.token_hash == token_hash)).first()
+    return db.exec(select(RefreshToken).where(RefreshToken.token_hash == token_hash)).first()
 
 
-def refresh_token_owner(session: Session, raw_token: str) -> uuid.UUID | None:
-    token = _find_refresh_token(session, raw_token)
+def refresh_token_owner(db: Session, raw_token: str) -> uuid.UUID | None:
+    token = _find_refresh_token(db, raw_token)
     return None if token is None else token.user_id
 
 
-def refresh(session: Session, raw_token: str, now: datetime) -> TokenPair:
+def refresh(db: Session, raw_token: str, now: datetime) -> TokenPair:
     """Exchange a refresh token for a new pair. Each token works once; a second use means a
     copy is in someone else's hands, so every token descended from the same sign-in is
     revoked and both holders must sign in again."""
-    token = _find_refresh_token(session, raw_token)
+    token = _find_refresh_token(db, raw_token)
     if token is None:
         raise InvalidRefreshToken()
     if token.used_at is not None:
-        _reject_reuse(session, token.family_id, now)
+        _reject_reuse(db, token.family_id, now)
     if token.revoked_at is not None or as_utc(token.expires_at) <= now:
         raise InvalidRefreshToken()
     # Claim the token in one conditional UPDATE so two concurrent exchanges cannot both win.
-    claimed = session.execute(
+    claimed = db.execute(
         update(RefreshToken)
         .where(
             col(RefreshToken.id) == token.id,
@@ -224,32 +224,30 @@ def refresh(session: Session, raw_token: str, now: datetime) -> TokenPair:
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        _reject_reuse(session, token.family_id, now)
-    return _issue_tokens(
-        session, token.user_id, now, family_id=token.family_id, device=token.device
-    )
+        _reject_reuse(db, token.family_id, now)
+    return _issue_tokens(db, token.user_id, now, family_id=token.family_id, device=token.device)
 
 
-def _reject_reuse(session: Session, family_id: uuid.UUID, now: datetime) -> None:
-    _revoke_family(session, family_id, now)
+def _reject_reuse(db: Session, family_id: uuid.UUID, now: datetime) -> None:
+    _revoke_family(db, family_id, now)
     # The error below rolls the request's transaction back; the revocation must survive it.
-    session.commit()
+    db.commit()
     raise InvalidRefreshToken()
 
 
-def logout(session: Session, raw_token: str, now: datetime) -> None:
+def logout(db: Session, raw_token: str, now: datetime) -> None:
     """Revoke the refresh token and the rest of its family. Unknown or already revoked tokens
     are accepted silently: the outcome the client asked for holds either way."""
-    token = _find_refresh_token(session, raw_token)
+    token = _find_refresh_token(db, raw_token)
     if token is not None:
-        _revoke_family(session, token.family_id, now)
+        _revoke_family(db, token.family_id, now)
 
 
-def get_user(session: Session, user_id: uuid.UUID) -> User | None:
-    return session.get(User, user_id)
+def get_user(db: Session, user_id: uuid.UUID) -> User | None:
+    return db.get(User, user_id)
 
 
-def update_me(session: Session, user: User, data: UserUpdate, today: date) -> UserPublic:
+def update_me(db: Session, user: User, data: UserUpdate, today: date) -> UserPublic:
     # display_name, birth_year, region and language may be sent as null (to clear them); the schema
     # rejects null elsewhere.
     if "display_name" in data.model_fields_set:
@@ -266,30 +264,30 @@ def update_me(session: Session, user: User, data: UserUpdate, today: date) -> Us
         user.timezone = data.timezone
     if data.usual_areas is not None:
         user.usual_areas = [a.value for a in data.usual_areas]
-    session.add(user)
-    session.flush()
+    db.add(user)
+    db.flush()
     return to_public(user)
 
 
-def delete_user(session: Session, user: User) -> None:
+def delete_user(db: Session, user: User) -> None:
     """Delete the account row itself, after every domain removed its data (`app.privacy`)."""
-    session.execute(
+    db.execute(
         delete(User).where(col(User.id) == user.id).execution_options(synchronize_session=False)
     )
-    sync.forget(session, sync.user_scope(user.id))
-    session.expunge(user)
+    sync.forget(db, sync.user_scope(user.id))
+    db.expunge(user)
 
 
 # --- passwords ---------------------------------------------------------------------------
 
 
 def _revoke_sign_ins(
-    session: Session, user_id: uuid.UUID, now: datetime, *, keep: uuid.UUID | None = None
+    db: Session, user_id: uuid.UUID, now: datetime, *, keep: uuid.UUID | None = None
 ) -> None:
     conditions = [col(RefreshToken.user_id) == user_id, col(RefreshToken.revoked_at).is_(None)]
     if keep is not None:
         conditions.append(col(RefreshToken.family_id) != keep)
-    session.execute(
+    db.execute(
         update(RefreshToken)
         .where(*conditions)
         .values(revoked_at=now)
@@ -298,7 +296,7 @@ def _revoke_sign_ins(
 
 
 def change_password(
-    session: Session,
+    db: Session,
     user: User,
     current_password: str,
     new_password: str,
@@ -309,17 +307,17 @@ def change_password(
     caller's stays, and the person is told by email."""
     user_id, stored_hash = user.id, user.password_hash
     new_hash = security.hash_password(new_password)
-    session.rollback()  # no transaction held while Argon2 runs
+    db.rollback()  # no transaction held while Argon2 runs
     valid, _ = security.verify_and_update_password(current_password, stored_hash)
     if not valid:
         raise WrongPassword()
-    user_row = session.get(User, user_id)
+    user_row = db.get(User, user_id)
     if user_row is None:
         raise InvalidCredentials()
     user_row.password_hash = new_hash
-    _revoke_sign_ins(session, user_id, now, keep=sign_in)
+    _revoke_sign_ins(db, user_id, now, keep=sign_in)
     outbox.enqueue(
-        session,
+        db,
         user_id=user_id,
         to=user_row.email,
         template="password_changed",
@@ -327,7 +325,7 @@ def change_password(
         now=now,
         language=email_language(user_row),
     )
-    session.flush()
+    db.flush()
 
 
 def email_language(user: User) -> str:
@@ -341,7 +339,7 @@ def _link(path: str, token: str) -> str:
 
 
 def _new_account_token(
-    session: Session, user: User, purpose: AccountTokenPurpose, now: datetime, lifetime: timedelta
+    db: Session, user: User, purpose: AccountTokenPurpose, now: datetime, lifetime: timedelta
 ) -> AccountToken:
     """A single-use token row for a link in an email. Its hash is of a value nobody holds: the
     outbox draws the token itself when it sends the message (`outbox.LINK_TOKEN`)."""
@@ -353,20 +351,20 @@ def _new_account_token(
         created_at=now,
         expires_at=now + lifetime,
     )
-    session.add(token)
+    db.add(token)
     return token
 
 
-def request_password_reset(session: Session, email: str, now: datetime) -> None:
+def request_password_reset(db: Session, email: str, now: datetime) -> None:
     """Email a reset link if the account exists; the caller answers the same either way."""
-    user = _find_by_email(session, email)
+    user = _find_by_email(db, email)
     if user is None:
         return
     token = _new_account_token(
-        session, user, AccountTokenPurpose.PASSWORD_RESET, now, PASSWORD_RESET_LIFETIME
+        db, user, AccountTokenPurpose.PASSWORD_RESET, now, PASSWORD_RESET_LIFETIME
     )
     outbox.enqueue(
-        session,
+        db,
         user_id=user.id,
         to=user.email,
         template="password_reset",
@@ -379,14 +377,14 @@ def request_password_reset(session: Session, email: str, now: datetime) -> None:
         account_token=token,
         language=email_language(user),
     )
-    session.flush()
+    db.flush()
 
 
 def _use_account_token(
-    session: Session, raw: str, purpose: AccountTokenPurpose, now: datetime
+    db: Session, raw: str, purpose: AccountTokenPurpose, now: datetime
 ) -> AccountToken:
     """Claim a single-use token in one conditional UPDATE, so it works exactly once."""
-    token = session.exec(
+    token = db.exec(
         select(AccountToken).where(
             AccountToken.token_hash == security.hash_refresh_token(raw),
             AccountToken.purpose == purpose,
@@ -394,7 +392,7 @@ def _use_account_token(
     ).first()
     if token is None or token.used_at is not None or as_utc(token.expires_at) <= now:
         raise InvalidEmailToken()
-    claimed = session.execute(
+    claimed = db.execute(
         update(AccountToken)
         .where(col(AccountToken.id) == token.id, col(AccountToken.used_at).is_(None))
         .values(used_at=now)
@@ -405,20 +403,20 @@ def _use_account_token(
     return token
 
 
-def confirm_password_reset(session: Session, raw: str, new_password: str, now: datetime) -> None:
+def confirm_password_reset(db: Session, raw: str, new_password: str, now: datetime) -> None:
     """Set the password from a reset link and end every sign-in."""
     new_hash = security.hash_password(new_password)
-    token = _use_account_token(session, raw, AccountTokenPurpose.PASSWORD_RESET, now)
-    user = session.get(User, token.user_id)
+    token = _use_account_token(db, raw, AccountTokenPurpose.PASSWORD_RESET, now)
+    user = db.get(User, token.user_id)
     if user is None:
         raise InvalidEmailToken()
     user.password_hash = new_hash
     # Following the link proves the address too, if it is still the one the link went to.
     if user.email_verified_at is None and user.email == token.email:
         user.email_verified_at = now
-    _revoke_sign_ins(session, user.id, now)
+    _revoke_sign_ins(db, user.id, now)
     # Any other reset link sent earlier stops working.
-    session.execute(
+    db.execute(
         update(AccountToken)
         .where(
             col(AccountToken.user_id) == user.id,
@@ -428,18 +426,18 @@ def confirm_password_reset(session: Session, raw: str, new_password: str, now: d
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    session.flush()
+    db.flush()
 
 
 # --- email verification ------------------------------------------------------------------
 
 
-def _send_verification(session: Session, user: User, now: datetime) -> None:
+def _send_verification(db: Session, user: User, now: datetime) -> None:
     token = _new_account_token(
-        session, user, AccountTokenPurpose.EMAIL_VERIFICATION, now, EMAIL_VERIFICATION_LIFETIME
+        db, user, AccountTokenPurpose.EMAIL_VERIFICATION, now, EMAIL_VERIFICATION_LIFETIME
     )
     outbox.enqueue(
-        session,
+        db,
         user_id=user.id,
         to=user.email,
         template="verify_email",
@@ -452,33 +450,33 @@ def _send_verification(session: Session, user: User, now: datetime) -> None:
         account_token=token,
         language=email_language(user),
     )
-    session.flush()
+    db.flush()
 
 
-def resend_verification(session: Session, user: User, now: datetime) -> bool:
+def resend_verification(db: Session, user: User, now: datetime) -> bool:
     """Send a new link unless the address is already verified; whether one was sent."""
     if user.email_verified_at is not None:
         return False
-    _send_verification(session, user, now)
+    _send_verification(db, user, now)
     return True
 
 
-def verify_email(session: Session, raw: str, now: datetime) -> None:
-    token = _use_account_token(session, raw, AccountTokenPurpose.EMAIL_VERIFICATION, now)
-    user = session.get(User, token.user_id)
+def verify_email(db: Session, raw: str, now: datetime) -> None:
+    token = _use_account_token(db, raw, AccountTokenPurpose.EMAIL_VERIFICATION, now)
+    user = db.get(User, token.user_id)
     if user is None or user.email != token.email:
         raise InvalidEmailToken()
     if user.email_verified_at is None:
         user.email_verified_at = now
-    session.flush()
+    db.flush()
 
 
 # --- policies and consents ---------------------------------------------------------------
 
 
-def current_policies(session: Session) -> list[PolicyDocument]:
+def current_policies(db: Session) -> list[PolicyDocument]:
     """The newest published version of each kind of document."""
-    rows = session.exec(
+    rows = db.exec(
         select(PolicyDocument).order_by(
             col(PolicyDocument.kind), col(PolicyDocument.published_at).desc()
         )
@@ -499,13 +497,13 @@ def policy_public(row: PolicyDocument) -> PolicyPublic:
     )
 
 
-def _current_versions(session: Session) -> dict[str, str]:
-    return {row.kind: row.version for row in current_policies(session)}
+def _current_versions(db: Session) -> dict[str, str]:
+    return {row.kind: row.version for row in current_policies(db)}
 
 
-def current_version(session: Session, purpose: ConsentPurpose) -> str | None:
+def current_version(db: Session, purpose: ConsentPurpose) -> str | None:
     """The version a consent for `purpose` must name now (None if none is published)."""
-    return _current_versions(session).get(POLICY_OF[purpose])
+    return _current_versions(db).get(POLICY_OF[purpose])
 
 
 NOT_CURRENT_VERSION = {
@@ -531,25 +529,25 @@ def _check_version(current: dict[str, str], grant: ConsentGrant, loc: list[str |
 
 
 def _record_consent(
-    session: Session,
+    db: Session,
     user: User,
     purpose: ConsentPurpose,
     version: str,
     granted: bool,
     now: datetime,
 ) -> None:
-    session.add(
+    db.add(
         ConsentRecord(
             user_id=user.id, purpose=purpose, version=version, granted=granted, recorded_at=now
         )
     )
     if purpose == ConsentPurpose.HEALTH_DATA:
         user.health_data_consent_at = now if granted else None
-        session.add(user)
+        db.add(user)
 
 
 def change_consent(
-    session: Session,
+    db: Session,
     user: User,
     change: ConsentChange,
     now: datetime,
@@ -562,29 +560,27 @@ def change_consent(
     if not change.granted and change.purpose != ConsentPurpose.HEALTH_DATA:
         raise ConsentNotWithdrawable(ConsentNotWithdrawable.example_detail, ["body", "granted"])
     if change.granted:
-        _check_version(_current_versions(session), change, ["body", "version"])
+        _check_version(_current_versions(db), change, ["body", "version"])
     purpose = ConsentPurpose(change.purpose)
-    _record_consent(session, user, purpose, change.version, change.granted, now)
+    _record_consent(db, user, purpose, change.version, change.granted, now)
     if purpose == ConsentPurpose.HEALTH_DATA and not change.granted:
         for source in sources:
             if source.on_health_data_withdrawn is not None:
-                source.on_health_data_withdrawn(session, user.id, now)
-    session.flush()
-    return consent_overview(session, user)
+                source.on_health_data_withdrawn(db, user.id, now)
+    db.flush()
+    return consent_overview(db, user)
 
 
-def record_consent_for(
-    session: Session, user: User, purpose: ConsentPurpose, now: datetime
-) -> None:
+def record_consent_for(db: Session, user: User, purpose: ConsentPurpose, now: datetime) -> None:
     """Record a consent given by doing what it is for (creating a share), under the current
     version of its document ("none" when none is published)."""
-    version = _current_versions(session).get(POLICY_OF[purpose], "none")
-    _record_consent(session, user, purpose, version, True, now)
+    version = _current_versions(db).get(POLICY_OF[purpose], "none")
+    _record_consent(db, user, purpose, version, True, now)
 
 
-def consent_history(session: Session, user_id: uuid.UUID) -> list[ConsentRecordPublic]:
+def consent_history(db: Session, user_id: uuid.UUID) -> list[ConsentRecordPublic]:
     """Every consent given or withdrawn, oldest first."""
-    rows = session.exec(
+    rows = db.exec(
         select(ConsentRecord)
         .where(ConsentRecord.user_id == user_id)
         .order_by(col(ConsentRecord.recorded_at), col(ConsentRecord.id))
@@ -601,8 +597,8 @@ def consent_history(session: Session, user_id: uuid.UUID) -> list[ConsentRecordP
     ]
 
 
-def consent_overview(session: Session, user: User) -> ConsentOverview:
-    history = consent_history(session, user.id)
+def consent_overview(db: Session, user: User) -> ConsentOverview:
+    history = consent_history(db, user.id)
     accepted: dict[str, str] = {}
     for record in history:
         if record.granted:
@@ -611,7 +607,7 @@ def consent_overview(session: Session, user: User) -> ConsentOverview:
         terms_version=accepted.get(ConsentPurpose.TERMS),
         privacy_notice_version=accepted.get(ConsentPurpose.PRIVACY_NOTICE),
         health_data=user.health_data_consent_at is not None,
-        current_policies=[policy_public(p) for p in current_policies(session)],
+        current_policies=[policy_public(p) for p in current_policies(db)],
         history=list(reversed(history)),
         your_data=DataRights(export="/v1/me/export", delete="/v1/me"),
     )
@@ -628,20 +624,16 @@ def _active(now: datetime) -> list[Any]:
     ]
 
 
-def list_sign_ins(
-    session: Session, user: User, now: datetime, current: uuid.UUID | None
-) -> SignInList:
+def list_sign_ins(db: Session, user: User, now: datetime, current: uuid.UUID | None) -> SignInList:
     """One entry per sign-in that can still be renewed: its live token says when it was last
     used (each renewal issues one) and when it ends; its first token when it began."""
-    live = session.exec(
-        select(RefreshToken).where(RefreshToken.user_id == user.id, *_active(now))
-    ).all()
+    live = db.exec(select(RefreshToken).where(RefreshToken.user_id == user.id, *_active(now))).all()
     families = [t.family_id for t in live]
     began: dict[uuid.UUID, datetime] = {}
     if families:
         began = {
             family: first
-            for family, first in session.execute(
+            for family, first in db.execute(
                 select(RefreshToken.family_id, func.min(RefreshToken.created_at))
                 .where(col(RefreshToken.family_id).in_(families))
                 .group_by(col(RefreshToken.family_id))
@@ -662,8 +654,8 @@ def list_sign_ins(
     return SignInList(data=data, count=len(data))
 
 
-def end_sign_in(session: Session, user: User, family_id: uuid.UUID, now: datetime) -> None:
-    ended = session.execute(
+def end_sign_in(db: Session, user: User, family_id: uuid.UUID, now: datetime) -> None:
+    ended = db.execute(
         update(RefreshToken)
         .where(
             col(RefreshToken.user_id) == user.id,
@@ -675,14 +667,14 @@ def end_sign_in(session: Session, user: User, family_id: uuid.UUID, now: datetim
     )
     if ended.rowcount == 0:  # type: ignore[attr-defined]
         raise SignInNotFound()
-    _revoke_family(session, family_id, now)
+    _revoke_family(db, family_id, now)
 
 
 # --- export and deletion of what accounts keep (registered in app.accounts.privacy) -----
 
 
-def sign_in_records(session: Session, user_id: uuid.UUID) -> list[SignInRecord]:
-    rows = session.exec(
+def sign_in_records(db: Session, user_id: uuid.UUID) -> list[SignInRecord]:
+    rows = db.exec(
         select(RefreshToken)
         .where(RefreshToken.user_id == user_id)
         .order_by(col(RefreshToken.created_at), col(RefreshToken.id))
@@ -698,8 +690,8 @@ def sign_in_records(session: Session, user_id: uuid.UUID) -> list[SignInRecord]:
     ]
 
 
-def email_records(session: Session, user_id: uuid.UUID) -> list[EmailRecord]:
-    rows = session.exec(
+def email_records(db: Session, user_id: uuid.UUID) -> list[EmailRecord]:
+    rows = db.exec(
         select(EmailOutbox)
         .where(EmailOutbox.user_id == user_id)
         .order_by(col(EmailOutbox.created_at), col(EmailOutbox.id))
@@ -716,9 +708,9 @@ def email_records(session: Session, user_id: uuid.UUID) -> list[EmailRecord]:
     ]
 
 
-def delete_rows(session: Session, user_id: uuid.UUID, *tables: Any) -> None:
+def delete_rows(db: Session, user_id: uuid.UUID, *tables: Any) -> None:
     for table in tables:
-        session.execute(
+        db.execute(
             delete(table)
             .where(table.user_id == user_id)
             .execution_options(synchronize_session=False)

@@ -9,11 +9,11 @@ from sqlmodel import Session, col
 
 from app.attention import service
 from app.attention.models import AttentionAcknowledgement
-from app.core.personal_data import PersonalDataSource
+from app.shared.personal_data import PersonalDataSource
 
 
-def _delete(session: Session, user_id: uuid.UUID) -> None:
-    session.execute(
+def _delete(db: Session, user_id: uuid.UUID) -> None:
+    db.execute(
         delete(AttentionAcknowledgement).where(col(AttentionAcknowledgement.user_id) == user_id)
     )
 

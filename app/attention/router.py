@@ -6,10 +6,10 @@ from app.accounts.dependencies import CurrentUser
 from app.attention import service
 from app.attention.errors import AttentionItemNotFound
 from app.attention.schemas import AttentionFilter, AttentionItemPublic, AttentionList
+from app.contract.types import Uuid
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.core.types import Uuid
 
 router = APIRouter(tags=["progress"])
 
@@ -23,7 +23,7 @@ ItemId = Annotated[Uuid, Path(description="Id of the attention item (a UUID).")]
     responses=problem_responses(401, 422),
 )
 def list_attention(
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     status: Annotated[
         AttentionFilter, Query(description="`open` (the default), `acknowledged` or `all`.")
@@ -36,7 +36,7 @@ def list_attention(
     flare-ups within 14 days. Each comes with the reason, what to do and, unless it needs
     emergency or same-day care, the referral. docs/api.md (Pain diary) gives the rules and
     their sources."""
-    items = service.list_items(session, user, status)
+    items = service.list_items(db, user, status)
     return AttentionList(data=items, count=len(items))
 
 
@@ -47,7 +47,7 @@ def list_attention(
     responses=problem_responses(401, AttentionItemNotFound, 422),
 )
 def acknowledge_attention(
-    session: SessionDep, user: CurrentUser, now: NowDep, item_id: ItemId
+    db: SessionDep, user: CurrentUser, now: NowDep, item_id: ItemId
 ) -> AttentionItemPublic:
     """Mark an item as seen; it leaves the open list. Acknowledging it again changes nothing."""
-    return service.acknowledge(session, user, item_id, now)
+    return service.acknowledge(db, user, item_id, now)

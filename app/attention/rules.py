@@ -29,8 +29,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from app.core.enums import Area
-from app.core.pain import IMPORTANT_CHANGE_POINTS
 from app.outcomes.scoring import Thresholds, meaningful_change
 from app.progress.pain import is_flare_up
 from app.recommendations.logic import Answers, escalation
@@ -39,6 +37,8 @@ from app.recommendations.schemas import Caution, RedFlag
 from app.recommendations.screening import clinical_label
 from app.safety import logic as safety
 from app.safety.schemas import CareTimeframe, ConcernSource, TriageLevel
+from app.shared.enums import Area
+from app.shared.pain import IMPORTANT_CHANGE_POINTS
 
 BASELINE_DAYS = 7
 RISE_POINTS = IMPORTANT_CHANGE_POINTS

@@ -16,7 +16,6 @@ from app.attention.schemas import AttentionFilter, AttentionItemPublic, Attentio
 from app.care import service as care_service
 from app.care.schemas import ReferralPublic
 from app.checkins import service as checkins
-from app.core.enums import Area
 from app.i18n import current_language
 from app.i18n.catalog import Translated, joined, weakest
 from app.i18n.phrases import say
@@ -30,6 +29,7 @@ from app.recommendations.service import REASON_TEXTS, age_from_birth_year
 from app.safety import service as safety
 from app.safety.logic import CONCERN_TIMEFRAMES, guidance_parts
 from app.safety.schemas import ConcernSource
+from app.shared.enums import Area
 
 # Ids are derived from the person, the rule and the episode's key.
 ITEM_NAMESPACE = uuid.UUID("6d1f0c9e-4a7b-5e3d-9c2a-8b4e1f7a6d30")
@@ -39,10 +39,10 @@ def item_id(user_id: uuid.UUID, raised: Raised) -> uuid.UUID:
     return uuid.uuid5(ITEM_NAMESPACE, f"{user_id}/{raised.kind.value}/{raised.key}")
 
 
-def session_flare_up_days(session: Session, user_id: uuid.UUID) -> list[date]:
+def session_flare_up_days(db: Session, user_id: uuid.UUID) -> list[date]:
     before, after = col(ProgressSession.pain_before), col(ProgressSession.pain_after)
     return list(
-        session.exec(
+        db.exec(
             select(col(ProgressSession.local_date))
             .where(ProgressSession.user_id == user_id, flare_up_sql(before, after))
             .distinct()
@@ -50,7 +50,7 @@ def session_flare_up_days(session: Session, user_id: uuid.UUID) -> list[date]:
     )
 
 
-def screened_days(session: Session, user: User | None, user_id: uuid.UUID) -> list[ScreenedDay]:
+def screened_days(db: Session, user: User | None, user_id: uuid.UUID) -> list[ScreenedDay]:
     """Each day with a warning sign reported to the safety state (a check-in, even one
     replaced or deleted since, or a signed-in recommendation): the signs and cautions of that
     day together, with the worst pain reported with them, the area of the latest report and
@@ -59,7 +59,7 @@ def screened_days(session: Session, user: User | None, user_id: uuid.UUID) -> li
     flag_ids = {f.value for f in RedFlag}
     caution_ids = {c.value for c in Caution}
     birth_year = user.birth_year if user else None
-    for report in safety.reports_of(session, user_id):
+    for report in safety.reports_of(db, user_id):
         flags = frozenset(RedFlag(f) for f in report.red_flags if f in flag_ids)
         if not flags:
             continue
@@ -76,37 +76,37 @@ def screened_days(session: Session, user: User | None, user_id: uuid.UUID) -> li
     return sorted(days.values(), key=lambda d: d.day)
 
 
-def trend_concerns(session: Session, user_id: uuid.UUID) -> list[TrendConcern]:
+def trend_concerns(db: Session, user_id: uuid.UUID) -> list[TrendConcern]:
     return [
         TrendConcern(str(c.id), ConcernSource(c.source), c.opened_on, tuple(c.reasons))
-        for c in safety.concerns_of(session, user_id)
+        for c in safety.concerns_of(db, user_id)
     ]
 
 
-def evaluate(session: Session, user_id: uuid.UUID) -> list[Raised]:
+def evaluate(db: Session, user_id: uuid.UUID) -> list[Raised]:
     """Every episode the rules find in the person's history, most urgent first, then newest."""
-    rows = checkins.checkins_between(session, user_id)
+    rows = checkins.checkins_between(db, user_id)
     days = [DayPain(r.local_date, r.pain) for r in rows]
-    user = session.get(User, user_id)
-    raised = rules.warning_signs(screened_days(session, user, user_id))
-    raised += rules.trend_concerns(trend_concerns(session, user_id))
+    user = db.get(User, user_id)
+    raised = rules.warning_signs(screened_days(db, user, user_id))
+    raised += rules.trend_concerns(trend_concerns(db, user_id))
     raised += rules.pain_above_baseline(days)
     try:
-        thresholds = outcomes.meaningful_change(session)
+        thresholds = outcomes.meaningful_change(db)
     except QuestionnaireNotLoaded:
         thresholds = None
     if thresholds is not None:
         points = [
-            PegPoint(r.local_date, outcomes.total(r)) for r in outcomes.responses(session, user_id)
+            PegPoint(r.local_date, outcomes.total(r)) for r in outcomes.responses(db, user_id)
         ]
         raised += rules.peg_not_improving(points, thresholds)
-    flare_days = rules.flare_up_days(session_flare_up_days(session, user_id), days)
+    flare_days = rules.flare_up_days(session_flare_up_days(db, user_id), days)
     raised += rules.flare_up_clusters(flare_days)
     return rules.most_urgent_first(raised)
 
 
-def _acknowledgements(session: Session, user_id: uuid.UUID) -> dict[uuid.UUID, datetime]:
-    rows = session.exec(
+def _acknowledgements(db: Session, user_id: uuid.UUID) -> dict[uuid.UUID, datetime]:
+    rows = db.exec(
         select(AttentionAcknowledgement).where(AttentionAcknowledgement.user_id == user_id)
     ).all()
     return {r.item_id: r.acknowledged_at for r in rows}
@@ -155,13 +155,13 @@ def to_public(
 
 
 def list_items(
-    session: Session, user: User, which: AttentionFilter = AttentionFilter.OPEN
+    db: Session, user: User, which: AttentionFilter = AttentionFilter.OPEN
 ) -> list[AttentionItemPublic]:
-    acks = _acknowledgements(session, user.id)
-    referral = care_service.find_default_referral(session)
+    acks = _acknowledgements(db, user.id)
+    referral = care_service.find_default_referral(db)
     items = [
         to_public(user.id, r, acks.get(item_id(user.id, r)), referral)
-        for r in evaluate(session, user.id)
+        for r in evaluate(db, user.id)
     ]
     if which is AttentionFilter.ALL:
         return items
@@ -170,33 +170,31 @@ def list_items(
 
 
 def evaluate_with_acknowledgement(
-    session: Session, user_id: uuid.UUID
+    db: Session, user_id: uuid.UUID
 ) -> list[tuple[Raised, datetime | None]]:
     """Every item, most urgent first, with when it was acknowledged (None while open)."""
-    acks = _acknowledgements(session, user_id)
-    return [(r, acks.get(item_id(user_id, r))) for r in evaluate(session, user_id)]
+    acks = _acknowledgements(db, user_id)
+    return [(r, acks.get(item_id(user_id, r))) for r in evaluate(db, user_id)]
 
 
-def acknowledge(
-    session: Session, user: User, target: uuid.UUID, now: datetime
-) -> AttentionItemPublic:
+def acknowledge(db: Session, user: User, target: uuid.UUID, now: datetime) -> AttentionItemPublic:
     """Mark the item seen; acknowledging it again keeps the first time."""
-    for item in list_items(session, user, AttentionFilter.ALL):
+    for item in list_items(db, user, AttentionFilter.ALL):
         if item.id != target:
             continue
         if item.acknowledged_at is not None:
             return item
         try:
             # A savepoint: a request acknowledging the same item at once may win the insert.
-            with session.begin_nested():
-                session.add(
+            with db.begin_nested():
+                db.add(
                     AttentionAcknowledgement(
                         user_id=user.id, item_id=item.id, kind=item.kind.value, acknowledged_at=now
                     )
                 )
-                session.flush()
+                db.flush()
         except IntegrityError:
-            stored = session.get(AttentionAcknowledgement, (user.id, item.id))
+            stored = db.get(AttentionAcknowledgement, (user.id, item.id))
             if stored is None:
                 raise
             now = stored.acknowledged_at
@@ -206,10 +204,10 @@ def acknowledge(
     raise AttentionItemNotFound(target)
 
 
-def export_items(session: Session, user_id: uuid.UUID) -> list[dict[str, object]]:
+def export_items(db: Session, user_id: uuid.UUID) -> list[dict[str, object]]:
     """Every item the diary raises, with its acknowledgement, for the account export."""
-    acks = _acknowledgements(session, user_id)
+    acks = _acknowledgements(db, user_id)
     return [
         to_public(user_id, r, acks.get(item_id(user_id, r)), None).model_dump(mode="json")
-        for r in evaluate(session, user_id)
+        for r in evaluate(db, user_id)
     ]

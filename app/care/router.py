@@ -4,10 +4,10 @@ from app.care import service
 from app.care.errors import ReferralNotFound
 from app.care.routes import CareRouteList
 from app.care.schemas import CareReferralPublic
-from app.core.caching import NOT_MODIFIED, ContentAnswerDep
+from app.contract.caching import NOT_MODIFIED, ContentAnswerDep
+from app.contract.versioning import with_deprecated_fields
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.core.versioning import with_deprecated_fields
 from app.exercises.errors import ArticleNotLoaded
 
 # Both answers are the same for everyone and change only with the seed content.
@@ -21,10 +21,10 @@ router = APIRouter(tags=["care"], responses=NOT_MODIFIED)
     responses=problem_responses(ReferralNotFound, ArticleNotLoaded),
     dependencies=[with_deprecated_fields()],
 )
-async def get_care_referral(answer: ContentAnswerDep, session: SessionDep) -> Response:
+async def get_care_referral(answer: ContentAnswerDep, db: SessionDep) -> Response:
     """Where to go for in-person care when self-guided exercise is not the right step (the
     article's own pointer to a back pain specialist), with the article's general disclaimer."""
-    return await answer(lambda: service.get_care_referral(session))
+    return await answer(lambda: service.get_care_referral(db))
 
 
 @router.get("/care/routes", response_model=CareRouteList, summary="List care routes by region")

@@ -8,8 +8,8 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.contract.types import REGION_PATTERN, Region  # noqa: F401  (re-exported)
 from app.core.reference import read_reference
-from app.core.types import REGION_PATTERN, Region  # noqa: F401  (re-exported)
 from app.i18n.catalog import TranslationStatus
 
 

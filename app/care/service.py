@@ -62,12 +62,12 @@ def localized(referral: ReferralPublic) -> ReferralPublic:
     return referral.model_copy(update={"translation": translation})
 
 
-def find_default_referral(session: Session) -> ReferralPublic | None:
+def find_default_referral(db: Session) -> ReferralPublic | None:
     """The referral triage offers, or None when the seed has none.
 
     The seed loader keeps rows that drop out of the file, so when a clinic is replaced by a new
     entry the old row may still be marked default; the most recently added default wins."""
-    referral = session.exec(
+    referral = db.exec(
         select(CareReferral)
         .where(col(CareReferral.is_default).is_(True))
         .order_by(col(CareReferral.id).desc())
@@ -75,11 +75,11 @@ def find_default_referral(session: Session) -> ReferralPublic | None:
     return None if referral is None else to_public(referral)
 
 
-def get_care_referral(session: Session) -> CareReferralPublic:
-    referral = find_default_referral(session)
+def get_care_referral(db: Session) -> CareReferralPublic:
+    referral = find_default_referral(db)
     if referral is None:
         raise ReferralNotFound()
-    article = get_article(session)
+    article = get_article(db)
     return CareReferralPublic(
         **localized(referral).model_dump(),
         disclaimer=article.disclaimer_quote,

@@ -6,9 +6,9 @@ from app.accounts.dependencies import CurrentUser
 from app.checkins import service
 from app.checkins.errors import CheckinNotFound
 from app.checkins.models import Checkin
+from app.contract.types import Uuid
 from app.core.db import SessionDep
 from app.core.errors import raises
-from app.core.types import Uuid
 
 CheckinId = Annotated[Uuid, Path(description="Id of the check-in (a UUID).")]
 

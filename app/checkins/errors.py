@@ -1,7 +1,7 @@
 import uuid
 
 from app.core.errors import NotFound
-from app.core.idempotency import RecordKind
+from app.shared.idempotency import RecordKind
 
 
 class CheckinNotFound(NotFound):

@@ -6,7 +6,7 @@ from sqlmodel import Field, SQLModel
 
 from app.accounts.models import User
 from app.core.clock import utcnow
-from app.core.pain import scale_check
+from app.shared.pain import scale_check
 
 
 class Checkin(SQLModel, table=True):

@@ -7,11 +7,11 @@ from sqlmodel import Session, col
 
 from app.checkins import service
 from app.checkins.models import Checkin
-from app.core.personal_data import PersonalDataSource
+from app.shared.personal_data import PersonalDataSource
 
 
-def _delete(session: Session, user_id: uuid.UUID) -> None:
-    session.execute(delete(Checkin).where(col(Checkin.user_id) == user_id))
+def _delete(db: Session, user_id: uuid.UUID) -> None:
+    db.execute(delete(Checkin).where(col(Checkin.user_id) == user_id))
 
 
 PERSONAL_DATA = (

@@ -7,15 +7,15 @@ from app.checkins import service
 from app.checkins.dependencies import OwnedCheckin
 from app.checkins.errors import CHECKIN_IDS
 from app.checkins.schemas import CheckinCreate, CheckinList, CheckinPublic
+from app.contract.openapi import located
+from app.contract.params import Cursor, Limit
+from app.contract.types import BoundedDate
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.core.idempotency import IdConflict, InFuture
-from app.core.openapi import located
-from app.core.params import Cursor, Limit
 from app.core.ratelimit import UPLOAD_BUCKET
-from app.core.types import BoundedDate
 from app.exercises.errors import ArticleNotLoaded
+from app.shared.idempotency import IdConflict, InFuture
 
 router = APIRouter(tags=["checkins"])
 
@@ -41,7 +41,7 @@ router = APIRouter(tags=["checkins"])
     dependencies=[limited_per_account(UPLOAD_BUCKET)],
 )
 def create_checkin(
-    session: SessionDep,
+    db: SessionDep,
     user: HealthDataUser,
     now: NowDep,
     payload: CheckinCreate,
@@ -53,7 +53,7 @@ def create_checkin(
     stored check-in (200); the same `id` with other content is a 409. A yes to a screen
     question comes back with the same `triage` as `POST /v1/recommendations`: `urgent_care`
     means get emergency care now."""
-    recorded = service.record_checkin(session, user, payload, now)
+    recorded = service.record_checkin(db, user, payload, now)
     if not recorded.created:
         response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"/v1/checkins/{recorded.answer.id}"
@@ -67,7 +67,7 @@ def create_checkin(
     responses=problem_responses(401, 422),
 )
 def list_checkins(
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     date_from: Annotated[
         BoundedDate | None,
@@ -85,7 +85,7 @@ def list_checkins(
 ) -> CheckinList:
     """The caller's check-ins, newest day first, paged with `cursor`."""
     return service.list_checkins(
-        session, user, date_from=date_from, date_to=date_to, limit=limit, cursor=cursor
+        db, user, date_from=date_from, date_to=date_to, limit=limit, cursor=cursor
     )
 
 
@@ -95,9 +95,9 @@ def list_checkins(
     summary="Get one check-in",
     responses=problem_responses(401, 404, 422, ArticleNotLoaded),
 )
-def get_checkin(session: SessionDep, user: CurrentUser, row: OwnedCheckin) -> CheckinPublic:
+def get_checkin(db: SessionDep, user: CurrentUser, row: OwnedCheckin) -> CheckinPublic:
     """One of the caller's check-ins."""
-    return service.to_public(session, row, user)
+    return service.to_public(db, row, user)
 
 
 @router.delete(
@@ -106,6 +106,6 @@ def get_checkin(session: SessionDep, user: CurrentUser, row: OwnedCheckin) -> Ch
     summary="Delete a check-in",
     responses=problem_responses(401, 404, 422),
 )
-def delete_checkin(session: SessionDep, row: OwnedCheckin) -> None:
+def delete_checkin(db: SessionDep, row: OwnedCheckin) -> None:
     """Delete one of the caller's check-ins."""
-    service.delete_checkin(session, row)
+    service.delete_checkin(db, row)

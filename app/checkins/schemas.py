@@ -5,11 +5,11 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.care.schemas import ReferralPublic
+from app.contract.types import WHOLE_NUMBER, BoundedDatetime, Uuid, text
 from app.core.clock import UtcDatetime
-from app.core.enums import Area
-from app.core.pain import PAIN_MAX, PAIN_MIN, PainBand
-from app.core.types import WHOLE_NUMBER, BoundedDatetime, Uuid, text
 from app.recommendations.schemas import Caution, RedFlag, Triage
+from app.shared.enums import Area
+from app.shared.pain import PAIN_MAX, PAIN_MIN, PainBand
 
 MAX_NOTES = 2000
 

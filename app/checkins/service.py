@@ -12,14 +12,10 @@ from app.checkins.errors import CHECKIN_IDS, CheckinNotFound
 from app.checkins.fingerprint import canonical_content
 from app.checkins.models import Checkin
 from app.checkins.schemas import AreaPains, CheckinCreate, CheckinList, CheckinPublic
-from app.core import pain as pain_scale
 from app.core.clock import as_utc, local_date
 from app.core.db import lock_row
-from app.core.enums import Area
 from app.core.errors import InvalidInput
-from app.core.idempotency import Created, create_once, fingerprint, refuse_future
 from app.core.pagination import SortKey, count, fetch_keyset
-from app.core.sync import Cursor
 from app.i18n.catalog import Translated, joined, translate, weakest
 from app.i18n.schemas import TranslationPublic
 from app.recommendations import service as recommendations
@@ -33,6 +29,10 @@ from app.recommendations.schemas import (
 from app.safety import logic as safety_logic
 from app.safety import service as safety
 from app.safety.schemas import CareTimeframe, ConcernSource, TriageLevel
+from app.shared import pain as pain_scale
+from app.shared.enums import Area
+from app.shared.idempotency import Created, create_once, fingerprint, refuse_future
+from app.shared.sync import Cursor
 
 # Losing the race for a day to another request this many times in a row is not a race.
 WRITE_ATTEMPTS = 3
@@ -62,7 +62,7 @@ def worst_pain(row: Checkin) -> int:
     return safety_logic.worst_pain(row.pain, row.areas.values())
 
 
-def screen_answers(session: Session, row: Checkin, user: User) -> RecommendationPublic | None:
+def screen_answers(db: Session, row: Checkin, user: User) -> RecommendationPublic | None:
     """What POST /v1/recommendations answers for this check-in's worst pain and screen answers
     (with the message a check-in gives, which offers no moves), or None when no screen
     question was answered yes and the pain is not severe. The profile's birth year (the age
@@ -76,7 +76,7 @@ def screen_answers(session: Session, row: Checkin, user: User) -> Recommendation
         red_flags=[RedFlag(f) for f in row.red_flags],
         cautions=[Caution(c) for c in row.cautions],
     )
-    answer = recommendations.answer_for(session, request, user, row.local_date)
+    answer = recommendations.answer_for(db, request, user, row.local_date)
     if answer.triage.level is TriageLevel.SELF_CARE:
         message = joined(SELF_CARE_MESSAGE, *(translate(s) for s in SELF_CARE_SENTENCES))
         answer.triage.message = message.text
@@ -89,9 +89,9 @@ def screen_answers(session: Session, row: Checkin, user: User) -> Recommendation
 
 
 def to_public(
-    session: Session, row: Checkin, user: User, replaced: uuid.UUID | None = None
+    db: Session, row: Checkin, user: User, replaced: uuid.UUID | None = None
 ) -> CheckinPublic:
-    answer = screen_answers(session, row, user)
+    answer = screen_answers(db, row, user)
     return CheckinPublic(
         id=row.id,
         recorded_at=as_utc(row.recorded_at),
@@ -109,36 +109,36 @@ def to_public(
     )
 
 
-def _same_day(session: Session, user_id: uuid.UUID, day: date) -> Checkin | None:
-    return session.exec(
+def _same_day(db: Session, user_id: uuid.UUID, day: date) -> Checkin | None:
+    return db.exec(
         select(Checkin).where(Checkin.user_id == user_id, Checkin.local_date == day)
     ).first()
 
 
 def record_checkin(
-    session: Session, user: User, payload: CheckinCreate, now: datetime
+    db: Session, user: User, payload: CheckinCreate, now: datetime
 ) -> Created[CheckinPublic]:
     """Store a check-in once. A repeat with the same id and content returns the stored one;
     other content under that id is a conflict. A check-in on a day that already has one
     replaces it. Check-ins of one account are stored one at a time, so simultaneous ones for
     one day each replace the one before."""
     digest = fingerprint(canonical_content(payload))
-    lock_row(session, col(User.id), user.id)
+    lock_row(db, col(User.id), user.id)
     # Looked up first: storing replaces the day's check-in, which a repeat must not do.
     return create_once(
-        session,
+        db,
         CHECKIN_IDS,
         Checkin,
         client_id=payload.id,
         user_id=user.id,
         digest=digest,
-        store=lambda checkin_id: _record_new(session, user, payload, digest, checkin_id, now),
-        repeat=lambda existing: to_public(session, existing, user),
+        store=lambda checkin_id: _record_new(db, user, payload, digest, checkin_id, now),
+        repeat=lambda existing: to_public(db, existing, user),
     )
 
 
 def _record_new(
-    session: Session,
+    db: Session,
     user: User,
     payload: CheckinCreate,
     digest: str,
@@ -164,30 +164,30 @@ def _record_new(
         row = Checkin(id=checkin_id, **values)
         try:
             # A savepoint, so that losing a race leaves the request's transaction usable.
-            with session.begin_nested():
-                earlier = _same_day(session, user.id, day)
+            with db.begin_nested():
+                earlier = _same_day(db, user.id, day)
                 replaced = earlier.id if earlier is not None else None
                 if earlier is not None:
-                    session.delete(earlier)
-                    session.flush()
-                session.add(row)
-                session.flush()
+                    db.delete(earlier)
+                    db.flush()
+                db.add(row)
+                db.flush()
         except IntegrityError:
             # Another request stored this id, or a check-in for this day, since we looked.
-            if session.get(Checkin, checkin_id) is not None:
+            if db.get(Checkin, checkin_id) is not None:
                 return None
             if attempt == WRITE_ATTEMPTS - 1:
                 raise
             continue
-        public = to_public(session, row, user, replaced)
+        public = to_public(db, row, user, replaced)
         screened = "red_flags" in payload.model_fields_set
-        report_to_safety(session, user, row, public.triage, screened=screened, now=now)
+        report_to_safety(db, user, row, public.triage, screened=screened, now=now)
         return public
     raise AssertionError("unreachable")
 
 
 def report_to_safety(
-    session: Session,
+    db: Session,
     user: User,
     row: Checkin,
     triage: Triage | None,
@@ -203,7 +203,7 @@ def report_to_safety(
     raises = timeframe in safety_logic.CONCERN_TIMEFRAMES
     if raises or screened:
         safety.report(
-            session,
+            db,
             user.id,
             safety.Report(
                 source=ConcernSource.CHECKIN,
@@ -220,22 +220,22 @@ def report_to_safety(
             ),
             now,
         )
-    _lasting_severe_pain(session, user, row, now)
+    _lasting_severe_pain(db, user, row, now)
 
 
-def _lasting_severe_pain(session: Session, user: User, row: Checkin, now: datetime) -> None:
+def _lasting_severe_pain(db: Session, user: User, row: Checkin, now: datetime) -> None:
     if not pain_scale.is_severe(worst_pain(row)):
         return
-    if safety.has_open(session, user.id, ConcernSource.DIARY_TREND):
+    if safety.has_open(db, user.id, ConcernSource.DIARY_TREND):
         return
     # A run that was looked at already (its concern closed) does not count again.
-    closed = safety.last_closed_at(session, user.id, ConcernSource.DIARY_TREND)
+    closed = safety.last_closed_at(db, user.id, ConcernSource.DIARY_TREND)
     after = local_date(closed, user.timezone) if closed is not None else None
     window = safety_logic.LASTING_SEVERE_WINDOW_DAYS
     days = [
         (r.local_date, worst_pain(r))
         for r in checkins_between(
-            session, user.id, row.local_date - timedelta(days=window - 1), row.local_date
+            db, user.id, row.local_date - timedelta(days=window - 1), row.local_date
         )
         if after is None or r.local_date > after
     ]
@@ -243,7 +243,7 @@ def _lasting_severe_pain(session: Session, user: User, row: Checkin, now: dateti
     if not severe:
         return
     safety.report(
-        session,
+        db,
         user.id,
         safety.Report(
             source=ConcernSource.DIARY_TREND,
@@ -258,8 +258,8 @@ def _lasting_severe_pain(session: Session, user: User, row: Checkin, now: dateti
     )
 
 
-def get_owned_checkin(session: Session, checkin_id: uuid.UUID, user_id: uuid.UUID) -> Checkin:
-    row = session.exec(
+def get_owned_checkin(db: Session, checkin_id: uuid.UUID, user_id: uuid.UUID) -> Checkin:
+    row = db.exec(
         select(Checkin).where(Checkin.id == checkin_id, Checkin.user_id == user_id)
     ).first()
     if row is None:
@@ -267,9 +267,9 @@ def get_owned_checkin(session: Session, checkin_id: uuid.UUID, user_id: uuid.UUI
     return row
 
 
-def delete_checkin(session: Session, row: Checkin) -> None:
-    session.delete(row)
-    session.flush()
+def delete_checkin(db: Session, row: Checkin) -> None:
+    db.delete(row)
+    db.flush()
 
 
 LIST_ORDER = (
@@ -288,7 +288,7 @@ def _decode_cursor(text: str) -> tuple[date, uuid.UUID]:
 
 
 def list_checkins(
-    session: Session,
+    db: Session,
     user: User,
     *,
     date_from: date | None,
@@ -306,20 +306,20 @@ def list_checkins(
     if date_to is not None:
         query = query.where(col(Checkin.local_date) <= date_to)
     rows, next_key = fetch_keyset(
-        session, query, LIST_ORDER, lambda r: (r.local_date, r.id), start=start, limit=limit
+        db, query, LIST_ORDER, lambda r: (r.local_date, r.id), start=start, limit=limit
     )
     next_cursor = None
     if next_key is not None:
         next_cursor = Cursor((next_key[0].isoformat(), str(next_key[1])), False, "").encode()
     return CheckinList(
-        data=[to_public(session, r, user) for r in rows],
-        count=count(session, query),
+        data=[to_public(db, r, user) for r in rows],
+        count=count(db, query),
         next_cursor=next_cursor,
     )
 
 
 def checkins_between(
-    session: Session, user_id: uuid.UUID, date_from: date | None = None, date_to: date | None = None
+    db: Session, user_id: uuid.UUID, date_from: date | None = None, date_to: date | None = None
 ) -> list[Checkin]:
     """The person's check-ins, oldest day first, optionally within a range of local days."""
     query = select(Checkin).where(Checkin.user_id == user_id)
@@ -327,10 +327,10 @@ def checkins_between(
         query = query.where(col(Checkin.local_date) >= date_from)
     if date_to is not None:
         query = query.where(col(Checkin.local_date) <= date_to)
-    return list(session.exec(query.order_by(col(Checkin.local_date))).all())
+    return list(db.exec(query.order_by(col(Checkin.local_date))).all())
 
 
-def export_checkins(session: Session, user_id: uuid.UUID) -> list[dict[str, Any]]:
+def export_checkins(db: Session, user_id: uuid.UUID) -> list[dict[str, Any]]:
     """Every check-in as stored, oldest first, for the account export."""
     return [
         {
@@ -344,5 +344,5 @@ def export_checkins(session: Session, user_id: uuid.UUID) -> list[dict[str, Any]
             "cautions": r.cautions,
             "created_at": as_utc(r.created_at).isoformat(),
         }
-        for r in checkins_between(session, user_id)
+        for r in checkins_between(db, user_id)
     ]

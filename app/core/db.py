@@ -303,23 +303,23 @@ def get_writing_engine() -> Engine:
     return _writing_engine
 
 
-def commit(session: Session) -> None:
+def commit(db: Session) -> None:
     """`session.commit()`, as a span of its own when traces are on."""
     if not tracing.tracing_enabled():
-        session.commit()
+        db.commit()
         return
     with tracing.tracer.start_as_current_span("db.commit"):
-        session.commit()
+        db.commit()
 
 
-def _commit(session: Session) -> None:
-    with session:
-        commit(session)
+def _commit(db: Session) -> None:
+    with db:
+        commit(db)
 
 
-def _roll_back(session: Session) -> None:
-    with session:
-        session.rollback()
+def _roll_back(db: Session) -> None:
+    with db:
+        db.rollback()
 
 
 @functools.cache
@@ -333,30 +333,30 @@ def insert_into(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert
     return sqlite.insert(table)
 
 
-def dialect_of(session: Session | Connection) -> str:
-    bind = session.get_bind() if isinstance(session, Session) else session
+def dialect_of(db: Session | Connection) -> str:
+    bind = db.get_bind() if isinstance(db, Session) else db
     return bind.dialect.name
 
 
-def lock_row(session: Session, key_column: Any, key: Any) -> None:
+def lock_row(db: Session, key_column: Any, key: Any) -> None:
     """Hold the row where `key_column == key` locked until commit (`SELECT ... FOR UPDATE`), so
     that writes which count or look something up before deciding run one at a time per row:
     the second waits, then sees what the first committed. PostgreSQL only: SQLite's writers
     already run one at a time."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(key_column).where(key_column == key).with_for_update())
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(select(key_column).where(key_column == key).with_for_update())
 
 
-def lock_key(session: Session, scope: str, key: str) -> None:
+def lock_key(db: Session, scope: str, key: str) -> None:
     """As `lock_row`, for something that may have no row yet (a push token): a PostgreSQL
     advisory lock on `scope` and `key`, held until commit."""
-    if session.get_bind().dialect.name == "postgresql":
+    if db.get_bind().dialect.name == "postgresql":
         digest = hashlib.sha256(f"{scope}\0{key}".encode()).digest()
         number = int.from_bytes(digest[:8], "big", signed=True)
-        session.execute(text("SELECT pg_advisory_xact_lock(:number)"), {"number": number})
+        db.execute(text("SELECT pg_advisory_xact_lock(:number)"), {"number": number})
 
 
-async def get_session(request: Request) -> AsyncIterator[Session]:
+async def get_db(request: Request) -> AsyncIterator[Session]:
     """One session and one transaction per request: commit on success, roll back on error.
     Requests with a method that writes take SQLite's write lock when they begin.
 
@@ -382,13 +382,13 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             raise sa_exc.TimeoutError(f"no turn to write within {budget} s") from None
         bind = bind.execution_options(**{SQLITE_DEADLINE: deadline})
     try:
-        session = Session(bind)
+        db = Session(bind)
         try:
-            yield session
+            yield db
         except BaseException:
-            await _end(session, _roll_back)
+            await _end(db, _roll_back)
             raise
-        await _end(session, _commit)
+        await _end(db, _commit)
     finally:
         if writer is not None:
             writer.release()
@@ -407,16 +407,16 @@ def _sqlite_writer() -> asyncio.Lock:
     return lock
 
 
-async def _end(session: Session, end: Callable[[Session], None]) -> None:
-    if session.in_transaction():
-        await run_in_threadpool(end, session)
+async def _end(db: Session, end: Callable[[Session], None]) -> None:
+    if db.in_transaction():
+        await run_in_threadpool(end, db)
     else:
         # Nothing began, or `in_transaction` below already committed: no connection is held,
         # so closing does no I/O.
-        session.close()
+        db.close()
 
 
-async def in_transaction(session: Session, work: Callable[..., T], *args: Any) -> T:
+async def in_transaction(db: Session, work: Callable[..., T], *args: Any) -> T:
     """`work(session, *args)` and the commit, in one trip to a worker thread: for routes whose
     whole answer is one service call, so the route can be a coroutine and the request pays for
     one thread hop instead of one for the route, one for validating its answer and one for the
@@ -424,10 +424,10 @@ async def in_transaction(session: Session, work: Callable[..., T], *args: Any) -
 
     def run() -> T:
         try:
-            result = work(session, *args)
-            commit(session)
+            result = work(db, *args)
+            commit(db)
         except BaseException:
-            session.rollback()
+            db.rollback()
             raise
         return result
 
@@ -437,28 +437,28 @@ async def in_transaction(session: Session, work: Callable[..., T], *args: Any) -
 async def get_read_session() -> AsyncIterator[Session]:
     """A session for a request that only reads whatever its method: a POST that computes an
     answer (a recommendation) takes no write lock."""
-    session = Session(get_engine())
+    db = Session(get_engine())
     try:
-        yield session
+        yield db
     finally:
-        await _end(session, _roll_back)
+        await _end(db, _roll_back)
 
 
 async def get_caller_session(request: Request) -> AsyncIterator[Session]:
     """For a route that answers anonymous callers from the request alone and records what a
-    signed-in caller asked: a session that writes (as `get_session`) when the request carries
+    signed-in caller asked: a session that writes (as `get_db`) when the request carries
     credentials, a read-only one (as `get_read_session`, no write lock) when it does not."""
     if "authorization" in request.headers:
-        context = asynccontextmanager(get_session)(request)
+        context = asynccontextmanager(get_db)(request)
     else:
         context = asynccontextmanager(get_read_session)()
-    async with context as session:
-        yield session
+    async with context as db:
+        yield db
 
 
 # "function" scope commits before the response is sent, so a failed commit is reported
 # to the client instead of being swallowed after a 2xx has gone out.
 EngineDep = Annotated[Engine, Depends(get_engine)]
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 ReadSessionDep = Annotated[Session, Depends(get_read_session)]
 CallerSessionDep = Annotated[Session, Depends(get_caller_session, scope="function")]

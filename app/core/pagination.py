@@ -18,16 +18,16 @@ T = TypeVar("T")
 
 
 def fetch_page(
-    session: Session, query: SelectOfScalar[T], *order_by: Any, limit: int, offset: int
+    db: Session, query: SelectOfScalar[T], *order_by: Any, limit: int, offset: int
 ) -> tuple[Sequence[T], int]:
     """Rows of the page in the given order, and how many rows match across all pages."""
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(*order_by).offset(offset).limit(limit)).all()
+    total = db.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = db.exec(query.order_by(*order_by).offset(offset).limit(limit)).all()
     return rows, total
 
 
-def count(session: Session, query: SelectOfScalar[Any]) -> int:
-    return session.exec(select(func.count()).select_from(query.subquery())).one()
+def count(db: Session, query: SelectOfScalar[Any]) -> int:
+    return db.exec(select(func.count()).select_from(query.subquery())).one()
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def after(order: Sequence[SortKey], key: Sequence[Any]) -> ColumnElement[bool]:
 
 
 def fetch_keyset(
-    session: Session,
+    db: Session,
     query: SelectOfScalar[T],
     order: Sequence[SortKey],
     key_of: Callable[[T], tuple[Any, ...]],
@@ -70,7 +70,7 @@ def fetch_keyset(
     if start is not None:
         query = query.where(after(order, start))
     rows = list(
-        session.exec(
+        db.exec(
             query.order_by(*(part.clause() for part in order)).offset(offset).limit(limit + 1)
         ).all()
     )

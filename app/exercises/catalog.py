@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from app.core.enums import Area, ExerciseKind, Position, Relevance
 from app.exercises.errors import UnknownExercise
 from app.exercises.schemas import Dose
+from app.shared.enums import Area, ExerciseKind, Position, Relevance
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import Path
 
-from app.core.types import NO_NUL_PATTERN
+from app.contract.types import NO_NUL_PATTERN
 
 ExerciseSlug = Annotated[
     str,

@@ -4,8 +4,8 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, text
 from sqlmodel import Field, Relationship, SQLModel
 
 from app.core.db import check_one_of
-from app.core.enums import Area, ExerciseKind, Position, Relevance
 from app.exercises.schemas import Basis
+from app.shared.enums import Area, ExerciseKind, Position, Relevance
 
 
 class SourceArticle(SQLModel, table=True):

@@ -3,16 +3,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import RedirectResponse
 
-from app.core.caching import NOT_MODIFIED, ContentAnswerDep
+from app.contract.caching import NOT_MODIFIED, ContentAnswerDep
+from app.contract.params import Limit, Offset
+from app.contract.types import NO_NUL_PATTERN
 from app.core.db import SessionDep
-from app.core.enums import Area, ExerciseKind, Position
 from app.core.errors import problem_responses
-from app.core.params import Limit, Offset
-from app.core.types import NO_NUL_PATTERN
 from app.exercises import service
 from app.exercises.dependencies import ExerciseSlug
 from app.exercises.errors import ArticleNotLoaded, ExerciseNotFound
 from app.exercises.schemas import AreaList, ExerciseList, ExercisePublic
+from app.shared.enums import Area, ExerciseKind, Position
 
 # The catalog is the same for everyone and changes only with the seed content.
 router = APIRouter(tags=["exercises"], responses=NOT_MODIFIED)
@@ -26,7 +26,7 @@ router = APIRouter(tags=["exercises"], responses=NOT_MODIFIED)
 )
 async def list_exercises(
     answer: ContentAnswerDep,
-    session: SessionDep,
+    db: SessionDep,
     area: Annotated[
         Area | None, Query(description="Only moves that help this part of the back.")
     ] = None,
@@ -51,7 +51,7 @@ async def list_exercises(
     """Moves from the article in article order, optionally filtered."""
     return await answer(
         lambda: service.list_exercises(
-            session, area=area, kind=kind, position=position, q=q, limit=limit, offset=offset
+            db, area=area, kind=kind, position=position, q=q, limit=limit, offset=offset
         )
     )
 
@@ -79,14 +79,12 @@ ALIAS_REDIRECT: dict[int | str, dict[str, Any]] = {
         **problem_responses(ExerciseNotFound, 404, 422, ArticleNotLoaded),
     },
 )
-async def get_exercise(
-    answer: ContentAnswerDep, session: SessionDep, slug: ExerciseSlug
-) -> Response:
+async def get_exercise(answer: ContentAnswerDep, db: SessionDep, slug: ExerciseSlug) -> Response:
     """One move with its steps, dose, cautions, target areas, source and the article's
     disclaimer. A name from the move's `aliases` answers `308` with the move's own path."""
 
     def build() -> ExercisePublic | Response:
-        found = service.find_exercise(session, slug)
+        found = service.find_exercise(db, slug)
         if found.by_alias:
             # Relative to /v1/exercises/<alias>, so it holds behind a proxy that adds a prefix.
             return RedirectResponse(found.move.slug, status_code=status.HTTP_308_PERMANENT_REDIRECT)
@@ -96,7 +94,7 @@ async def get_exercise(
 
 
 @router.get("/areas", response_model=AreaList, summary="List pain areas")
-async def list_areas(answer: ContentAnswerDep, session: SessionDep) -> Response:
+async def list_areas(answer: ContentAnswerDep, db: SessionDep) -> Response:
     """The three parts of the back, each with the moves that target it, their relevance and
     the reason, best match first."""
-    return await answer(lambda: service.list_areas(session))
+    return await answer(lambda: service.list_areas(db))

@@ -2,10 +2,10 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.core.enums import Area, ExerciseKind, Position, Relevance
 from app.i18n.catalog import TranslationStatus
 from app.i18n.schemas import TranslatedText
 from app.media.schemas import ExerciseMedia
+from app.shared.enums import Area, ExerciseKind, Position, Relevance
 
 
 class Basis(StrEnum):

@@ -4,8 +4,6 @@ from dataclasses import dataclass
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
-from app.core.content import CONTENT, PerVersion
-from app.core.enums import Area, ExerciseKind, Position, Relevance
 from app.exercises.catalog import Catalog, CatalogMove
 from app.exercises.errors import ArticleNotLoaded, ExerciseNotFound
 from app.exercises.models import Exercise, SourceArticle
@@ -32,6 +30,8 @@ from app.i18n import DEFAULT_LANGUAGE, current_language
 from app.i18n.catalog import translate, weakest
 from app.i18n.schemas import TranslatedText
 from app.media import service as media_service
+from app.shared.content import CONTENT, PerVersion
+from app.shared.enums import Area, ExerciseKind, Position, Relevance
 
 # The article does not describe the parts of the back; these descriptions are added so people
 # can tell which part to choose, and say so in their provenance.
@@ -59,16 +59,16 @@ AREA_DESCRIPTION_PROVENANCE = Provenance(
 RELEVANCE_RANK: dict[Relevance, int] = {Relevance.PRIMARY: 0, Relevance.SECONDARY: 1}
 
 
-def get_article(session: Session) -> SourceArticle:
-    article = session.exec(select(SourceArticle).order_by(col(SourceArticle.id))).first()
+def get_article(db: Session) -> SourceArticle:
+    article = db.exec(select(SourceArticle).order_by(col(SourceArticle.id))).first()
     if article is None:
         raise ArticleNotLoaded()
     return article
 
 
-def get_disclaimer(session: Session) -> str:
+def get_disclaimer(db: Session) -> str:
     """The article's disclaimer, in its own words."""
-    return get_article(session).disclaimer_quote
+    return get_article(db).disclaimer_quote
 
 
 def _provenance(exercise: Exercise, key: str) -> Provenance | None:
@@ -135,8 +135,8 @@ def to_public(exercise: Exercise, disclaimer: str) -> ExercisePublic:
     )
 
 
-def _rows(session: Session) -> Sequence[Exercise]:
-    return session.exec(
+def _rows(db: Session) -> Sequence[Exercise]:
+    return db.exec(
         select(Exercise)
         .options(selectinload(Exercise.targets))  # type: ignore[arg-type]
         .order_by(col(Exercise.sort_order), col(Exercise.id))
@@ -161,34 +161,34 @@ def to_move(row: Exercise) -> CatalogMove:
     )
 
 
-def build_catalog(session: Session) -> Catalog:
+def build_catalog(db: Session) -> Catalog:
     """The catalog as the database holds it now (the seed loader checks its routines against
     this); `catalog` keeps one per content version."""
-    return Catalog(tuple(to_move(row) for row in _rows(session)))
+    return Catalog(tuple(to_move(row) for row in _rows(db)))
 
 
-# The seed is the only thing that changes it (app.core.content).
+# The seed is the only thing that changes it (app.shared.content).
 CATALOG = PerVersion(build_catalog)
 
 
-def catalog(session: Session) -> Catalog:
+def catalog(db: Session) -> Catalog:
     """The catalog: every move, to look one up by slug, other name or id."""
-    return CATALOG.get(session)
+    return CATALOG.get(db)
 
 
-def moves_for(session: Session, slugs: Sequence[str], field: str) -> list[CatalogMove]:
+def moves_for(db: Session, slugs: Sequence[str], field: str) -> list[CatalogMove]:
     """The catalog move for each slug, in the same order. An unknown slug is a 422 naming
     `body.<field>.<index>.exercise_slug`."""
-    return catalog(session).moves_for(slugs, field)
+    return catalog(db).moves_for(slugs, field)
 
 
-def moves_by_id(session: Session, ids: Iterable[int]) -> Mapping[int, CatalogMove]:
+def moves_by_id(db: Session, ids: Iterable[int]) -> Mapping[int, CatalogMove]:
     """The catalog's moves by id, holding every id in `ids` (the moves stored rows name)."""
-    held = catalog(session)
+    held = catalog(db)
     if not set(ids) <= held.by_id.keys():
         # A row names a move from a reseed this process has not noticed yet: look again.
         CONTENT.forget()
-        held = catalog(session)
+        held = catalog(db)
     return held.by_id
 
 
@@ -202,9 +202,9 @@ class Published:
     areas: AreaList
 
 
-def _publish(session: Session) -> Published:
-    rows = _rows(session)
-    disclaimer = get_disclaimer(session)
+def _publish(db: Session) -> Published:
+    rows = _rows(db)
+    disclaimer = get_disclaimer(db)
     return Published(
         Catalog(tuple(to_move(row) for row in rows)),
         {row.slug: to_public(row, disclaimer) for row in rows},
@@ -294,7 +294,7 @@ def _area_translation(area: AreaPublic, language: str) -> AreaTranslation | None
 
 
 def list_exercises(
-    session: Session,
+    db: Session,
     *,
     area: Area | None = None,
     kind: ExerciseKind | None = None,
@@ -303,7 +303,7 @@ def list_exercises(
     limit: int,
     offset: int,
 ) -> ExerciseList:
-    published = PUBLISHED.get(session)
+    published = PUBLISHED.get(db)
     words = q.lower().split() if q else []
     matching = [
         move
@@ -328,10 +328,10 @@ class Found:
     by_alias: bool
 
 
-def find_exercise(session: Session, name: str) -> Found:
+def find_exercise(db: Session, name: str) -> Found:
     """The move with this slug, or else the move that has it as an alias (the article's own
     other names, such as `hairballs`)."""
-    published = PUBLISHED.get(session)
+    published = PUBLISHED.get(db)
     found = published.catalog.find(name)
     if found is None:
         raise ExerciseNotFound(name)
@@ -339,8 +339,8 @@ def find_exercise(session: Session, name: str) -> Found:
     return Found(localized(published.moves[move.slug]), by_alias=by_alias)
 
 
-def list_areas(session: Session) -> AreaList:
-    return localized_areas(PUBLISHED.get(session).areas)
+def list_areas(db: Session) -> AreaList:
+    return localized_areas(PUBLISHED.get(db).areas)
 
 
 def _areas(rows: Sequence[Exercise]) -> AreaList:

@@ -2,9 +2,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 
-from app.core.caching import IMMUTABLE, immutable_response
+from app.contract.caching import IMMUTABLE, immutable_response
+from app.contract.types import NO_NUL_PATTERN
 from app.core.errors import problem_responses
-from app.core.types import NO_NUL_PATTERN
 from app.media import service
 from app.media.errors import MediaNotFound
 

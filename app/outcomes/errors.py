@@ -1,7 +1,7 @@
 import uuid
 
 from app.core.errors import NotFound, ServiceUnavailable
-from app.core.idempotency import RecordKind
+from app.shared.idempotency import RecordKind
 
 
 class PegResponseNotFound(NotFound):

@@ -5,13 +5,13 @@ import uuid
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
-from app.core.personal_data import PersonalDataSource
 from app.outcomes import service
 from app.outcomes.models import PegResponse
+from app.shared.personal_data import PersonalDataSource
 
 
-def _delete(session: Session, user_id: uuid.UUID) -> None:
-    session.execute(delete(PegResponse).where(col(PegResponse.user_id) == user_id))
+def _delete(db: Session, user_id: uuid.UUID) -> None:
+    db.execute(delete(PegResponse).where(col(PegResponse.user_id) == user_id))
 
 
 PERSONAL_DATA = (

@@ -3,15 +3,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Response, status
 
 from app.accounts.dependencies import CurrentUser, HealthDataUser, limited_per_account
-from app.core.caching import NOT_MODIFIED, ContentAnswerDep
+from app.contract.caching import NOT_MODIFIED, ContentAnswerDep
+from app.contract.openapi import located
+from app.contract.params import Cursor, Limit
+from app.contract.types import Uuid
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses, raises
-from app.core.idempotency import IdConflict, InFuture
-from app.core.openapi import located
-from app.core.params import Cursor, Limit
 from app.core.ratelimit import UPLOAD_BUCKET
-from app.core.types import Uuid
 from app.outcomes import service
 from app.outcomes.errors import PEG_RESPONSE_IDS, PegResponseNotFound, QuestionnaireNotLoaded
 from app.outcomes.models import PegResponse
@@ -21,6 +20,7 @@ from app.outcomes.schemas import (
     PegResponsePublic,
     QuestionnairePublic,
 )
+from app.shared.idempotency import IdConflict, InFuture
 
 router = APIRouter(tags=["outcomes"])
 # The questionnaire is fixed content: cacheable like the screen.
@@ -44,11 +44,11 @@ OwnedResponse = Annotated[PegResponse, Depends(owned_response)]
     summary="Get the PEG questionnaire",
     responses=problem_responses(QuestionnaireNotLoaded),
 )
-async def get_peg(answer: ContentAnswerDep, session: SessionDep) -> Response:
+async def get_peg(answer: ContentAnswerDep, db: SessionDep) -> Response:
     """The PEG three-item scale (pain, interference with enjoyment of life, interference with
     general activity, each 0-10 over the past week), with its anchors, scoring, schedule and
     citation. Public domain."""
-    return await answer(lambda: service.get_questionnaire(session))
+    return await answer(lambda: service.get_questionnaire(db))
 
 
 @router.post(
@@ -76,7 +76,7 @@ async def get_peg(answer: ContentAnswerDep, session: SessionDep) -> Response:
     dependencies=[limited_per_account(UPLOAD_BUCKET)],
 )
 def create_peg_response(
-    session: SessionDep,
+    db: SessionDep,
     user: HealthDataUser,
     now: NowDep,
     payload: PegResponseCreate,
@@ -85,7 +85,7 @@ def create_peg_response(
     """Store the three answers; the answer is scored (the mean of the three) and compared with
     the first response, the baseline: a change of 30% or more is meaningful. Answer at the
     start, then weekly. Safe to retry with the same `id`."""
-    recorded = service.record_response(session, user, payload, now)
+    recorded = service.record_response(db, user, payload, now)
     if not recorded.created:
         response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"/v1/outcomes/peg/responses/{recorded.answer.id}"
@@ -99,11 +99,11 @@ def create_peg_response(
     responses=problem_responses(401, 422, QuestionnaireNotLoaded),
 )
 def list_peg_responses(
-    session: SessionDep, user: CurrentUser, now: NowDep, limit: Limit = 50, cursor: Cursor = None
+    db: SessionDep, user: CurrentUser, now: NowDep, limit: Limit = 50, cursor: Cursor = None
 ) -> PegResponseList:
     """The caller's responses, newest first, each scored against the baseline, and when the
     next one is due."""
-    return service.list_responses(session, user, limit=limit, cursor=cursor, now=now)
+    return service.list_responses(db, user, limit=limit, cursor=cursor, now=now)
 
 
 @router.get(
@@ -112,9 +112,9 @@ def list_peg_responses(
     summary="Get one PEG response",
     responses=problem_responses(401, 404, 422, QuestionnaireNotLoaded),
 )
-def get_peg_response(session: SessionDep, row: OwnedResponse) -> PegResponsePublic:
+def get_peg_response(db: SessionDep, row: OwnedResponse) -> PegResponsePublic:
     """One of the caller's responses."""
-    return service.public_response(session, row)
+    return service.public_response(db, row)
 
 
 @router.delete(
@@ -123,9 +123,9 @@ def get_peg_response(session: SessionDep, row: OwnedResponse) -> PegResponsePubl
     summary="Delete a PEG response",
     responses=problem_responses(401, 404, 422),
 )
-def delete_peg_response(session: SessionDep, row: OwnedResponse) -> None:
+def delete_peg_response(db: SessionDep, row: OwnedResponse) -> None:
     """Delete one of the caller's responses (deleting the first makes the next the baseline)."""
-    service.delete_response(session, row)
+    service.delete_response(db, row)
 
 
 router.include_router(questionnaire_router)

@@ -4,10 +4,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.contract.types import WHOLE_NUMBER, BoundedDatetime, Uuid
 from app.core.clock import UtcDatetime
-from app.core.pain import PAIN_MAX, PAIN_MIN
-from app.core.types import WHOLE_NUMBER, BoundedDatetime, Uuid
 from app.i18n.catalog import TranslationStatus
+from app.shared.pain import PAIN_MAX, PAIN_MIN
 
 Answer = Annotated[int, Field(ge=PAIN_MIN, le=PAIN_MAX), WHOLE_NUMBER]
 

@@ -11,9 +11,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.core.clock import as_utc, local_date
 from app.core.errors import InvalidInput
-from app.core.idempotency import Created, create_once, fingerprint, refuse_future
 from app.core.pagination import SortKey, count, fetch_keyset
-from app.core.sync import Cursor
 from app.i18n import DEFAULT_LANGUAGE, current_language
 from app.i18n.catalog import Translated, TranslationStatus, translate, weakest
 from app.outcomes import scoring
@@ -30,6 +28,8 @@ from app.outcomes.schemas import (
 from app.safety import logic as safety_logic
 from app.safety import service as safety
 from app.safety.schemas import CareTimeframe, ConcernSource
+from app.shared.idempotency import Created, create_once, fingerprint, refuse_future
+from app.shared.sync import Cursor
 
 PEG = "peg"
 # Answered at the start, then weekly.
@@ -37,10 +37,8 @@ INTERVAL = timedelta(days=7)
 CURSOR_LOC: list[str | int] = ["query", "cursor"]
 
 
-def get_questionnaire_row(session: Session, slug: str = PEG) -> OutcomeQuestionnaire:
-    row = session.exec(
-        select(OutcomeQuestionnaire).where(OutcomeQuestionnaire.slug == slug)
-    ).first()
+def get_questionnaire_row(db: Session, slug: str = PEG) -> OutcomeQuestionnaire:
+    row = db.exec(select(OutcomeQuestionnaire).where(OutcomeQuestionnaire.slug == slug)).first()
     if row is None:
         raise QuestionnaireNotLoaded()
     return row
@@ -93,8 +91,8 @@ def translation_of(row: OutcomeQuestionnaire) -> QuestionnaireTranslation | None
     )
 
 
-def get_questionnaire(session: Session) -> QuestionnairePublic:
-    row = get_questionnaire_row(session)
+def get_questionnaire(db: Session) -> QuestionnairePublic:
+    row = get_questionnaire_row(db)
     return QuestionnairePublic(
         slug=row.slug,
         name=row.name,
@@ -121,9 +119,9 @@ def thresholds_of(row: OutcomeQuestionnaire) -> scoring.Thresholds:
     return scoring.Thresholds.of(row.meaningful_change_points, row.meaningful_change_percent)
 
 
-def meaningful_change(session: Session) -> scoring.Thresholds:
+def meaningful_change(db: Session) -> scoring.Thresholds:
     """What a meaningful change of the PEG score must reach, from the seed."""
-    return thresholds_of(get_questionnaire_row(session))
+    return thresholds_of(get_questionnaire_row(db))
 
 
 def total(row: PegResponse) -> int:
@@ -152,10 +150,10 @@ def to_public(
     )
 
 
-def responses(session: Session, user_id: uuid.UUID) -> list[PegResponse]:
+def responses(db: Session, user_id: uuid.UUID) -> list[PegResponse]:
     """Every response of the person, oldest first (the first is the baseline)."""
     return list(
-        session.exec(
+        db.exec(
             select(PegResponse)
             .where(PegResponse.user_id == user_id)
             .order_by(col(PegResponse.answered_at), col(PegResponse.id))
@@ -163,8 +161,8 @@ def responses(session: Session, user_id: uuid.UUID) -> list[PegResponse]:
     )
 
 
-def baseline_of(session: Session, user_id: uuid.UUID) -> PegResponse | None:
-    return session.exec(
+def baseline_of(db: Session, user_id: uuid.UUID) -> PegResponse | None:
+    return db.exec(
         select(PegResponse)
         .where(PegResponse.user_id == user_id)
         .order_by(col(PegResponse.answered_at), col(PegResponse.id))
@@ -182,30 +180,30 @@ def canonical_content(payload: PegResponseCreate) -> dict[str, Any]:
 
 
 def record_response(
-    session: Session, user: User, payload: PegResponseCreate, now: datetime
+    db: Session, user: User, payload: PegResponseCreate, now: datetime
 ) -> Created[PegResponsePublic]:
     """Store a response once: a repeat with the same id and content returns the stored one;
     other content under that id is a conflict."""
 
     def repeat(existing: PegResponse) -> PegResponsePublic:
-        baseline = baseline_of(session, user.id) or existing
-        return to_public(existing, baseline, meaningful_change(session))
+        baseline = baseline_of(db, user.id) or existing
+        return to_public(existing, baseline, meaningful_change(db))
 
     digest = fingerprint(canonical_content(payload))
     return create_once(
-        session,
+        db,
         PEG_RESPONSE_IDS,
         PegResponse,
         client_id=payload.id,
         user_id=user.id,
         digest=digest,
-        store=lambda response_id: _record_new(session, user, payload, digest, response_id, now),
+        store=lambda response_id: _record_new(db, user, payload, digest, response_id, now),
         repeat=repeat,
     )
 
 
 def _record_new(
-    session: Session,
+    db: Session,
     user: User,
     payload: PegResponseCreate,
     digest: str,
@@ -214,7 +212,7 @@ def _record_new(
 ) -> PegResponsePublic | None:
     """Check and store a new response under `response_id`; None when the id is taken."""
     refuse_future(PEG_RESPONSE_IDS, payload.answered_at, now)
-    thresholds = meaningful_change(session)
+    thresholds = meaningful_change(db)
     row = PegResponse(
         id=response_id,
         user_id=user.id,
@@ -227,22 +225,22 @@ def _record_new(
     )
     try:
         # A savepoint, so that losing the race for the id leaves the transaction usable.
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
+        with db.begin_nested():
+            db.add(row)
+            db.flush()
     except IntegrityError:
-        if session.get(PegResponse, response_id) is None:
+        if db.get(PegResponse, response_id) is None:
             raise
         return None
-    baseline = baseline_of(session, user.id) or row
+    baseline = baseline_of(db, user.id) or row
     public = to_public(row, baseline, thresholds)
     if not public.baseline:
-        _report(session, user, row, public, now)
+        _report(db, user, row, public, now)
     return public
 
 
 def _report(
-    session: Session, user: User, row: PegResponse, public: PegResponsePublic, now: datetime
+    db: Session, user: User, row: PegResponse, public: PegResponsePublic, now: datetime
 ) -> None:
     """A meaningful worsening raises a concern with the safety state; a response that is not
     one clears the PEG concern an earlier response raised."""
@@ -251,7 +249,7 @@ def _report(
         baseline=f"{public.baseline_score:g}", score=f"{public.score:g}"
     )
     safety.report(
-        session,
+        db,
         user.id,
         safety.Report(
             source=ConcernSource.PEG,
@@ -266,8 +264,8 @@ def _report(
     )
 
 
-def get_owned_response(session: Session, response_id: uuid.UUID, user_id: uuid.UUID) -> PegResponse:
-    row = session.exec(
+def get_owned_response(db: Session, response_id: uuid.UUID, user_id: uuid.UUID) -> PegResponse:
+    row = db.exec(
         select(PegResponse).where(PegResponse.id == response_id, PegResponse.user_id == user_id)
     ).first()
     if row is None:
@@ -275,14 +273,14 @@ def get_owned_response(session: Session, response_id: uuid.UUID, user_id: uuid.U
     return row
 
 
-def public_response(session: Session, row: PegResponse) -> PegResponsePublic:
-    baseline = baseline_of(session, row.user_id) or row
-    return to_public(row, baseline, meaningful_change(session))
+def public_response(db: Session, row: PegResponse) -> PegResponsePublic:
+    baseline = baseline_of(db, row.user_id) or row
+    return to_public(row, baseline, meaningful_change(db))
 
 
-def delete_response(session: Session, row: PegResponse) -> None:
-    session.delete(row)
-    session.flush()
+def delete_response(db: Session, row: PegResponse) -> None:
+    db.delete(row)
+    db.flush()
 
 
 LIST_ORDER = (
@@ -292,7 +290,7 @@ LIST_ORDER = (
 
 
 def list_responses(
-    session: Session, user: User, *, limit: int, cursor: str | None, now: datetime
+    db: Session, user: User, *, limit: int, cursor: str | None, now: datetime
 ) -> PegResponseList:
     start = None
     if cursor is not None:
@@ -301,29 +299,29 @@ def list_responses(
             raise InvalidInput("`cursor` is not a cursor this service issued.", loc=CURSOR_LOC)
     query = select(PegResponse).where(PegResponse.user_id == user.id)
     rows, next_key = fetch_keyset(
-        session,
+        db,
         query,
         LIST_ORDER,
         lambda r: (as_utc(r.answered_at), r.id),
         start=start,
         limit=limit,
     )
-    baseline = baseline_of(session, user.id)
-    thresholds = meaningful_change(session) if baseline is not None else None
-    latest = session.exec(
+    baseline = baseline_of(db, user.id)
+    thresholds = meaningful_change(db) if baseline is not None else None
+    latest = db.exec(
         query.order_by(col(PegResponse.answered_at).desc(), col(PegResponse.id).desc()).limit(1)
     ).first()
     today = local_date(now, user.timezone)
     next_due = today if latest is None else latest.local_date + INTERVAL
     return PegResponseList(
         data=[to_public(r, baseline or r, thresholds) for r in rows if thresholds is not None],
-        count=count(session, query),
+        count=count(db, query),
         next_cursor=None if next_key is None else Cursor(next_key, False, "").encode(),
         next_due_on=next_due,
     )
 
 
-def export_responses(session: Session, user_id: uuid.UUID) -> list[dict[str, Any]]:
+def export_responses(db: Session, user_id: uuid.UUID) -> list[dict[str, Any]]:
     return [
         {
             "id": str(r.id),
@@ -335,5 +333,5 @@ def export_responses(session: Session, user_id: uuid.UUID) -> list[dict[str, Any
             "score": scoring.score([r.pain, r.enjoyment, r.activity]),
             "created_at": as_utc(r.created_at).isoformat(),
         }
-        for r in responses(session, user_id)
+        for r in responses(db, user_id)
     ]

@@ -5,14 +5,14 @@ import uuid
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
-from app.core.personal_data import PersonalDataSource
 from app.plans import service
 from app.plans.models import Plan, PlanPause
+from app.shared.personal_data import PersonalDataSource
 
 
-def _delete(session: Session, user_id: uuid.UUID) -> None:
+def _delete(db: Session, user_id: uuid.UUID) -> None:
     # Pauses and reminders go with their plan (ON DELETE CASCADE).
-    session.execute(
+    db.execute(
         delete(Plan)
         .where(col(Plan.user_id) == user_id)
         .execution_options(synchronize_session=False)

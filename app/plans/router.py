@@ -3,11 +3,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from app.accounts.dependencies import CurrentUser, HealthDataUser
+from app.contract.openapi import located
+from app.contract.types import BoundedDate
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.core.openapi import located
-from app.core.types import BoundedDate
 from app.plans import service
 from app.plans.dependencies import OwnedPlan
 from app.plans.errors import EndBeforeStart, TooManyPlans, UnknownPlanRoutine
@@ -30,12 +30,12 @@ router = APIRouter(tags=["plans"])
     },
 )
 def create_plan(
-    session: SessionDep, user: HealthDataUser, now: NowDep, payload: PlanCreate, response: Response
+    db: SessionDep, user: HealthDataUser, now: NowDep, payload: PlanCreate, response: Response
 ) -> PlanPublic:
     """Schedule a curated routine or one of your own on some weekdays at a local time. The
     time is in your timezone (the one in your profile), before and after DST changes alike.
     Needs health-data consent (`403 consent-required` without it)."""
-    created = service.create_plan(session, user, payload, now)
+    created = service.create_plan(db, user, payload, now)
     response.headers["Location"] = f"/v1/plans/{created.id}"
     return created
 
@@ -46,9 +46,9 @@ def create_plan(
     summary="List plans",
     responses=problem_responses(401, 422),
 )
-def list_plans(session: SessionDep, user: CurrentUser) -> PlanList:
+def list_plans(db: SessionDep, user: CurrentUser) -> PlanList:
     """Your plans, oldest first, paused ones included."""
-    return service.list_plans(session, user.id)
+    return service.list_plans(db, user.id)
 
 
 @router.get(
@@ -58,7 +58,7 @@ def list_plans(session: SessionDep, user: CurrentUser) -> PlanList:
     responses=problem_responses(401, 422),
 )
 def list_due_plans(
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     now: NowDep,
     day: Annotated[
@@ -73,7 +73,7 @@ def list_due_plans(
     done: a session with its routine logged for that day. With your safety state: while a
     concern in it holds exercise, today and later days list nothing and its guidance comes
     instead."""
-    return service.due_on(session, user, day or local_date(now, user.timezone), now)
+    return service.due_on(db, user, day or local_date(now, user.timezone), now)
 
 
 @router.get(
@@ -82,9 +82,9 @@ def list_due_plans(
     summary="Get one plan",
     responses=problem_responses(401, 404, 422),
 )
-def get_plan(session: SessionDep, plan: OwnedPlan) -> PlanPublic:
+def get_plan(db: SessionDep, plan: OwnedPlan) -> PlanPublic:
     """One of your plans."""
-    return service.plan_detail(session, plan)
+    return service.plan_detail(db, plan)
 
 
 @router.patch(
@@ -94,12 +94,12 @@ def get_plan(session: SessionDep, plan: OwnedPlan) -> PlanPublic:
     responses=problem_responses(401, 404, EndBeforeStart, 422),
 )
 def update_plan(
-    session: SessionDep, user: HealthDataUser, now: NowDep, plan: OwnedPlan, payload: PlanUpdate
+    db: SessionDep, user: HealthDataUser, now: NowDep, plan: OwnedPlan, payload: PlanUpdate
 ) -> PlanPublic:
     """Change a plan's days, time or dates, or pause (`paused: true`) and resume it. While
     paused it sends no reminders and its days count neither as planned nor as missed. Needs
     health-data consent (`403 consent-required` without it)."""
-    return service.update_plan(session, user, plan, payload, now)
+    return service.update_plan(db, user, plan, payload, now)
 
 
 @router.delete(
@@ -108,6 +108,6 @@ def update_plan(
     summary="Delete a plan",
     responses=problem_responses(401, 404, 422),
 )
-def delete_plan(session: SessionDep, plan: OwnedPlan) -> None:
+def delete_plan(db: SessionDep, plan: OwnedPlan) -> None:
     """Delete one of your plans, with its reminder history."""
-    service.delete_plan(session, plan)
+    service.delete_plan(db, plan)

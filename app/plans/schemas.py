@@ -4,8 +4,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.contract.types import BoundedDate, StrictBoolean, Uuid, omittable
 from app.core.clock import UtcDatetime
-from app.core.types import BoundedDate, StrictBoolean, Uuid, omittable
 from app.plans.schedule import Weekday
 from app.safety.schemas import SafetyState
 

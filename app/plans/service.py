@@ -49,11 +49,11 @@ def rule_of(plan: Plan) -> Rule:
     )
 
 
-def routine_names(session: Session, routine_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+def routine_names(db: Session, routine_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
     ids = set(routine_ids)
     if not ids:
         return {}
-    rows = session.exec(select(Routine.id, Routine.name).where(col(Routine.id).in_(ids))).all()
+    rows = db.exec(select(Routine.id, Routine.name).where(col(Routine.id).in_(ids))).all()
     return dict(rows)
 
 
@@ -72,31 +72,31 @@ def to_public(plan: Plan, routine_name: str) -> PlanPublic:
     )
 
 
-def plan_detail(session: Session, plan: Plan) -> PlanPublic:
-    return to_public(plan, routine_names(session, [plan.routine_id]).get(plan.routine_id, ""))
+def plan_detail(db: Session, plan: Plan) -> PlanPublic:
+    return to_public(plan, routine_names(db, [plan.routine_id]).get(plan.routine_id, ""))
 
 
-def _plans_of(session: Session, user_id: uuid.UUID) -> Sequence[Plan]:
-    return session.exec(
+def _plans_of(db: Session, user_id: uuid.UUID) -> Sequence[Plan]:
+    return db.exec(
         select(Plan).where(Plan.user_id == user_id).order_by(col(Plan.created_at), col(Plan.id))
     ).all()
 
 
-def list_plans(session: Session, user_id: uuid.UUID) -> PlanList:
-    plans = _plans_of(session, user_id)
-    names = routine_names(session, (p.routine_id for p in plans))
+def list_plans(db: Session, user_id: uuid.UUID) -> PlanList:
+    plans = _plans_of(db, user_id)
+    names = routine_names(db, (p.routine_id for p in plans))
     data = [to_public(p, names.get(p.routine_id, "")) for p in plans]
     return PlanList(data=data, count=len(data))
 
 
-def get_owned_plan(session: Session, plan_id: uuid.UUID, user_id: uuid.UUID) -> Plan:
-    plan = session.exec(select(Plan).where(Plan.id == plan_id, Plan.user_id == user_id)).first()
+def get_owned_plan(db: Session, plan_id: uuid.UUID, user_id: uuid.UUID) -> Plan:
+    plan = db.exec(select(Plan).where(Plan.id == plan_id, Plan.user_id == user_id)).first()
     if plan is None:
         raise PlanNotFound(plan_id)
     return plan
 
 
-def _set_paused(session: Session, plan: Plan, paused: bool, today: date) -> None:
+def _set_paused(db: Session, plan: Plan, paused: bool, today: date) -> None:
     """Pausing opens a pause from today; resuming closes it before today (today counts
     again). Paused and resumed on one day leaves no pause."""
     if paused == plan.paused:
@@ -118,16 +118,16 @@ def _set_paused(session: Session, plan: Plan, paused: bool, today: date) -> None
             break
 
 
-def create_plan(session: Session, user: User, payload: PlanCreate, now: datetime) -> PlanPublic:
+def create_plan(db: Session, user: User, payload: PlanCreate, now: datetime) -> PlanPublic:
     today = local_date(now, user.timezone)
     start = payload.start_date or today
     if payload.end_date is not None and payload.end_date < start:
         raise EndBeforeStart()
-    if not routines.is_visible(session, payload.routine_id, user.id):
+    if not routines.is_visible(db, payload.routine_id, user.id):
         raise UnknownPlanRoutine()
     # Plans of one account are created one at a time, so the count below is the truth.
-    lock_row(session, col(User.id), user.id)
-    held = session.exec(select(func.count()).where(col(Plan.user_id) == user.id)).one()
+    lock_row(db, col(User.id), user.id)
+    held = db.exec(select(func.count()).where(col(Plan.user_id) == user.id)).one()
     if held >= MAX_PLANS:
         raise TooManyPlans(MAX_PLANS)
     plan = Plan(
@@ -140,14 +140,14 @@ def create_plan(session: Session, user: User, payload: PlanCreate, now: datetime
         created_at=now,
         updated_at=now,
     )
-    session.add(plan)
-    _set_paused(session, plan, payload.paused, today)
-    session.flush()
-    return plan_detail(session, plan)
+    db.add(plan)
+    _set_paused(db, plan, payload.paused, today)
+    db.flush()
+    return plan_detail(db, plan)
 
 
 def update_plan(
-    session: Session, user: User, plan: Plan, payload: PlanUpdate, now: datetime
+    db: Session, user: User, plan: Plan, payload: PlanUpdate, now: datetime
 ) -> PlanPublic:
     sent = payload.model_fields_set
     if payload.weekdays is not None:
@@ -161,20 +161,20 @@ def update_plan(
     if plan.end_date is not None and plan.end_date < plan.start_date:
         raise EndBeforeStart()
     if payload.paused is not None:
-        _set_paused(session, plan, payload.paused, local_date(now, user.timezone))
+        _set_paused(db, plan, payload.paused, local_date(now, user.timezone))
     plan.updated_at = now
-    session.add(plan)
-    session.flush()
-    return plan_detail(session, plan)
+    db.add(plan)
+    db.flush()
+    return plan_detail(db, plan)
 
 
-def delete_plan(session: Session, plan: Plan) -> None:
-    session.delete(plan)
-    session.flush()
+def delete_plan(db: Session, plan: Plan) -> None:
+    db.delete(plan)
+    db.flush()
 
 
 def sessions_by_day(
-    session: Session, user_id: uuid.UUID, routine_ids: Iterable[uuid.UUID], first: date, last: date
+    db: Session, user_id: uuid.UUID, routine_ids: Iterable[uuid.UUID], first: date, last: date
 ) -> dict[uuid.UUID, dict[date, list[uuid.UUID]]]:
     """The person's sessions per routine and local date (the date stored when each was
     logged), oldest first."""
@@ -182,7 +182,7 @@ def sessions_by_day(
     found: dict[uuid.UUID, dict[date, list[uuid.UUID]]] = defaultdict(lambda: defaultdict(list))
     if not ids:
         return found
-    rows = session.exec(
+    rows = db.exec(
         select(
             col(ProgressSession.routine_id),
             col(ProgressSession.local_date),
@@ -202,17 +202,17 @@ def sessions_by_day(
     return found
 
 
-def due_on(session: Session, user: User, day: date, now: datetime) -> DuePlans:
+def due_on(db: Session, user: User, day: date, now: datetime) -> DuePlans:
     """The plans due on `day` (a local date), earliest first, with whether each is done, and
     the safety state. While a concern holds exercise, today and later days list nothing: the
     state's guidance comes instead of due moves."""
-    state = safety.current(session, user.id, now)
+    state = safety.current(db, user.id, now)
     assert state.public is not None
     if state.on_hold and day >= local_date(now, user.timezone):
         return DuePlans(date=day, timezone=user.timezone, safety=state.public, data=[], done=0)
-    plans = [p for p in _plans_of(session, user.id) if rule_of(p).due_on(day)]
-    names = routine_names(session, (p.routine_id for p in plans))
-    done = sessions_by_day(session, user.id, (p.routine_id for p in plans), day, day)
+    plans = [p for p in _plans_of(db, user.id) if rule_of(p).due_on(day)]
+    names = routine_names(db, (p.routine_id for p in plans))
+    done = sessions_by_day(db, user.id, (p.routine_id for p in plans), day, day)
     due = sorted(
         (
             DuePlan(
@@ -241,14 +241,14 @@ def _window(days: int, counted: Tally) -> AdherenceWindow:
     return AdherenceWindow(days=days, planned=counted.planned, done=counted.done, rate=counted.rate)
 
 
-def adherence(session: Session, user: User, now: datetime) -> Adherence:
+def adherence(db: Session, user: User, now: datetime) -> Adherence:
     """Done against planned over the last 7 and 28 local days, per plan and overall."""
     today = local_date(now, user.timezone)
-    plans = _plans_of(session, user.id)
-    names = routine_names(session, (p.routine_id for p in plans))
+    plans = _plans_of(db, user.id)
+    names = routine_names(db, (p.routine_id for p in plans))
     longest = max(WINDOWS)
     done = sessions_by_day(
-        session,
+        db,
         user.id,
         (p.routine_id for p in plans),
         today - timedelta(days=longest - 1),
@@ -277,5 +277,5 @@ def adherence(session: Session, user: User, now: datetime) -> Adherence:
     )
 
 
-def export_plans(session: Session, user_id: uuid.UUID) -> list[PlanPublic]:
-    return list_plans(session, user_id).data
+def export_plans(db: Session, user_id: uuid.UUID) -> list[PlanPublic]:
+    return list_plans(db, user_id).data

@@ -1,15 +1,15 @@
 from fastapi import APIRouter, status
 
 from app.accounts.dependencies import CurrentUser, limited_per_account
+from app.contract.versioning import with_deprecated_fields
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.core.personal_data import PersonalData
 from app.core.ratelimit import EXPORT_BUCKET
-from app.core.versioning import with_deprecated_fields
 from app.exercises.errors import ArticleNotLoaded
 from app.privacy import service
 from app.privacy.schemas import AccountExport
+from app.shared.personal_data import PersonalData
 
 router = APIRouter(tags=["accounts"])
 
@@ -20,10 +20,10 @@ router = APIRouter(tags=["accounts"])
     summary="Delete my account",
     responses=problem_responses(401),
 )
-def delete_me(session: SessionDep, user: CurrentUser, sources: PersonalData) -> None:
+def delete_me(db: SessionDep, user: CurrentUser, sources: PersonalData) -> None:
     """Delete the account with everything that belongs to it: tokens, consents, emails,
     routines, logged sessions. This cannot be undone."""
-    service.delete_account(session, user, sources)
+    service.delete_account(db, user, sources)
 
 
 @router.get(
@@ -34,7 +34,7 @@ def delete_me(session: SessionDep, user: CurrentUser, sources: PersonalData) -> 
     dependencies=[with_deprecated_fields(), limited_per_account(EXPORT_BUCKET)],
 )
 def export_me(
-    session: SessionDep, user: CurrentUser, now: NowDep, sources: PersonalData
+    db: SessionDep, user: CurrentUser, now: NowDep, sources: PersonalData
 ) -> AccountExport:
     """Everything stored about the account, as one JSON document."""
-    return service.export_account(session, user, now, sources)
+    return service.export_account(db, user, now, sources)

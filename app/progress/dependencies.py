@@ -3,9 +3,9 @@ from typing import Annotated
 from fastapi import Depends, Path
 
 from app.accounts.dependencies import CurrentUser
+from app.contract.types import Uuid
 from app.core.db import SessionDep
 from app.core.errors import raises
-from app.core.types import Uuid
 from app.progress import service
 from app.progress.errors import SessionNotFound
 from app.progress.models import ProgressSession

@@ -1,7 +1,7 @@
 import uuid
 
 from app.core.errors import DomainError, InvalidInput, NotFound
-from app.core.idempotency import RecordKind
+from app.shared.idempotency import RecordKind
 
 
 class SessionNotFound(NotFound):

@@ -17,10 +17,10 @@ from sqlmodel import Field, Relationship, SQLModel
 from app.accounts.models import User
 from app.core.clock import utcnow
 from app.core.db import check_one_of
-from app.core.enums import Area
-from app.core.pain import scale_check
 from app.exercises.models import DosedMove, Exercise, dose_checks
 from app.routines.models import Routine
+from app.shared.enums import Area
+from app.shared.pain import scale_check
 
 
 class ProgressSession(SQLModel, table=True):
@@ -69,7 +69,7 @@ class ProgressSession(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
-    # The change number of the last write on the owner's clock (app.core.sync): logging it,
+    # The change number of the last write on the owner's clock (app.shared.sync): logging it,
     # or losing the link to a deleted routine.
     change_seq: int = Field(
         default=0, sa_column=Column(BigInteger, nullable=False, default=0, server_default="0")
@@ -102,7 +102,7 @@ class SessionExercise(DosedMove, table=True):
 
 
 class SessionTombstone(SQLModel, table=True):
-    """A deleted session, kept for syncing clients (app.core.sync) for 90 days. Keyed by owner
+    """A deleted session, kept for syncing clients (app.shared.sync) for 90 days. Keyed by owner
     and id: a deleted session's id may be used again, by anyone."""
 
     __tablename__ = "progress_session_tombstone"

@@ -1,8 +1,8 @@
-"""What a session's pain scores mean, on the shared 0-10 scale (app.core.pain), as plain
+"""What a session's pain scores mean, on the shared 0-10 scale (app.shared.pain), as plain
 functions.
 
 - Meaningful improvement: pain dropped by at least 2 points or by at least 30% of where it
-  started: the smallest clinically important change (app.core.pain).
+  started: the smallest clinically important change (app.shared.pain).
 - Flare-up: pain rose by 2 points or more, or rose into the severe band (7-10).
 
 Both need pain to move, in opposite directions, so a session is never both. A session that
@@ -21,7 +21,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, or_
 
-from app.core.pain import (
+from app.safety.logic import SEE_DOCTOR_GUIDANCE
+from app.shared.pain import (
     IMPORTANT_CHANGE_PERCENT,
     IMPORTANT_CHANGE_POINTS,
     PAIN_MAX,
@@ -30,7 +31,6 @@ from app.core.pain import (
     describe,
     is_severe,
 )
-from app.safety.logic import SEE_DOCTOR_GUIDANCE
 
 __all__ = ["PAIN_MAX", "PAIN_MIN", "SEVERE_FROM", "describe", "is_severe"]
 

@@ -9,7 +9,6 @@ import uuid
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
-from app.core.personal_data import PersonalDataSource
 from app.progress.models import (
     ProgressDay,
     ProgressExerciseCount,
@@ -19,6 +18,7 @@ from app.progress.models import (
     SessionTombstone,
 )
 from app.progress.service import list_all_sessions
+from app.shared.personal_data import PersonalDataSource
 
 TABLES = (
     ProgressSession,
@@ -30,10 +30,10 @@ TABLES = (
 )
 
 
-def _delete(session: Session, user_id: uuid.UUID) -> None:
+def _delete(db: Session, user_id: uuid.UUID) -> None:
     # The moves of each session go with it (ON DELETE CASCADE).
     for table in reversed(TABLES):
-        session.execute(
+        db.execute(
             delete(table)
             .where(col(table.user_id) == user_id)
             .execution_options(synchronize_session=False)

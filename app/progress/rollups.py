@@ -1,7 +1,7 @@
 """The summary's maintained figures: per-person totals, per-day rows, per-move counts and runs
 of consecutive days, changed in the same transaction as the session they count.
 
-Callers tick the owner's sync clock first (app.core.sync): its row lock serialises one
+Callers tick the owner's sync clock first (app.shared.sync): its row lock serialises one
 person's writes, so the read-then-write steps here (the runs of days) never interleave, and
 the counters use `x = x + n` so they stay exact whatever the engine's isolation level.
 `rebuild` recomputes one person's figures from the sessions (for data loaded in bulk).
@@ -39,7 +39,7 @@ SESSION_MOVES: sa.Table = SessionExercise.__table__  # type: ignore[attr-defined
 
 
 def _upsert(
-    session: Session | sa.Connection,
+    db: Session | sa.Connection,
     table: sa.Table,
     rows: list[dict[str, Any]],
     keys: tuple[str, ...],
@@ -48,7 +48,7 @@ def _upsert(
 ) -> Any:
     """Insert the rows, or add their counters to the rows already there."""
     # Core execution on the connection: the ORM's execution path costs more than the statement.
-    bind = session.connection() if isinstance(session, Session) else session
+    bind = db.connection() if isinstance(db, Session) else db
     statement = _upsert_statement(dialect_of(bind), table, keys, counters, returning)
     if returning is not None:
         (row,) = rows
@@ -87,7 +87,7 @@ def sets_per_move(moves: Iterable[tuple[int, int]]) -> dict[int, int]:
 
 
 def count_session(
-    session: Session,
+    db: Session,
     user_id: uuid.UUID,
     day: date,
     before: int,
@@ -99,7 +99,7 @@ def count_session(
     sets) pairs."""
     improved, flare_up = signs(before, after)
     _upsert(
-        session,
+        db,
         TOTALS,
         [
             {
@@ -115,7 +115,7 @@ def count_session(
         ("sessions", "pain_before_sum", "pain_after_sum", "improved", "flare_ups"),
     )
     on_day = _upsert(
-        session,
+        db,
         DAYS,
         [
             {
@@ -134,7 +134,7 @@ def count_session(
     sets = sets_per_move(moves)
     if sets:
         _upsert(
-            session,
+            db,
             MOVES,
             [
                 {"user_id": user_id, "exercise_id": move, "sessions": sign, "sets": sign * n}
@@ -144,15 +144,15 @@ def count_session(
             ("sessions", "sets"),
         )
     if sign > 0 and on_day == 1:
-        day_filled(session, user_id, day)
+        day_filled(db, user_id, day)
     elif sign < 0 and on_day == 0:
-        session.execute(sa.delete(DAYS).where(DAYS.c.user_id == user_id, DAYS.c.local_date == day))
-        _day_emptied(session, user_id, day)
+        db.execute(sa.delete(DAYS).where(DAYS.c.user_id == user_id, DAYS.c.local_date == day))
+        _day_emptied(db, user_id, day)
 
 
-def day_filled(session: Session, user_id: uuid.UUID, day: date) -> None:
+def day_filled(db: Session, user_id: uuid.UUID, day: date) -> None:
     """`day` has its first session: extend, join or start a run."""
-    neighbours = session.execute(
+    neighbours = db.execute(
         sa.select(RUNS.c.first_day, RUNS.c.last_day).where(
             RUNS.c.user_id == user_id,
             sa.or_(RUNS.c.last_day == day - ONE_DAY, RUNS.c.first_day == day + ONE_DAY),
@@ -162,26 +162,26 @@ def day_filled(session: Session, user_id: uuid.UUID, day: date) -> None:
     right = next((r for r in neighbours if r.first_day == day + ONE_DAY), None)
     mine = RUNS.c.user_id == user_id
     if right is not None:
-        session.execute(sa.delete(RUNS).where(mine, RUNS.c.first_day == right.first_day))
+        db.execute(sa.delete(RUNS).where(mine, RUNS.c.first_day == right.first_day))
     first = left.first_day if left is not None else day
     last = right.last_day if right is not None else day
     days = (last - first).days + 1
     if left is not None:
-        session.execute(
+        db.execute(
             sa.update(RUNS)
             .where(mine, RUNS.c.first_day == left.first_day)
             .values(last_day=last, days=days)
         )
     else:
-        session.execute(
+        db.execute(
             sa.insert(RUNS).values(user_id=user_id, first_day=first, last_day=last, days=days)
         )
 
 
-def _day_emptied(session: Session, user_id: uuid.UUID, day: date) -> None:
+def _day_emptied(db: Session, user_id: uuid.UUID, day: date) -> None:
     """`day` lost its last session: shorten or split the run holding it."""
     mine = RUNS.c.user_id == user_id
-    run = session.execute(
+    run = db.execute(
         sa.select(RUNS.c.first_day, RUNS.c.last_day)
         .where(mine, RUNS.c.first_day <= day)
         .order_by(RUNS.c.first_day.desc())
@@ -189,7 +189,7 @@ def _day_emptied(session: Session, user_id: uuid.UUID, day: date) -> None:
     ).first()
     if run is None or run.last_day < day:
         raise RuntimeError(f"no run of days holds {day}")  # the rows disagree: a bug
-    session.execute(sa.delete(RUNS).where(mine, RUNS.c.first_day == run.first_day))
+    db.execute(sa.delete(RUNS).where(mine, RUNS.c.first_day == run.first_day))
     pieces = [(run.first_day, day - ONE_DAY), (day + ONE_DAY, run.last_day)]
     rows = [
         {"user_id": user_id, "first_day": a, "last_day": b, "days": (b - a).days + 1}
@@ -197,7 +197,7 @@ def _day_emptied(session: Session, user_id: uuid.UUID, day: date) -> None:
         if a <= b
     ]
     if rows:
-        session.execute(sa.insert(RUNS), rows)
+        db.execute(sa.insert(RUNS), rows)
 
 
 def runs_of(days: Iterable[date]) -> list[tuple[date, date]]:

@@ -3,22 +3,22 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from app.accounts.dependencies import CurrentUser, HealthDataUser, limited_per_account
+from app.contract.openapi import located
+from app.contract.params import ChangedSince, Cursor, Limit, Offset
+from app.contract.types import BoundedDate
+from app.contract.versioning import with_deprecated_fields
 from app.core.clock import NowDep
 from app.core.db import SessionDep, in_transaction
-from app.core.enums import Area
 from app.core.errors import problem_responses
-from app.core.idempotency import IdConflict, InFuture
-from app.core.openapi import located
-from app.core.params import ChangedSince, Cursor, Limit, Offset
 from app.core.ratelimit import UPLOAD_BUCKET
-from app.core.sync import SyncTokenExpired
-from app.core.types import BoundedDate
-from app.core.versioning import with_deprecated_fields
 from app.exercises.errors import UnknownExercise
 from app.progress import service
 from app.progress.dependencies import OwnedSession
 from app.progress.errors import SESSION_IDS, SessionDeleted, UnknownRoutine
 from app.progress.schemas import SessionCreate, SessionList, SessionPublic
+from app.shared.enums import Area
+from app.shared.idempotency import IdConflict, InFuture
+from app.shared.sync import SyncTokenExpired
 
 router = APIRouter(tags=["progress"])
 OLD_NAMES = [with_deprecated_fields()]
@@ -50,7 +50,7 @@ OLD_NAMES = [with_deprecated_fields()]
     dependencies=[*OLD_NAMES, limited_per_account(UPLOAD_BUCKET)],
 )
 async def create_session(
-    session: SessionDep,
+    db: SessionDep,
     user: HealthDataUser,
     now: NowDep,
     payload: SessionCreate,
@@ -61,7 +61,7 @@ async def create_session(
     deleted since (a late retry) is a 410: drop the upload. A flare-up comes back with
     `flare_up: true` and `advice`. Needs health-data consent (`403 consent-required`
     without it, see `/v1/me/consents`)."""
-    logged = await in_transaction(session, service.log_session, user, payload, now)
+    logged = await in_transaction(db, service.log_session, user, payload, now)
     if not logged.created:
         response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"/v1/progress/sessions/{logged.answer.id}"
@@ -76,7 +76,7 @@ async def create_session(
     dependencies=OLD_NAMES,
 )
 def list_sessions(
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     now: NowDep,
     date_from: Annotated[
@@ -104,7 +104,7 @@ def list_sessions(
     changed since then and the deleted ones, in the order the changes happened: docs/sync.md
     describes the sync loop."""
     return service.list_sessions(
-        session,
+        db,
         user_id=user.id,
         date_from=date_from,
         date_to=date_to,
@@ -135,7 +135,7 @@ def get_session(logged: OwnedSession) -> SessionPublic:
     summary="Delete a session",
     responses=problem_responses(401, 404, 422),
 )
-def delete_session(session: SessionDep, logged: OwnedSession) -> None:
+def delete_session(db: SessionDep, logged: OwnedSession) -> None:
     """Delete one of the caller's sessions. Its id is not used again: logging it later is a
     410 (for the 90 days its tombstone is kept)."""
-    service.delete_session(session, logged)
+    service.delete_session(db, logged)

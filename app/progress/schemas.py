@@ -10,14 +10,14 @@ from pydantic import (
     field_validator,
 )
 
+from app.contract.types import WHOLE_NUMBER, BoundedDatetime, Uuid, text
+from app.contract.versioning import renamed
 from app.core.clock import UtcDatetime
-from app.core.enums import Area
-from app.core.pain import PAIN_MAX, PAIN_MIN
-from app.core.sync import SyncedPage
-from app.core.types import WHOLE_NUMBER, BoundedDatetime, Uuid, text
-from app.core.versioning import renamed
 from app.i18n.schemas import TranslatedText
 from app.safety.schemas import GeneralGuidance
+from app.shared.enums import Area
+from app.shared.pain import PAIN_MAX, PAIN_MIN
+from app.shared.sync import SyncedPage
 
 MAX_EXERCISES = 30
 MAX_NOTES = 2000

@@ -10,12 +10,9 @@ from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
-from app.core import sync
 from app.core.clock import as_utc, local_date, utcnow
 from app.core.db import dialect_of, insert_into
-from app.core.enums import Area
 from app.core.errors import InvalidInput
-from app.core.idempotency import Created, create_once, fingerprint, refuse_future
 from app.core.pagination import SortKey, count, fetch_keyset
 from app.exercises.models import Exercise
 from app.exercises.service import moves_for, translated_text
@@ -42,6 +39,9 @@ from app.progress.streaks import ONE_DAY, Streaks
 from app.routines import service as routines
 from app.safety import service as safety
 from app.safety.schemas import CareTimeframe, ConcernSource
+from app.shared import sync
+from app.shared.enums import Area
+from app.shared.idempotency import Created, create_once, fingerprint, refuse_future
 
 RECENT_FLARE_UPS = 5
 
@@ -99,10 +99,10 @@ def to_public(row: ProgressSession) -> SessionPublic:
     )
 
 
-def with_safety(session: Session, public: SessionPublic, user: User) -> SessionPublic:
+def with_safety(db: Session, public: SessionPublic, user: User) -> SessionPublic:
     """The answer to a logged session: while a concern in the person's safety state holds
     exercise, the advice is that concern's guidance (the session is stored all the same)."""
-    holding = safety.holding(session, user.id)
+    holding = safety.holding(db, user.id)
     if holding is None:
         return public
     advice = pain.advice_on_hold(
@@ -114,13 +114,13 @@ def with_safety(session: Session, public: SessionPublic, user: User) -> SessionP
     return public.model_copy(update={"advice": advice, "general_guidance": None})
 
 
-def _report_severe(session: Session, user: User, row: ProgressSession, now: datetime) -> None:
+def _report_severe(db: Session, user: User, row: ProgressSession, now: datetime) -> None:
     """A session that ends in severe pain raises a concern: the triage a recommendation at that
     pain gives (see a doctor in the next few days, no moves meanwhile)."""
     if not pain.is_severe(row.pain_after):
         return
     safety.report(
-        session,
+        db,
         user.id,
         safety.Report(
             source=ConcernSource.SESSION,
@@ -137,33 +137,33 @@ def _report_severe(session: Session, user: User, row: ProgressSession, now: date
 
 
 def log_session(
-    session: Session, user: User, payload: SessionCreate, now: datetime
+    db: Session, user: User, payload: SessionCreate, now: datetime
 ) -> Created[SessionPublic]:
     """Store a session once. A repeat with the same id and content returns the stored one
     (even if, say, its routine was deleted since); other content under that id is a conflict,
     and the id of a deleted session is gone (a late retry must not bring it back)."""
     digest = fingerprint(canonical_content(payload))
     if payload.id is not None:
-        tombstone = session.get(SessionTombstone, (user.id, payload.id))
+        tombstone = db.get(SessionTombstone, (user.id, payload.id))
         if tombstone is not None:
             raise SessionDeleted(payload.id)
     # A new id is the common case: no look-up before the insert, whose conflict on the id
     # says whether it is a repeat.
     return create_once(
-        session,
+        db,
         SESSION_IDS,
         ProgressSession,
         client_id=payload.id,
         user_id=user.id,
         digest=digest,
-        store=lambda session_id: _log_new(session, user, payload, digest, session_id, now),
-        repeat=lambda existing: with_safety(session, to_public(existing), user),
+        store=lambda session_id: _log_new(db, user, payload, digest, session_id, now),
+        repeat=lambda existing: with_safety(db, to_public(existing), user),
         look_first=False,
     )
 
 
 def _log_new(
-    session: Session,
+    db: Session,
     user: User,
     payload: SessionCreate,
     digest: str,
@@ -172,11 +172,9 @@ def _log_new(
 ) -> SessionPublic | None:
     """Check and store a new session under `session_id`; None when the id is taken."""
     refuse_future(SESSION_IDS, payload.completed_at, now)
-    if payload.routine_id is not None and not routines.is_visible(
-        session, payload.routine_id, user.id
-    ):
+    if payload.routine_id is not None and not routines.is_visible(db, payload.routine_id, user.id):
         raise UnknownRoutine()
-    moves = moves_for(session, [e.exercise_slug for e in payload.exercises], "exercises")
+    moves = moves_for(db, [e.exercise_slug for e in payload.exercises], "exercises")
     row = ProgressSession(
         id=session_id,
         user_id=user.id,
@@ -218,10 +216,10 @@ def _log_new(
     ]
     # Built before the writes: from the first write to the commit the owner's clock is locked.
     public = _public(row, exercises, row.created_at)
-    if not _store(session, row, move_rows):
+    if not _store(db, row, move_rows):
         return None
-    _report_severe(session, user, row, now)
-    return with_safety(session, public, user)
+    _report_severe(db, user, row, now)
+    return with_safety(db, public, user)
 
 
 @functools.cache
@@ -234,24 +232,24 @@ def _insert_new(dialect: str) -> Any:
     )
 
 
-def _store(session: Session, row: ProgressSession, moves: list[dict[str, Any]]) -> bool:
+def _store(db: Session, row: ProgressSession, moves: list[dict[str, Any]]) -> bool:
     """Write a new session, its moves and the summary's figures; False when the id is taken.
     Core statements with ON CONFLICT, the same on both engines, rather than the unit of work:
     the rows are written once and never read back, and a lost race for the id is "nothing
     inserted", with no savepoint to roll back. The owner's clock row, locked from the tick to
     the commit, serialises one person's writes, so the statements after it are few: one each
     for the session, its moves and each kind of figure."""
-    row.change_seq = sync.tick(session, sync.user_scope(row.user_id))
+    row.change_seq = sync.tick(db, sync.user_scope(row.user_id))
     values = {c.name: getattr(row, c.name) for c in SESSIONS.columns}
     # On the connection, with the values as parameters: each statement is built and compiled
     # once, and the ORM's execution path (which costs more than the statement) is left out.
-    connection = session.connection()
+    connection = db.connection()
     stored = connection.execute(_insert_new(dialect_of(connection)), values).first()
     if stored is None:
         return False
     connection.execute(sql_insert(SESSION_MOVES), moves)
     rollups.count_session(
-        session,
+        db,
         row.user_id,
         row.local_date,
         row.pain_before,
@@ -261,10 +259,8 @@ def _store(session: Session, row: ProgressSession, moves: list[dict[str, Any]]) 
     return True
 
 
-def get_owned_session(
-    session: Session, session_id: uuid.UUID, user_id: uuid.UUID
-) -> ProgressSession:
-    row = session.exec(
+def get_owned_session(db: Session, session_id: uuid.UUID, user_id: uuid.UUID) -> ProgressSession:
+    row = db.exec(
         select(ProgressSession).where(
             ProgressSession.id == session_id, ProgressSession.user_id == user_id
         )
@@ -287,7 +283,7 @@ def _change_key(item: ProgressSession | SessionTombstone) -> tuple[Any, ...]:
 
 
 def list_sessions(
-    session: Session,
+    db: Session,
     *,
     user_id: uuid.UUID,
     date_from: date | None,
@@ -314,14 +310,14 @@ def list_sessions(
         width=2,
         user_id=user_id,
         now=now or utcnow(),
-        # Read before any row: see app.core.sync.
-        marks=lambda: {"own": sync.current(session, scope)},
+        # Read before any row: see app.shared.sync.
+        marks=lambda: {"own": sync.current(db, scope)},
     )
     mine = col(ProgressSession.user_id) == user_id
     if walk.since is not None:
         since = walk.since.marks.get("own", 0)
         changes = sync.read_changes(
-            session,
+            db,
             walk,
             ProgressSession,
             live=select(ProgressSession).where(mine, col(ProgressSession.change_seq) > since),
@@ -349,7 +345,7 @@ def list_sessions(
     if area is not None:
         query = query.where(ProgressSession.area == area.value)
     rows, next_key = fetch_keyset(
-        session,
+        db,
         query,
         LIST_ORDER,
         lambda r: (r.completed_at, r.id),
@@ -360,14 +356,14 @@ def list_sessions(
     return SessionList(
         data=[to_public(r) for r in rows],
         deleted=[],
-        count=_count_listed(session, user_id, query, date_from, date_to, area),
+        count=_count_listed(db, user_id, query, date_from, date_to, area),
         next_cursor=walk.next_cursor(next_key),
         sync_token=walk.token,
     )
 
 
 def _count_listed(
-    session: Session,
+    db: Session,
     user_id: uuid.UUID,
     query: Any,
     date_from: date | None,
@@ -376,9 +372,9 @@ def _count_listed(
 ) -> int:
     """The sessions a listing matches, from the maintained figures unless `area` filters."""
     if area is not None:
-        return count(session, query)
+        return count(db, query)
     if date_from is None and date_to is None:
-        total = session.execute(
+        total = db.execute(
             sql_select(rollups.TOTALS.c.sessions).where(rollups.TOTALS.c.user_id == user_id)
         ).scalar()
         return int(total or 0)
@@ -390,12 +386,12 @@ def _count_listed(
         matched = matched.where(days.c.local_date >= date_from)
     if date_to is not None:
         matched = matched.where(days.c.local_date <= date_to)
-    return int(session.execute(matched).scalar_one())
+    return int(db.execute(matched).scalar_one())
 
 
-def list_all_sessions(session: Session, user_id: uuid.UUID) -> list[SessionPublic]:
+def list_all_sessions(db: Session, user_id: uuid.UUID) -> list[SessionPublic]:
     """Every session of the user, oldest first (for the data export)."""
-    rows = session.exec(
+    rows = db.exec(
         select(ProgressSession)
         .where(ProgressSession.user_id == user_id)
         .order_by(col(ProgressSession.completed_at), col(ProgressSession.id))
@@ -403,24 +399,24 @@ def list_all_sessions(session: Session, user_id: uuid.UUID) -> list[SessionPubli
     return [to_public(r) for r in rows]
 
 
-def delete_session(session: Session, row: ProgressSession) -> None:
+def delete_session(db: Session, row: ProgressSession) -> None:
     """Delete it and leave a tombstone for syncing clients (older ones are purged). While the
     tombstone is kept, logging the id again is a 410."""
     now = utcnow()
-    tombstone = session.get(SessionTombstone, (row.user_id, row.id))
+    tombstone = db.get(SessionTombstone, (row.user_id, row.id))
     if tombstone is None:
         tombstone = SessionTombstone(user_id=row.user_id, id=row.id, deleted_at=now, change_seq=0)
-        session.add(tombstone)
+        db.add(tombstone)
     tombstone.deleted_at = now
-    tombstone.change_seq = sync.tick(session, sync.user_scope(row.user_id))
-    session.execute(
+    tombstone.change_seq = sync.tick(db, sync.user_scope(row.user_id))
+    db.execute(
         delete(SessionTombstone).where(
             col(SessionTombstone.user_id) == row.user_id,
             col(SessionTombstone.deleted_at) < now - sync.TOMBSTONE_RETENTION,
         )
     )
     rollups.count_session(
-        session,
+        db,
         row.user_id,
         row.local_date,
         row.pain_before,
@@ -428,25 +424,25 @@ def delete_session(session: Session, row: ProgressSession) -> None:
         [(e.exercise_id, e.sets) for e in row.exercises],
         sign=-1,
     )
-    session.delete(row)
-    session.flush()
+    db.delete(row)
+    db.flush()
 
 
-def unlink_routine(session: Session, routine_id: uuid.UUID) -> None:
+def unlink_routine(db: Session, routine_id: uuid.UUID) -> None:
     """Sessions logged with a routine that is being deleted lose the link (the foreign key
     would null it too) and count as changed, so syncing clients learn it. The app factory
     hands this to routines (`on_routine_deleted`)."""
-    owners = session.exec(
+    owners = db.exec(
         select(ProgressSession.user_id).where(ProgressSession.routine_id == routine_id).distinct()
     ).all()
     for owner in owners:
-        session.execute(
+        db.execute(
             update(ProgressSession)
             .where(
                 col(ProgressSession.routine_id) == routine_id,
                 col(ProgressSession.user_id) == owner,
             )
-            .values(routine_id=None, change_seq=sync.tick(session, sync.user_scope(owner)))
+            .values(routine_id=None, change_seq=sync.tick(db, sync.user_scope(owner)))
             .execution_options(synchronize_session="fetch")
         )
 
@@ -459,14 +455,14 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _recent_flare_ups(session: Session, user_id: uuid.UUID) -> list[FlareUpPublic]:
+def _recent_flare_ups(db: Session, user_id: uuid.UUID) -> list[FlareUpPublic]:
     """The latest flare-ups, newest first, reading only the days that hold them: the days with
     a flare-up give a first day D such that at least RECENT_FLARE_UPS of them fall on D or
     later. A session two or more local days before D ended more than 22 hours before any of
     those (UTC offsets span 26 hours), so it cannot be among the latest."""
     days = rollups.DAYS
     flare_days = (
-        session.execute(
+        db.execute(
             sql_select(days.c.local_date)
             .where(days.c.user_id == user_id, days.c.flare_ups > 0)
             .order_by(days.c.local_date.desc())
@@ -480,7 +476,7 @@ def _recent_flare_ups(session: Session, user_id: uuid.UUID) -> list[FlareUpPubli
     before = col(ProgressSession.pain_before)
     after = col(ProgressSession.pain_after)
     day = col(ProgressSession.local_date)
-    rows = session.exec(
+    rows = db.exec(
         select(ProgressSession.id, day, before, after)
         .where(
             col(ProgressSession.user_id) == user_id,
@@ -493,12 +489,12 @@ def _recent_flare_ups(session: Session, user_id: uuid.UUID) -> list[FlareUpPubli
     return [FlareUpPublic(id=i, local_date=d, pain_before=b, pain_after=a) for i, d, b, a in rows]
 
 
-def _streaks(session: Session, user_id: uuid.UUID, today: date) -> Streaks:
+def _streaks(db: Session, user_id: uuid.UUID, today: date) -> Streaks:
     """The current and longest run of days (ignoring days after today), from the maintained
     runs: two index look-ups, whatever the length of the history."""
     runs = rollups.RUNS
     mine = runs.c.user_id == user_id
-    latest = session.execute(
+    latest = db.execute(
         sql_select(runs.c.first_day, runs.c.last_day)
         .where(mine, runs.c.first_day <= today)
         .order_by(runs.c.first_day.desc())
@@ -508,24 +504,24 @@ def _streaks(session: Session, user_id: uuid.UUID, today: date) -> Streaks:
         return Streaks(current=0, longest=0)
     end = min(latest.last_day, today)
     current = (end - latest.first_day).days + 1 if today - end <= ONE_DAY else 0
-    longest_run = session.execute(
+    longest_run = db.execute(
         sql_select(runs.c.last_day, runs.c.days).where(mine).order_by(runs.c.days.desc()).limit(1)
     ).one()
     if longest_run.last_day <= today:
         return Streaks(current=current, longest=int(longest_run.days))
     # Days logged after today (a timezone moved east): cut each run at today.
-    held = session.execute(
+    held = db.execute(
         sql_select(runs.c.first_day, runs.c.last_day).where(mine, runs.c.first_day <= today)
     ).all()
     longest = max((min(last, today) - first).days + 1 for first, last in held)
     return Streaks(current=current, longest=longest)
 
 
-def session_figures(session: Session, user: User, now: datetime, days: int) -> SessionFigures:
+def session_figures(db: Session, user: User, now: datetime, days: int) -> SessionFigures:
     """From the maintained figures (app.progress.rollups): the totals row, the day rows of the
     window, the per-move rows, the runs of days and the days holding the latest flare-ups."""
     today = local_date(now, user.timezone)
-    totals = session.execute(
+    totals = db.execute(
         sql_select(
             rollups.TOTALS.c.sessions,
             rollups.TOTALS.c.pain_before_sum,
@@ -538,7 +534,7 @@ def session_figures(session: Session, user: User, now: datetime, days: int) -> S
 
     window_start = today - timedelta(days=max(days, 30) - 1)
     day_rows = rollups.DAYS
-    window = session.execute(
+    window = db.execute(
         sql_select(
             day_rows.c.local_date,
             day_rows.c.sessions,
@@ -553,14 +549,14 @@ def session_figures(session: Session, user: User, now: datetime, days: int) -> S
     daily_from = today - timedelta(days=days - 1)
 
     moves = rollups.MOVES
-    per_exercise = session.execute(
+    per_exercise = db.execute(
         sql_select(col(Exercise.slug), col(Exercise.name), moves.c.sessions, moves.c.sets)
         .join(moves, moves.c.exercise_id == col(Exercise.id))
         .where(moves.c.user_id == user.id, moves.c.sessions > 0)
         .order_by(moves.c.sessions.desc(), col(Exercise.sort_order))
     ).all()
 
-    streak = _streaks(session, user.id, today)
+    streak = _streaks(db, user.id, today)
 
     def average(part: int) -> float | None:
         return round(part / total, 2) if total else None
@@ -581,7 +577,7 @@ def session_figures(session: Session, user: User, now: datetime, days: int) -> S
         flare_ups=FlareUps(
             count=flare_ups,
             share=_share(flare_ups, total),
-            recent=_recent_flare_ups(session, user.id) if flare_ups else [],
+            recent=_recent_flare_ups(db, user.id) if flare_ups else [],
         ),
         exercises=[
             ExerciseCount(

@@ -25,9 +25,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.care.routes import CareRoute
-from app.core import pain
-from app.core.enums import Area, Position, Relevance
-from app.core.pain import PainBand
 from app.exercises.catalog import CatalogMove
 from app.exercises.duration import TRANSITION_SECONDS, article_dose, dose_seconds
 from app.exercises.schemas import Dose
@@ -60,6 +57,9 @@ from app.safety.logic import (
     SEE_DOCTOR_TEMPLATE,
     URGENT_TEMPLATE,
 )
+from app.shared import pain
+from app.shared.enums import Area, Position, Relevance
+from app.shared.pain import PainBand
 
 NOW, TODAY, SOON = CareTimeframe.NOW, CareTimeframe.TODAY, CareTimeframe.SOON
 

@@ -3,11 +3,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Response
 
 from app.accounts.dependencies import OptionalCaller
-from app.core.caching import NOT_MODIFIED, ContentAnswerDep, vary_on_authorization
+from app.contract.caching import NOT_MODIFIED, ContentAnswerDep, vary_on_authorization
+from app.contract.versioning import with_deprecated_fields
 from app.core.clock import NowDep
 from app.core.db import CallerSessionDep
 from app.core.errors import problem_responses
-from app.core.versioning import with_deprecated_fields
 from app.exercises.errors import ArticleNotLoaded
 from app.i18n import RequestLanguage
 from app.recommendations import service
@@ -74,7 +74,7 @@ async def list_screening_questions(answer: ContentAnswerDep, language: RequestLa
     dependencies=[with_deprecated_fields(), Depends(vary_on_authorization)],
 )
 def create_recommendation(
-    session: CallerSessionDep,
+    db: CallerSessionDep,
     user: OptionalCaller,
     now: NowDep,
     body: Annotated[RecommendationCreate, Body(openapi_examples=REQUEST_EXAMPLES)],
@@ -90,7 +90,7 @@ def create_recommendation(
     `citations` give the words each rule rests on. With a token, the answers are recorded in
     your safety state (`GET /v1/me/safety`), which the answer then obeys: while a concern
     holds exercise it carries no moves."""
-    return service.create_recommendation(session, body, user, now)
+    return service.create_recommendation(db, body, user, now)
 
 
 router.include_router(screening_router)

@@ -6,10 +6,10 @@ change of policy is a change here, reviewable in one place.
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.core.enums import Position
 from app.recommendations.schemas import Limitation
+from app.shared.enums import Position
 
-# Pain bands, and that severe pain gets no self-care moves, live in app.core.pain.
+# Pain bands, and that severe pain gets no self-care moves, live in app.shared.pain.
 
 # Each threshold names the citation it rests on (seed/triage_sources.json).
 

@@ -8,14 +8,14 @@ from pydantic_core import PydanticCustomError
 
 from app.care.routes import CareRoute
 from app.care.schemas import ReferralPublic
-from app.core.enums import Area, ExerciseKind, Position, Relevance
-from app.core.pain import PAIN_MAX, PAIN_MIN, PainBand
-from app.core.types import WHOLE_NUMBER, Region
-from app.core.versioning import renamed
+from app.contract.types import WHOLE_NUMBER, Region
+from app.contract.versioning import renamed
 from app.exercises.schemas import DISCLAIMER_DESCRIPTION, Dose
 from app.i18n.schemas import TranslatedText, TranslationPublic
 from app.media.schemas import MoveMedia
 from app.safety.schemas import CareTimeframe, GeneralGuidance, SafetyState, TriageLevel
+from app.shared.enums import Area, ExerciseKind, Position, Relevance
+from app.shared.pain import PAIN_MAX, PAIN_MIN, PainBand
 
 MAX_DURATION_WEEKS = 5200  # a hundred years: anything longer is a typo
 MAX_AGE = 120

@@ -12,7 +12,6 @@ from app.care import service as care_service
 from app.care.routes import CareRoute, route_for
 from app.care.schemas import ReferralPublic
 from app.core.clock import local_date
-from app.core.content import PerVersion
 from app.exercises import service as exercises
 from app.exercises.catalog import CatalogMove
 from app.exercises.errors import ArticleNotLoaded
@@ -59,6 +58,7 @@ from app.safety import logic as safety_logic
 from app.safety import service as safety
 from app.safety.models import SafetyConcern
 from app.safety.schemas import CareTimeframe, ConcernSource, SafetyState, TriageLevel
+from app.shared.content import PerVersion
 
 
 def citation_public(citation_id: str) -> CitationPublic:
@@ -149,18 +149,18 @@ class Content:
     """None when the article is not loaded: emergency guidance is given all the same."""
 
 
-def _load_content(session: Session) -> Content:
+def _load_content(db: Session) -> Content:
     try:
-        disclaimer: str | None = exercises.get_disclaimer(session)
+        disclaimer: str | None = exercises.get_disclaimer(db)
     except ArticleNotLoaded:
         disclaimer = None
-    catalog = exercises.catalog(session)
+    catalog = exercises.catalog(db)
     return Content(
         catalog=list(catalog.moves),
         media={
             move.slug: media_service.move_media(move.slug, move.steps) for move in catalog.moves
         },
-        referral=care_service.find_default_referral(session),
+        referral=care_service.find_default_referral(db),
         disclaimer=disclaimer,
     )
 
@@ -169,7 +169,7 @@ CONTENT_FOR_RECOMMENDATIONS = PerVersion(_load_content)
 
 
 def answer_for(
-    session: Session, body: RecommendationCreate, user: User | None, today: date | None
+    db: Session, body: RecommendationCreate, user: User | None, today: date | None
 ) -> RecommendationPublic:
     """The recommendation for these answers alone. With a person, the profile's birth year
     (the age on `today`) and region fill in `age` and `region` when the answers leave them
@@ -187,13 +187,13 @@ def answer_for(
         duration_weeks=body.duration_weeks,
         age=age,
     )
-    content = CONTENT_FOR_RECOMMENDATIONS.get(session)
+    content = CONTENT_FOR_RECOMMENDATIONS.get(db)
     route = route_for(region)
     return to_public(content, recommend(answers, content.catalog, route=route), route)
 
 
 def create_recommendation(
-    session: Session,
+    db: Session,
     body: RecommendationCreate,
     user: User | None = None,
     now: datetime | None = None,
@@ -202,22 +202,22 @@ def create_recommendation(
     to the person's safety state first, and the state decides: while a concern holds
     exercise, no moves."""
     today = local_date(now, user.timezone) if user is not None and now is not None else None
-    public = answer_for(session, body, user, today)
+    public = answer_for(db, body, user, today)
     if user is None or now is None:
         return public
     if user.health_data_consent_at is not None:
         # Answers are health data: recorded only with consent; the state is obeyed either way.
-        _report(session, user, body, public, now)
-    state = safety.current(session, user.id, now)
+        _report(db, user, body, public, now)
+    state = safety.current(db, user.id, now)
     assert state.public is not None
     holding = state.holding
     if holding is None:
         return public.model_copy(update={"safety": state.public})
-    return _held(CONTENT_FOR_RECOMMENDATIONS.get(session), public, holding, state.public)
+    return _held(CONTENT_FOR_RECOMMENDATIONS.get(db), public, holding, state.public)
 
 
 def _report(
-    session: Session,
+    db: Session,
     user: User,
     body: RecommendationCreate,
     answer: RecommendationPublic,
@@ -226,7 +226,7 @@ def _report(
     timeframe = answer.triage.timeframe
     raises = timeframe in safety_logic.CONCERN_TIMEFRAMES
     safety.report(
-        session,
+        db,
         user.id,
         safety.Report(
             source=ConcernSource.RECOMMENDATION,

@@ -38,33 +38,31 @@ class Registered:
     """False: the token was already this account's and was updated."""
 
 
-def devices_of(session: Session, user_id: uuid.UUID) -> Sequence[Device]:
-    return session.exec(
+def devices_of(db: Session, user_id: uuid.UUID) -> Sequence[Device]:
+    return db.exec(
         select(Device)
         .where(Device.user_id == user_id)
         .order_by(col(Device.registered_at).desc(), col(Device.id))
     ).all()
 
 
-def register(
-    session: Session, user_id: uuid.UUID, payload: DeviceRegister, now: datetime
-) -> Registered:
+def register(db: Session, user_id: uuid.UUID, payload: DeviceRegister, now: datetime) -> Registered:
     """Store the token for this account. A token another account holds moves here (a new row:
     the other account's history keeps no link to it). Registrations of one token run one at a
     time, so simultaneous ones from several accounts leave it with exactly one of them."""
     digest = token_digest(payload.token)
-    lock_key(session, "device-token", digest)
-    session.execute(
+    lock_key(db, "device-token", digest)
+    db.execute(
         delete(Device).where(col(Device.token_sha256) == digest, col(Device.user_id) != user_id)
     )
-    existing = session.exec(select(Device).where(Device.token_sha256 == digest)).first()
+    existing = db.exec(select(Device).where(Device.token_sha256 == digest)).first()
     if existing is not None:
         existing.platform = payload.platform.value
         existing.app_version = payload.app_version
         existing.locale = payload.locale
         existing.registered_at = now
-        session.add(existing)
-        session.flush()
+        db.add(existing)
+        db.flush()
         return Registered(to_public(existing), created=False)
     device = Device(
         user_id=user_id,
@@ -76,21 +74,21 @@ def register(
         created_at=now,
         registered_at=now,
     )
-    session.add(device)
-    session.flush()
-    for stale in devices_of(session, user_id)[MAX_DEVICES:]:
-        session.delete(stale)
-    session.flush()
+    db.add(device)
+    db.flush()
+    for stale in devices_of(db, user_id)[MAX_DEVICES:]:
+        db.delete(stale)
+    db.flush()
     return Registered(to_public(device), created=True)
 
 
-def list_devices(session: Session, user_id: uuid.UUID) -> DeviceList:
-    data = [to_public(d) for d in devices_of(session, user_id)]
+def list_devices(db: Session, user_id: uuid.UUID) -> DeviceList:
+    data = [to_public(d) for d in devices_of(db, user_id)]
     return DeviceList(data=data, count=len(data))
 
 
-def get_owned_device(session: Session, device_id: uuid.UUID, user_id: uuid.UUID) -> Device:
-    device = session.exec(
+def get_owned_device(db: Session, device_id: uuid.UUID, user_id: uuid.UUID) -> Device:
+    device = db.exec(
         select(Device).where(Device.id == device_id, Device.user_id == user_id)
     ).first()
     if device is None:
@@ -98,11 +96,11 @@ def get_owned_device(session: Session, device_id: uuid.UUID, user_id: uuid.UUID)
     return device
 
 
-def remove(session: Session, device: Device) -> None:
-    session.delete(device)
-    session.flush()
+def remove(db: Session, device: Device) -> None:
+    db.delete(device)
+    db.flush()
 
 
-def remove_invalid(session: Session, device_id: uuid.UUID) -> None:
+def remove_invalid(db: Session, device_id: uuid.UUID) -> None:
     """A sender said the token is no longer valid: nothing will reach it again."""
-    session.execute(delete(Device).where(col(Device.id) == device_id))
+    db.execute(delete(Device).where(col(Device.id) == device_id))

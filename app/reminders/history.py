@@ -14,16 +14,16 @@ from app.reminders.models import (
 from app.reminders.schemas import DeliveryPublic, ReminderPublic
 
 
-def export_reminders(session: Session, user_id: uuid.UUID) -> list[ReminderPublic]:
+def export_reminders(db: Session, user_id: uuid.UUID) -> list[ReminderPublic]:
     """Every reminder of the person's plans, oldest first, with each device's outcome."""
-    reminders = session.exec(
+    reminders = db.exec(
         select(Reminder)
         .where(Reminder.user_id == user_id)
         .order_by(col(Reminder.due_at), col(Reminder.id))
     ).all()
     deliveries: dict[uuid.UUID, list[DeliveryPublic]] = {r.id: [] for r in reminders}
     if reminders:
-        rows = session.exec(
+        rows = db.exec(
             select(ReminderDelivery)
             .where(col(ReminderDelivery.reminder_id).in_(list(deliveries)))
             .order_by(col(ReminderDelivery.finished_at), col(ReminderDelivery.id))

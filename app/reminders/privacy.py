@@ -5,22 +5,22 @@ import uuid
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
-from app.core.personal_data import PersonalDataSource
 from app.reminders import devices, history
 from app.reminders.models import Device, Reminder, ReminderDelivery
+from app.shared.personal_data import PersonalDataSource
 
 
-def _delete_devices(session: Session, user_id: uuid.UUID) -> None:
-    session.execute(
+def _delete_devices(db: Session, user_id: uuid.UUID) -> None:
+    db.execute(
         delete(Device)
         .where(col(Device.user_id) == user_id)
         .execution_options(synchronize_session=False)
     )
 
 
-def _delete_reminders(session: Session, user_id: uuid.UUID) -> None:
+def _delete_reminders(db: Session, user_id: uuid.UUID) -> None:
     # Deliveries go with their reminder (ON DELETE CASCADE).
-    session.execute(
+    db.execute(
         delete(Reminder)
         .where(col(Reminder.user_id) == user_id)
         .execution_options(synchronize_session=False)
@@ -31,7 +31,7 @@ PERSONAL_DATA = (
     PersonalDataSource(
         section="devices",
         tables=(Device,),
-        export=lambda session, user_id: devices.list_devices(session, user_id).data,
+        export=lambda db, user_id: devices.list_devices(db, user_id).data,
         delete=_delete_devices,
     ),
     PersonalDataSource(

@@ -1,10 +1,10 @@
 from fastapi import APIRouter, Response, status
 
 from app.accounts.dependencies import CurrentUser
+from app.contract.openapi import located
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.core.openapi import located
 from app.reminders import devices
 from app.reminders.dependencies import OwnedDevice
 from app.reminders.schemas import DeviceList, DevicePublic, DeviceRegister
@@ -30,7 +30,7 @@ router = APIRouter(tags=["devices"])
     },
 )
 def register_device(
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     now: NowDep,
     payload: DeviceRegister,
@@ -39,7 +39,7 @@ def register_device(
     """Register the push token of the device the app runs on, so plan reminders reach it.
     Safe to repeat (200). A token registered by another account moves to yours; past 10
     devices the one registered least recently is dropped."""
-    registered = devices.register(session, user.id, payload, now)
+    registered = devices.register(db, user.id, payload, now)
     if not registered.created:
         response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"/v1/me/devices/{registered.device.id}"
@@ -52,10 +52,10 @@ def register_device(
     summary="List devices",
     responses=problem_responses(401, 422),
 )
-def list_devices(session: SessionDep, user: CurrentUser) -> DeviceList:
+def list_devices(db: SessionDep, user: CurrentUser) -> DeviceList:
     """Your registered devices, most recently registered first. Tokens the push service
     reported invalid are gone from here."""
-    return devices.list_devices(session, user.id)
+    return devices.list_devices(db, user.id)
 
 
 @router.get(
@@ -75,6 +75,6 @@ def get_device(device: OwnedDevice) -> DevicePublic:
     summary="Remove a device",
     responses=problem_responses(401, 404, 422),
 )
-def remove_device(session: SessionDep, device: OwnedDevice) -> None:
+def remove_device(db: SessionDep, device: OwnedDevice) -> None:
     """Stop reminders to one of your devices (on sign-out, say)."""
-    devices.remove(session, device)
+    devices.remove(db, device)

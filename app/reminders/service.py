@@ -85,24 +85,24 @@ class RetryLater(Exception):
     """Some device could not be reached yet; the reminder is pending again."""
 
 
-def _insert_new(session: Session, rows: list[dict[str, Any]]) -> None:
+def _insert_new(db: Session, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
+    dialect = db.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
         insert(Reminder)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["plan_id", "local_date"])
     )
-    session.execute(statement)
+    db.execute(statement)
 
 
-def _candidate_plans(session: Session, now: datetime, policy: Policy) -> Sequence[Any]:
+def _candidate_plans(db: Session, now: datetime, policy: Policy) -> Sequence[Any]:
     # Local dates are within a day of UTC's, which bounds the dates worth looking at.
     earliest = (now - policy.catch_up).date() - timedelta(days=1)
     latest = now.date() + timedelta(days=1)
-    return session.exec(
+    return db.exec(
         select(Plan, User.timezone)
         .join(User, col(User.id) == Plan.user_id)
         .where(
@@ -117,9 +117,9 @@ def schedule_due(engine: Engine, now: datetime, policy: Policy = Policy()) -> li
     """Create the reminders of occurrences that came due in the catch-up window, mark the
     ones past hope failed, and return the ids waiting for a worker: new, pending, and those
     whose claim lease ran out."""
-    with Session(writing(engine)) as session:
+    with Session(writing(engine)) as db:
         rows = []
-        for plan, timezone in _candidate_plans(session, now, policy):
+        for plan, timezone in _candidate_plans(db, now, policy):
             rule = plans.rule_of(plan)
             for occurrence in occurrences_between(rule, timezone, now - policy.catch_up, now):
                 rows.append(
@@ -134,7 +134,7 @@ def schedule_due(engine: Engine, now: datetime, policy: Policy = Policy()) -> li
                         "created_at": now,
                     }
                 )
-        _insert_new(session, rows)
+        _insert_new(db, rows)
         waiting = or_(
             col(Reminder.status) == ReminderStatus.PENDING.value,
             and_(
@@ -142,7 +142,7 @@ def schedule_due(engine: Engine, now: datetime, policy: Policy = Policy()) -> li
                 col(Reminder.claimed_at) < now - policy.lease,
             ),
         )
-        expired = session.execute(
+        expired = db.execute(
             update(Reminder)
             .where(waiting, col(Reminder.due_at) < now - policy.give_up)
             .values(
@@ -152,8 +152,8 @@ def schedule_due(engine: Engine, now: datetime, policy: Policy = Policy()) -> li
                 claim_token=None,
             )
         )
-        ids = session.exec(select(Reminder.id).where(waiting).order_by(col(Reminder.due_at))).all()
-        session.commit()
+        ids = db.exec(select(Reminder.id).where(waiting).order_by(col(Reminder.due_at))).all()
+        db.commit()
     if gave_up := expired.rowcount:  # type: ignore[attr-defined]
         REMINDERS.labels(Result.FAILED.value, "not_sent_in_time").inc(gave_up)
     return list(ids)
@@ -163,8 +163,8 @@ def _claim(
     engine: Engine, reminder_id: uuid.UUID, now: datetime, policy: Policy
 ) -> uuid.UUID | None:
     token = uuid.uuid4()
-    with Session(writing(engine)) as session:
-        result = session.execute(
+    with Session(writing(engine)) as db:
+        result = db.execute(
             update(Reminder)
             .where(
                 col(Reminder.id) == reminder_id,
@@ -183,14 +183,12 @@ def _claim(
                 attempts=col(Reminder.attempts) + 1,
             )
         )
-        session.commit()
+        db.commit()
     return token if result.rowcount == 1 else None  # type: ignore[attr-defined]
 
 
-def _update_claimed(
-    session: Session, reminder_id: uuid.UUID, token: uuid.UUID, **values: Any
-) -> bool:
-    result = session.execute(
+def _update_claimed(db: Session, reminder_id: uuid.UUID, token: uuid.UUID, **values: Any) -> bool:
+    result = db.execute(
         update(Reminder)
         .where(col(Reminder.id) == reminder_id, col(Reminder.claim_token) == token)
         .values(**values)
@@ -206,9 +204,9 @@ def _finish(
     outcome: str,
     now: datetime,
 ) -> None:
-    with Session(writing(engine)) as session:
+    with Session(writing(engine)) as db:
         _update_claimed(
-            session,
+            db,
             reminder_id,
             token,
             status=status.value,
@@ -216,7 +214,7 @@ def _finish(
             finished_at=now,
             claim_token=None,
         )
-        session.commit()
+        db.commit()
 
 
 @dataclass(frozen=True)
@@ -261,9 +259,9 @@ def exercise_body(time_text: str, language: str) -> str:
 def _safety_follow_up(engine: Engine, concern_id: uuid.UUID, reminder_id: uuid.UUID) -> bool:
     """Whether this reminder carries the concern's one safety follow-up (a retry of the same
     reminder still does; any other never)."""
-    with Session(writing(engine)) as session:
-        claimed = safety.claim_follow_up(session, concern_id, reminder_id)
-        session.commit()
+    with Session(writing(engine)) as db:
+        claimed = safety.claim_follow_up(db, concern_id, reminder_id)
+        db.commit()
     return claimed
 
 
@@ -271,21 +269,21 @@ FINAL_DELIVERY = (DeliveryStatus.DELIVERED.value, DeliveryStatus.INVALID_TOKEN.v
 
 
 def _prepare(engine: Engine, reminder_id: uuid.UUID, now: datetime) -> _Work:
-    with Session(engine) as session:
-        reminder = session.get(Reminder, reminder_id)
-        plan = session.get(Plan, reminder.plan_id) if reminder else None
+    with Session(engine) as db:
+        reminder = db.get(Reminder, reminder_id)
+        plan = db.get(Plan, reminder.plan_id) if reminder else None
         if reminder is None or plan is None:
             return _Work([], "plan deleted")
         if not plans.rule_of(plan).due_on(reminder.local_date):
             return _Work([], "plan paused or no longer due that day")
         done = plans.sessions_by_day(
-            session, plan.user_id, [plan.routine_id], reminder.local_date, reminder.local_date
+            db, plan.user_id, [plan.routine_id], reminder.local_date, reminder.local_date
         )
         if done[plan.routine_id][reminder.local_date]:
             return _Work([], "done already")
         # While a concern holds exercise, no exercise reminder: at most the concern's one
         # follow-up ("Were you seen?"), once its timeframe has passed.
-        holding = safety.holding(session, plan.user_id)
+        holding = safety.holding(db, plan.user_id)
         follow_up = (
             holding is not None
             and now >= as_utc(holding.follow_up_due_at)
@@ -294,17 +292,17 @@ def _prepare(engine: Engine, reminder_id: uuid.UUID, now: datetime) -> _Work:
         if holding is not None and not follow_up:
             return _Work([], SAFETY_HOLD)
         reached = set(
-            session.exec(
+            db.exec(
                 select(ReminderDelivery.device_id).where(
                     ReminderDelivery.reminder_id == reminder_id,
                     col(ReminderDelivery.status).in_(FINAL_DELIVERY),
                 )
             ).all()
         )
-        targets = [d for d in devices.devices_of(session, plan.user_id) if d.id not in reached]
+        targets = [d for d in devices.devices_of(db, plan.user_id) if d.id not in reached]
         if not targets and not reached:
             return _Work([], "no device registered")
-        owner = session.get(User, plan.user_id)
+        owner = db.get(User, plan.user_id)
         chosen = owner.language if owner is not None else None
         if holding is not None:
             return _Work(
@@ -330,7 +328,7 @@ def _prepare(engine: Engine, reminder_id: uuid.UUID, now: datetime) -> _Work:
                 ],
                 outcome=SAFETY_FOLLOW_UP,
             )
-        name = plans.routine_names(session, [plan.routine_id]).get(plan.routine_id, "")
+        name = plans.routine_names(db, [plan.routine_id]).get(plan.routine_id, "")
         time_text = plan.local_time.strftime("%H:%M")
         return _Work(
             [
@@ -366,11 +364,11 @@ def _record(
     now: datetime,
 ) -> bool:
     """Store one device's outcome while the claim still holds (False: it was lost)."""
-    with Session(writing(engine)) as session:
-        if not _update_claimed(session, reminder_id, token, claimed_at=now):
-            session.rollback()
+    with Session(writing(engine)) as db:
+        if not _update_claimed(db, reminder_id, token, claimed_at=now):
+            db.rollback()
             return False
-        row = session.exec(
+        row = db.exec(
             select(ReminderDelivery).where(
                 ReminderDelivery.reminder_id == reminder_id,
                 ReminderDelivery.device_id == notification.device_id,
@@ -388,17 +386,17 @@ def _record(
         row.attempts += attempts
         row.detail = detail[:200] if detail else None
         row.finished_at = now
-        session.add(row)
-        session.flush()
+        db.add(row)
+        db.flush()
         if status == DeliveryStatus.INVALID_TOKEN:
-            devices.remove_invalid(session, notification.device_id)
-        session.commit()
+            devices.remove_invalid(db, notification.device_id)
+        db.commit()
     return True
 
 
 def _still_registered(engine: Engine, device_id: uuid.UUID) -> bool:
-    with Session(engine) as session:
-        return session.get(Device, device_id) is not None
+    with Session(engine) as db:
+        return db.get(Device, device_id) is not None
 
 
 def process(
@@ -448,12 +446,12 @@ def _process(
     if not failures:
         _finish(engine, reminder_id, token, ReminderStatus.SENT, work.outcome, clock())
         return Result.SENT, REASON_LABELS.get(work.outcome, "other")
-    with Session(writing(engine)) as session:
-        reminder = session.get(Reminder, reminder_id)
+    with Session(writing(engine)) as db:
+        reminder = db.get(Reminder, reminder_id)
         exhausted = reminder is not None and reminder.attempts >= policy.max_attempts
         status = ReminderStatus.FAILED if exhausted else ReminderStatus.PENDING
         _update_claimed(
-            session,
+            db,
             reminder_id,
             token,
             status=status.value,
@@ -461,7 +459,7 @@ def _process(
             finished_at=clock() if exhausted else None,
             claim_token=None,
         )
-        session.commit()
+        db.commit()
     if exhausted:
         return Result.FAILED, "attempts_exhausted"
     return Result.RETRY, "device_not_reached"

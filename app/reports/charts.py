@@ -33,11 +33,11 @@ from matplotlib.dates import DayLocator, MonthLocator, date2num, num2date
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from app.core import pain
 from app.i18n import current_language
 from app.i18n.catalog import gettext as _
 from app.reports.data import ReportData, urgency_words
 from app.safety.schemas import CareTimeframe
+from app.shared import pain
 
 # Matplotlib's font cache and text layout are not safe to share between threads.
 _LOCK = threading.Lock()

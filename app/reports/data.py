@@ -18,8 +18,6 @@ from app.attention.rules import (
 )
 from app.checkins import service as checkins
 from app.checkins.models import Checkin
-from app.core import pain
-from app.core.enums import Area
 from app.exercises import service as exercises
 from app.exercises.errors import ArticleNotLoaded
 from app.outcomes import scoring
@@ -34,6 +32,8 @@ from app.recommendations.screening import CAUTIONS_BY_ID, WARNING_SIGNS_BY_ID, c
 from app.safety import logic as safety_logic
 from app.safety import service as safety
 from app.safety.schemas import CareTimeframe, ConcernSource, SafetyState
+from app.shared import pain
+from app.shared.enums import Area
 
 # How soon each timeframe sent the person, as the report states it to a clinician.
 URGENCY_TIERS: dict[CareTimeframe, str] = {
@@ -263,9 +263,7 @@ def _dose(sets: int, reps: int | None, hold: int | None) -> str:
     return ", ".join(parts)
 
 
-def gather(
-    session: Session, user: User, date_from: date, date_to: date, now: datetime
-) -> ReportData:
+def gather(db: Session, user: User, date_from: date, date_to: date, now: datetime) -> ReportData:
     """Everything the report shows for the period (days in the person's timezone)."""
     data = ReportData(
         person=user.display_name or user.email,
@@ -274,14 +272,14 @@ def gather(
         date_from=date_from,
         date_to=date_to,
         generated_at=now,
-        disclaimer=exercises.get_disclaimer(session),
+        disclaimer=exercises.get_disclaimer(db),
     )
     try:
-        article = exercises.get_article(session)
+        article = exercises.get_article(db)
         data.article = Article(article.title, article.publisher)
     except ArticleNotLoaded:
         data.article = None
-    all_checkins = checkins.checkins_between(session, user.id)
+    all_checkins = checkins.checkins_between(db, user.id)
     for checkin in all_checkins:
         if not date_from <= checkin.local_date <= date_to:
             continue
@@ -298,7 +296,7 @@ def gather(
             )
     # What was reported to the safety state stays, a replaced check-in's answers included.
     answered = {(a.day, a.question_id) for a in data.screen_answers}
-    for report in safety.reports_of(session, user.id, date_from, date_to):
+    for report in safety.reports_of(db, user.id, date_from, date_to):
         asked = [*report.red_flags, *report.cautions]
         for answer in asked:
             if (report.local_date, answer) not in answered:
@@ -307,9 +305,9 @@ def gather(
                     ScreenAnswer(report.local_date, answer, question_text(answer))
                 )
     data.screen_answers.sort(key=lambda a: a.day)
-    data.alerts, data.cautions = _alerts(session, user, all_checkins, date_from, date_to)
-    data.safety = safety.safety_state(session, user.id, now)
-    for logged in progress.list_all_sessions(session, user.id):
+    data.alerts, data.cautions = _alerts(db, user, all_checkins, date_from, date_to)
+    data.safety = safety.safety_state(db, user.id, now)
+    for logged in progress.list_all_sessions(db, user.id):
         if not date_from <= logged.local_date <= date_to:
             continue
         data.sessions.append(
@@ -331,10 +329,10 @@ def gather(
     data.flare_up_days = [
         d for d in flare_up_days(session_flares, days) if date_from <= d <= date_to
     ]
-    responses = outcomes.responses(session, user.id)
+    responses = outcomes.responses(db, user.id)
     if responses:
         try:
-            data.peg_thresholds = outcomes.meaningful_change(session)
+            data.peg_thresholds = outcomes.meaningful_change(db)
         except QuestionnaireNotLoaded:
             data.peg_thresholds = None
         baseline = responses[0]
@@ -352,7 +350,7 @@ def gather(
                         baseline=response.id == baseline.id,
                     )
                 )
-    for raised, acknowledged_at in attention.evaluate_with_acknowledgement(session, user.id):
+    for raised, acknowledged_at in attention.evaluate_with_acknowledgement(db, user.id):
         if date_from <= raised.raised_on <= date_to:
             data.attention.append(
                 AttentionLine(
@@ -365,7 +363,7 @@ def gather(
                 )
             )
     try:
-        row = outcomes.get_questionnaire_row(session)
+        row = outcomes.get_questionnaire_row(db)
         data.peg_definition = PegDefinition(
             scoring=row.scoring,
             citation=row.citation,
@@ -396,7 +394,7 @@ def _answered_with(cautions: list[str], area: str | None) -> str:
 
 
 def _alerts(
-    session: Session, user: User, checkins_: list[Checkin], date_from: date, date_to: date
+    db: Session, user: User, checkins_: list[Checkin], date_from: date, date_to: date
 ) -> tuple[list[Alert], list[CautionLine]]:
     """Every warning sign, severe pain and PEG worsening reported in the period, oldest first,
     from the safety state's reports (a replaced check-in's included), and a check-in's yes
@@ -404,7 +402,7 @@ def _alerts(
     alerts: list[Alert] = []
     cautions: dict[tuple[date, str], CautionLine] = {}
     covered: set[tuple[date, str]] = set()
-    for report in safety.reports_of(session, user.id, date_from, date_to):
+    for report in safety.reports_of(db, user.id, date_from, date_to):
         flags = [f for f in report.red_flags if f not in CAUTIONS_BY_ID]
         for answer in [*report.cautions, *(f for f in report.red_flags if f in CAUTIONS_BY_ID)]:
             cautions.setdefault((report.local_date, answer), CautionLine(report.local_date, answer))

@@ -18,7 +18,6 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from app.attention.rules import AttentionKind
-from app.core import pain
 from app.i18n import DEFAULT_LANGUAGE, current_language, formats
 from app.i18n.catalog import gettext as _
 from app.i18n.catalog import translate
@@ -37,6 +36,7 @@ from app.reports.data import (
 )
 from app.safety import logic as safety_logic
 from app.safety.schemas import ConcernSource
+from app.shared import pain
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 # The charts' SVG names this family, so the same registered font draws their text.

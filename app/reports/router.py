@@ -4,13 +4,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.accounts.dependencies import CurrentUser, limited_per_account
+from app.contract.types import BoundedDate
+from app.contract.versioning import deprecated_since
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import TooManyRequests, problem_responses
 from app.core.quotas import REPORT_IN_FLIGHT_SECONDS, REPORT_RETRY_SECONDS
 from app.core.ratelimit import REPORT_BUCKET, Limiter
-from app.core.types import BoundedDate
-from app.core.versioning import deprecated_since
 from app.exercises.errors import ArticleNotLoaded
 from app.reports import service
 from app.reports.errors import ReportNotAcceptable
@@ -52,7 +52,7 @@ DateTo = Annotated[
 
 def _attachment(
     request: Request,
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     now: datetime,
     fmt: ReportFormat,
@@ -65,9 +65,7 @@ def _attachment(
     with limiter.one_at_a_time(f"report:{user.id}", REPORT_IN_FLIGHT_SECONDS) as mine:
         if not mine:
             raise TooManyRequests(REPORT_RETRY_SECONDS)
-        body, media_type, name, language = service.render(
-            session, user, now, fmt, date_from, date_to
-        )
+        body, media_type, name, language = service.render(db, user, now, fmt, date_from, date_to)
     return Response(
         content=body,
         media_type=media_type,
@@ -93,7 +91,7 @@ def _attachment(
 )
 def get_report_pdf(
     request: Request,
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     now: NowDep,
     date_from: DateFrom = None,
@@ -109,7 +107,7 @@ def get_report_pdf(
     missing; then the PEG responses, flare-ups, the questions answered yes as asked, the moves
     done with their doses, the source article and its disclaimer. Rendered in a worker
     thread."""
-    return _attachment(request, session, user, now, ReportFormat.PDF, date_from, date_to)
+    return _attachment(request, db, user, now, ReportFormat.PDF, date_from, date_to)
 
 
 @router.get(
@@ -129,7 +127,7 @@ def get_report_pdf(
 )
 def get_report_csv(
     request: Request,
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     now: NowDep,
     date_from: DateFrom = None,
@@ -138,7 +136,7 @@ def get_report_csv(
     """Your diary for a period as CSV, one row per day: pain, areas, warning signs and
     cautions (clinical labels, in their own columns), how urgent and the advice given, each
     PEG item and the sessions, for a spreadsheet or a record system."""
-    return _attachment(request, session, user, now, ReportFormat.CSV, date_from, date_to)
+    return _attachment(request, db, user, now, ReportFormat.CSV, date_from, date_to)
 
 
 @router.get(
@@ -162,7 +160,7 @@ def get_report_csv(
 def get_report(
     request: Request,
     announced: Response,
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     now: NowDep,
     date_from: DateFrom = None,
@@ -177,7 +175,7 @@ def get_report(
     report, as PDF by default or CSV with `format=csv` or `Accept: text/csv`; an `Accept`
     allowing neither is a 406."""
     fmt = service.negotiate(report_format, request.headers.get("accept"))
-    response = _attachment(request, session, user, now, fmt, date_from, date_to)
+    response = _attachment(request, db, user, now, fmt, date_from, date_to)
     response.headers["Vary"] = "Accept, Authorization"
     # The deprecation headers the route's dependency set, onto the answer made here.
     for name in ("Deprecation", "Sunset", "Link"):

@@ -63,7 +63,7 @@ def period(
 
 
 def render(
-    session: Session,
+    db: Session,
     user: User,
     now: datetime,
     fmt: ReportFormat,
@@ -79,14 +79,14 @@ def render(
     language = person_language(user.language, current_language())
     token = language_var.set(language)
     try:
-        body, media_type, name = _render(session, user, now, fmt, date_from, date_to, document)
+        body, media_type, name = _render(db, user, now, fmt, date_from, date_to, document)
     finally:
         language_var.reset(token)
     return body, media_type, name, language
 
 
 def _render(
-    session: Session,
+    db: Session,
     user: User,
     now: datetime,
     fmt: ReportFormat,
@@ -96,7 +96,7 @@ def _render(
 ) -> tuple[bytes, str, str]:
     with REPORT_SECONDS.labels(fmt.value).time():
         start, end = period(user, now, date_from, date_to)
-        data = gather(session, user, start, end, now)
+        data = gather(db, user, start, end, now)
         name = f"back-pain-report-{start.isoformat()}-to-{end.isoformat()}.{fmt.value}"
         if fmt is ReportFormat.CSV:
             return document.csv_text(data).encode("utf-8"), MIME_CSV + "; charset=utf-8", name

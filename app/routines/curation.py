@@ -12,10 +12,10 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from app.core.enums import Area
 from app.exercises.catalog import Catalog
 from app.exercises.schemas import RepsRange, SecondsRange
 from app.routines.schemas import MAX_STEPS, RoutineBase, RoutineStepIn
+from app.shared.enums import Area
 
 MAX_CURATED_SETS = 3
 # The article gives no repetitions for cat camel, crunches or shoulder rotations.

@@ -3,9 +3,9 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 
 from app.accounts.dependencies import CurrentUser, OptionalUser
+from app.contract.types import Uuid
 from app.core.db import SessionDep
 from app.core.errors import raises
-from app.core.types import Uuid
 from app.routines import service
 from app.routines.errors import CuratedRoutineReadOnly, RoutineNotFound
 from app.routines.models import Routine
@@ -14,9 +14,9 @@ RoutineId = Annotated[Uuid, Path(description="Id of the routine (a UUID).")]
 
 
 @raises(RoutineNotFound)
-def visible_routine(session: SessionDep, routine_id: RoutineId, user: OptionalUser) -> Routine:
+def visible_routine(db: SessionDep, routine_id: RoutineId, user: OptionalUser) -> Routine:
     """A curated routine, or one of the caller's own; anything else is a 404."""
-    return service.get_visible_routine(session, routine_id, user.id if user else None)
+    return service.get_visible_routine(db, routine_id, user.id if user else None)
 
 
 VisibleRoutine = Annotated[Routine, Depends(visible_routine)]

@@ -17,8 +17,8 @@ from sqlmodel import Field, Relationship, SQLModel
 from app.accounts.models import User
 from app.core.clock import utcnow
 from app.core.db import check_one_of
-from app.core.enums import Area
 from app.exercises.models import DosedMove, dose_checks
+from app.shared.enums import Area
 
 # Curated routines' ids are uuid5(CURATED_ROUTINE_NAMESPACE, slug): the same on every install,
 # so an app can ship them, and a re-seeded database keeps every reference to them.
@@ -67,7 +67,7 @@ class Routine(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
-    # The change number of the last write (app.core.sync): the owner's clock, or the curated
+    # The change number of the last write (app.shared.sync): the owner's clock, or the curated
     # content's for curated routines.
     change_seq: int = Field(
         default=0, sa_column=Column(BigInteger, nullable=False, default=0, server_default="0")
@@ -128,7 +128,7 @@ class RoutineStep(DosedMove, table=True):
 
 
 class RoutineTombstone(SQLModel, table=True):
-    """A deleted routine, kept for syncing clients (app.core.sync) for 90 days."""
+    """A deleted routine, kept for syncing clients (app.shared.sync) for 90 days."""
 
     __tablename__ = "routine_tombstone"
     __table_args__ = (Index("ix_routine_tombstone_owner_change", "owner_id", "change_seq"),)

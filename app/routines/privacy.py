@@ -5,18 +5,18 @@ import uuid
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
-from app.core.personal_data import PersonalDataSource
 from app.routines.models import Routine, RoutineTombstone
 from app.routines.service import list_owned_routines
+from app.shared.personal_data import PersonalDataSource
 
 
-def _delete(session: Session, user_id: uuid.UUID) -> None:
+def _delete(db: Session, user_id: uuid.UUID) -> None:
     # Steps and areas go with their routine (ON DELETE CASCADE).
     for table, owner in (
         (RoutineTombstone, RoutineTombstone.owner_id),
         (Routine, Routine.owner_id),
     ):
-        session.execute(
+        db.execute(
             delete(table).where(col(owner) == user_id).execution_options(synchronize_session=False)
         )
 

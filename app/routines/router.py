@@ -3,20 +3,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from app.accounts.dependencies import CurrentUser, OptionalUser
-from app.core.caching import NOT_MODIFIED, ContentAnswerDep, vary_on_authorization
+from app.contract.caching import NOT_MODIFIED, ContentAnswerDep, vary_on_authorization
+from app.contract.openapi import located
+from app.contract.params import ChangedSince, Cursor, Limit, Offset
+from app.contract.versioning import with_deprecated_fields
 from app.core.clock import NowDep
 from app.core.db import SessionDep
-from app.core.enums import Area
 from app.core.errors import problem_responses
-from app.core.openapi import located
-from app.core.params import ChangedSince, Cursor, Limit, Offset
-from app.core.sync import SyncTokenExpired
-from app.core.versioning import with_deprecated_fields
 from app.exercises.errors import ArticleNotLoaded, UnknownExercise
 from app.routines import service
 from app.routines.dependencies import OnRoutineDeleted, OwnedRoutine, VisibleRoutine
 from app.routines.errors import RoutineNotFound
 from app.routines.schemas import RoutineCreate, RoutineList, RoutinePublic, RoutineUpdate
+from app.shared.enums import Area
+from app.shared.sync import SyncTokenExpired
 
 router = APIRouter(tags=["routines"])
 # Curated routines by slug are the same for everyone: cacheable like the catalog.
@@ -43,7 +43,7 @@ OLD_NAMES = [with_deprecated_fields()]
     dependencies=VARY_ON_TOKEN,
 )
 def list_routines(
-    session: SessionDep,
+    db: SessionDep,
     user: OptionalUser,
     now: NowDep,
     area: Annotated[
@@ -59,7 +59,7 @@ def list_routines(
     changed since then and the deleted ones, in the order the changes happened: docs/sync.md
     describes the sync loop."""
     return service.list_routines(
-        session,
+        db,
         user_id=user.id if user else None,
         area=area,
         limit=limit,
@@ -78,11 +78,11 @@ def list_routines(
     dependencies=VARY_ON_TOKEN,
 )
 def get_routine(
-    session: SessionDep, routine: VisibleRoutine, user: OptionalUser, now: NowDep
+    db: SessionDep, routine: VisibleRoutine, user: OptionalUser, now: NowDep
 ) -> RoutinePublic:
     """A curated routine, or one of the caller's own; with a token, led by your safety state
     (while a concern holds exercise, show its guidance instead of offering the moves)."""
-    return service.routine_detail(session, routine, user.id if user else None, now)
+    return service.routine_detail(db, routine, user.id if user else None, now)
 
 
 @router.post(
@@ -97,10 +97,10 @@ def get_routine(
     dependencies=OLD_NAMES,
 )
 def create_routine(
-    session: SessionDep, user: CurrentUser, now: NowDep, payload: RoutineCreate, response: Response
+    db: SessionDep, user: CurrentUser, now: NowDep, payload: RoutineCreate, response: Response
 ) -> RoutinePublic:
     """A new routine of the caller's own, from moves in the catalog."""
-    created = service.create_routine(session, user.id, payload, now)
+    created = service.create_routine(db, user.id, payload, now)
     response.headers["Location"] = f"/v1/routines/{created.id}"
     return created
 
@@ -113,10 +113,10 @@ def create_routine(
     dependencies=OLD_NAMES,
 )
 def update_routine(
-    session: SessionDep, routine: OwnedRoutine, now: NowDep, payload: RoutineUpdate
+    db: SessionDep, routine: OwnedRoutine, now: NowDep, payload: RoutineUpdate
 ) -> RoutinePublic:
     """Change one of the caller's routines. Curated routines are read-only (403)."""
-    return service.update_routine(session, routine, payload, now)
+    return service.update_routine(db, routine, payload, now)
 
 
 @router.delete(
@@ -125,11 +125,9 @@ def update_routine(
     summary="Delete a routine",
     responses=problem_responses(401, 403, 404, 422),
 )
-def delete_routine(
-    session: SessionDep, routine: OwnedRoutine, on_deleted: OnRoutineDeleted
-) -> None:
+def delete_routine(db: SessionDep, routine: OwnedRoutine, on_deleted: OnRoutineDeleted) -> None:
     """Delete one of the caller's routines. Sessions logged with it are kept."""
-    service.delete_routine(session, routine, on_deleted)
+    service.delete_routine(db, routine, on_deleted)
 
 
 @curated_router.get(
@@ -140,13 +138,11 @@ def delete_routine(
     dependencies=[with_deprecated_fields()],
 )
 async def get_curated_routine(
-    answer: ContentAnswerDep, session: SessionDep, slug: CuratedSlug
+    answer: ContentAnswerDep, db: SessionDep, slug: CuratedSlug
 ) -> Response:
     """A routine that comes with the app, by its slug. Its id is derived from the slug
     (`uuid5`), so it is the same on every install."""
-    return await answer(
-        lambda: service.routine_detail(session, service.get_curated_routine(session, slug))
-    )
+    return await answer(lambda: service.routine_detail(db, service.get_curated_routine(db, slug)))
 
 
 router.include_router(curated_router)

@@ -9,15 +9,15 @@ from pydantic import (
     model_validator,
 )
 
+from app.contract.types import WHOLE_NUMBER, StrictBoolean, omittable, text
+from app.contract.versioning import renamed
 from app.core.clock import UtcDatetime
-from app.core.enums import Area
-from app.core.sync import SyncedPage
-from app.core.types import WHOLE_NUMBER, StrictBoolean, omittable, text
-from app.core.versioning import renamed
 from app.exercises.schemas import DISCLAIMER_DESCRIPTION, Provenance
 from app.i18n.schemas import TranslatedText
 from app.media.schemas import MoveMedia
 from app.safety.schemas import SafetyState
+from app.shared.enums import Area
+from app.shared.sync import SyncedPage
 
 MAX_STEPS = 20
 MAX_SETS = 10

@@ -7,12 +7,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, delete, or_
 from sqlmodel import Session, col, select
 
-from app.core import sync
 from app.core.clock import utcnow
-from app.core.content import PerVersion
-from app.core.enums import Area
 from app.core.pagination import SortKey, count, fetch_keyset
-from app.core.sync import SyncToken, Tombstone
 from app.exercises import service as exercises
 from app.exercises.catalog import Catalog, CatalogMove
 from app.exercises.duration import dose_seconds, total_seconds
@@ -31,6 +27,10 @@ from app.routines.schemas import (
     RoutineUpdate,
 )
 from app.safety import service as safety
+from app.shared import sync
+from app.shared.content import PerVersion
+from app.shared.enums import Area
+from app.shared.sync import SyncToken, Tombstone
 
 
 def _step_public(routine: Routine, step: RoutineStep, move: CatalogMove) -> RoutineStepPublic:
@@ -80,24 +80,22 @@ def to_public(routine: Routine, disclaimer: str, moves: Mapping[int, CatalogMove
     )
 
 
-def moves_of(session: Session, routines: Sequence[Routine]) -> Mapping[int, CatalogMove]:
+def moves_of(db: Session, routines: Sequence[Routine]) -> Mapping[int, CatalogMove]:
     """The catalog's moves by id, holding every move these routines' steps name."""
-    return exercises.moves_by_id(session, {s.exercise_id for r in routines for s in r.steps})
+    return exercises.moves_by_id(db, {s.exercise_id for r in routines for s in r.steps})
 
 
 def routine_detail(
-    session: Session,
+    db: Session,
     routine: Routine,
     user_id: uuid.UUID | None = None,
     now: datetime | None = None,
 ) -> RoutinePublic:
     """The routine, led by the safety state of a signed-in caller."""
-    public = to_public(routine, exercises.get_disclaimer(session), moves_of(session, [routine]))
+    public = to_public(routine, exercises.get_disclaimer(db), moves_of(db, [routine]))
     if user_id is None:
         return public
-    return public.model_copy(
-        update={"safety": safety.safety_state(session, user_id, now or utcnow())}
-    )
+    return public.model_copy(update={"safety": safety.safety_state(db, user_id, now or utcnow())})
 
 
 def visible_to(user_id: uuid.UUID | None) -> ColumnElement[bool]:
@@ -134,11 +132,11 @@ def _change_key(item: Routine | RoutineTombstone) -> tuple[Any, ...]:
     return (0 if item.owner_id is None else 1, item.change_seq, item.id)
 
 
-def _marks(session: Session, user_id: uuid.UUID | None) -> dict[str, int]:
-    # Read before any row: see app.core.sync.
-    marks = {"curated": sync.current(session, sync.CURATED_SCOPE)}
+def _marks(db: Session, user_id: uuid.UUID | None) -> dict[str, int]:
+    # Read before any row: see app.shared.sync.
+    marks = {"curated": sync.current(db, sync.CURATED_SCOPE)}
     if user_id is not None:
-        marks["own"] = sync.current(session, sync.user_scope(user_id))
+        marks["own"] = sync.current(db, sync.user_scope(user_id))
     return marks
 
 
@@ -158,14 +156,14 @@ class CuratedEntry:
     public: RoutinePublic
 
 
-def _curated(session: Session) -> list[CuratedEntry]:
-    rows = session.exec(
+def _curated(db: Session) -> list[CuratedEntry]:
+    rows = db.exec(
         select(Routine)
         .where(col(Routine.owner_id).is_(None))
         .order_by(*(part.clause() for part in LIST_ORDER))
     ).all()
-    disclaimer = exercises.get_disclaimer(session)
-    moves = moves_of(session, rows)
+    disclaimer = exercises.get_disclaimer(db)
+    moves = moves_of(db, rows)
     return [
         CuratedEntry(
             _list_key(r), frozenset(a.area for a in r.areas), to_public(r, disclaimer, moves)
@@ -174,7 +172,7 @@ def _curated(session: Session) -> list[CuratedEntry]:
     ]
 
 
-# Curated routines change only when the seed content does (app.core.content).
+# Curated routines change only when the seed content does (app.shared.content).
 CURATED = PerVersion(_curated)
 
 
@@ -193,7 +191,7 @@ def localized(routine: RoutinePublic) -> RoutinePublic:
 
 
 def list_routines(
-    session: Session,
+    db: Session,
     *,
     user_id: uuid.UUID | None,
     area: Area | None,
@@ -214,11 +212,11 @@ def list_routines(
         width=len(CHANGE_ORDER if changed_since else LIST_ORDER),
         user_id=user_id,
         now=now,
-        marks=lambda: _marks(session, user_id),
+        marks=lambda: _marks(db, user_id),
     )
     if user_id is None and walk.since is None and walk.start is None:
         # Anonymous first pages: curated routines only, from this process's snapshot.
-        entries = [e for e in CURATED.get(session) if area is None or area.value in e.areas]
+        entries = [e for e in CURATED.get(db) if area is None or area.value in e.areas]
         shown = entries[offset : offset + limit]
         more = len(entries) > offset + limit
         return RoutineList(
@@ -239,12 +237,12 @@ def list_routines(
                 )
             )
         rows, next_key = fetch_keyset(
-            session, query, LIST_ORDER, _list_key, start=walk.start, limit=limit, offset=offset
+            db, query, LIST_ORDER, _list_key, start=walk.start, limit=limit, offset=offset
         )
-        total = count(session, query)
+        total = count(db, query)
     else:
         changes = sync.read_changes(
-            session,
+            db,
             walk,
             Routine,
             live=select(Routine).where(
@@ -270,10 +268,10 @@ def list_routines(
             changes.count,
             changes.next_key,
         )
-    disclaimer = exercises.get_disclaimer(session)
-    moves = moves_of(session, rows)
+    disclaimer = exercises.get_disclaimer(db)
+    moves = moves_of(db, rows)
     return RoutineList(
-        safety=None if user_id is None else safety.safety_state(session, user_id, now),
+        safety=None if user_id is None else safety.safety_state(db, user_id, now),
         data=[to_public(r, disclaimer, moves) for r in rows],
         deleted=deleted,
         count=total,
@@ -282,31 +280,27 @@ def list_routines(
     )
 
 
-def list_owned_routines(session: Session, user_id: uuid.UUID) -> list[RoutinePublic]:
+def list_owned_routines(db: Session, user_id: uuid.UUID) -> list[RoutinePublic]:
     """Every routine the user created, oldest first (curated ones are not theirs)."""
-    rows = session.exec(
+    rows = db.exec(
         select(Routine)
         .where(Routine.owner_id == user_id)
         .order_by(col(Routine.created_at), col(Routine.id))
     ).all()
-    disclaimer = exercises.get_disclaimer(session)
-    moves = moves_of(session, rows)
+    disclaimer = exercises.get_disclaimer(db)
+    moves = moves_of(db, rows)
     return [to_public(r, disclaimer, moves) for r in rows]
 
 
-def get_visible_routine(
-    session: Session, routine_id: uuid.UUID, user_id: uuid.UUID | None
-) -> Routine:
-    routine = session.exec(
-        select(Routine).where(Routine.id == routine_id, visible_to(user_id))
-    ).first()
+def get_visible_routine(db: Session, routine_id: uuid.UUID, user_id: uuid.UUID | None) -> Routine:
+    routine = db.exec(select(Routine).where(Routine.id == routine_id, visible_to(user_id))).first()
     if routine is None:
         raise RoutineNotFound(routine_id)
     return routine
 
 
-def get_curated_routine(session: Session, slug: str) -> Routine:
-    routine = session.exec(
+def get_curated_routine(db: Session, slug: str) -> Routine:
+    routine = db.exec(
         select(Routine).where(Routine.slug == slug, col(Routine.owner_id).is_(None))
     ).first()
     if routine is None:
@@ -314,10 +308,8 @@ def get_curated_routine(session: Session, slug: str) -> Routine:
     return routine
 
 
-def is_visible(session: Session, routine_id: uuid.UUID, user_id: uuid.UUID | None) -> bool:
-    found = session.exec(
-        select(Routine.id).where(Routine.id == routine_id, visible_to(user_id))
-    ).first()
+def is_visible(db: Session, routine_id: uuid.UUID, user_id: uuid.UUID | None) -> bool:
+    found = db.exec(select(Routine.id).where(Routine.id == routine_id, visible_to(user_id))).first()
     return found is not None
 
 
@@ -367,13 +359,13 @@ def _step_row(routine: Routine, position: int, resolved: ResolvedStep) -> Routin
     )
 
 
-def replace_areas(session: Session, routine: Routine, areas: Sequence[Area]) -> bool:
+def replace_areas(db: Session, routine: Routine, areas: Sequence[Area]) -> bool:
     wanted = [a.value for a in areas]
     if [a.area for a in routine.areas] == wanted:
         return False
     routine.areas.clear()
     # Flush the removals first: the new rows reuse the same primary keys.
-    session.flush()
+    db.flush()
     routine.areas.extend(
         RoutineArea(routine_id=routine.id, area=a, area_order=AREA_ORDER[a]) for a in wanted
     )
@@ -392,35 +384,35 @@ def _step_key(step: RoutineStep) -> tuple[object, ...]:
     )
 
 
-def replace_steps(session: Session, routine: Routine, steps: Sequence[ResolvedStep]) -> bool:
+def replace_steps(db: Session, routine: Routine, steps: Sequence[ResolvedStep]) -> bool:
     rows = [_step_row(routine, i, step) for i, step in enumerate(steps, start=1)]
     if [_step_key(s) for s in routine.steps] == [_step_key(s) for s in rows]:
         return False
     routine.steps.clear()
-    session.flush()
+    db.flush()
     routine.steps.extend(rows)
     return True
 
 
 def create_routine(
-    session: Session, user_id: uuid.UUID, payload: RoutineCreate, now: datetime | None = None
+    db: Session, user_id: uuid.UUID, payload: RoutineCreate, now: datetime | None = None
 ) -> RoutinePublic:
-    steps = resolve_steps(exercises.catalog(session), payload.steps)
+    steps = resolve_steps(exercises.catalog(db), payload.steps)
     routine = Routine(
         owner_id=user_id,
         name=payload.name,
         description=payload.description,
-        change_seq=sync.tick(session, sync.user_scope(user_id)),
+        change_seq=sync.tick(db, sync.user_scope(user_id)),
     )
-    session.add(routine)
-    replace_areas(session, routine, payload.areas)
-    replace_steps(session, routine, steps)
-    session.flush()
-    return routine_detail(session, routine, user_id, now)
+    db.add(routine)
+    replace_areas(db, routine, payload.areas)
+    replace_steps(db, routine, steps)
+    db.flush()
+    return routine_detail(db, routine, user_id, now)
 
 
 def update_routine(
-    session: Session, routine: Routine, payload: RoutineUpdate, now: datetime | None = None
+    db: Session, routine: Routine, payload: RoutineUpdate, now: datetime | None = None
 ) -> RoutinePublic:
     changes = payload.model_dump(exclude_unset=True, include={"name", "description"})
     changed = False
@@ -429,15 +421,15 @@ def update_routine(
             setattr(routine, field, value)
             changed = True
     if payload.areas is not None:
-        changed |= replace_areas(session, routine, payload.areas)
+        changed |= replace_areas(db, routine, payload.areas)
     if payload.steps is not None:
-        steps = resolve_steps(exercises.catalog(session), payload.steps)
-        changed |= replace_steps(session, routine, steps)
+        steps = resolve_steps(exercises.catalog(db), payload.steps)
+        changed |= replace_steps(db, routine, steps)
     if changed:
         routine.updated_at = utcnow()
-        routine.change_seq = sync.tick(session, change_scope(routine))
-    session.flush()
-    return routine_detail(session, routine, routine.owner_id, now)
+        routine.change_seq = sync.tick(db, change_scope(routine))
+    db.flush()
+    return routine_detail(db, routine, routine.owner_id, now)
 
 
 def change_scope(routine: Routine) -> str:
@@ -452,27 +444,25 @@ def change_scope(routine: Routine) -> str:
 RoutineDeleted = Callable[[Session, uuid.UUID], None]
 
 
-def delete_routine(
-    session: Session, routine: Routine, on_deleted: Sequence[RoutineDeleted]
-) -> None:
+def delete_routine(db: Session, routine: Routine, on_deleted: Sequence[RoutineDeleted]) -> None:
     """Delete it, after each of `on_deleted` let go of it, and leave a tombstone for syncing
     clients (older ones are purged)."""
     now = utcnow()
     for let_go in on_deleted:
-        let_go(session, routine.id)
-    session.add(
+        let_go(db, routine.id)
+    db.add(
         RoutineTombstone(
             id=routine.id,
             owner_id=routine.owner_id,
             deleted_at=now,
-            change_seq=sync.tick(session, change_scope(routine)),
+            change_seq=sync.tick(db, change_scope(routine)),
         )
     )
-    session.execute(
+    db.execute(
         delete(RoutineTombstone).where(
             col(RoutineTombstone.owner_id) == routine.owner_id,
             col(RoutineTombstone.deleted_at) < now - sync.TOMBSTONE_RETENTION,
         )
     )
-    session.delete(routine)
-    session.flush()
+    db.delete(routine)
+    db.flush()

@@ -28,8 +28,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from app.core import pain
 from app.safety.schemas import CareTimeframe, ClosedBy, ConcernSource, Exercise, TriageLevel
+from app.shared import pain
 
 # The words each timeframe is said in, wherever the service says it.
 TIMEFRAME_WORDS: dict[CareTimeframe, str] = {

@@ -6,14 +6,14 @@ import uuid
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
-from app.core.personal_data import PersonalDataSource
 from app.safety import service
 from app.safety.models import SafetyConcern, SafetyReport
+from app.shared.personal_data import PersonalDataSource
 
 
-def _delete(session: Session, user_id: uuid.UUID) -> None:
-    session.execute(delete(SafetyReport).where(col(SafetyReport.user_id) == user_id))
-    session.execute(delete(SafetyConcern).where(col(SafetyConcern.user_id) == user_id))
+def _delete(db: Session, user_id: uuid.UUID) -> None:
+    db.execute(delete(SafetyReport).where(col(SafetyReport.user_id) == user_id))
+    db.execute(delete(SafetyConcern).where(col(SafetyConcern.user_id) == user_id))
 
 
 PERSONAL_DATA = (

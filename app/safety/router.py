@@ -27,12 +27,12 @@ router = APIRouter(tags=["safety"])
     summary="Your safety state",
     responses=problem_responses(401),
 )
-def get_safety(session: SessionDep, user: CurrentUser, now: NowDep) -> SafetyState:
+def get_safety(db: SessionDep, user: CurrentUser, now: NowDep) -> SafetyState:
     """The concerns open for you, most urgent first, what to do about them, and whether
     exercise is on hold. Check-ins, the PEG, sessions and signed-in recommendations report
     here; plans, reminders, routines, recommendations, sessions and the summary obey it. Its rules
     are in docs/safety.md."""
-    return service.safety_state(session, user.id, now)
+    return service.safety_state(db, user.id, now)
 
 
 @router.get(
@@ -42,7 +42,7 @@ def get_safety(session: SessionDep, user: CurrentUser, now: NowDep) -> SafetySta
     responses=problem_responses(401, 422),
 )
 def list_concerns(
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     now: NowDep,
     status: Annotated[
@@ -51,7 +51,7 @@ def list_concerns(
 ) -> ConcernList:
     """Every concern you had, open before closed, most urgent first, each with what was
     reported (a replaced check-in's warning signs included) and how it closed."""
-    data = service.list_concerns(session, user.id, status, now)
+    data = service.list_concerns(db, user.id, status, now)
     return ConcernList(data=data, count=len(data))
 
 
@@ -62,7 +62,7 @@ def list_concerns(
     responses=problem_responses(401, ConcernNotFound, SeenOnOutOfRange, 422),
 )
 def close_concern(
-    session: SessionDep,
+    db: SessionDep,
     user: HealthDataUser,
     now: NowDep,
     concern: OwnedConcern,
@@ -71,4 +71,4 @@ def close_concern(
     """Record "I have been seen and can exercise", with the day you were seen. This is how an
     emergency or same-day concern closes: never by itself. Closing a closed concern again
     changes nothing. Needs health-data consent (`403 consent-required` without it)."""
-    return service.close(session, concern, body, local_date(now, user.timezone), now)
+    return service.close(db, concern, body, local_date(now, user.timezone), now)

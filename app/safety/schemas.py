@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.contract.types import BoundedDate, text
 from app.core.clock import UtcDatetime
-from app.core.types import BoundedDate, text
 from app.i18n.schemas import TranslationPublic
 
 MAX_NOTE = 500

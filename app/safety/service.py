@@ -73,10 +73,10 @@ def _view(row: SafetyConcern) -> logic.OpenConcern:
     )
 
 
-def open_concerns(session: Session, user_id: uuid.UUID) -> list[SafetyConcern]:
+def open_concerns(db: Session, user_id: uuid.UUID) -> list[SafetyConcern]:
     """The person's open concerns, most urgent first, then newest."""
     rows = list(
-        session.exec(
+        db.exec(
             select(SafetyConcern).where(
                 SafetyConcern.user_id == user_id, col(SafetyConcern.closed_at).is_(None)
             )
@@ -95,10 +95,10 @@ def holds(row: SafetyConcern) -> bool:
     return _view(row).holds_exercise
 
 
-def holding(session: Session, user_id: uuid.UUID) -> SafetyConcern | None:
+def holding(db: Session, user_id: uuid.UUID) -> SafetyConcern | None:
     """The open concern that puts exercise on hold, the most urgent of them; None when
     exercise is allowed."""
-    rows = open_concerns(session, user_id)
+    rows = open_concerns(db, user_id)
     return next((r for r in rows if _view(r).holds_exercise), None)
 
 
@@ -117,9 +117,9 @@ def _merge(into: list[str], more: Iterable[str]) -> list[str]:
 
 
 def _find_open(
-    session: Session, user_id: uuid.UUID, source: ConcernSource, timeframe: CareTimeframe
+    db: Session, user_id: uuid.UUID, source: ConcernSource, timeframe: CareTimeframe
 ) -> SafetyConcern | None:
-    return session.exec(
+    return db.exec(
         select(SafetyConcern).where(
             SafetyConcern.user_id == user_id,
             SafetyConcern.source == source.value,
@@ -129,16 +129,16 @@ def _find_open(
     ).first()
 
 
-def _open_or_join(session: Session, user_id: uuid.UUID, item: Report) -> SafetyConcern:
+def _open_or_join(db: Session, user_id: uuid.UUID, item: Report) -> SafetyConcern:
     assert item.timeframe is not None
     reported_at = as_utc(item.reported_at)
     for attempt in range(WRITE_ATTEMPTS):
-        concern = _find_open(session, user_id, item.source, item.timeframe)
+        concern = _find_open(db, user_id, item.source, item.timeframe)
         if concern is not None:
             concern.reasons = _merge(list(concern.reasons), item.reasons)
             concern.signs = _merge(list(concern.signs), item.red_flags)
             concern.last_reported_at = max(as_utc(concern.last_reported_at), reported_at)
-            session.add(concern)
+            db.add(concern)
             return concern
         concern = SafetyConcern(
             user_id=user_id,
@@ -153,9 +153,9 @@ def _open_or_join(session: Session, user_id: uuid.UUID, item: Report) -> SafetyC
         )
         try:
             # A savepoint: a request opening the same concern at once may win the insert.
-            with session.begin_nested():
-                session.add(concern)
-                session.flush()
+            with db.begin_nested():
+                db.add(concern)
+                db.flush()
         except IntegrityError:
             if attempt == WRITE_ATTEMPTS - 1:
                 raise
@@ -164,9 +164,9 @@ def _open_or_join(session: Session, user_id: uuid.UUID, item: Report) -> SafetyC
     raise AssertionError("unreachable")
 
 
-def _clear(session: Session, user_id: uuid.UUID, item: Report, now: datetime) -> None:
+def _clear(db: Session, user_id: uuid.UUID, item: Report, now: datetime) -> None:
     reported_at = as_utc(item.reported_at)
-    for concern in open_concerns(session, user_id):
+    for concern in open_concerns(db, user_id):
         closed_by = logic.closed_by_clear_report(
             item.source, CareTimeframe(concern.timeframe), ConcernSource(concern.source)
         )
@@ -175,18 +175,18 @@ def _clear(session: Session, user_id: uuid.UUID, item: Report, now: datetime) ->
         concern.closed_at = now
         concern.closed_by = closed_by.value
         concern.closing_source_id = item.source_id
-        session.add(concern)
+        db.add(concern)
 
 
-def report(session: Session, user_id: uuid.UUID, item: Report, now: datetime) -> None:
+def report(db: Session, user_id: uuid.UUID, item: Report, now: datetime) -> None:
     """Record what a feature heard: raise or join a concern, or clear the ones a clear answer
     closes."""
     if item.timeframe not in logic.CONCERN_TIMEFRAMES:
-        _clear(session, user_id, item, now)
-        session.flush()
+        _clear(db, user_id, item, now)
+        db.flush()
         return
-    concern = _open_or_join(session, user_id, item)
-    session.add(
+    concern = _open_or_join(db, user_id, item)
+    db.add(
         SafetyReport(
             user_id=user_id,
             concern_id=concern.id,
@@ -203,12 +203,12 @@ def report(session: Session, user_id: uuid.UUID, item: Report, now: datetime) ->
             advice=item.advice or guidance_of(concern),
         )
     )
-    session.flush()
+    db.flush()
 
 
-def has_open(session: Session, user_id: uuid.UUID, source: ConcernSource) -> bool:
+def has_open(db: Session, user_id: uuid.UUID, source: ConcernSource) -> bool:
     return (
-        session.exec(
+        db.exec(
             select(SafetyConcern.id).where(
                 SafetyConcern.user_id == user_id,
                 SafetyConcern.source == source.value,
@@ -219,9 +219,9 @@ def has_open(session: Session, user_id: uuid.UUID, source: ConcernSource) -> boo
     )
 
 
-def last_closed_at(session: Session, user_id: uuid.UUID, source: ConcernSource) -> datetime | None:
+def last_closed_at(db: Session, user_id: uuid.UUID, source: ConcernSource) -> datetime | None:
     """When the person's latest concern of this source closed, if one has."""
-    closed = session.exec(
+    closed = db.exec(
         select(SafetyConcern.closed_at)
         .where(
             SafetyConcern.user_id == user_id,
@@ -235,7 +235,7 @@ def last_closed_at(session: Session, user_id: uuid.UUID, source: ConcernSource) 
 
 
 def reports_of(
-    session: Session,
+    db: Session,
     user_id: uuid.UUID,
     date_from: date | None = None,
     date_to: date | None = None,
@@ -247,16 +247,14 @@ def reports_of(
     if date_to is not None:
         query = query.where(col(SafetyReport.local_date) <= date_to)
     return list(
-        session.exec(
-            query.order_by(col(SafetyReport.reported_at), col(SafetyReport.created_at))
-        ).all()
+        db.exec(query.order_by(col(SafetyReport.reported_at), col(SafetyReport.created_at))).all()
     )
 
 
-def concerns_of(session: Session, user_id: uuid.UUID) -> list[SafetyConcern]:
+def concerns_of(db: Session, user_id: uuid.UUID) -> list[SafetyConcern]:
     """Every concern the person had, open or closed, oldest first."""
     return list(
-        session.exec(
+        db.exec(
             select(SafetyConcern)
             .where(SafetyConcern.user_id == user_id)
             .order_by(col(SafetyConcern.opened_at), col(SafetyConcern.id))
@@ -281,12 +279,12 @@ def _report_public(row: SafetyReport) -> ReportPublic:
 
 
 def _reports_by_concern(
-    session: Session, concern_ids: Sequence[uuid.UUID]
+    db: Session, concern_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[ReportPublic]]:
     found: dict[uuid.UUID, list[ReportPublic]] = {c: [] for c in concern_ids}
     if not concern_ids:
         return found
-    rows = session.exec(
+    rows = db.exec(
         select(SafetyReport)
         .where(col(SafetyReport.concern_id).in_(list(concern_ids)))
         .order_by(col(SafetyReport.reported_at), col(SafetyReport.created_at))
@@ -331,8 +329,8 @@ def to_public(row: SafetyConcern, reports: list[ReportPublic], now: datetime) ->
     )
 
 
-def _publics(session: Session, rows: Sequence[SafetyConcern], now: datetime) -> list[ConcernPublic]:
-    reports = _reports_by_concern(session, [r.id for r in rows])
+def _publics(db: Session, rows: Sequence[SafetyConcern], now: datetime) -> list[ConcernPublic]:
+    reports = _reports_by_concern(db, [r.id for r in rows])
     return [to_public(r, reports[r.id], now) for r in rows]
 
 
@@ -352,8 +350,8 @@ class State:
         return self.holding is not None
 
 
-def state_from(session: Session, rows: list[SafetyConcern], now: datetime) -> SafetyState:
-    concerns = _publics(session, rows, now)
+def state_from(db: Session, rows: list[SafetyConcern], now: datetime) -> SafetyState:
+    concerns = _publics(db, rows, now)
     deciding = logic.deciding([_view(r) for r in rows])
     if deciding is None:
         clear = translate(logic.CLEAR_MESSAGE)
@@ -384,33 +382,33 @@ def state_from(session: Session, rows: list[SafetyConcern], now: datetime) -> Sa
     )
 
 
-def current(session: Session, user_id: uuid.UUID, now: datetime) -> State:
-    rows = open_concerns(session, user_id)
-    return State(rows=rows, public=state_from(session, rows, now))
+def current(db: Session, user_id: uuid.UUID, now: datetime) -> State:
+    rows = open_concerns(db, user_id)
+    return State(rows=rows, public=state_from(db, rows, now))
 
 
-def safety_state(session: Session, user_id: uuid.UUID, now: datetime) -> SafetyState:
-    state = current(session, user_id, now).public
+def safety_state(db: Session, user_id: uuid.UUID, now: datetime) -> SafetyState:
+    state = current(db, user_id, now).public
     assert state is not None
     return state
 
 
 def list_concerns(
-    session: Session, user_id: uuid.UUID, which: ConcernFilter, now: datetime
+    db: Session, user_id: uuid.UUID, which: ConcernFilter, now: datetime
 ) -> list[ConcernPublic]:
     """Open before closed; within each, most urgent first, then newest."""
-    rows = concerns_of(session, user_id)
+    rows = concerns_of(db, user_id)
     if which is ConcernFilter.OPEN:
         rows = [r for r in rows if r.closed_at is None]
     elif which is ConcernFilter.CLOSED:
         rows = [r for r in rows if r.closed_at is not None]
     rows = _most_urgent_first(rows)
     rows.sort(key=lambda r: r.closed_at is not None)
-    return _publics(session, rows, now)
+    return _publics(db, rows, now)
 
 
-def get_owned_concern(session: Session, concern_id: uuid.UUID, user_id: uuid.UUID) -> SafetyConcern:
-    row = session.exec(
+def get_owned_concern(db: Session, concern_id: uuid.UUID, user_id: uuid.UUID) -> SafetyConcern:
+    row = db.exec(
         select(SafetyConcern).where(
             SafetyConcern.id == concern_id, SafetyConcern.user_id == user_id
         )
@@ -421,7 +419,7 @@ def get_owned_concern(session: Session, concern_id: uuid.UUID, user_id: uuid.UUI
 
 
 def close(
-    session: Session, row: SafetyConcern, body: ConcernClose, today: date, now: datetime
+    db: Session, row: SafetyConcern, body: ConcernClose, today: date, now: datetime
 ) -> ConcernPublic:
     """The person's recorded act: "I have been seen and can exercise", on `seen_on`. Closing a
     closed concern again changes nothing."""
@@ -434,15 +432,15 @@ def close(
         row.closed_by = ClosedBy.PERSON.value
         row.seen_on = body.seen_on
         row.note = body.note or None
-        session.add(row)
-        session.flush()
-    return _publics(session, [row], now)[0]
+        db.add(row)
+        db.flush()
+    return _publics(db, [row], now)[0]
 
 
-def claim_follow_up(session: Session, concern_id: uuid.UUID, reminder_id: uuid.UUID) -> bool:
+def claim_follow_up(db: Session, concern_id: uuid.UUID, reminder_id: uuid.UUID) -> bool:
     """Make `reminder_id` the one reminder that carries this concern's safety follow-up; True
     if it is (the same reminder, retried, still is), False once another has."""
-    result = session.execute(
+    result = db.execute(
         update(SafetyConcern)
         .where(
             col(SafetyConcern.id) == concern_id,
@@ -456,8 +454,8 @@ def claim_follow_up(session: Session, concern_id: uuid.UUID, reminder_id: uuid.U
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
-def export_concerns(session: Session, user_id: uuid.UUID) -> list[dict[str, Any]]:
+def export_concerns(db: Session, user_id: uuid.UUID) -> list[dict[str, Any]]:
     """Every concern with what was reported, oldest first, for the account export."""
-    rows = concerns_of(session, user_id)
-    reports = _reports_by_concern(session, [r.id for r in rows])
+    rows = concerns_of(db, user_id)
+    reports = _reports_by_concern(db, [r.id for r in rows])
     return [to_public(r, reports[r.id], as_utc(r.created_at)).model_dump(mode="json") for r in rows]

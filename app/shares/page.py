@@ -57,7 +57,7 @@ def content_security_policy() -> str:
 
 def headers() -> dict[str, str]:
     """For the page and every download through a link (`Referrer-Policy: no-referrer` is
-    on every response already, app.core.headers)."""
+    on every response already, app.contract.headers)."""
     return {
         "Content-Security-Policy": content_security_policy(),
         "X-Robots-Tag": "noindex, nofollow",

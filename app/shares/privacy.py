@@ -1,7 +1,7 @@
 """Share links and their access logs belong to the person: in the account export, removed
 with the account, and ended when health-data consent is withdrawn."""
 
-from app.core.personal_data import PersonalDataSource
+from app.shared.personal_data import PersonalDataSource
 from app.shares import service
 from app.shares.models import ClinicianShare, ClinicianShareAccess
 

@@ -13,13 +13,13 @@ from sqlmodel import Session
 from app.accounts.dependencies import CurrentUser, HealthDataUser
 from app.accounts.models import User
 from app.accounts.outbox import DeliveryDep
+from app.contract.openapi import located
+from app.contract.types import BoundedDate, Uuid
 from app.core.clock import NowDep
 from app.core.config import get_settings
 from app.core.db import SessionDep
 from app.core.errors import problem_responses, raises
-from app.core.openapi import located
 from app.core.ratelimit import SHARE_ADDRESS_BUCKET, SHARE_LINK_BUCKET, Limiter, caller_address
-from app.core.types import BoundedDate, Uuid
 from app.exercises import service as exercises
 from app.exercises.errors import ArticleNotLoaded
 from app.outcomes import service as outcomes
@@ -61,17 +61,15 @@ def owned_share(user: CurrentUser, db: SessionDep, share_id: ShareId) -> Clinici
 OwnedShare = Annotated[ClinicianShare, Depends(owned_share)]
 
 
-def _questionnaire(session: Session) -> QuestionnairePublic | None:
+def _questionnaire(db: Session) -> QuestionnairePublic | None:
     try:
-        return outcomes.get_questionnaire(session)
+        return outcomes.get_questionnaire(db)
     except QuestionnaireNotLoaded:
         return None
 
 
-def _bundle(
-    session: Session, data: Any, user: User, scopes: set[ShareScope], now: datetime
-) -> bytes:
-    document = fhir.bundle(data, user.id, user.display_name, scopes, _questionnaire(session), now)
+def _bundle(db: Session, data: Any, user: User, scopes: set[ShareScope], now: datetime) -> bytes:
+    document = fhir.bundle(data, user.id, user.display_name, scopes, _questionnaire(db), now)
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -87,7 +85,7 @@ def _bundle(
 )
 def create_share(
     request: Request,
-    session: SessionDep,
+    db: SessionDep,
     user: HealthDataUser,
     now: NowDep,
     body: Annotated[ShareCreate, Body(examples=[CREATE_EXAMPLE])],
@@ -103,7 +101,7 @@ def create_share(
     time with `DELETE`. Withdrawing health-data consent or deleting the account ends every
     link."""
     base_url = get_settings().public_base_url or str(request.base_url)
-    created = service.create(session, user, body, now, base_url)
+    created = service.create(db, user, body, now, base_url)
     if body.clinician_email:
         background.add_task(delivery)
     response.headers["Location"] = f"/v1/me/shares/{created.id}"
@@ -116,10 +114,10 @@ def create_share(
     summary="List your share links",
     responses=problem_responses(401),
 )
-def list_shares(session: SessionDep, user: CurrentUser, now: NowDep) -> ShareList:
+def list_shares(db: SessionDep, user: CurrentUser, now: NowDep) -> ShareList:
     """Every link you created, newest first, with whether it still works and how often it
     was opened."""
-    data = service.list_shares(session, user, now)
+    data = service.list_shares(db, user, now)
     return ShareList(data=data, count=len(data))
 
 
@@ -129,10 +127,10 @@ def list_shares(session: SessionDep, user: CurrentUser, now: NowDep) -> ShareLis
     summary="Get a share link",
     responses=problem_responses(401, ShareNotFound, 422),
 )
-def get_share(session: SessionDep, share: OwnedShare, now: NowDep) -> SharePublic:
+def get_share(db: SessionDep, share: OwnedShare, now: NowDep) -> SharePublic:
     """One link: what it shares, until when, and how often it was opened (not the link
     itself, which is kept only as a hash)."""
-    return service.public(session, share, now)
+    return service.public(db, share, now)
 
 
 @router.delete(
@@ -141,10 +139,10 @@ def get_share(session: SessionDep, share: OwnedShare, now: NowDep) -> SharePubli
     summary="Revoke a share link",
     responses=problem_responses(401, ShareNotFound, 422),
 )
-def revoke_share(session: SessionDep, share: OwnedShare, now: NowDep) -> None:
+def revoke_share(db: SessionDep, share: OwnedShare, now: NowDep) -> None:
     """The link stops working at once: its page and downloads answer 410. The link stays in
     your list, with its openings."""
-    service.revoke(session, share, now)
+    service.revoke(db, share, now)
 
 
 @router.get(
@@ -153,10 +151,10 @@ def revoke_share(session: SessionDep, share: OwnedShare, now: NowDep) -> None:
     summary="Who opened a share link",
     responses=problem_responses(401, ShareNotFound, 422),
 )
-def list_accesses(session: SessionDep, share: OwnedShare) -> ShareAccessList:
+def list_accesses(db: SessionDep, share: OwnedShare) -> ShareAccessList:
     """Every opening, newest first: when, what (`page`, `pdf`, `csv`, `fhir`) and the kind of
     client (`browser`, `fhir_client`, `script`, `unknown`). No address is kept."""
-    data = service.accesses(session, share)
+    data = service.accesses(db, share)
     return ShareAccessList(data=data, count=len(data))
 
 
@@ -186,7 +184,7 @@ FHIR_CONTENT = {
     },
 )
 def get_fhir(
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     now: NowDep,
     date_from: Annotated[
@@ -209,8 +207,8 @@ def get_fhir(
     `Procedure`s with their moves and pain before and after, open safety concerns as `Flag`s.
     docs/sharing.md lists every code and why."""
     start, end = reports.period(user, now, date_from, date_to)
-    data = gather(session, user, start, end, now)
-    body = _bundle(session, data, user, set(ShareScope), now)
+    data = gather(db, user, start, end, now)
+    body = _bundle(db, data, user, set(ShareScope), now)
     return Response(
         content=body,
         media_type=fhir.MEDIA_TYPE,
@@ -228,7 +226,7 @@ class Refused(Exception):
 
 
 def _open(
-    request: Request, session: Session, token: str, opened: ShareOpened, now: datetime
+    request: Request, db: Session, token: str, opened: ShareOpened, now: datetime
 ) -> tuple[ClinicianShare, User]:
     """The live share behind a token, its opening logged; Refused(404/410/429) otherwise."""
     limiter: Limiter = request.app.state.rate_limiter
@@ -239,12 +237,12 @@ def _open(
     if wait is not None:
         raise Refused(429, wait)
     try:
-        share, user = service.open_link(session, token, now)
+        share, user = service.open_link(db, token, now)
     except ShareLinkUnknown as exc:
         raise Refused(404) from exc
     except ShareLinkGone as exc:
         raise Refused(410) from exc
-    service.record_access(session, share, opened, request.headers.get("user-agent"), now)
+    service.record_access(db, share, opened, request.headers.get("user-agent"), now)
     return share, user
 
 
@@ -267,36 +265,36 @@ Token = Annotated[str, Path(max_length=200)]
 
 
 @public_router.get("/s/{token}", response_class=HTMLResponse)
-def share_page(request: Request, session: SessionDep, now: NowDep, token: Token) -> Response:
+def share_page(request: Request, db: SessionDep, now: NowDep, token: Token) -> Response:
     try:
-        share, user = _open(request, session, token, ShareOpened.PAGE, now)
+        share, user = _open(request, db, token, ShareOpened.PAGE, now)
     except Refused as refused:
         return _refused_page(refused)
-    data = service.shared_data(session, share, user, now)
+    data = service.shared_data(db, share, user, now)
     html = page.render_page(
         data,
         set(map(ShareScope, share.scopes)),
         base=f"/s/{token}",
         full_report=service.offers_full_report(share),
         expires_at=share.expires_at,
-        peg=_questionnaire(session),
-        article=exercises.get_article(session).title,
+        peg=_questionnaire(db),
+        article=exercises.get_article(db).title,
     )
     return HTMLResponse(html, headers=page.headers())
 
 
 def _report(
-    request: Request, session: Session, now: datetime, token: str, fmt: ReportFormat
+    request: Request, db: Session, now: datetime, token: str, fmt: ReportFormat
 ) -> Response:
     opened = ShareOpened.PDF if fmt is ReportFormat.PDF else ShareOpened.CSV
     try:
-        share, user = _open(request, session, token, opened, now)
+        share, user = _open(request, db, token, opened, now)
     except Refused as refused:
         return _refused_page(refused)
     if not service.offers_full_report(share):
         return _refused_page(Refused(404))
     body, media_type, name, language = reports.render(
-        session, user, now, fmt, share.date_from, share.date_to
+        db, user, now, fmt, share.date_from, share.date_to
     )
     return Response(
         content=body,
@@ -310,22 +308,22 @@ def _report(
 
 
 @public_router.get("/s/{token}/report.pdf")
-def share_pdf(request: Request, session: SessionDep, now: NowDep, token: Token) -> Response:
-    return _report(request, session, now, token, ReportFormat.PDF)
+def share_pdf(request: Request, db: SessionDep, now: NowDep, token: Token) -> Response:
+    return _report(request, db, now, token, ReportFormat.PDF)
 
 
 @public_router.get("/s/{token}/report.csv")
-def share_csv(request: Request, session: SessionDep, now: NowDep, token: Token) -> Response:
-    return _report(request, session, now, token, ReportFormat.CSV)
+def share_csv(request: Request, db: SessionDep, now: NowDep, token: Token) -> Response:
+    return _report(request, db, now, token, ReportFormat.CSV)
 
 
 OUTCOME_CODES = {404: "not-found", 410: "expired", 429: "throttled"}
 
 
 @public_router.get("/s/{token}/fhir")
-def share_fhir(request: Request, session: SessionDep, now: NowDep, token: Token) -> Response:
+def share_fhir(request: Request, db: SessionDep, now: NowDep, token: Token) -> Response:
     try:
-        share, user = _open(request, session, token, ShareOpened.FHIR, now)
+        share, user = _open(request, db, token, ShareOpened.FHIR, now)
     except Refused as refused:
         outcome = {
             "resourceType": "OperationOutcome",
@@ -343,8 +341,8 @@ def share_fhir(request: Request, session: SessionDep, now: NowDep, token: Token)
             media_type=fhir.MEDIA_TYPE,
             headers=_refused_headers(refused),
         )
-    data = service.shared_data(session, share, user, now)
-    body = _bundle(session, data, user, set(map(ShareScope, share.scopes)), now)
+    data = service.shared_data(db, share, user, now)
+    body = _bundle(db, data, user, set(map(ShareScope, share.scopes)), now)
     return Response(
         content=body,
         media_type=fhir.MEDIA_TYPE,

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.accounts.schemas import Email
+from app.contract.types import WHOLE_NUMBER, BoundedDate
 from app.core.clock import UtcDatetime
-from app.core.types import WHOLE_NUMBER, BoundedDate
 from app.shares.models import ShareClient, ShareEnd, ShareOpened, ShareScope
 
 # Product rule: a link lives for a month unless the person picks otherwise, at most a quarter

@@ -106,10 +106,10 @@ def _period(body: ShareCreate, today: date, last_day: date) -> Period:
     return Period(start, end)
 
 
-def _counts(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, datetime]]:
+def _counts(db: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, datetime]]:
     if not ids:
         return {}
-    rows = session.execute(
+    rows = db.execute(
         select(
             ClinicianShareAccess.share_id,
             func.count(),
@@ -142,7 +142,7 @@ def _public(
 
 
 def create(
-    session: Session, user: User, body: ShareCreate, now: datetime, base_url: str
+    db: Session, user: User, body: ShareCreate, now: datetime, base_url: str
 ) -> ShareCreated:
     """A new link, recorded as a consent to share with a clinician, and emailed to the
     clinician when an address is given. The token is returned once and kept only hashed."""
@@ -160,14 +160,14 @@ def create(
         created_at=now,
         expires_at=expires_at,
     )
-    session.add(share)
-    accounts.record_consent_for(session, user, ConsentPurpose.SHARE_WITH_CLINICIAN, now)
+    db.add(share)
+    accounts.record_consent_for(db, user, ConsentPurpose.SHARE_WITH_CLINICIAN, now)
     url = base_url.rstrip("/") + PAGE_PATH.format(token=token)
     if body.clinician_email:
         # In the person's language: they chose the clinician, who most likely shares it.
         language = accounts.email_language(user)
         outbox.enqueue(
-            session,
+            db,
             user_id=user.id,
             to=body.clinician_email,
             template="share_link",
@@ -181,44 +181,44 @@ def create(
             now=now,
             language=language,
         )
-    session.flush()
+    db.flush()
     public = _public(share, now, {})
     return ShareCreated(**public.model_dump(), url=url, fhir_url=f"{url}/fhir")
 
 
-def list_shares(session: Session, user: User, now: datetime) -> list[SharePublic]:
-    rows = session.exec(
+def list_shares(db: Session, user: User, now: datetime) -> list[SharePublic]:
+    rows = db.exec(
         select(ClinicianShare)
         .where(ClinicianShare.user_id == user.id)
         .order_by(col(ClinicianShare.created_at).desc(), col(ClinicianShare.id))
     ).all()
-    counts = _counts(session, [r.id for r in rows])
+    counts = _counts(db, [r.id for r in rows])
     return [_public(r, now, counts) for r in rows]
 
 
-def public(session: Session, share: ClinicianShare, now: datetime) -> SharePublic:
-    return _public(share, now, _counts(session, [share.id]))
+def public(db: Session, share: ClinicianShare, now: datetime) -> SharePublic:
+    return _public(share, now, _counts(db, [share.id]))
 
 
-def get_owned(session: Session, user: User, share_id: uuid.UUID) -> ClinicianShare:
-    share = session.get(ClinicianShare, share_id)
+def get_owned(db: Session, user: User, share_id: uuid.UUID) -> ClinicianShare:
+    share = db.get(ClinicianShare, share_id)
     if share is None or share.user_id != user.id:
         raise ShareNotFound(share_id)
     return share
 
 
-def revoke(session: Session, share: ClinicianShare, now: datetime) -> None:
+def revoke(db: Session, share: ClinicianShare, now: datetime) -> None:
     """Stops the link at once; revoking an ended link changes nothing."""
     if share.ended_at is None:
         share.ended_at = now
         share.ended_by = ShareEnd.REVOKED
-        session.add(share)
-        session.flush()
+        db.add(share)
+        db.flush()
 
 
-def end_all(session: Session, user_id: uuid.UUID, now: datetime) -> None:
+def end_all(db: Session, user_id: uuid.UUID, now: datetime) -> None:
     """Health-data consent withdrawn: every link of the person stops at that moment."""
-    session.execute(
+    db.execute(
         update(ClinicianShare)
         .where(col(ClinicianShare.user_id) == user_id, col(ClinicianShare.ended_at).is_(None))
         .values(ended_at=now, ended_by=ShareEnd.CONSENT_WITHDRAWN)
@@ -234,8 +234,8 @@ def _accesses(rows: Iterable[ClinicianShareAccess]) -> list[ShareAccessPublic]:
     ]
 
 
-def accesses(session: Session, share: ClinicianShare) -> list[ShareAccessPublic]:
-    rows = session.exec(
+def accesses(db: Session, share: ClinicianShare) -> list[ShareAccessPublic]:
+    rows = db.exec(
         select(ClinicianShareAccess)
         .where(ClinicianShareAccess.share_id == share.id)
         .order_by(col(ClinicianShareAccess.accessed_at).desc(), col(ClinicianShareAccess.id))
@@ -243,29 +243,29 @@ def accesses(session: Session, share: ClinicianShare) -> list[ShareAccessPublic]
     return _accesses(rows)
 
 
-def open_link(session: Session, token: str, now: datetime) -> tuple[ClinicianShare, User]:
+def open_link(db: Session, token: str, now: datetime) -> tuple[ClinicianShare, User]:
     """The share and its owner for a token, looked up by the token's hash whatever the token
     looks like (a malformed one costs the same lookup): unknown is ShareLinkUnknown (404),
     expired or ended is ShareLinkGone (410)."""
-    share = session.exec(
+    share = db.exec(
         select(ClinicianShare).where(ClinicianShare.token_hash == hash_token(token))
     ).first()
     if share is None:
         raise ShareLinkUnknown()
-    user = session.get(User, share.user_id)
+    user = db.get(User, share.user_id)
     if user is None or status_of(share, now) is not ShareStatus.ACTIVE:
         raise ShareLinkGone()
     return share, user
 
 
 def record_access(
-    session: Session,
+    db: Session,
     share: ClinicianShare,
     opened: ShareOpened,
     user_agent: str | None,
     now: datetime,
 ) -> None:
-    session.add(
+    db.add(
         ClinicianShareAccess(
             share_id=share.id,
             user_id=share.user_id,
@@ -274,12 +274,12 @@ def record_access(
             client=client_kind(user_agent),
         )
     )
-    session.flush()
+    db.flush()
 
 
-def shared_data(session: Session, share: ClinicianShare, user: User, now: datetime) -> ReportData:
+def shared_data(db: Session, share: ClinicianShare, user: User, now: datetime) -> ReportData:
     """The report's data for the shared days, with what is not shared left out."""
-    data = gather(session, user, share.date_from, share.date_to, now)
+    data = gather(db, user, share.date_from, share.date_to, now)
     scopes = set(share.scopes)
     if ShareScope.DIARY not in scopes:
         data.checkin_pain, data.checkin_areas, data.checkin_notes = {}, {}, {}
@@ -301,16 +301,16 @@ def offers_full_report(share: ClinicianShare) -> bool:
 # --- personal data -------------------------------------------------------------------------
 
 
-def export_shares(session: Session, user_id: uuid.UUID) -> list[ShareRecord]:
+def export_shares(db: Session, user_id: uuid.UUID) -> list[ShareRecord]:
     """Every link with its openings, oldest first."""
-    rows = session.exec(
+    rows = db.exec(
         select(ClinicianShare)
         .where(ClinicianShare.user_id == user_id)
         .order_by(col(ClinicianShare.created_at), col(ClinicianShare.id))
     ).all()
     out = []
     for row in rows:
-        opened = session.exec(
+        opened = db.exec(
             select(ClinicianShareAccess)
             .where(ClinicianShareAccess.share_id == row.id)
             .order_by(col(ClinicianShareAccess.accessed_at), col(ClinicianShareAccess.id))
@@ -332,8 +332,6 @@ def export_shares(session: Session, user_id: uuid.UUID) -> list[ShareRecord]:
     return out
 
 
-def delete_shares(session: Session, user_id: uuid.UUID) -> None:
-    session.execute(
-        delete(ClinicianShareAccess).where(col(ClinicianShareAccess.user_id) == user_id)
-    )
-    session.execute(delete(ClinicianShare).where(col(ClinicianShare.user_id) == user_id))
+def delete_shares(db: Session, user_id: uuid.UUID) -> None:
+    db.execute(delete(ClinicianShareAccess).where(col(ClinicianShareAccess.user_id) == user_id))
+    db.execute(delete(ClinicianShare).where(col(ClinicianShare.user_id) == user_id))

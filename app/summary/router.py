@@ -19,7 +19,7 @@ router = APIRouter(tags=["progress"])
     responses=problem_responses(401, 422),
 )
 def get_summary(
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     now: NowDep,
     days: Annotated[
@@ -30,4 +30,4 @@ def get_summary(
     """Totals, streaks (days counted in your timezone), pain trends, flare-ups and how often
     each move was done, all from your logged sessions; and adherence: sessions done against
     your plans over the last 7 and 28 days."""
-    return service.summarize(session, user, now, days)
+    return service.summarize(db, user, now, days)

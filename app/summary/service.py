@@ -14,12 +14,12 @@ from app.summary.schemas import ProgressSummary
 from app.trends import service as trends
 
 
-def summarize(session: Session, user: User, now: datetime, days: int) -> ProgressSummary:
-    base = progress.session_figures(session, user, now, days)
+def summarize(db: Session, user: User, now: datetime, days: int) -> ProgressSummary:
+    base = progress.session_figures(db, user, now, days)
     today = local_date(now, user.timezone)
     return ProgressSummary(
         **dict(base),
-        safety=safety.safety_state(session, user.id, now),
-        adherence=plans.adherence(session, user, now),
-        trends=trends.trends(session, user, today - timedelta(days=days - 1), today),
+        safety=safety.safety_state(db, user.id, now),
+        adherence=plans.adherence(db, user, now),
+        trends=trends.trends(db, user, today - timedelta(days=days - 1), today),
     )

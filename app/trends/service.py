@@ -26,11 +26,11 @@ def week_start(day: date) -> date:
 
 
 def session_pain(
-    session: Session, user_id: uuid.UUID, date_from: date, date_to: date
+    db: Session, user_id: uuid.UUID, date_from: date, date_to: date
 ) -> list[DailyPain]:
     day = col(ProgressSession.local_date)
     before, after = col(ProgressSession.pain_before), col(ProgressSession.pain_after)
-    rows = session.exec(
+    rows = db.exec(
         select(day, func.count(), func.avg(before), func.avg(after))
         .where(ProgressSession.user_id == user_id, day >= date_from, day <= date_to)
         .group_by(day)
@@ -47,8 +47,8 @@ def session_pain(
     ]
 
 
-def peg_trend(session: Session, user_id: uuid.UUID, date_from: date, date_to: date) -> PegTrend:
-    rows = outcomes.responses(session, user_id)
+def peg_trend(db: Session, user_id: uuid.UUID, date_from: date, date_to: date) -> PegTrend:
+    rows = outcomes.responses(db, user_id)
     if not rows:
         return PegTrend(baseline_date=None, baseline_score=None, weekly=[])
     baseline = rows[0]
@@ -71,15 +71,15 @@ def peg_trend(session: Session, user_id: uuid.UUID, date_from: date, date_to: da
     )
 
 
-def trends(session: Session, user: User, date_from: date, date_to: date) -> Trends:
-    rows = checkins.checkins_between(session, user.id, date_from, date_to)
+def trends(db: Session, user: User, date_from: date, date_to: date) -> Trends:
+    rows = checkins.checkins_between(db, user.id, date_from, date_to)
     days = (date_to - date_from).days + 1
     return Trends(
         date_from=date_from,
         date_to=date_to,
         checkin_pain=[CheckinPainPoint(date=r.local_date, pain=r.pain) for r in rows],
-        session_pain=session_pain(session, user.id, date_from, date_to),
-        peg=peg_trend(session, user.id, date_from, date_to),
+        session_pain=session_pain(db, user.id, date_from, date_to),
+        peg=peg_trend(db, user.id, date_from, date_to),
         checkin_days=CheckinDays(
             days=days, with_checkin=len(rows), without_checkin=days - len(rows)
         ),

@@ -138,9 +138,9 @@ def register_account_upkeep(
 
     @queue.periodic_task(crontab(minute="17"), name="purge_accounts")
     def purge_accounts() -> dict[str, int]:
-        with job_span("purge_accounts"), Session(writing(engine())) as session:
-            counts = purge_expired(session, clock())
-            session.commit()
+        with job_span("purge_accounts"), Session(writing(engine())) as db:
+            counts = purge_expired(db, clock())
+            db.commit()
         logger.info("purged %s", ", ".join(f"{n} {kind}" for kind, n in counts.items()))
         return counts
 

@@ -42,16 +42,16 @@ class QueueCollector(Collector):
             labels=["queue"],
         )
         try:
-            with self.sessions() as session:
+            with self.sessions() as db:
                 queues = {
-                    "reminders": session.exec(
+                    "reminders": db.exec(
                         select(func.count(), func.min(col(Reminder.due_at))).where(
                             col(Reminder.status).in_(
                                 [ReminderStatus.PENDING.value, ReminderStatus.SENDING.value]
                             )
                         )
                     ).one(),
-                    "email_outbox": session.exec(
+                    "email_outbox": db.exec(
                         select(func.count(), func.min(col(EmailOutbox.created_at))).where(
                             col(EmailOutbox.status).in_(
                                 [OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]

@@ -1,5 +1,5 @@
 // Runs the client in usage.ts against a live server (BASE_URL) and prints what it saw in one
-// JSON line, for tests/test_sdk_typescript.py to check.
+// JSON line, for tests/live/test_sdk_typescript.py to check.
 import {
   connect,
   curatedRoutines,

@@ -1,7 +1,7 @@
 // The mobile app's first day, written against the client hey-api generates from openapi.json
 // (tests/sdk/openapi-ts.config.mjs): every call, body and answer is typed by the contract, with
 // no cast, no escape from the type checker and no header the docs do not show. Run against a
-// live server (BASE_URL), it prints what it saw in one JSON line for tests/test_sdk_heyapi.py.
+// live server (BASE_URL), it prints what it saw in one JSON line for tests/live/test_sdk_heyapi.py.
 import { createClient, createConfig } from "./heyapi/client/index.js";
 import {
   changeConsent,

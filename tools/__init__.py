@@ -1,0 +1,1 @@
+"""Commands that drive the app from outside it (`python -m tools.openapi_export`)."""
