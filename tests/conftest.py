@@ -191,7 +191,7 @@ def content_changed(db: Session) -> Callable[[], None]:
 def client(db: Session) -> Iterator[TestClient]:
     from app.accounts.outbox import Delivery, get_delivery
     from app.core.config import get_settings
-    from app.core.db import get_caller_session, get_db, get_read_session
+    from app.core.db import get_caller_db, get_db, get_read_db
     from app.core.mail import mailer_from_settings
     from app.core.ratelimit import install_rate_limiting
     from app.main import app
@@ -208,8 +208,8 @@ def client(db: Session) -> Iterator[TestClient]:
             raise
 
     app.dependency_overrides[get_db] = session_override
-    app.dependency_overrides[get_read_session] = session_override
-    app.dependency_overrides[get_caller_session] = session_override
+    app.dependency_overrides[get_read_db] = session_override
+    app.dependency_overrides[get_caller_db] = session_override
     # Emails queued by a request are delivered after it, in the test's transaction (a
     # connection of its own would wait behind the test's write lock on SQLite).
     app.dependency_overrides[get_delivery] = lambda: Delivery(

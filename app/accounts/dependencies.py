@@ -15,7 +15,7 @@ from app.accounts.errors import (
 from app.accounts.models import ConsentPurpose, User
 from app.contract.openapi import anonymous_welcome
 from app.core.config import get_settings
-from app.core.db import CallerSessionDep, SessionDep
+from app.core.db import CallerDbDep, DbDep
 from app.core.errors import raises
 from app.core.ratelimit import account_limited
 
@@ -32,7 +32,7 @@ oauth2_scheme = OAuth2PasswordBearer(
 )
 
 
-def _user_for_token(db: SessionDep, token: str) -> User:
+def _user_for_token(db: DbDep, token: str) -> User:
     try:
         user_id = security.decode_access_token(token, secret=get_settings().signing_key)
     except security.InvalidTokenError as exc:
@@ -45,7 +45,7 @@ def _user_for_token(db: SessionDep, token: str) -> User:
 
 
 @raises(NotAuthenticated, InvalidAccessToken)
-def get_current_user(db: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]) -> User:
+def get_current_user(db: DbDep, token: Annotated[str | None, Depends(oauth2_scheme)]) -> User:
     if not token:
         raise NotAuthenticated()
     return _user_for_token(db, token)
@@ -55,7 +55,7 @@ def get_current_user(db: SessionDep, token: Annotated[str | None, Depends(oauth2
 @raises(NotAuthenticated, InvalidAccessToken)
 def get_optional_user(
     request: Request,
-    db: SessionDep,
+    db: DbDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> User | None:
     """None for anonymous callers. Credentials that are sent but wrong are still a 401, so a
@@ -71,11 +71,11 @@ def get_optional_user(
 @raises(NotAuthenticated, InvalidAccessToken)
 async def get_optional_caller(
     request: Request,
-    db: CallerSessionDep,
+    db: CallerDbDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> User | None:
     """As `get_optional_user`, for routes that answer anonymous callers without a write lock
-    and record what a signed-in caller asked (`CallerSessionDep`). A coroutine: an anonymous
+    and record what a signed-in caller asked (`CallerDbDep`). A coroutine: an anonymous
     caller costs no trip to a worker thread; looking up a signed-in one takes one."""
     if "authorization" not in request.headers:
         return None
@@ -95,7 +95,7 @@ def limited_per_account(bucket: str) -> Any:
     return account_limited(bucket, current_account)
 
 
-async def refresh_token_owner(request: Request, db: SessionDep) -> uuid.UUID | None:
+async def refresh_token_owner(request: Request, db: DbDep) -> uuid.UUID | None:
     """The account a presented refresh token belongs to, None for a token nobody holds (then
     only the address is counted). FastAPI has parsed the body already; this reuses it."""
     try:
@@ -129,7 +129,7 @@ CurrentSignIn = Annotated[uuid.UUID | None, Depends(get_current_sign_in)]
 
 
 @raises(ConsentRequired)
-async def require_health_data_consent(user: CurrentUser, db: SessionDep) -> User:
+async def require_health_data_consent(user: CurrentUser, db: DbDep) -> User:
     """The signed-in person, if they have given explicit consent to store health data;
     otherwise a 403 `consent-required` problem naming the consent to give, with the current
     version. Guards every write of health data (reads and deletions stay open, so people can

@@ -47,7 +47,7 @@ from app.contract.openapi import located
 from app.contract.types import Uuid
 from app.core import tracing
 from app.core.clock import NowDep
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import problem_responses
 from app.core.ratelimit import REFRESH_BUCKET, account_limited, rate_limited
 from app.shared.personal_data import PersonalData
@@ -74,7 +74,7 @@ def _no_store(response: Response) -> None:
     },
 )
 def register_user(
-    db: SessionDep,
+    db: DbDep,
     now: NowDep,
     payload: UserCreate,
     response: Response,
@@ -99,7 +99,7 @@ def register_user(
     responses=problem_responses(InvalidCredentials, FormFieldsRequired, 422),
 )
 def login(
-    db: SessionDep,
+    db: DbDep,
     now: NowDep,
     form: Annotated[LoginForm, Form()],
     response: Response,
@@ -121,7 +121,7 @@ def login(
     dependencies=[account_limited(REFRESH_BUCKET, refresh_token_owner)],
 )
 def refresh_token(
-    db: SessionDep, now: NowDep, payload: RefreshTokenRequest, response: Response
+    db: DbDep, now: NowDep, payload: RefreshTokenRequest, response: Response
 ) -> TokenPair:
     """Each refresh token works once and is replaced by the new one returned. Presenting a
     token that was already exchanged revokes every token from the same sign-in."""
@@ -135,7 +135,7 @@ def refresh_token(
     summary="Sign out",
     responses=problem_responses(422),
 )
-def logout(db: SessionDep, now: NowDep, payload: RefreshTokenRequest) -> None:
+def logout(db: DbDep, now: NowDep, payload: RefreshTokenRequest) -> None:
     """Revoke the refresh token (and any token rotated from the same sign-in). The access
     token stays valid until it expires, at most a few minutes; the app should discard it."""
     service.logout(db, payload.refresh_token, now)
@@ -155,7 +155,7 @@ def get_me(user: CurrentUser) -> UserPublic:
     summary="Update my profile",
     responses=problem_responses(401, 422),
 )
-def update_me(db: SessionDep, user: CurrentUser, now: NowDep, payload: UserUpdate) -> UserPublic:
+def update_me(db: DbDep, user: CurrentUser, now: NowDep, payload: UserUpdate) -> UserPublic:
     """Change the display name, time zone (an IANA name), usual pain areas, birth year or
     region (ISO 3166-1 alpha-2); `null` clears the display name, birth year or region."""
     return service.update_me(db, user, payload, now.date())
@@ -169,7 +169,7 @@ def update_me(db: SessionDep, user: CurrentUser, now: NowDep, payload: UserUpdat
     responses=problem_responses(401, WrongPassword, 422),
 )
 def change_password(
-    db: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     sign_in: CurrentSignIn,
     now: NowDep,
@@ -233,7 +233,7 @@ def request_password_reset(
     dependencies=[rate_limited()],
     responses=problem_responses(InvalidEmailToken, 422),
 )
-def confirm_password_reset(db: SessionDep, now: NowDep, payload: PasswordResetConfirm) -> None:
+def confirm_password_reset(db: DbDep, now: NowDep, payload: PasswordResetConfirm) -> None:
     """The token from the emailed link and a new password. The link works once, for 30
     minutes; every sign-in ends, so sign in again with the new password."""
     service.confirm_password_reset(db, payload.token, payload.new_password, now)
@@ -247,7 +247,7 @@ def confirm_password_reset(db: SessionDep, now: NowDep, payload: PasswordResetCo
     responses=problem_responses(401),
 )
 def resend_verification(
-    db: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     now: NowDep,
     background: BackgroundTasks,
@@ -267,7 +267,7 @@ def resend_verification(
     summary="Verify an email address",
     responses=problem_responses(InvalidEmailToken, 422),
 )
-def verify_email(db: SessionDep, now: NowDep, payload: EmailVerificationConfirm) -> None:
+def verify_email(db: DbDep, now: NowDep, payload: EmailVerificationConfirm) -> None:
     """The token from the verification link; `email_verified` on the profile becomes true.
     Each link works once, for 48 hours."""
     service.verify_email(db, payload.token, now)
@@ -279,7 +279,7 @@ def verify_email(db: SessionDep, now: NowDep, payload: EmailVerificationConfirm)
     summary="The current terms and privacy notice",
     responses=problem_responses(),
 )
-def list_policies(db: SessionDep) -> PolicyList:
+def list_policies(db: DbDep) -> PolicyList:
     """The versions to show and accept now, one per kind (`terms`, `privacy_notice`).
     Health-data consent is given under the privacy notice's version."""
     rows = [service.policy_public(p) for p in service.current_policies(db)]
@@ -292,7 +292,7 @@ def list_policies(db: SessionDep) -> PolicyList:
     summary="My consents",
     responses=problem_responses(401),
 )
-def get_consents(db: SessionDep, user: CurrentUser) -> ConsentOverview:
+def get_consents(db: DbDep, user: CurrentUser) -> ConsentOverview:
     """What the person has agreed to now, the versions to accept now, and every consent
     given or withdrawn, newest first."""
     return service.consent_overview(db, user)
@@ -309,7 +309,7 @@ def get_consents(db: SessionDep, user: CurrentUser) -> ConsentOverview:
     },
 )
 def change_consent(
-    db: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     now: NowDep,
     payload: ConsentChange,
@@ -331,9 +331,7 @@ def change_consent(
     summary="My sign-ins",
     responses=problem_responses(401),
 )
-def list_sign_ins(
-    db: SessionDep, user: CurrentUser, sign_in: CurrentSignIn, now: NowDep
-) -> SignInList:
+def list_sign_ins(db: DbDep, user: CurrentUser, sign_in: CurrentSignIn, now: NowDep) -> SignInList:
     """Every device or app still signed in (holding a refresh token that works): what it
     is, when it signed in and last renewed its tokens, and which one is making the request."""
     return service.list_sign_ins(db, user, now, sign_in)
@@ -346,7 +344,7 @@ def list_sign_ins(
     responses=problem_responses(401, SignInNotFound, 422),
 )
 def end_sign_in(
-    db: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     now: NowDep,
     sign_in_id: Annotated[Uuid, Path(description="The sign-in's `id` from the list.")],

@@ -8,7 +8,7 @@ from app.attention.errors import AttentionItemNotFound
 from app.attention.schemas import AttentionFilter, AttentionItemPublic, AttentionList
 from app.contract.types import Uuid
 from app.core.clock import NowDep
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import problem_responses
 
 router = APIRouter(tags=["progress"])
@@ -23,7 +23,7 @@ ItemId = Annotated[Uuid, Path(description="Id of the attention item (a UUID).")]
     responses=problem_responses(401, 422),
 )
 def list_attention(
-    db: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     status: Annotated[
         AttentionFilter, Query(description="`open` (the default), `acknowledged` or `all`.")
@@ -47,7 +47,7 @@ def list_attention(
     responses=problem_responses(401, AttentionItemNotFound, 422),
 )
 def acknowledge_attention(
-    db: SessionDep, user: CurrentUser, now: NowDep, item_id: ItemId
+    db: DbDep, user: CurrentUser, now: NowDep, item_id: ItemId
 ) -> AttentionItemPublic:
     """Mark an item as seen; it leaves the open list. Acknowledging it again changes nothing."""
     return service.acknowledge(db, user, item_id, now)

@@ -6,7 +6,7 @@ from app.care.routes import CareRouteList
 from app.care.schemas import CareReferralPublic
 from app.contract.caching import NOT_MODIFIED, ContentAnswerDep
 from app.contract.versioning import with_deprecated_fields
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import problem_responses
 from app.exercises.errors import ArticleNotLoaded
 
@@ -21,7 +21,7 @@ router = APIRouter(tags=["care"], responses=NOT_MODIFIED)
     responses=problem_responses(ReferralNotFound, ArticleNotLoaded),
     dependencies=[with_deprecated_fields()],
 )
-async def get_care_referral(answer: ContentAnswerDep, db: SessionDep) -> Response:
+async def get_care_referral(answer: ContentAnswerDep, db: DbDep) -> Response:
     """Where to go for in-person care when self-guided exercise is not the right step (the
     article's own pointer to a back pain specialist), with the article's general disclaimer."""
     return await answer(lambda: service.get_care_referral(db))

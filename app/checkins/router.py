@@ -11,7 +11,7 @@ from app.contract.openapi import located
 from app.contract.params import Cursor, Limit
 from app.contract.types import BoundedDate
 from app.core.clock import NowDep
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import problem_responses
 from app.core.ratelimit import UPLOAD_BUCKET
 from app.exercises.errors import ArticleNotLoaded
@@ -41,7 +41,7 @@ router = APIRouter(tags=["checkins"])
     dependencies=[limited_per_account(UPLOAD_BUCKET)],
 )
 def create_checkin(
-    db: SessionDep,
+    db: DbDep,
     user: HealthDataUser,
     now: NowDep,
     payload: CheckinCreate,
@@ -67,7 +67,7 @@ def create_checkin(
     responses=problem_responses(401, 422),
 )
 def list_checkins(
-    db: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     date_from: Annotated[
         BoundedDate | None,
@@ -95,7 +95,7 @@ def list_checkins(
     summary="Get one check-in",
     responses=problem_responses(401, 404, 422, ArticleNotLoaded),
 )
-def get_checkin(db: SessionDep, user: CurrentUser, row: OwnedCheckin) -> CheckinPublic:
+def get_checkin(db: DbDep, user: CurrentUser, row: OwnedCheckin) -> CheckinPublic:
     """One of the caller's check-ins."""
     return service.to_public(db, row, user)
 
@@ -106,6 +106,6 @@ def get_checkin(db: SessionDep, user: CurrentUser, row: OwnedCheckin) -> Checkin
     summary="Delete a check-in",
     responses=problem_responses(401, 404, 422),
 )
-def delete_checkin(db: SessionDep, row: OwnedCheckin) -> None:
+def delete_checkin(db: DbDep, row: OwnedCheckin) -> None:
     """Delete one of the caller's check-ins."""
     service.delete_checkin(db, row)

@@ -25,7 +25,7 @@ from fastapi.exceptions import ResponseValidationError
 from starlette.concurrency import run_in_threadpool
 
 from app.core.config import get_settings
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import InvalidInput
 from app.i18n import DEFAULT_LANGUAGE, current_language
 from app.shared.content import CONTENT
@@ -194,7 +194,7 @@ def fresh_version() -> str | None:
     return CONTENT.version if CONTENT.is_fresh() else None
 
 
-async def content_answer(request: Request, response: Response, db: SessionDep) -> ContentAnswer:
+async def content_answer(request: Request, response: Response, db: DbDep) -> ContentAnswer:
     """The content version is read through the request's own session (at most once per
     `CONTENT_RECHECK_SECONDS`, in a worker thread); in between, from memory."""
     version = fresh_version() or await run_in_threadpool(CONTENT.current, db)

@@ -434,7 +434,7 @@ async def in_transaction(db: Session, work: Callable[..., T], *args: Any) -> T:
     return await run_in_threadpool(run)
 
 
-async def get_read_session() -> AsyncIterator[Session]:
+async def get_read_db() -> AsyncIterator[Session]:
     """A session for a request that only reads whatever its method: a POST that computes an
     answer (a recommendation) takes no write lock."""
     db = Session(get_engine())
@@ -444,14 +444,14 @@ async def get_read_session() -> AsyncIterator[Session]:
         await _end(db, _roll_back)
 
 
-async def get_caller_session(request: Request) -> AsyncIterator[Session]:
+async def get_caller_db(request: Request) -> AsyncIterator[Session]:
     """For a route that answers anonymous callers from the request alone and records what a
     signed-in caller asked: a session that writes (as `get_db`) when the request carries
-    credentials, a read-only one (as `get_read_session`, no write lock) when it does not."""
+    credentials, a read-only one (as `get_read_db`, no write lock) when it does not."""
     if "authorization" in request.headers:
         context = asynccontextmanager(get_db)(request)
     else:
-        context = asynccontextmanager(get_read_session)()
+        context = asynccontextmanager(get_read_db)()
     async with context as db:
         yield db
 
@@ -459,6 +459,6 @@ async def get_caller_session(request: Request) -> AsyncIterator[Session]:
 # "function" scope commits before the response is sent, so a failed commit is reported
 # to the client instead of being swallowed after a 2xx has gone out.
 EngineDep = Annotated[Engine, Depends(get_engine)]
-SessionDep = Annotated[Session, Depends(get_db, scope="function")]
-ReadSessionDep = Annotated[Session, Depends(get_read_session)]
-CallerSessionDep = Annotated[Session, Depends(get_caller_session, scope="function")]
+DbDep = Annotated[Session, Depends(get_db, scope="function")]
+ReadDbDep = Annotated[Session, Depends(get_read_db)]
+CallerDbDep = Annotated[Session, Depends(get_caller_db, scope="function")]

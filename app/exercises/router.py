@@ -6,7 +6,7 @@ from fastapi.responses import RedirectResponse
 from app.contract.caching import NOT_MODIFIED, ContentAnswerDep
 from app.contract.params import Limit, Offset
 from app.contract.types import NO_NUL_PATTERN
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import problem_responses
 from app.exercises import service
 from app.exercises.dependencies import ExerciseSlug
@@ -26,7 +26,7 @@ router = APIRouter(tags=["exercises"], responses=NOT_MODIFIED)
 )
 async def list_exercises(
     answer: ContentAnswerDep,
-    db: SessionDep,
+    db: DbDep,
     area: Annotated[
         Area | None, Query(description="Only moves that help this part of the back.")
     ] = None,
@@ -79,7 +79,7 @@ ALIAS_REDIRECT: dict[int | str, dict[str, Any]] = {
         **problem_responses(ExerciseNotFound, 404, 422, ArticleNotLoaded),
     },
 )
-async def get_exercise(answer: ContentAnswerDep, db: SessionDep, slug: ExerciseSlug) -> Response:
+async def get_exercise(answer: ContentAnswerDep, db: DbDep, slug: ExerciseSlug) -> Response:
     """One move with its steps, dose, cautions, target areas, source and the article's
     disclaimer. A name from the move's `aliases` answers `308` with the move's own path."""
 
@@ -94,7 +94,7 @@ async def get_exercise(answer: ContentAnswerDep, db: SessionDep, slug: ExerciseS
 
 
 @router.get("/areas", response_model=AreaList, summary="List pain areas")
-async def list_areas(answer: ContentAnswerDep, db: SessionDep) -> Response:
+async def list_areas(answer: ContentAnswerDep, db: DbDep) -> Response:
     """The three parts of the back, each with the moves that target it, their relevance and
     the reason, best match first."""
     return await answer(lambda: service.list_areas(db))

@@ -8,7 +8,7 @@ from app.contract.openapi import located
 from app.contract.params import Cursor, Limit
 from app.contract.types import Uuid
 from app.core.clock import NowDep
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import problem_responses, raises
 from app.core.ratelimit import UPLOAD_BUCKET
 from app.outcomes import service
@@ -30,7 +30,7 @@ ResponseId = Annotated[Uuid, Path(description="Id of the PEG response (a UUID)."
 
 
 @raises(PegResponseNotFound)
-def owned_response(user: CurrentUser, db: SessionDep, response_id: ResponseId) -> PegResponse:
+def owned_response(user: CurrentUser, db: DbDep, response_id: ResponseId) -> PegResponse:
     """One of the caller's PEG responses; anyone else's is a 404."""
     return service.get_owned_response(db, response_id, user.id)
 
@@ -44,7 +44,7 @@ OwnedResponse = Annotated[PegResponse, Depends(owned_response)]
     summary="Get the PEG questionnaire",
     responses=problem_responses(QuestionnaireNotLoaded),
 )
-async def get_peg(answer: ContentAnswerDep, db: SessionDep) -> Response:
+async def get_peg(answer: ContentAnswerDep, db: DbDep) -> Response:
     """The PEG three-item scale (pain, interference with enjoyment of life, interference with
     general activity, each 0-10 over the past week), with its anchors, scoring, schedule and
     citation. Public domain."""
@@ -76,7 +76,7 @@ async def get_peg(answer: ContentAnswerDep, db: SessionDep) -> Response:
     dependencies=[limited_per_account(UPLOAD_BUCKET)],
 )
 def create_peg_response(
-    db: SessionDep,
+    db: DbDep,
     user: HealthDataUser,
     now: NowDep,
     payload: PegResponseCreate,
@@ -99,7 +99,7 @@ def create_peg_response(
     responses=problem_responses(401, 422, QuestionnaireNotLoaded),
 )
 def list_peg_responses(
-    db: SessionDep, user: CurrentUser, now: NowDep, limit: Limit = 50, cursor: Cursor = None
+    db: DbDep, user: CurrentUser, now: NowDep, limit: Limit = 50, cursor: Cursor = None
 ) -> PegResponseList:
     """The caller's responses, newest first, each scored against the baseline, and when the
     next one is due."""
@@ -112,7 +112,7 @@ def list_peg_responses(
     summary="Get one PEG response",
     responses=problem_responses(401, 404, 422, QuestionnaireNotLoaded),
 )
-def get_peg_response(db: SessionDep, row: OwnedResponse) -> PegResponsePublic:
+def get_peg_response(db: DbDep, row: OwnedResponse) -> PegResponsePublic:
     """One of the caller's responses."""
     return service.public_response(db, row)
 
@@ -123,7 +123,7 @@ def get_peg_response(db: SessionDep, row: OwnedResponse) -> PegResponsePublic:
     summary="Delete a PEG response",
     responses=problem_responses(401, 404, 422),
 )
-def delete_peg_response(db: SessionDep, row: OwnedResponse) -> None:
+def delete_peg_response(db: DbDep, row: OwnedResponse) -> None:
     """Delete one of the caller's responses (deleting the first makes the next the baseline)."""
     service.delete_response(db, row)
 

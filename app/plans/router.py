@@ -6,7 +6,7 @@ from app.accounts.dependencies import CurrentUser, HealthDataUser
 from app.contract.openapi import located
 from app.contract.types import BoundedDate
 from app.core.clock import NowDep
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import problem_responses
 from app.plans import service
 from app.plans.dependencies import OwnedPlan
@@ -30,7 +30,7 @@ router = APIRouter(tags=["plans"])
     },
 )
 def create_plan(
-    db: SessionDep, user: HealthDataUser, now: NowDep, payload: PlanCreate, response: Response
+    db: DbDep, user: HealthDataUser, now: NowDep, payload: PlanCreate, response: Response
 ) -> PlanPublic:
     """Schedule a curated routine or one of your own on some weekdays at a local time. The
     time is in your timezone (the one in your profile), before and after DST changes alike.
@@ -46,7 +46,7 @@ def create_plan(
     summary="List plans",
     responses=problem_responses(401, 422),
 )
-def list_plans(db: SessionDep, user: CurrentUser) -> PlanList:
+def list_plans(db: DbDep, user: CurrentUser) -> PlanList:
     """Your plans, oldest first, paused ones included."""
     return service.list_plans(db, user.id)
 
@@ -58,7 +58,7 @@ def list_plans(db: SessionDep, user: CurrentUser) -> PlanList:
     responses=problem_responses(401, 422),
 )
 def list_due_plans(
-    db: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     now: NowDep,
     day: Annotated[
@@ -82,7 +82,7 @@ def list_due_plans(
     summary="Get one plan",
     responses=problem_responses(401, 404, 422),
 )
-def get_plan(db: SessionDep, plan: OwnedPlan) -> PlanPublic:
+def get_plan(db: DbDep, plan: OwnedPlan) -> PlanPublic:
     """One of your plans."""
     return service.plan_detail(db, plan)
 
@@ -94,7 +94,7 @@ def get_plan(db: SessionDep, plan: OwnedPlan) -> PlanPublic:
     responses=problem_responses(401, 404, EndBeforeStart, 422),
 )
 def update_plan(
-    db: SessionDep, user: HealthDataUser, now: NowDep, plan: OwnedPlan, payload: PlanUpdate
+    db: DbDep, user: HealthDataUser, now: NowDep, plan: OwnedPlan, payload: PlanUpdate
 ) -> PlanPublic:
     """Change a plan's days, time or dates, or pause (`paused: true`) and resume it. While
     paused it sends no reminders and its days count neither as planned nor as missed. Needs
@@ -108,6 +108,6 @@ def update_plan(
     summary="Delete a plan",
     responses=problem_responses(401, 404, 422),
 )
-def delete_plan(db: SessionDep, plan: OwnedPlan) -> None:
+def delete_plan(db: DbDep, plan: OwnedPlan) -> None:
     """Delete one of your plans, with its reminder history."""
     service.delete_plan(db, plan)

@@ -3,7 +3,7 @@ from fastapi import APIRouter, status
 from app.accounts.dependencies import CurrentUser, limited_per_account
 from app.contract.versioning import with_deprecated_fields
 from app.core.clock import NowDep
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import problem_responses
 from app.core.ratelimit import EXPORT_BUCKET
 from app.exercises.errors import ArticleNotLoaded
@@ -20,7 +20,7 @@ router = APIRouter(tags=["accounts"])
     summary="Delete my account",
     responses=problem_responses(401),
 )
-def delete_me(db: SessionDep, user: CurrentUser, sources: PersonalData) -> None:
+def delete_me(db: DbDep, user: CurrentUser, sources: PersonalData) -> None:
     """Delete the account with everything that belongs to it: tokens, consents, emails,
     routines, logged sessions. This cannot be undone."""
     service.delete_account(db, user, sources)
@@ -33,8 +33,6 @@ def delete_me(db: SessionDep, user: CurrentUser, sources: PersonalData) -> None:
     responses=problem_responses(401, ArticleNotLoaded),
     dependencies=[with_deprecated_fields(), limited_per_account(EXPORT_BUCKET)],
 )
-def export_me(
-    db: SessionDep, user: CurrentUser, now: NowDep, sources: PersonalData
-) -> AccountExport:
+def export_me(db: DbDep, user: CurrentUser, now: NowDep, sources: PersonalData) -> AccountExport:
     """Everything stored about the account, as one JSON document."""
     return service.export_account(db, user, now, sources)

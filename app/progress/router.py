@@ -8,7 +8,7 @@ from app.contract.params import ChangedSince, Cursor, Limit, Offset
 from app.contract.types import BoundedDate
 from app.contract.versioning import with_deprecated_fields
 from app.core.clock import NowDep
-from app.core.db import SessionDep, in_transaction
+from app.core.db import DbDep, in_transaction
 from app.core.errors import problem_responses
 from app.core.ratelimit import UPLOAD_BUCKET
 from app.exercises.errors import UnknownExercise
@@ -50,7 +50,7 @@ OLD_NAMES = [with_deprecated_fields()]
     dependencies=[*OLD_NAMES, limited_per_account(UPLOAD_BUCKET)],
 )
 async def create_session(
-    db: SessionDep,
+    db: DbDep,
     user: HealthDataUser,
     now: NowDep,
     payload: SessionCreate,
@@ -76,7 +76,7 @@ async def create_session(
     dependencies=OLD_NAMES,
 )
 def list_sessions(
-    db: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     now: NowDep,
     date_from: Annotated[
@@ -135,7 +135,7 @@ def get_session(logged: OwnedSession) -> SessionPublic:
     summary="Delete a session",
     responses=problem_responses(401, 404, 422),
 )
-def delete_session(db: SessionDep, logged: OwnedSession) -> None:
+def delete_session(db: DbDep, logged: OwnedSession) -> None:
     """Delete one of the caller's sessions. Its id is not used again: logging it later is a
     410 (for the 90 days its tombstone is kept)."""
     service.delete_session(db, logged)

@@ -6,7 +6,7 @@ from app.accounts.dependencies import OptionalCaller
 from app.contract.caching import NOT_MODIFIED, ContentAnswerDep, vary_on_authorization
 from app.contract.versioning import with_deprecated_fields
 from app.core.clock import NowDep
-from app.core.db import CallerSessionDep
+from app.core.db import CallerDbDep
 from app.core.errors import problem_responses
 from app.exercises.errors import ArticleNotLoaded
 from app.i18n import RequestLanguage
@@ -74,7 +74,7 @@ async def list_screening_questions(answer: ContentAnswerDep, language: RequestLa
     dependencies=[with_deprecated_fields(), Depends(vary_on_authorization)],
 )
 def create_recommendation(
-    db: CallerSessionDep,
+    db: CallerDbDep,
     user: OptionalCaller,
     now: NowDep,
     body: Annotated[RecommendationCreate, Body(openapi_examples=REQUEST_EXAMPLES)],

@@ -3,7 +3,7 @@ from fastapi import APIRouter, Response, status
 from app.accounts.dependencies import CurrentUser
 from app.contract.openapi import located
 from app.core.clock import NowDep
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import problem_responses
 from app.reminders import devices
 from app.reminders.dependencies import OwnedDevice
@@ -30,7 +30,7 @@ router = APIRouter(tags=["devices"])
     },
 )
 def register_device(
-    db: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     now: NowDep,
     payload: DeviceRegister,
@@ -52,7 +52,7 @@ def register_device(
     summary="List devices",
     responses=problem_responses(401, 422),
 )
-def list_devices(db: SessionDep, user: CurrentUser) -> DeviceList:
+def list_devices(db: DbDep, user: CurrentUser) -> DeviceList:
     """Your registered devices, most recently registered first. Tokens the push service
     reported invalid are gone from here."""
     return devices.list_devices(db, user.id)
@@ -75,6 +75,6 @@ def get_device(device: OwnedDevice) -> DevicePublic:
     summary="Remove a device",
     responses=problem_responses(401, 404, 422),
 )
-def remove_device(db: SessionDep, device: OwnedDevice) -> None:
+def remove_device(db: DbDep, device: OwnedDevice) -> None:
     """Stop reminders to one of your devices (on sign-out, say)."""
     devices.remove(db, device)

@@ -7,7 +7,7 @@ from app.accounts.dependencies import CurrentUser, limited_per_account
 from app.contract.types import BoundedDate
 from app.contract.versioning import deprecated_since
 from app.core.clock import NowDep
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import TooManyRequests, problem_responses
 from app.core.quotas import REPORT_IN_FLIGHT_SECONDS, REPORT_RETRY_SECONDS
 from app.core.ratelimit import REPORT_BUCKET, Limiter
@@ -52,7 +52,7 @@ DateTo = Annotated[
 
 def _attachment(
     request: Request,
-    db: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     now: datetime,
     fmt: ReportFormat,
@@ -91,7 +91,7 @@ def _attachment(
 )
 def get_report_pdf(
     request: Request,
-    db: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     now: NowDep,
     date_from: DateFrom = None,
@@ -127,7 +127,7 @@ def get_report_pdf(
 )
 def get_report_csv(
     request: Request,
-    db: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     now: NowDep,
     date_from: DateFrom = None,
@@ -160,7 +160,7 @@ def get_report_csv(
 def get_report(
     request: Request,
     announced: Response,
-    db: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     now: NowDep,
     date_from: DateFrom = None,

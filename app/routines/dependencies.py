@@ -4,7 +4,7 @@ from fastapi import Depends, Path, Request
 
 from app.accounts.dependencies import CurrentUser, OptionalUser
 from app.contract.types import Uuid
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import raises
 from app.routines import service
 from app.routines.errors import CuratedRoutineReadOnly, RoutineNotFound
@@ -14,7 +14,7 @@ RoutineId = Annotated[Uuid, Path(description="Id of the routine (a UUID).")]
 
 
 @raises(RoutineNotFound)
-def visible_routine(db: SessionDep, routine_id: RoutineId, user: OptionalUser) -> Routine:
+def visible_routine(db: DbDep, routine_id: RoutineId, user: OptionalUser) -> Routine:
     """A curated routine, or one of the caller's own; anything else is a 404."""
     return service.get_visible_routine(db, routine_id, user.id if user else None)
 

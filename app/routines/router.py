@@ -8,7 +8,7 @@ from app.contract.openapi import located
 from app.contract.params import ChangedSince, Cursor, Limit, Offset
 from app.contract.versioning import with_deprecated_fields
 from app.core.clock import NowDep
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import problem_responses
 from app.exercises.errors import ArticleNotLoaded, UnknownExercise
 from app.routines import service
@@ -43,7 +43,7 @@ OLD_NAMES = [with_deprecated_fields()]
     dependencies=VARY_ON_TOKEN,
 )
 def list_routines(
-    db: SessionDep,
+    db: DbDep,
     user: OptionalUser,
     now: NowDep,
     area: Annotated[
@@ -78,7 +78,7 @@ def list_routines(
     dependencies=VARY_ON_TOKEN,
 )
 def get_routine(
-    db: SessionDep, routine: VisibleRoutine, user: OptionalUser, now: NowDep
+    db: DbDep, routine: VisibleRoutine, user: OptionalUser, now: NowDep
 ) -> RoutinePublic:
     """A curated routine, or one of the caller's own; with a token, led by your safety state
     (while a concern holds exercise, show its guidance instead of offering the moves)."""
@@ -97,7 +97,7 @@ def get_routine(
     dependencies=OLD_NAMES,
 )
 def create_routine(
-    db: SessionDep, user: CurrentUser, now: NowDep, payload: RoutineCreate, response: Response
+    db: DbDep, user: CurrentUser, now: NowDep, payload: RoutineCreate, response: Response
 ) -> RoutinePublic:
     """A new routine of the caller's own, from moves in the catalog."""
     created = service.create_routine(db, user.id, payload, now)
@@ -113,7 +113,7 @@ def create_routine(
     dependencies=OLD_NAMES,
 )
 def update_routine(
-    db: SessionDep, routine: OwnedRoutine, now: NowDep, payload: RoutineUpdate
+    db: DbDep, routine: OwnedRoutine, now: NowDep, payload: RoutineUpdate
 ) -> RoutinePublic:
     """Change one of the caller's routines. Curated routines are read-only (403)."""
     return service.update_routine(db, routine, payload, now)
@@ -125,7 +125,7 @@ def update_routine(
     summary="Delete a routine",
     responses=problem_responses(401, 403, 404, 422),
 )
-def delete_routine(db: SessionDep, routine: OwnedRoutine, on_deleted: OnRoutineDeleted) -> None:
+def delete_routine(db: DbDep, routine: OwnedRoutine, on_deleted: OnRoutineDeleted) -> None:
     """Delete one of the caller's routines. Sessions logged with it are kept."""
     service.delete_routine(db, routine, on_deleted)
 
@@ -137,9 +137,7 @@ def delete_routine(db: SessionDep, routine: OwnedRoutine, on_deleted: OnRoutineD
     responses=problem_responses(RoutineNotFound, 422, ArticleNotLoaded),
     dependencies=[with_deprecated_fields()],
 )
-async def get_curated_routine(
-    answer: ContentAnswerDep, db: SessionDep, slug: CuratedSlug
-) -> Response:
+async def get_curated_routine(answer: ContentAnswerDep, db: DbDep, slug: CuratedSlug) -> Response:
     """A routine that comes with the app, by its slug. Its id is derived from the slug
     (`uuid5`), so it is the same on every install."""
     return await answer(lambda: service.routine_detail(db, service.get_curated_routine(db, slug)))

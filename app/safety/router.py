@@ -4,7 +4,7 @@ from fastapi import APIRouter, Body, Query
 
 from app.accounts.dependencies import CurrentUser, HealthDataUser
 from app.core.clock import NowDep, local_date
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import problem_responses
 from app.safety import service
 from app.safety.dependencies import OwnedConcern
@@ -27,7 +27,7 @@ router = APIRouter(tags=["safety"])
     summary="Your safety state",
     responses=problem_responses(401),
 )
-def get_safety(db: SessionDep, user: CurrentUser, now: NowDep) -> SafetyState:
+def get_safety(db: DbDep, user: CurrentUser, now: NowDep) -> SafetyState:
     """The concerns open for you, most urgent first, what to do about them, and whether
     exercise is on hold. Check-ins, the PEG, sessions and signed-in recommendations report
     here; plans, reminders, routines, recommendations, sessions and the summary obey it. Its rules
@@ -42,7 +42,7 @@ def get_safety(db: SessionDep, user: CurrentUser, now: NowDep) -> SafetyState:
     responses=problem_responses(401, 422),
 )
 def list_concerns(
-    db: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     now: NowDep,
     status: Annotated[
@@ -62,7 +62,7 @@ def list_concerns(
     responses=problem_responses(401, ConcernNotFound, SeenOnOutOfRange, 422),
 )
 def close_concern(
-    db: SessionDep,
+    db: DbDep,
     user: HealthDataUser,
     now: NowDep,
     concern: OwnedConcern,

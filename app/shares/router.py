@@ -17,7 +17,7 @@ from app.contract.openapi import located
 from app.contract.types import BoundedDate, Uuid
 from app.core.clock import NowDep
 from app.core.config import get_settings
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import problem_responses, raises
 from app.core.ratelimit import SHARE_ADDRESS_BUCKET, SHARE_LINK_BUCKET, Limiter, caller_address
 from app.exercises import service as exercises
@@ -53,7 +53,7 @@ ShareId = Annotated[Uuid, Path(description="Id of the share (a UUID).")]
 
 
 @raises(ShareNotFound)
-def owned_share(user: CurrentUser, db: SessionDep, share_id: ShareId) -> ClinicianShare:
+def owned_share(user: CurrentUser, db: DbDep, share_id: ShareId) -> ClinicianShare:
     """One of the caller's shares; anyone else's is a 404."""
     return service.get_owned(db, user, share_id)
 
@@ -85,7 +85,7 @@ def _bundle(db: Session, data: Any, user: User, scopes: set[ShareScope], now: da
 )
 def create_share(
     request: Request,
-    db: SessionDep,
+    db: DbDep,
     user: HealthDataUser,
     now: NowDep,
     body: Annotated[ShareCreate, Body(examples=[CREATE_EXAMPLE])],
@@ -114,7 +114,7 @@ def create_share(
     summary="List your share links",
     responses=problem_responses(401),
 )
-def list_shares(db: SessionDep, user: CurrentUser, now: NowDep) -> ShareList:
+def list_shares(db: DbDep, user: CurrentUser, now: NowDep) -> ShareList:
     """Every link you created, newest first, with whether it still works and how often it
     was opened."""
     data = service.list_shares(db, user, now)
@@ -127,7 +127,7 @@ def list_shares(db: SessionDep, user: CurrentUser, now: NowDep) -> ShareList:
     summary="Get a share link",
     responses=problem_responses(401, ShareNotFound, 422),
 )
-def get_share(db: SessionDep, share: OwnedShare, now: NowDep) -> SharePublic:
+def get_share(db: DbDep, share: OwnedShare, now: NowDep) -> SharePublic:
     """One link: what it shares, until when, and how often it was opened (not the link
     itself, which is kept only as a hash)."""
     return service.public(db, share, now)
@@ -139,7 +139,7 @@ def get_share(db: SessionDep, share: OwnedShare, now: NowDep) -> SharePublic:
     summary="Revoke a share link",
     responses=problem_responses(401, ShareNotFound, 422),
 )
-def revoke_share(db: SessionDep, share: OwnedShare, now: NowDep) -> None:
+def revoke_share(db: DbDep, share: OwnedShare, now: NowDep) -> None:
     """The link stops working at once: its page and downloads answer 410. The link stays in
     your list, with its openings."""
     service.revoke(db, share, now)
@@ -151,7 +151,7 @@ def revoke_share(db: SessionDep, share: OwnedShare, now: NowDep) -> None:
     summary="Who opened a share link",
     responses=problem_responses(401, ShareNotFound, 422),
 )
-def list_accesses(db: SessionDep, share: OwnedShare) -> ShareAccessList:
+def list_accesses(db: DbDep, share: OwnedShare) -> ShareAccessList:
     """Every opening, newest first: when, what (`page`, `pdf`, `csv`, `fhir`) and the kind of
     client (`browser`, `fhir_client`, `script`, `unknown`). No address is kept."""
     data = service.accesses(db, share)
@@ -184,7 +184,7 @@ FHIR_CONTENT = {
     },
 )
 def get_fhir(
-    db: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     now: NowDep,
     date_from: Annotated[
@@ -265,7 +265,7 @@ Token = Annotated[str, Path(max_length=200)]
 
 
 @public_router.get("/s/{token}", response_class=HTMLResponse)
-def share_page(request: Request, db: SessionDep, now: NowDep, token: Token) -> Response:
+def share_page(request: Request, db: DbDep, now: NowDep, token: Token) -> Response:
     try:
         share, user = _open(request, db, token, ShareOpened.PAGE, now)
     except Refused as refused:
@@ -308,12 +308,12 @@ def _report(
 
 
 @public_router.get("/s/{token}/report.pdf")
-def share_pdf(request: Request, db: SessionDep, now: NowDep, token: Token) -> Response:
+def share_pdf(request: Request, db: DbDep, now: NowDep, token: Token) -> Response:
     return _report(request, db, now, token, ReportFormat.PDF)
 
 
 @public_router.get("/s/{token}/report.csv")
-def share_csv(request: Request, db: SessionDep, now: NowDep, token: Token) -> Response:
+def share_csv(request: Request, db: DbDep, now: NowDep, token: Token) -> Response:
     return _report(request, db, now, token, ReportFormat.CSV)
 
 
@@ -321,7 +321,7 @@ OUTCOME_CODES = {404: "not-found", 410: "expired", 429: "throttled"}
 
 
 @public_router.get("/s/{token}/fhir")
-def share_fhir(request: Request, db: SessionDep, now: NowDep, token: Token) -> Response:
+def share_fhir(request: Request, db: DbDep, now: NowDep, token: Token) -> Response:
     try:
         share, user = _open(request, db, token, ShareOpened.FHIR, now)
     except Refused as refused:

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Query
 
 from app.accounts.dependencies import CurrentUser
 from app.core.clock import NowDep
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import problem_responses
 from app.summary import service
 from app.summary.schemas import ProgressSummary
@@ -19,7 +19,7 @@ router = APIRouter(tags=["progress"])
     responses=problem_responses(401, 422),
 )
 def get_summary(
-    db: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     now: NowDep,
     days: Annotated[

@@ -17,7 +17,7 @@ from time_machine import TimeMachineFixture
 
 from app.contract.caching import ContentAnswer, content_answer
 from app.core.config import get_settings
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.ratelimit import install_rate_limiting
 from seed.loader import record_version
 from tests.factories import create_routine, register_user
@@ -197,7 +197,7 @@ def routes_run(client: TestClient) -> Iterator[list[str]]:
     assert isinstance(app, FastAPI)
     paths: list[str] = []
 
-    async def counted(request: Request, response: Response, db: SessionDep) -> ContentAnswer:
+    async def counted(request: Request, response: Response, db: DbDep) -> ContentAnswer:
         paths.append(request.url.path)
         return await content_answer(request, response, db)
 

@@ -83,7 +83,7 @@ def traced(spans: InMemorySpanExporter, db: Session, engine: Engine) -> Iterator
             db.rollback()
             raise
 
-    for dependency in (core_db.get_db, core_db.get_read_session, core_db.get_caller_session):
+    for dependency in (core_db.get_db, core_db.get_read_db, core_db.get_caller_db):
         app.dependency_overrides[dependency] = session_override
     app.dependency_overrides[get_delivery] = lambda: Delivery(
         lambda: contextlib.nullcontext(db), None
