@@ -2,6 +2,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.contract.versioning import renamed
 from app.i18n.catalog import TranslationStatus
 from app.i18n.schemas import TranslatedText
 from app.media.schemas import ExerciseMedia
@@ -271,3 +272,21 @@ class AreaList(BaseModel):
 
     data: list[AreaPublic]
     count: int
+
+
+class DosedMove(BaseModel):
+    """A move with its dose, as a routine step or a session lists it: the one shape both
+    answers share (each says what `order` counts in)."""
+
+    order: int = Field(description="Step from 1.")
+    position: int = Field(description=renamed("order"), json_schema_extra={"deprecated": True})
+    exercise_slug: str
+    exercise_name: str = Field(description="The move's name, as the article gives it.")
+    exercise_name_translated: TranslatedText | None = Field(
+        default=None,
+        description="`exercise_name` in the request's language, with its translation status; "
+        "null in English or when the name has no translation.",
+    )
+    sets: int
+    reps: int | None
+    hold_seconds: int | None

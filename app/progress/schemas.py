@@ -11,8 +11,8 @@ from pydantic import (
 )
 
 from app.contract.types import WHOLE_NUMBER, BoundedDatetime, Uuid, text
-from app.contract.versioning import renamed
 from app.core.clock import UtcDatetime
+from app.exercises.schemas import DosedMove
 from app.i18n.schemas import TranslatedText
 from app.safety.schemas import GeneralGuidance
 from app.shared.enums import Area
@@ -104,21 +104,10 @@ class SessionCreate(BaseModel):
         return completed_at
 
 
-class SessionExercisePublic(BaseModel):
+class SessionExercisePublic(DosedMove):
     """A move done in a session."""
 
     order: int = Field(description="Step within the session, from 1.")
-    position: int = Field(description=renamed("order"), json_schema_extra={"deprecated": True})
-    exercise_slug: str
-    exercise_name: str = Field(description="The move's name, as the article gives it.")
-    exercise_name_translated: TranslatedText | None = Field(
-        default=None,
-        description="`exercise_name` in the request's language, with its translation status; "
-        "null in English or when the name has no translation.",
-    )
-    sets: int
-    reps: int | None
-    hold_seconds: int | None
 
 
 class SessionPublic(BaseModel):

@@ -12,8 +12,7 @@ from pydantic import (
 from app.contract.types import WHOLE_NUMBER, StrictBoolean, omittable, text
 from app.contract.versioning import renamed
 from app.core.clock import UtcDatetime
-from app.exercises.schemas import DISCLAIMER_DESCRIPTION, Provenance
-from app.i18n.schemas import TranslatedText
+from app.exercises.schemas import DISCLAIMER_DESCRIPTION, DosedMove, Provenance
 from app.media.schemas import MoveMedia
 from app.safety.schemas import SafetyState
 from app.shared.enums import Area
@@ -183,21 +182,10 @@ class StepProvenance(BaseModel):
     per_side: Provenance
 
 
-class RoutineStepPublic(BaseModel):
+class RoutineStepPublic(DosedMove):
     """One move of a routine, with its dose and how long it takes."""
 
     order: int = Field(description="Step in the routine, from 1.")
-    position: int = Field(description=renamed("order"), json_schema_extra={"deprecated": True})
-    exercise_slug: str
-    exercise_name: str = Field(description="The move's name, as the article gives it.")
-    exercise_name_translated: TranslatedText | None = Field(
-        default=None,
-        description="`exercise_name` in the request's language, with its translation status; "
-        "null in English or when the name has no translation.",
-    )
-    sets: int
-    reps: int | None
-    hold_seconds: int | None
     per_side: bool
     estimated_seconds: int = Field(description="Estimated time for this step.")
     estimated_duration_seconds: int = Field(
