@@ -54,10 +54,7 @@ def create_checkin(
     question comes back with the same `triage` as `POST /v1/recommendations`: `urgent_care`
     means get emergency care now."""
     recorded = service.record_checkin(db, user, payload, now)
-    if not recorded.created:
-        response.status_code = status.HTTP_200_OK
-    response.headers["Location"] = f"/v1/checkins/{recorded.answer.id}"
-    return recorded.answer
+    return recorded.sent(response, f"/v1/checkins/{recorded.answer.id}")
 
 
 @router.get(

@@ -86,10 +86,7 @@ def create_peg_response(
     the first response, the baseline: a change of 30% or more is meaningful. Answer at the
     start, then weekly. Safe to retry with the same `id`."""
     recorded = service.record_response(db, user, payload, now)
-    if not recorded.created:
-        response.status_code = status.HTTP_200_OK
-    response.headers["Location"] = f"/v1/outcomes/peg/responses/{recorded.answer.id}"
-    return recorded.answer
+    return recorded.sent(response, f"/v1/outcomes/peg/responses/{recorded.answer.id}")
 
 
 @router.get(

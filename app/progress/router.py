@@ -62,10 +62,7 @@ async def create_session(
     `flare_up: true` and `advice`. Needs health-data consent (`403 consent-required`
     without it, see `/v1/me/consents`)."""
     logged = await in_transaction(db, service.log_session, user, payload, now)
-    if not logged.created:
-        response.status_code = status.HTTP_200_OK
-    response.headers["Location"] = f"/v1/progress/sessions/{logged.answer.id}"
-    return logged.answer
+    return logged.sent(response, f"/v1/progress/sessions/{logged.answer.id}")
 
 
 @router.get(

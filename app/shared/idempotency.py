@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
+from fastapi import Response, status
 from sqlmodel import Session
 
 from app.core.clock import as_utc
@@ -90,6 +91,14 @@ class Created(Generic[T]):
 
     answer: T
     created: bool
+
+    def sent(self, response: Response, location: str) -> T:
+        """The answer as a create route sends it: 201 when this request stored the record, 200
+        for a repeat, and where the record lives either way."""
+        if not self.created:
+            response.status_code = status.HTTP_200_OK
+        response.headers["Location"] = location
+        return self.answer
 
 
 def create_once(
