@@ -211,7 +211,11 @@ def test_a_database_gone_silent_is_a_503_on_a_pooled_connection(
         assert client.get("/v1/exercises").status_code == 200  # a connection is pooled
         proxy.forwarding.clear()
         result: list[httpx.Response] = []
-        request = threading.Thread(target=lambda: result.append(client.get("/v1/exercises")))
+        # A sign-up must ask the database (a catalog read may be answered from memory).
+        body = {"email": "silent@example.com", "password": "long enough 1"}
+        request = threading.Thread(
+            target=lambda: result.append(client.post("/v1/auth/register", json=body))
+        )
         started = time.monotonic()
         request.start()
         # The pause never ends while the request waits: only a deadline can answer it.
