@@ -235,7 +235,12 @@ def _follow_documented_rules(body: dict[str, Any]) -> None:
         body["routine_id"] = secrets.choice(routines)
     birth_year = body.get("birth_year")
     this_year = datetime.now(UTC).year
-    if type(birth_year) is int and birth_year > this_year:
+    # JSON Schema's integer takes 2532.0 as well as 2532, and so does the API.
+    if (
+        isinstance(birth_year, int | float)
+        and not isinstance(birth_year, bool)
+        and birth_year > this_year
+    ):
         body["birth_year"] = this_year - 40
     for key in ("recorded_at", "answered_at"):
         moment = _moment(body.get(key))
