@@ -1,6 +1,7 @@
 import contextlib
 import os
 import re
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -79,6 +80,18 @@ def cheap_password_hashing() -> Iterator[None]:
     )
     yield
     security.use_password_hash(security.PRODUCTION_PASSWORD_HASH)
+
+
+@pytest.fixture(autouse=True)
+def full_rate_limit_allowance() -> None:
+    """Each test starts with the app's limits as configured and unspent, whichever client it
+    uses: a test that swaps in its own limiter must not leave it to the next."""
+    main = sys.modules.get("app.main")
+    if main is not None:
+        from app.core.config import get_settings
+        from app.core.ratelimit import install_rate_limiting
+
+        install_rate_limiting(main.app, get_settings())
 
 
 @pytest.fixture(autouse=True)
